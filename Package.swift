@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies point one way: Server -> {HTTPCore, Verification}.
+// HTTPCore and Verification never import each other. The product depends on
+// no Swift packages, only on the system libraries the design names.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "verifier",
+    products: [
+        .executable(name: "verifier", targets: ["Server"]),
+        .library(name: "HTTPCore", targets: ["HTTPCore"]),
+        .library(name: "Verification", targets: ["Verification"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        .target(name: "HTTPCore", swiftSettings: strict),
+        .target(name: "Verification", dependencies: ["CBLAS", "CCrypto"], swiftSettings: strict),
+        .executableTarget(
+            name: "Server",
+            dependencies: ["HTTPCore", "Verification", "CSQLite", "CCurl"],
+            swiftSettings: strict),
+
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+        .testTarget(name: "VerificationTests", dependencies: ["Verification", "CBLAS", "CCrypto"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "HTTPCore", "Verification"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
