@@ -1,6 +1,9 @@
 internal import Foundation
 
-// Entry point: `verifier <subcommand>`. Subcommands land with their issues.
-let arguments = Array(CommandLine.arguments.dropFirst())
-FileHandle.standardError.write(Data("usage: verifier serve [--host H] [--port P]\n".utf8))
-exit(arguments.isEmpty ? 2 : 1)
+// `verifier <subcommand> [arguments]`. Each subcommand lives in Commands/ in its own file
+// and is listed once here.
+let commands: [any Subcommand.Type] = [
+    VersionCommand.self,
+]
+
+exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))
