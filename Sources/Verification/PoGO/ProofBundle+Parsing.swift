@@ -1,0 +1,133 @@
+internal import Foundation
+
+extension ProofBundle {
+    /// The protocol identifier a bundle must carry.
+    public static let protocolVersion = "pogo/1"
+
+    /// Parses and structurally validates a bundle. Errors name the field and, for limits, the limit.
+    public init(bytes: [UInt8], limits: ProofBundleLimits = .init()) throws(JSONFieldError) {
+        let root = try JSONCursor.parse(bytes)
+        try root.onlyMembers(["protocol", "model", "dataset", "lr", "batchSize", "blockSeed", "parameters",
+                              "theta0Root", "steps", "evaluation", "artifacts"])
+        let version = try root.member("protocol").string(maxBytes: 32)
+        guard version == Self.protocolVersion else {
+            throw JSONFieldError(field: "protocol", reason: "must be \"\(Self.protocolVersion)\", got \"\(version)\"")
+        }
+        let model = try Self.parseModel(root.member("model"), limits: limits)
+        let params = try root.member("parameters").int(in: 1...limits.maxParameters)
+        let expected = model.parameterCount
+        guard params == expected else {
+            throw JSONFieldError(field: "parameters", reason: "is \(params) but the model configuration has \(expected) parameters")
+        }
+        let dataset = try root.member("dataset")
+        try dataset.onlyMembers(["sha256"])
+        let lrCursor = try root.member("lr")
+        let lr = Float(try lrCursor.double())
+        guard lr.isFinite, lr > 0 else { throw JSONFieldError(field: "lr", reason: "must be a positive finite fp32 value") }
+
+        let stepCursors = try root.member("steps").array(maxCount: limits.maxSteps)
+        guard !stepCursors.isEmpty else { throw JSONFieldError(field: "steps", reason: "must have at least 1 step") }
+        var steps: [Step] = []
+        steps.reserveCapacity(stepCursors.count)
+        for s in stepCursors {
+            try s.onlyMembers(["weightsRoot", "gradientRoot", "loss"])
+            steps.append(Step(weightsRoot: try s.member("weightsRoot").digest(),
+                              gradientRoot: try s.member("gradientRoot").digest(),
+                              loss: try Self.finiteFloat(s.member("loss"))))
+        }
+
+        let eval = try root.member("evaluation")
+        try eval.onlyMembers(["batchSize", "initialLoss", "finalLoss"])
+        let artifacts = try root.member("artifacts")
+        try artifacts.onlyMembers(["theta0", "gradients"])
+        let theta0 = try Self.parseArtifact(artifacts.member("theta0"), limits: limits)
+        let gradientCursors = try artifacts.member("gradients").array(maxCount: limits.maxSteps)
+        guard gradientCursors.count == steps.count else {
+            throw JSONFieldError(field: "artifacts.gradients", reason: "has \(gradientCursors.count) artifacts for \(steps.count) steps")
+        }
+        var gradients: [Artifact] = []
+        for g in gradientCursors { gradients.append(try Self.parseArtifact(g, limits: limits)) }
+
+        self.digest = SHA256.hash(bytes)
+        self.model = model
+        self.datasetDigest = try dataset.member("sha256").digest()
+        self.learningRate = lr
+        self.batchSize = try root.member("batchSize").int(in: 1...limits.maxBatchSize)
+        self.blockSeed = try root.member("blockSeed").digest()
+        self.parameterCount = params
+        self.theta0Root = try root.member("theta0Root").digest()
+        self.steps = steps
+        self.evaluationBatchSize = try eval.member("batchSize").int(in: 1...limits.maxEvaluationBatchSize)
+        self.initialEvaluationLoss = try Self.finiteFloat(eval.member("initialLoss"))
+        self.finalEvaluationLoss = try Self.finiteFloat(eval.member("finalLoss"))
+        self.theta0Artifact = theta0
+        self.gradientArtifacts = gradients
+    }
+
+    private static func finiteFloat(_ c: JSONCursor) throws(JSONFieldError) -> Float {
+        let f = Float(try c.double())
+        guard f.isFinite else { throw c.fail("must be a finite fp32 value") }
+        return f
+    }
+
+    private static func parseModel(_ c: JSONCursor, limits: ProofBundleLimits) throws(JSONFieldError) -> Model {
+        try c.onlyMembers(["architecture", "config"])
+        let arch = try c.member("architecture").string(maxBytes: 16)
+        let config = try c.member("config")
+        switch arch {
+        case "mlp":
+            try config.onlyMembers(["inputs", "hidden", "classes", "activation"])
+            let hidden = try config.member("hidden").array(maxCount: limits.maxHiddenLayers)
+                .map { (h) throws(JSONFieldError) -> Int in try h.int(in: 1...limits.maxWidth) }
+            let activation = try config.member("activation").string(maxBytes: 16)
+            guard activation == "tanh" || activation == "relu" else {
+                throw JSONFieldError(field: "model.config.activation", reason: "must be \"tanh\" or \"relu\", got \"\(activation)\"")
+            }
+            return .mlp(inputs: try config.member("inputs").int(in: 1...limits.maxWidth), hidden: hidden,
+                        classes: try config.member("classes").int(in: 2...limits.maxWidth), activation: activation)
+        case "gpt":
+            try config.onlyMembers(["layers", "channels", "heads", "context"])
+            let channels = try config.member("channels").int(in: 1...limits.maxGPTChannels)
+            let heads = try config.member("heads").int(in: 1...channels)
+            guard channels % heads == 0 else {
+                throw JSONFieldError(field: "model.config.heads", reason: "must divide channels (\(channels)), got \(heads)")
+            }
+            return .gpt(layers: try config.member("layers").int(in: 1...limits.maxGPTLayers), channels: channels,
+                        heads: heads, context: try config.member("context").int(in: 1...limits.maxGPTContext))
+        default:
+            throw JSONFieldError(field: "model.architecture", reason: "must be \"mlp\" or \"gpt\", got \"\(arch)\"")
+        }
+    }
+
+    private static func parseArtifact(_ c: JSONCursor, limits: ProofBundleLimits) throws(JSONFieldError) -> Artifact {
+        try c.onlyMembers(["inline", "uri"])
+        if let inline = try c.optionalMember("inline") {
+            guard try c.optionalMember("uri") == nil else { throw c.fail("must have exactly one of inline or uri") }
+            let maxEncoded = (limits.maxInlineArtifactBytes + 2) / 3 * 4
+            let text = try inline.string(maxBytes: maxEncoded)
+            guard let data = Data(base64Encoded: text) else { throw inline.fail("must be standard base64 with padding") }
+            return .inline([UInt8](data))
+        }
+        guard let uri = try c.optionalMember("uri") else { throw c.fail("must have exactly one of inline or uri") }
+        return .uri(try uri.string(maxBytes: limits.maxURIBytes))
+    }
+}
+
+extension ProofBundle.Model {
+    /// Number of fp32 parameters the architecture has (the canonical vector's length).
+    public var parameterCount: Int {
+        switch self {
+        case let .mlp(inputs, hidden, classes, _):
+            var total = 0
+            var width = inputs
+            for h in hidden + [classes] {
+                total += width * h + h
+                width = h
+            }
+            return total
+        case let .gpt(layers, c, _, context):
+            let perLayer = 2 * c + (3 * c * c + 3 * c) + (c * c + c) + 2 * c + (4 * c * c + 4 * c) + (4 * c * c + c)
+            return 256 * c + context * c + layers * perLayer + 2 * c
+        }
+    }
+}

@@ -1,0 +1,47 @@
+internal import Foundation
+
+/// A PoGO proof bundle (pogo/1): the commitments a miner makes to a training run.
+///
+/// The bundle digest is SHA-256 of the exact bytes submitted; parsing never re-encodes.
+public struct ProofBundle: Sendable {
+    /// The architecture and its configuration.
+    public enum Model: Sendable, Hashable {
+        case mlp(inputs: Int, hidden: [Int], classes: Int, activation: String)
+        case gpt(layers: Int, channels: Int, heads: Int, context: Int)
+    }
+
+    /// Where an artifact's bytes are: inline, or at a URI fetched by the verifier.
+    public enum Artifact: Sendable, Hashable {
+        case inline([UInt8])
+        case uri(String)
+    }
+
+    /// One committed training step.
+    public struct Step: Sendable, Hashable {
+        /// Root of theta_t, the weights after the step.
+        public let weightsRoot: Digest
+        /// Root of the step's quantized gradient leaves.
+        public let gradientRoot: Digest
+        /// Claimed mean loss of theta_{t-1} on batch t.
+        public let loss: Float
+    }
+
+    public let digest: Digest
+    public let model: Model
+    public let datasetDigest: Digest
+    /// Learning rate, the JSON number rounded to the nearest fp32.
+    public let learningRate: Float
+    public let batchSize: Int
+    public let blockSeed: Digest
+    public let parameterCount: Int
+    public let theta0Root: Digest
+    public let steps: [Step]
+    public let evaluationBatchSize: Int
+    /// Claimed mean loss of theta_0 on the public evaluation batch.
+    public let initialEvaluationLoss: Float
+    /// Claimed mean loss of theta_N on the public evaluation batch.
+    public let finalEvaluationLoss: Float
+    public let theta0Artifact: Artifact
+    /// One gradient artifact per step, in step order.
+    public let gradientArtifacts: [Artifact]
+}

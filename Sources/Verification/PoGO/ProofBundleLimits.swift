@@ -1,0 +1,44 @@
+/// Limits on a PoGO bundle, checked before any work is done.
+public struct ProofBundleLimits: Sendable, Hashable {
+    /// Maximum number of training steps N. Default 1,000.
+    public var maxSteps: Int
+    /// Maximum batch size (examples per step). Default 1,024.
+    public var maxBatchSize: Int
+    /// Maximum evaluation batch size. Default 2,048.
+    public var maxEvaluationBatchSize: Int
+    /// Maximum number of model parameters re-executed on this machine. Default 50,000,000.
+    public var maxParameters: Int
+    /// Maximum MLP depth (hidden layers). Default 16.
+    public var maxHiddenLayers: Int
+    /// Maximum width of one MLP layer and MLP input/class count. Default 65,536.
+    public var maxWidth: Int
+    /// Maximum GPT layers. Default 48.
+    public var maxGPTLayers: Int
+    /// Maximum GPT channels. Default 2,048.
+    public var maxGPTChannels: Int
+    /// Maximum GPT context length in bytes. Default 2,048.
+    public var maxGPTContext: Int
+    /// Maximum length in bytes of an artifact URI. Default 2,048.
+    public var maxURIBytes: Int
+    /// Maximum decoded size in bytes of one inline artifact. Default 64 MiB.
+    public var maxInlineArtifactBytes: Int
+
+    public init(
+        maxSteps: Int = 1_000, maxBatchSize: Int = 1_024, maxEvaluationBatchSize: Int = 2_048,
+        maxParameters: Int = 50_000_000, maxHiddenLayers: Int = 16, maxWidth: Int = 65_536,
+        maxGPTLayers: Int = 48, maxGPTChannels: Int = 2_048, maxGPTContext: Int = 2_048,
+        maxURIBytes: Int = 2_048, maxInlineArtifactBytes: Int = 64 << 20
+    ) {
+        self.maxSteps = maxSteps
+        self.maxBatchSize = maxBatchSize
+        self.maxEvaluationBatchSize = maxEvaluationBatchSize
+        self.maxParameters = maxParameters
+        self.maxHiddenLayers = maxHiddenLayers
+        self.maxWidth = maxWidth
+        self.maxGPTLayers = maxGPTLayers
+        self.maxGPTChannels = maxGPTChannels
+        self.maxGPTContext = maxGPTContext
+        self.maxURIBytes = maxURIBytes
+        self.maxInlineArtifactBytes = maxInlineArtifactBytes
+    }
+}
