@@ -114,3 +114,20 @@ struct InTotoStatementTests {
         #expect(throws: error) { try InTotoStatement(json: Array(json.utf8)) }
     }
 }
+
+extension InTotoStatementTests {
+    @Test func signsDocumentedWorkedExampleExactly() throws {
+        // docs/protocol-parts/attestations.md, "Worked example"; signature computed independently
+        // with pyca/cryptography over the same PAE.
+        let statement = try InTotoStatement(subjects: [.init(name: "bundle", sha256: Self.abcDigest)],
+                                            predicateType: PredicateType.pogoAttestation, predicate: ["verdict": "positive"])
+        #expect(statement.jsonBytes().count == 259)
+        let pae = DSSEEnvelope.pae(payloadType: InTotoStatement.payloadType, payload: statement.jsonBytes())
+        #expect(SHA256.hash(pae).hex == "37f11554e92a75411a32c9ff3ee3e6d460bf7046839ad361dc7b3fcd308f51db")
+        let envelope = statement.signed(by: try RFC8032Vector.all[0].signingKey())
+        #expect(Hex.encode(envelope.signatures[0].bytes)
+            == "034fde032f281538369ab6e4da110c6d5d642a93da36784a69d540a7830fb22dd1869a5d9090ab9b92e98fa03d8d3e1c006f8e69f33474e04797acc747bc280e")
+        let expected = #"{"payload":"eyJfdHlwZSI6Imh0dHBzOi8vaW4tdG90by5pby9TdGF0ZW1lbnQvdjEiLCJwcmVkaWNhdGUiOnsidmVyZGljdCI6InBvc2l0aXZlIn0sInByZWRpY2F0ZVR5cGUiOiJodHRwczovL3BvZ28tdmVyaWZpZXIuZGV2L3BvZ28vYXR0ZXN0YXRpb24vdjEiLCJzdWJqZWN0IjpbeyJkaWdlc3QiOnsic2hhMjU2IjoiYmE3ODE2YmY4ZjAxY2ZlYTQxNDE0MGRlNWRhZTIyMjNiMDAzNjFhMzk2MTc3YTljYjQxMGZmNjFmMjAwMTVhZCJ9LCJuYW1lIjoiYnVuZGxlIn1dfQ==","payloadType":"application/vnd.in-toto+json","signatures":[{"keyid":"21fe31dfa154a261626bf854046fd2271b7bed4b6abe45aa58877ef47f9721b9","sig":"A0/eAy8oFTg2mrbk2hEMbV1kKpPaNnhKadVAp4MPsi3RhppdkJCrm5Lpj6A9jT4cAG+OafM0dOBHl6zHR7woDg=="}]}"#
+        #expect(String(decoding: envelope.jsonBytes(), as: UTF8.self) == expected)
+    }
+}
