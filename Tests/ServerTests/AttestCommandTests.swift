@@ -90,6 +90,12 @@ struct AttestCommandTests {
         #expect(invalid.status == 1, "\(invalid.stdout)")
         #expect(invalid.json?["valid"] as? Bool == false)
 
+        // One byte over the default 4 MiB envelope limit is refused before it is read.
+        try Data(count: 4_194_305).write(to: URL(fileURLWithPath: envelopePath))
+        let oversize = try Self.verifier(["attest", "verify", envelopePath, "--key", keyPath])
+        #expect(oversize.status == 1)
+        #expect((oversize.json?["reason"] as? String)?.contains("limit 4194304") == true)
+
         try Data("{\"payload\":".utf8).write(to: URL(fileURLWithPath: envelopePath))
         #expect(try Self.verifier(["attest", "verify", envelopePath, "--key", keyPath]).status == 1)
         #expect(try Self.verifier(["attest", "verify", envelopePath, "--key", "not-a-key"]).status == 2)

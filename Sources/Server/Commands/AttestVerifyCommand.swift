@@ -17,12 +17,18 @@ enum AttestVerifyCommand: Subcommand {
         guard let keyArgument = scanner.value("--key") else { throw UsageError("--key KEY is required") }
         let key = try trustedKey(keyArgument)
         let envelopePath = scanner.positionals[0]
+        let limits = DSSELimits()
+        // Checked before reading so that a huge file is refused without loading it.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: envelopePath))?[.size] as? Int,
+           size > limits.maxEnvelopeBytes {
+            return try invalid("malformed envelope: \(DSSEError.tooLarge(bytes: size, limit: limits.maxEnvelopeBytes))")
+        }
         guard let data = FileManager.default.contents(atPath: envelopePath) else {
             throw UsageError("cannot read \(envelopePath)")
         }
         let envelope: DSSEEnvelope
         do {
-            envelope = try DSSEEnvelope(json: Array(data))
+            envelope = try DSSEEnvelope(json: Array(data), limits: limits)
         } catch {
             return try invalid("malformed envelope: \(error)")
         }

@@ -71,8 +71,7 @@ extension DSSEEnvelope {
             guard let bytes = Base64.decode(sigText) else { throw .invalidBase64(field: "signatures[\(i)].sig") }
             var keyID: String? = nil
             if entry["keyid"] != nil {
-                let text: String = try Self.field("keyid", in: entry, want: "a string", path: "signatures[\(i)].")
-                keyID = text.isEmpty ? nil : text
+                keyID = try Self.field("keyid", in: entry, want: "a string", path: "signatures[\(i)].") as String
             }
             signatures.append(Signature(keyID: keyID, bytes: bytes))
         }

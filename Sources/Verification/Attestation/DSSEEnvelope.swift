@@ -13,8 +13,9 @@ public struct DSSEEnvelope: Sendable, Equatable {
         /// The raw signature bytes (64 for Ed25519).
         public let bytes: [UInt8]
 
+        /// An empty `keyID` is stored as nil: DSSE lets empty fields be omitted, so both mean "no hint".
         public init(keyID: String?, bytes: [UInt8]) {
-            self.keyID = keyID
+            self.keyID = keyID?.isEmpty == true ? nil : keyID
             self.bytes = bytes
         }
     }

@@ -95,3 +95,22 @@ struct DSSEEnvelopeTests {
         #expect(throws: error, "\(name)") { try DSSEEnvelope(json: Array(json.utf8)) }
     }
 }
+
+extension DSSEEnvelopeTests {
+    @Test(arguments: ["a\"b", "back\\slash", "line\nfeed\r\t", "\u{01}\u{1F}\u{7F}", "é ü 漢字 🙂", "a/b", "\u{08}\u{0C}"])
+    func roundTripsPayloadTypeAndKeyIDThatNeedEscaping(_ text: String) throws {
+        let envelope = DSSEEnvelope(payloadType: text, payload: [1], signatures: [.init(keyID: text, bytes: [2])])
+        #expect(try DSSEEnvelope(json: envelope.jsonBytes()) == envelope)
+    }
+
+    @Test func treatsEmptyKeyIDAsAnonymous() throws {
+        let key = SigningKey.generate()
+        let signed = DSSEEnvelope.sign(payload: Self.hello, payloadType: Self.helloType, key: key)
+        let anonymous = DSSEEnvelope(payloadType: Self.helloType, payload: Self.hello,
+                                     signatures: [.init(keyID: "", bytes: signed.signatures[0].bytes)])
+        #expect(anonymous.signatures[0].keyID == nil)
+        #expect(!String(decoding: anonymous.jsonBytes(), as: UTF8.self).contains("keyid"))
+        let json = #"{"payload":"aGVsbG8gd29ybGQ=","payloadType":"http://example.com/HelloWorld","signatures":[{"keyid":"","sig":"\#(Base64.encode(signed.signatures[0].bytes))"}]}"#
+        #expect(try DSSEEnvelope(json: Array(json.utf8)).verify(trustedKeys: [key.publicKey], expectedPayloadType: Self.helloType).isValid)
+    }
+}
