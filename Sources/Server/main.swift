@@ -4,6 +4,8 @@ internal import Foundation
 // and is listed once here.
 let commands: [any Subcommand.Type] = [
     VersionCommand.self,
+    KeygenCommand.self,
+    AttestVerifyCommand.self,
 ]
 
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+import Verification
+
+/// Runs the built `verifier` binary: `keygen`, then `attest verify` on envelopes signed with that key.
+struct AttestCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let json: [String: Any]?
+    }
+
+    static func verifier(_ arguments: [String]) throws -> Output {
+        let binary = root.appendingPathComponent(".build/debug/verifier").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            Issue.record("\(binary) is missing: run swift build first")
+            throw POSIXError(.ENOENT)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
+                      json: try? JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    static func scratch() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attest-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func keygenWritesMode0600KeyAndRefusesToOverwriteWithoutForce() throws {
+        let path = try Self.scratch().appendingPathComponent("k.pem").path
+        let first = try Self.verifier(["keygen", "--out", path])
+        #expect(first.status == 0)
+        #expect(first.json?["algorithm"] as? String == "ed25519")
+        let key = try KeyFile.read(path).publicKey
+        #expect(first.json?["keyId"] as? String == key.keyID)
+        #expect(first.json?["publicKey"] as? String == key.base64URL)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+        #expect(try Self.verifier(["keygen", "--out", path]).status == 1)
+        #expect(try KeyFile.read(path).publicKey == key)
+        let forced = try Self.verifier(["keygen", "--out", path, "--force"])
+        #expect(forced.status == 0)
+        #expect(try KeyFile.read(path).publicKey != key)
+        #expect(try Self.verifier(["keygen"]).status == 2)
+    }
+
+    @Test func attestVerifyAcceptsSignedStatementAndRejectsTamperedOne() throws {
+        let directory = try Self.scratch()
+        let keyPath = directory.appendingPathComponent("k.pem").path
+        #expect(try Self.verifier(["keygen", "--out", keyPath]).status == 0)
+        guard case let .privateKey(key) = try KeyFile.read(keyPath) else {
+            Issue.record("keygen did not write a private key")
+            return
+        }
+        let digest = SHA256.hash(Array("bundle".utf8))
+        let statement = try InTotoStatement(subjects: [.init(name: "bundle", sha256: digest)],
+                                            predicateType: PredicateType.pogoAttestation, predicate: ["verdict": "positive"])
+        let envelope = statement.signed(by: key)
+        let envelopePath = directory.appendingPathComponent("envelope.json").path
+        try Data(envelope.jsonBytes()).write(to: URL(fileURLWithPath: envelopePath))
+
+        for keyArgument in [keyPath, key.publicKey.base64URL] {
+            let valid = try Self.verifier(["attest", "verify", envelopePath, "--key", keyArgument])
+            #expect(valid.status == 0, "\(valid.stdout)")
+            #expect(valid.json?["valid"] as? Bool == true)
+            #expect(valid.json?["keyId"] as? String == key.keyID)
+            #expect(valid.json?["predicateType"] as? String == PredicateType.pogoAttestation)
+            let subjects = valid.json?["subjects"] as? [[String: Any]]
+            #expect((subjects?.first?["digest"] as? [String: String])?["sha256"] == digest.hex)
+            #expect(subjects?.first?["name"] as? String == "bundle")
+        }
+
+        var payload = envelope.payload
+        payload[10] ^= 0x04
+        let tampered = DSSEEnvelope(payloadType: envelope.payloadType, payload: payload, signatures: envelope.signatures)
+        try Data(tampered.jsonBytes()).write(to: URL(fileURLWithPath: envelopePath))
+        let invalid = try Self.verifier(["attest", "verify", envelopePath, "--key", keyPath])
+        #expect(invalid.status == 1, "\(invalid.stdout)")
+        #expect(invalid.json?["valid"] as? Bool == false)
+
+        // One byte over the default 4 MiB envelope limit is refused before it is read.
+        try Data(count: 4_194_305).write(to: URL(fileURLWithPath: envelopePath))
+        let oversize = try Self.verifier(["attest", "verify", envelopePath, "--key", keyPath])
+        #expect(oversize.status == 1)
+        #expect((oversize.json?["reason"] as? String)?.contains("limit 4194304") == true)
+
+        try Data("{\"payload\":".utf8).write(to: URL(fileURLWithPath: envelopePath))
+        #expect(try Self.verifier(["attest", "verify", envelopePath, "--key", keyPath]).status == 1)
+        #expect(try Self.verifier(["attest", "verify", envelopePath, "--key", "not-a-key"]).status == 2)
+        #expect(try Self.verifier(["attest", "verify", "--key", keyPath]).status == 2)
+    }
+}
