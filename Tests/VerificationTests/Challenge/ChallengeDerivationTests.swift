@@ -58,3 +58,23 @@ struct ChallengeDerivationTests {
         }
     }
 }
+
+/// The worked example of docs/protocol-parts/challenges.md, so the document cannot drift.
+struct ChallengeDocumentExampleTests {
+    private func digest(_ text: String) -> Digest { SHA256.hash(Array(text.utf8)) }
+
+    @Test func reproducesWorkedExampleOfProtocolDocument() throws {
+        var stream = ChallengeStream(seed: digest("stream seed"))
+        #expect(stream.nextUInt64() == 0x70B4_E367_7027_15DF)
+        let dataset = digest("dataset"), block = digest("block seed")
+        let batch = try ChallengeDerivation.batchIndices(datasetDigest: dataset, blockSeed: block, step: 1, batchSize: 64, exampleCount: 1797)
+        #expect(Array(batch.prefix(8)) == [168, 270, 1600, 1431, 611, 188, 414, 1645])
+        #expect(try ChallengeDerivation.publicEvaluationBatch(datasetDigest: dataset, blockSeed: block, batchSize: 5, exampleCount: 1797)
+            == [1346, 984, 1492, 1752, 269])
+        let seed = ChallengeDerivation.challengeSeed(bundleDigest: digest("bundle"), beacon: digest("beacon"))
+        #expect(seed.hex == "6c2e9bea4e79c2bac2e42e2e883c25a98876e07f1a0ac0a14b06ead02937ab4d")
+        #expect(try ChallengeDerivation.challengedSteps(challengeSeed: seed, stepCount: 100, count: 8) == [90, 7, 74, 55, 22, 82, 91, 87])
+        #expect(try ChallengeDerivation.challengedLeaves(challengeSeed: seed, step: 1, leafCount: 17, count: 4) == [6, 12, 10, 1])
+        #expect(try ChallengeDerivation.secretEvaluationBatch(challengeSeed: seed, batchSize: 5, exampleCount: 1797) == [1030, 93, 970, 386, 1182])
+    }
+}

@@ -95,3 +95,17 @@ struct QuantizedUpdateTests {
         }
     }
 }
+
+/// The worked example of docs/protocol-parts/quantization.md, so the document cannot drift.
+struct QuantizationDocumentExampleTests {
+    @Test func reproducesWorkedExampleOfProtocolDocument() throws {
+        let q = try QuantizedGradient(quantizing: [0.5, -1.25, 3.0])
+        #expect(q.scales.map(\.bitPattern) == [0x3EDB_6DB7])
+        #expect(Hex.encode(q.packedCodes) == "d107")
+        #expect(Hex.encode(try q.leafBytes(0)) == "b76ddb3ed107")
+        var theta: [Float] = [1.0, -2.0, 0.25]
+        try QuantizedUpdate.apply(q, learningRate: Float(bitPattern: 0x3DCC_CCCD), to: &theta)
+        #expect(theta.map(\.bitPattern) == [0x3F75_0750, 0xBFEF_8AF9, 0xBD4C_CCD0])
+        #expect(Hex.encode(try QuantizedGradient(quantizing: [7, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5]).packedCodes) == "0722e00e")
+    }
+}
