@@ -6,6 +6,7 @@ let commands: [any Subcommand.Type] = [
     VersionCommand.self,
     KeygenCommand.self,
     AttestVerifyCommand.self,
+    QuantizeCommand.self,
 ]
 
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))
