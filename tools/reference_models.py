@@ -2,15 +2,17 @@
 
 Written from the equations in docs/protocol-parts/models.md (not ported from the Swift code):
 loss and gradient of a checkpoint on a batch. It is importable (load_safetensors, save_safetensors,
-mlp_loss_and_grad, gpt_loss_and_grad, loss_and_grad) and runnable:
+mlp_loss_and_grad, gpt_loss_and_grad, loss_and_grad, param_shapes, init_params) and runnable:
 
     python tools/reference_models.py CHECKPOINT BATCH OUT
+    python tools/reference_models.py init ARCH CONFIG_JSON SEED OUT
 
 CHECKPOINT is a safetensors file whose __metadata__ holds "arch" ("mlp" or "gpt") and
 "config" (JSON). BATCH is a safetensors file with "features" F32 (B,inputs) and "labels"
 I32 (B) for the mlp, or "inputs" and "targets" I32 (B,T) for the gpt. OUT receives the
 gradient tensors (same names and shapes as the parameters) and the loss in __metadata__
-("loss", repr of the float32 value).
+("loss", repr of the float32 value). The init form writes the seeded initial parameters
+(SplitMix64 scheme of models.md) as a checkpoint with that metadata.
 
 GELU uses the exact erf form; erf is math.erf (float64) applied element-wise through
 np.frompyfunc, rounded to float32: scipy-free and exact to float32 precision.
@@ -180,6 +182,70 @@ def gpt_loss_and_grad(p, cfg, inputs, targets):
     return loss, {k: v.astype(F32) for k, v in g.items()}
 
 
+# ---- parameter layout and seeded initialisation -------------------------------------------
+
+def param_shapes(arch, cfg):
+    """{name: shape} of the architecture's tensors."""
+    if arch == "mlp":
+        d = [cfg["inputs"]] + list(cfg["hidden"]) + [cfg["classes"]]
+        out = {}
+        for i in range(len(d) - 1):
+            out[f"layers.{i}.weight"], out[f"layers.{i}.bias"] = (d[i + 1], d[i]), (d[i + 1],)
+        return out
+    C, T = cfg["channels"], cfg["context"]
+    out = {"wte": (256, C), "wpe": (T, C), "ln_f.weight": (C,), "ln_f.bias": (C,)}
+    for i in range(cfg["layers"]):
+        for n, shape in [("ln_1.weight", (C,)), ("ln_1.bias", (C,)), ("attn.qkv.weight", (3 * C, C)),
+                         ("attn.qkv.bias", (3 * C,)), ("attn.proj.weight", (C, C)), ("attn.proj.bias", (C,)),
+                         ("ln_2.weight", (C,)), ("ln_2.bias", (C,)), ("mlp.fc.weight", (4 * C, C)),
+                         ("mlp.fc.bias", (4 * C,)), ("mlp.proj.weight", (C, 4 * C)), ("mlp.proj.bias", (C,))]:
+            out[f"h.{i}.{n}"] = shape
+    return out
+
+
+class SplitMix64:
+    M = (1 << 64) - 1
+
+    def __init__(self, seed):
+        self.s = seed & self.M
+
+    def next(self):
+        self.s = (self.s + 0x9E3779B97F4A7C15) & self.M
+        z = self.s
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & self.M
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & self.M
+        return z ^ (z >> 31)
+
+    def unit(self):
+        return (self.next() >> 11) * 2.0 ** -53
+
+
+def init_params(arch, cfg, seed):
+    """Seeded initial parameters: Xavier-uniform (mlp) or GPT-2 normals (gpt), canonical order."""
+    rng = SplitMix64(seed)
+    shapes = param_shapes(arch, cfg)
+    out = {}
+    res_std = 0.02 / math.sqrt(2 * max(cfg.get("layers", 1), 1))
+    for name in sorted(shapes, key=lambda s: s.encode()):
+        shape = shapes[name]
+        n = int(np.prod(shape))
+        if arch == "mlp" and name.endswith(".weight"):
+            bound = math.sqrt(6 / (shape[0] + shape[1]))
+            vals = [(2 * rng.unit() - 1) * bound for _ in range(n)]
+        elif arch == "gpt" and "ln_" in name:
+            vals = [1.0 if name.endswith(".weight") else 0.0] * n
+        elif arch == "gpt" and (name.endswith(".weight") or name in ("wte", "wpe")):
+            std = res_std if name.endswith("proj.weight") else 0.02
+            vals = []
+            for _ in range(n):
+                u1, u2 = rng.unit(), rng.unit()
+                vals.append(std * math.sqrt(-2 * math.log(1 - u1)) * math.cos(2 * math.pi * u2))
+        else:
+            vals = [0.0] * n
+        out[name] = np.array(vals, dtype=np.float64).astype(F32).reshape(shape)
+    return out
+
+
 def loss_and_grad(params, meta, batch):
     cfg = json.loads(meta["config"])
     if meta["arch"] == "mlp":
@@ -190,6 +256,10 @@ def loss_and_grad(params, meta, batch):
 
 
 def main(argv):
+    if len(argv) == 6 and argv[1] == "init":
+        cfg = json.loads(argv[3])
+        save_safetensors(argv[5], init_params(argv[2], cfg, int(argv[4])), {"arch": argv[2], "config": argv[3]})
+        return
     if len(argv) != 4:
         sys.exit(__doc__)
     params, meta = load_safetensors(argv[1])

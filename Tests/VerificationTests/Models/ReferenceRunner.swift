@@ -16,10 +16,6 @@ enum ReferenceRunner {
     /// its loss and its gradient laid out in `layout`.
     static func run(arch: String, config: String, layout: ParameterLayout, parameters: [Float],
                     batch: [SafeTensorsWriter.Tensor]) throws -> Result {
-        let python = repoRoot.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw ReferenceError.missingPython(python)
-        }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ref-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -28,9 +24,31 @@ enum ReferenceRunner {
                                       dir.appendingPathComponent("out.safetensors").path)
         try SafeTensorsWriter.write(layout.tensors(from: parameters), metadata: ["arch": arch, "config": config], to: ckpt)
         try SafeTensorsWriter.write(batch, to: batchPath)
+        try python([ckpt, batchPath, out])
+        let file = try SafeTensorsFile(path: out)
+        guard let loss = file.metadata["loss"].flatMap(Double.init) else { throw ReferenceError.noLoss }
+        return Result(loss: loss, gradient: try layout.load(file))
+    }
+
+    /// Runs the reference's seeded initialiser and returns its parameters laid out in `layout`.
+    static func runInit(arch: String, config: String, seed: UInt64, layout: ParameterLayout) throws -> [Float] {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("init-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("init.safetensors").path
+        try python(["init", arch, config, String(seed), out])
+        return try layout.load(SafeTensorsFile(path: out))
+    }
+
+    /// Runs tools/reference_models.py with `arguments`, throwing with its stderr on failure.
+    private static func python(_ arguments: [String]) throws {
+        let python = repoRoot.appendingPathComponent(".venv/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw ReferenceError.missingPython(python)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [repoRoot.appendingPathComponent("tools/reference_models.py").path, ckpt, batchPath, out]
+        process.arguments = [repoRoot.appendingPathComponent("tools/reference_models.py").path] + arguments
         let stderr = Pipe()
         process.standardError = stderr
         try process.run()
@@ -39,9 +57,6 @@ enum ReferenceRunner {
             let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             throw ReferenceError.failed(status: process.terminationStatus, stderr: message)
         }
-        let file = try SafeTensorsFile(path: out)
-        guard let loss = file.metadata["loss"].flatMap(Double.init) else { throw ReferenceError.noLoss }
-        return Result(loss: loss, gradient: try layout.load(file))
     }
 
     static func int32Tensor(_ name: String, shape: [Int], _ values: [Int32]) -> SafeTensorsWriter.Tensor {
