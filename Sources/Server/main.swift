@@ -4,6 +4,9 @@ internal import Foundation
 // and is listed once here.
 let commands: [any Subcommand.Type] = [
     VersionCommand.self,
+    MerkleRootCommand.self,
+    MerkleProveCommand.self,
+    MerkleVerifyCommand.self,
 ]
 
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))
