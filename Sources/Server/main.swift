@@ -7,6 +7,9 @@ let commands: [any Subcommand.Type] = [
     KeygenCommand.self,
     AttestVerifyCommand.self,
     QuantizeCommand.self,
+    MerkleRootCommand.self,
+    MerkleProveCommand.self,
+    MerkleVerifyCommand.self,
 ]
 
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))
