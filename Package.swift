@@ -6,7 +6,6 @@ import PackageDescription
 // no Swift packages, only on the system libraries the design names.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
-    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(
