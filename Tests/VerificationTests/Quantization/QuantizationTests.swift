@@ -94,7 +94,7 @@ struct QuantizationTests {
     @Test func matchesNaiveQuantizerOnRandomVectors() throws {
         var rng = SplitMix64(seed: 42)
         for length in [1, 2, 63, 64, 65, 127, 1000, 1025] {
-            let g = (0..<length).map { _ in Float(rng.nextDouble() * 2 - 1) * Float(1 << (rng.next() % 20)) }
+            let g = (0..<length).map { _ in Float(rng.nextUnit() * 2 - 1) * Float(1 << (rng.next() % 20)) }
             let q = try quantize(g)
             for b in 0..<q.blockCount {
                 let block = Array(g[(b * 64)..<min(b * 64 + 64, length)])
@@ -108,18 +108,4 @@ struct QuantizationTests {
             }
         }
     }
-}
-
-/// A small deterministic generator for test inputs (SplitMix64, Steele et al. 2014).
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1p-53 }
 }

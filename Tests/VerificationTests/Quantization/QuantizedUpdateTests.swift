@@ -38,8 +38,8 @@ struct QuantizedUpdateTests {
     @Test func appliesWholeVectorAndSingleLeafIdentically() throws {
         var rng = SplitMix64(seed: 7)
         let count = 2500
-        let g = (0..<count).map { _ in Float(rng.nextDouble() - 0.5) }
-        let theta0 = (0..<count).map { _ in Float(rng.nextDouble()) }
+        let g = (0..<count).map { _ in Float(rng.nextUnit() - 0.5) }
+        let theta0 = (0..<count).map { _ in Float(rng.nextUnit()) }
         let q = try QuantizedGradient(quantizing: g)
         var whole = theta0
         try QuantizedUpdate.apply(q, learningRate: 0.01, to: &whole)
@@ -61,8 +61,8 @@ struct QuantizedUpdateTests {
     @Test func replaysStepsInOrderAndLeafReplayAgrees() throws {
         var rng = SplitMix64(seed: 9)
         let count = 1500
-        let theta0 = (0..<count).map { _ in Float(rng.nextDouble()) }
-        let steps = try (1...4).map { _ in try QuantizedGradient(quantizing: (0..<count).map { _ in Float(rng.nextDouble() - 0.5) }) }
+        let theta0 = (0..<count).map { _ in Float(rng.nextUnit()) }
+        let steps = try (1...4).map { _ in try QuantizedGradient(quantizing: (0..<count).map { _ in Float(rng.nextUnit() - 0.5) }) }
         var seen: [Int] = []
         let theta4 = try QuantizedUpdate.replay(theta0: theta0, learningRate: 0.1, steps: 4) { t in
             seen.append(t)
