@@ -10,6 +10,7 @@ let commands: [any Subcommand.Type] = [
     MerkleRootCommand.self,
     MerkleProveCommand.self,
     MerkleVerifyCommand.self,
+    BenchPoQCommand.self,
 ]
 
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))

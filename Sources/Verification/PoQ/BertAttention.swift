@@ -1,0 +1,44 @@
+internal import CBLAS
+internal import Foundation
+
+// Shape letters: B batch, T padded tokens, C channels, NH heads, hs = C / NH head size.
+// The packed input holds, per token, query, key and value side by side (llm.c layout):
+// qkv[b, t, 0..<C] = q, [C..<2C] = k, [2C..<3C] = v.
+
+/// Bidirectional multi-head self-attention over a padded batch:
+/// `out = softmax(q·kᵀ / sqrt(hs) + mask) · v` per sequence and head.
+///
+/// The padding mask of BERT adds a huge negative number to the scores of padded keys, which
+/// makes their softmax weights exactly 0 in fp32. Here padded keys are left out of the
+/// products instead (the key dimension of both sgemm calls is the sequence's length), which
+/// gives the same weights, bit for bit, at less cost. Every query row is computed, padded ones
+/// included, as the reference does; callers ignore padded rows.
+/// - out: (B, T, C), overwritten.
+/// - scores: (T, T) scratch, overwritten.
+/// - qkv: (B, T, 3C). lengths: (B), each in 1...T.
+/// Requires C divisible by NH.
+func bidirectionalAttentionForward(
+    out: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
+    lengths: [Int], B: Int, T: Int, C: Int, NH: Int
+) {
+    precondition(NH > 0 && C % NH == 0, "C=\(C) not divisible by NH=\(NH)")
+    precondition(lengths.count == B && lengths.allSatisfy { $0 >= 1 && $0 <= T }, "lengths out of 1...\(T)")
+    let hs = C / NH
+    let scale = 1 / sqrtf(Float(hs))
+    let (t32, hs32, ld3, ldc) = (blasint(T), blasint(hs), blasint(3 * C), blasint(C))
+    for b in 0..<B {
+        let length = lengths[b]
+        let l32 = blasint(length)
+        for h in 0..<NH {
+            let q = qkv + b * T * 3 * C + h * hs
+            let k = q + C
+            let v = q + 2 * C
+            // scores (T, length) = scale · q (T, hs) · k(length, hs)ᵀ, row stride `length`.
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t32, l32, hs32,
+                        scale, q, ld3, k, ld3, 0, scores, l32)
+            softmaxRows(scores, N: T, C: length)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t32, hs32, l32,
+                        1, scores, l32, v, ld3, 0, out + b * T * C + h * hs, ldc)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+internal import Foundation
+
+/// How the evaluator turns a prompt and an output into a score in [0, 1].
+public enum PoQMode: String, Sendable, Hashable {
+    /// sigmoid(logit) of `[CLS] prompt [SEP] output [SEP]` through pooler and classifier.
+    case crossEncoder = "cross-encoder"
+    /// (cos + 1) / 2 of the mean-pooled, normalised embeddings of prompt and output.
+    case similarity
+}
+
+/// Limits on one scoring call.
+public struct PoQLimits: Sendable, Hashable {
+    /// Maximum number of outputs scored in one call. Default 32.
+    public var maxOutputs: Int
+    /// Maximum size in UTF-8 bytes of the prompt and of each output. Default 16,384.
+    public var maxTextBytes: Int
+    /// Maximum tokens per encoded sequence, special tokens included; longer input is truncated
+    /// (longest first for pairs). Default 512, BERT's position table.
+    public var maxSequenceTokens: Int
+    /// Sequences run through the encoder together; bounds memory. Default 16.
+    public var batchSize: Int
+
+    public init(maxOutputs: Int = 32, maxTextBytes: Int = 16_384, maxSequenceTokens: Int = 512, batchSize: Int = 16) {
+        self.maxOutputs = maxOutputs
+        self.maxTextBytes = maxTextBytes
+        self.maxSequenceTokens = maxSequenceTokens
+        self.batchSize = batchSize
+    }
+}
+
+/// Why a scoring call was refused.
+public enum PoQError: Error, Equatable, Sendable {
+    case noOutputs
+    case tooManyOutputs(count: Int, limit: Int)
+    case promptTooLarge(bytes: Int, limit: Int)
+    case outputTooLarge(index: Int, bytes: Int, limit: Int)
+    case sequenceLimitExceedsModel(limit: Int, positions: Int)
+}
+
+/// Names the evaluator: its mode and the SHA-256 of its model.safetensors file bytes.
+/// Verifiers can only agree on scores when their identities are equal.
+public struct PoQEvaluatorIdentity: Sendable, Hashable, CustomStringConvertible {
+    public let mode: PoQMode
+    public let weightsSHA256: Digest
+
+    public init(mode: PoQMode, weightsSHA256: Digest) {
+        self.mode = mode
+        self.weightsSHA256 = weightsSHA256
+    }
+
+    /// "poq/1 <mode> sha256:<hex>".
+    public var description: String { "poq/1 \(mode.rawValue) sha256:\(weightsSHA256.hex)" }
+}
+
+/// The PoQ evaluator: a BERT checkpoint directory (config.json, model.safetensors, vocab.txt)
+/// loaded once, scoring a batch of outputs of one prompt per call.
+///
+/// A checkpoint with `classifier.weight`/`classifier.bias` runs in cross-encoder mode, any
+/// other in similarity mode. Scores are deterministic for a given build and thread count.
+public final class PoQEvaluator: Sendable {
+    public let identity: PoQEvaluatorIdentity
+    public let limits: PoQLimits
+    public let tokenizer: BertTokenizer
+    public let encoder: BertEncoder
+
+    /// The evaluator's mode.
+    public var mode: PoQMode { identity.mode }
+
+    /// Loads the checkpoint in `directory`.
+    public init(directory: String, limits: PoQLimits = .init()) throws {
+        let config = try BertConfig(path: directory + "/config.json")
+        guard limits.maxSequenceTokens <= config.maxPositionEmbeddings else {
+            throw PoQError.sequenceLimitExceedsModel(limit: limits.maxSequenceTokens, positions: config.maxPositionEmbeddings)
+        }
+        let file = try SafeTensorsFile(path: directory + "/model.safetensors")
+        let weights = try BertWeights(config: config, file: file)
+        var hasher = SHA256()
+        hasher.update(file.bytes)
+        identity = PoQEvaluatorIdentity(mode: weights.hasClassifier ? .crossEncoder : .similarity,
+                                        weightsSHA256: hasher.finalize())
+        tokenizer = try BertTokenizer(vocabulary: WordPieceVocabulary(path: directory + "/vocab.txt"),
+                                      maxLength: limits.maxSequenceTokens)
+        encoder = BertEncoder(weights: weights, padId: tokenizer.padId)
+        self.limits = limits
+    }
+
+    /// Scores each of `outputs` as an answer to `prompt`, in [0, 1], in order.
+    public func score(prompt: String, outputs: [String]) throws -> [Double] {
+        guard !outputs.isEmpty else { throw PoQError.noOutputs }
+        guard outputs.count <= limits.maxOutputs else {
+            throw PoQError.tooManyOutputs(count: outputs.count, limit: limits.maxOutputs)
+        }
+        guard prompt.utf8.count <= limits.maxTextBytes else {
+            throw PoQError.promptTooLarge(bytes: prompt.utf8.count, limit: limits.maxTextBytes)
+        }
+        for (i, output) in outputs.enumerated() where output.utf8.count > limits.maxTextBytes {
+            throw PoQError.outputTooLarge(index: i, bytes: output.utf8.count, limit: limits.maxTextBytes)
+        }
+        switch mode {
+        case .crossEncoder:
+            let logits = run(outputs.map { tokenizer.encodePair(prompt, $0) }) { encoder.logits($0)! }
+            return logits.map { 1 / (1 + exp(-Double($0))) }
+        case .similarity:
+            let embeddings = run([tokenizer.encode(prompt)] + outputs.map { tokenizer.encode($0) }) {
+                $0.meanPooledNormalized()
+            }
+            return embeddings.dropFirst().map { e in
+                var dot: Double = 0
+                for c in 0..<e.count { dot += Double(e[c]) * Double(embeddings[0][c]) }
+                return min(1, max(0, (dot + 1) / 2))
+            }
+        }
+    }
+
+    /// Runs `encodings` through the encoder in chunks of `limits.batchSize`, each padded to
+    /// its longest sequence, and concatenates what `read` extracts from each chunk.
+    private func run<T>(_ encodings: [BertEncoding], _ read: (BertHiddenStates) -> [T]) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(encodings.count)
+        for start in stride(from: 0, to: encodings.count, by: max(1, limits.batchSize)) {
+            let chunk = Array(encodings[start..<min(encodings.count, start + max(1, limits.batchSize))])
+            out.append(contentsOf: read(encoder.hiddenStates(chunk)))
+        }
+        return out
+    }
+}

@@ -1,0 +1,74 @@
+internal import Foundation
+
+/// Why a vocabulary or tokenizer configuration was refused.
+public enum BertTokenizerError: Error, Equatable, Sendable {
+    case cannotReadVocabulary(path: String)
+    case vocabularyNotUTF8(path: String)
+    case emptyVocabulary(path: String)
+    case vocabularyTooLarge(tokens: Int, limit: Int)
+    case missingSpecialToken(String)
+    case maxLengthTooSmall(got: Int, minimum: Int)
+}
+
+/// A WordPiece vocabulary: token strings and their ids, read from a BERT `vocab.txt`.
+///
+/// Tokens are compared by their exact UTF-8 bytes, never with Swift's canonical-equivalence
+/// String comparison: "한" (U+D55C) and its NFD jamo sequence are different tokens, as in the
+/// reference implementation.
+public struct WordPieceVocabulary: Sendable {
+    /// The most tokens a vocabulary may hold. Token ids are Int32 and BERT vocabularies hold
+    /// about 30,000 to 250,000 entries, so 1,000,000 is generous.
+    public static let maxTokens = 1_000_000
+
+    private let ids: [[UInt8]: Int32]
+    /// Number of distinct tokens.
+    public var count: Int { ids.count }
+    /// Length in scalars of the longest token, bounding the WordPiece search window.
+    let longestTokenScalars: Int
+
+    /// Builds a vocabulary from tokens in id order: the token on line i has id i.
+    ///
+    /// As in `tokenizers`' `WordPiece::read_file`, trailing whitespace is trimmed from each
+    /// line and a repeated token keeps the id of its last occurrence.
+    public init(tokens: [String]) throws {
+        guard tokens.count <= Self.maxTokens else {
+            throw BertTokenizerError.vocabularyTooLarge(tokens: tokens.count, limit: Self.maxTokens)
+        }
+        var ids: [[UInt8]: Int32] = [:]
+        ids.reserveCapacity(tokens.count)
+        var longest = 0
+        for (index, token) in tokens.enumerated() {
+            var scalars = Array(token.unicodeScalars)
+            while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+            longest = max(longest, scalars.count)
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars)
+            ids[Array(String(view).utf8)] = Int32(index)
+        }
+        self.ids = ids
+        longestTokenScalars = longest
+    }
+
+    /// Reads a `vocab.txt`: one token per line, UTF-8.
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw BertTokenizerError.cannotReadVocabulary(path: path)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw BertTokenizerError.vocabularyNotUTF8(path: path)
+        }
+        // Split on "\n" bytes only: Swift's Character splitting would merge "\r\n" and could
+        // join a line break with a following combining mark.
+        var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        if lines.last == "" { lines.removeLast() }
+        guard !lines.isEmpty else { throw BertTokenizerError.emptyVocabulary(path: path) }
+        try self.init(tokens: lines)
+    }
+
+    /// The id of the token whose UTF-8 bytes are `bytes`, if present.
+    func id(utf8 bytes: [UInt8]) -> Int32? { ids[bytes] }
+
+    /// The id of `token`, if present.
+    public func id(_ token: String) -> Int32? { ids[Array(token.utf8)] }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import Verification
+
+/// The encoder on the real all-MiniLM-L6-v2 weights against tools/bert_reference.py, an
+/// independent float64 numpy implementation run live; tolerance 1e-4 absolute throughout.
+@Suite(.serialized)
+struct BertEncoderReferenceTests {
+    struct Reference: Decodable {
+        let texts: [String]
+        let ids: [[Int32]]
+        let hidden: [[Double]]
+        let embeddings: [[Double]]
+        let cosines: [Double]
+        let pairs: [[String]]
+        let pairIds: [[Int32]]
+        let pooled: [[Double]]
+        let logits: [Double]
+    }
+
+    static let tolerance = 1e-4
+
+    static func reference() throws -> Reference {
+        try JSONDecoder().decode(Reference.self, from: PoQTestSupport.runPython("bert_reference.py", ["compare"]))
+    }
+
+    static func maxDifference(_ a: some Collection<Float>, _ b: [Double]) -> Double {
+        #expect(a.count == b.count)
+        return zip(a, b).map { abs(Double($0) - $1) }.max() ?? 0
+    }
+
+    @Test func hiddenStatesEmbeddingsAndCosinesMatchReference() throws {
+        let reference = try Self.reference()
+        let evaluator = try PoQTestSupport.similarityEvaluator()
+        let encodings = reference.texts.map { evaluator.tokenizer.encode($0) }
+        #expect(encodings.map(\.ids) == reference.ids)
+        let states = evaluator.encoder.hiddenStates(encodings)
+        #expect(states.paddedLength == reference.ids.map(\.count).max())
+        for (b, want) in reference.hidden.enumerated() {
+            var got: [Float] = []
+            for t in 0..<states.lengths[b] { got.append(contentsOf: states.row(b, t)) }
+            let diff = Self.maxDifference(got, want)
+            #expect(diff <= Self.tolerance, "text \(b): hidden states differ by \(diff)")
+        }
+        let embeddings = states.meanPooledNormalized()
+        for (b, want) in reference.embeddings.enumerated() {
+            let diff = Self.maxDifference(embeddings[b], want)
+            #expect(diff <= Self.tolerance, "text \(b): embedding differs by \(diff)")
+        }
+        let scores = try evaluator.score(prompt: reference.texts[0], outputs: Array(reference.texts))
+        for (i, cosine) in reference.cosines.enumerated() {
+            #expect(abs(scores[i] - (cosine + 1) / 2) <= Self.tolerance, "cosine \(i): \(scores[i]) vs \((cosine + 1) / 2)")
+        }
+    }
+
+    @Test func crossEncoderPooledAndLogitsMatchReference() throws {
+        let reference = try Self.reference()
+        let directory = try PoQTestSupport.crossEncoderDirectory()
+        let evaluator = try PoQEvaluator(directory: directory)
+        #expect(evaluator.mode == .crossEncoder)
+        let encodings = reference.pairs.map { evaluator.tokenizer.encodePair($0[0], $0[1]) }
+        #expect(encodings.map(\.ids) == reference.pairIds)
+        let states = evaluator.encoder.hiddenStates(encodings)
+        let pooled = try #require(evaluator.encoder.pooled(states))
+        for (b, want) in reference.pooled.enumerated() {
+            let diff = Self.maxDifference(pooled[b], want)
+            #expect(diff <= Self.tolerance, "pair \(b): pooled differs by \(diff)")
+        }
+        let logits = try #require(evaluator.encoder.logits(states))
+        #expect(Self.maxDifference(logits, reference.logits) <= Self.tolerance)
+        for (pair, logit) in zip(reference.pairs, reference.logits) {
+            let score = try evaluator.score(prompt: pair[0], outputs: [pair[1]])[0]
+            #expect(abs(score - 1 / (1 + exp(-logit))) <= Self.tolerance)
+        }
+    }
+
+    @Test func berlinPopulationOutranksNewYorkMuseums() throws {
+        let evaluator = try PoQTestSupport.similarityEvaluator()
+        let scores = try evaluator.score(prompt: "How many people live in Berlin?", outputs: [
+            "Berlin has a population of 3,520,031 registered inhabitants in an area of 891.82 square kilometers.",
+            "New York City is famous for the Metropolitan Museum of Art.",
+        ])
+        #expect(scores[0] > scores[1] + 0.1, "\(scores)")
+    }
+
+    @Test func paddingDoesNotChangeScores() throws {
+        let evaluator = try PoQTestSupport.similarityEvaluator()
+        let outputs = ["short", "a considerably longer output that forces the others to be padded in the batch", "mid length text"]
+        let batched = try evaluator.score(prompt: "a prompt", outputs: outputs)
+        for (i, output) in outputs.enumerated() {
+            let alone = try evaluator.score(prompt: "a prompt", outputs: [output])[0]
+            #expect(abs(alone - batched[i]) <= 1e-6)
+        }
+    }
+
+    @Test func identityIsModeAndWeightsHash() throws {
+        let evaluator = try PoQTestSupport.similarityEvaluator()
+        #expect(evaluator.identity.description
+            == "poq/1 similarity sha256:53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db")
+    }
+}
