@@ -61,11 +61,22 @@ func testBundle(_ n: Int) -> [UInt8] {
     Array("bundle-\(n)".utf8)
 }
 
-/// Runs `body(i)` for i in 0..<count on many threads at once and rethrows the first error.
-func concurrently(_ count: Int, _ body: @Sendable (Int) throws -> Void) throws {
+/// Runs `body(i)` for i in 0..<count, each on its own thread (not a pool sized to the cores,
+/// so the calls really overlap), released together; rethrows the first error.
+func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) throws {
     let firstError = Mutex<(any Error)?>(nil)
-    DispatchQueue.concurrentPerform(iterations: count) { index in
-        do { try body(index) } catch { firstError.withLock { if $0 == nil { $0 = error } } }
+    let start = DispatchSemaphore(value: 0)
+    let done = DispatchGroup()
+    for index in 0..<count {
+        done.enter()
+        let thread = Thread {
+            start.wait()
+            do { try body(index) } catch { firstError.withLock { if $0 == nil { $0 = error } } }
+            done.leave()
+        }
+        thread.start()
     }
+    for _ in 0..<count { start.signal() }
+    done.wait()
     if let error = firstError.withLock({ $0 }) { throw error }
 }
