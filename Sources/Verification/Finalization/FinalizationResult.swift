@@ -27,6 +27,15 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
         public let positive: UInt64?
         /// pogo only: stake that voted negative.
         public let negative: UInt64?
+
+        public init(total: UInt64, voted: UInt64, abstained: UInt64, equivocated: UInt64, positive: UInt64?, negative: UInt64?) {
+            self.total = total
+            self.voted = voted
+            self.abstained = abstained
+            self.equivocated = equivocated
+            self.positive = positive
+            self.negative = negative
+        }
     }
 
     /// One key's counted ballot.
@@ -40,6 +49,14 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
         public let score: Double?
         /// Indices in "attestations" of every envelope carrying this ballot, ascending.
         public let attestations: [Int]
+
+        public init(keyId: String, stake: UInt64, verdict: PoGOVerdict?, score: Double?, attestations: [Int]) {
+            self.keyId = keyId
+            self.stake = stake
+            self.verdict = verdict
+            self.score = score
+            self.attestations = attestations
+        }
     }
 
     /// An attestation that did not vote.
@@ -51,6 +68,13 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
         public let detail: String
         /// Key ids of verifiers whose signature on it holds (empty when none does), ascending.
         public let signers: [String]
+
+        public init(index: Int, reason: RejectionReason, detail: String, signers: [String]) {
+            self.index = index
+            self.reason = reason
+            self.detail = detail
+            self.signers = signers
+        }
     }
 
     /// A key that signed conflicting ballots: different verdicts, or different scores.
@@ -59,6 +83,12 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
         public let stake: UInt64
         /// Indices of the envelopes carrying its ballots, ascending.
         public let attestations: [Int]
+
+        public init(keyId: String, stake: UInt64, attestations: [Int]) {
+            self.keyId = keyId
+            self.stake = stake
+            self.attestations = attestations
+        }
     }
 
     /// poq: a voter whose score is more than the outlier distance from the consensus.
@@ -67,6 +97,12 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
         public let score: Double
         /// |score - consensus| in binary64 (one correctly rounded subtraction).
         public let distance: Double
+
+        public init(keyId: String, score: Double, distance: Double) {
+            self.keyId = keyId
+            self.score = score
+            self.distance = distance
+        }
     }
 
     public let kind: FinalizationKind
