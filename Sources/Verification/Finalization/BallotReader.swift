@@ -104,11 +104,13 @@ struct BallotReader {
             }
             return .success(.verdict(verdict))
         case .poq:
-            guard let number = predicate[AttestationPredicate.scoreField] as? NSNumber, !(predicate[AttestationPredicate.scoreField] is Bool),
-                  number.doubleValue >= 0, number.doubleValue <= 1 else {
+            // JSONCursor tells JSON true/false apart from the numbers 1/0, which Foundation bridges alike.
+            guard let value = predicate[AttestationPredicate.scoreField],
+                  let score = try? JSONCursor(value: value, path: AttestationPredicate.scoreField).double(),
+                  score >= 0, score <= 1 else {
                 return .failure(PredicateProblem(message: "predicate \"score\" must be a number in [0, 1]"))
             }
-            return .success(.score(number.doubleValue))
+            return .success(.score(score))
         }
     }
 }
