@@ -89,6 +89,13 @@ struct BallotReader {
         }
     }
 
+    private struct ScorePayload: Decodable {
+        struct Predicate: Decodable {
+            let score: Double
+        }
+        let predicate: Predicate
+    }
+
     private struct PredicateProblem: Error {
         let message: String
     }
@@ -104,9 +111,9 @@ struct BallotReader {
             }
             return .success(.verdict(verdict))
         case .poq:
-            // JSONCursor tells JSON true/false apart from the numbers 1/0, which Foundation bridges alike.
-            guard let value = predicate[AttestationPredicate.scoreField],
-                  let score = try? JSONCursor(value: value, path: AttestationPredicate.scoreField).double(),
+            // JSONDecoder reads the score correctly rounded (JSONSerialization on Linux can be an
+            // ulp off) and refuses true/false, strings and null.
+            guard let score = try? JSONDecoder().decode(ScorePayload.self, from: Data(payload)).predicate.score,
                   score >= 0, score <= 1 else {
                 return .failure(PredicateProblem(message: "predicate \"score\" must be a number in [0, 1]"))
             }
