@@ -201,7 +201,7 @@ def main():
         req = json.load(f)
     try:
         result = finalize(req)
-    except (Refused, KeyError, TypeError, ValueError) as e:
+    except (Refused, KeyError, TypeError, ValueError, OverflowError) as e:
         print(f"refused: {e}", file=sys.stderr)
         sys.exit(2)
     print(json.dumps(result, sort_keys=True, indent=1))
