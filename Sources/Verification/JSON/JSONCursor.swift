@@ -1,5 +1,3 @@
-internal import Foundation
-
 /// Why a JSON document was refused: the dotted path of the offending field and what was wrong.
 public struct JSONFieldError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Path of the field, e.g. `steps[3].gradientRoot`; empty for the whole document.
@@ -18,22 +16,22 @@ public struct JSONFieldError: Error, Equatable, Sendable, CustomStringConvertibl
     public var description: String { field.isEmpty ? reason : "\(field): \(reason)" }
 }
 
-/// A cursor over parsed JSON that remembers its path, so every error names its field.
+/// A cursor over strictly parsed JSON that remembers its path, so every error names its field.
 public struct JSONCursor {
-    let value: Any
+    let value: JSONValue
     /// Dotted path of this value within the document.
     public let path: String
 
-    /// Parses `bytes` as a JSON object document.
+    /// Parses `bytes` as a strict JSON document (see `StrictJSONParser`).
     public static func parse(_ bytes: [UInt8]) throws(JSONFieldError) -> JSONCursor {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: Data(bytes), options: []) } catch {
-            throw JSONFieldError(field: "", reason: "body is not valid JSON")
+        do {
+            return JSONCursor(value: try StrictJSONParser().parse(bytes), path: "")
+        } catch {
+            throw JSONFieldError(field: "", reason: "body is not valid JSON: \(error)")
         }
-        return JSONCursor(value: object, path: "")
     }
 
-    init(value: Any, path: String) {
+    init(value: JSONValue, path: String) {
         self.value = value
         self.path = path
     }
@@ -44,70 +42,67 @@ public struct JSONCursor {
         JSONFieldError(field: path, reason: reason, limit: limit)
     }
 
-    /// The member `key` of this object; an error when absent.
+    private func members() throws(JSONFieldError) -> [(key: String, value: JSONValue)] {
+        guard case let .object(m) = value else { throw fail("must be an object") }
+        return m
+    }
+
+    /// The member `key` of this object; an error when absent or null.
     public func member(_ key: String) throws(JSONFieldError) -> JSONCursor {
-        guard let dict = value as? [String: Any] else { throw fail("must be an object") }
-        guard let v = dict[key], !(v is NSNull) else { throw JSONFieldError(field: child(key), reason: "is required") }
-        return JSONCursor(value: v, path: child(key))
+        guard let c = try optionalMember(key) else { throw JSONFieldError(field: child(key), reason: "is required") }
+        return c
     }
 
     /// The member `key` of this object, or nil when absent or null.
     public func optionalMember(_ key: String) throws(JSONFieldError) -> JSONCursor? {
-        guard let dict = value as? [String: Any] else { throw fail("must be an object") }
-        guard let v = dict[key], !(v is NSNull) else { return nil }
+        guard let v = try members().first(where: { $0.key == key })?.value, v != .null else { return nil }
         return JSONCursor(value: v, path: child(key))
     }
 
     /// Refuses members other than `allowed`, so typos do not pass silently.
     public func onlyMembers(_ allowed: Set<String>) throws(JSONFieldError) {
-        guard let dict = value as? [String: Any] else { throw fail("must be an object") }
-        for key in dict.keys.sorted() where !allowed.contains(key) {
+        for (key, _) in try members() where !allowed.contains(key) {
             throw JSONFieldError(field: child(key), reason: "is not a known field")
         }
     }
 
     /// The elements of this array, at most `maxCount`.
     public func array(maxCount: Int) throws(JSONFieldError) -> [JSONCursor] {
-        guard let a = value as? [Any] else { throw fail("must be an array") }
+        guard case let .array(a) = value else { throw fail("must be an array") }
         guard a.count <= maxCount else { throw fail("has \(a.count) elements, more than the limit of \(maxCount)", limit: maxCount) }
         return a.enumerated().map { JSONCursor(value: $0.element, path: "\(path)[\($0.offset)]") }
     }
 
     /// A string of at most `maxBytes` UTF-8 bytes.
     public func string(maxBytes: Int) throws(JSONFieldError) -> String {
-        guard let s = value as? String else { throw fail("must be a string") }
+        guard case let .string(s) = value else { throw fail("must be a string") }
         guard s.utf8.count <= maxBytes else { throw fail("is \(s.utf8.count) bytes, more than the limit of \(maxBytes)", limit: maxBytes) }
         return s
     }
 
-    /// An integer in `range`.
+    /// An integer in `range`, written without fraction or exponent.
     public func int(in range: ClosedRange<Int>) throws(JSONFieldError) -> Int {
-        guard let n = value as? NSNumber, !isBool(n) else { throw fail("must be an integer") }
-        let d = n.doubleValue
-        guard d == d.rounded(), abs(d) < 9.0e15 else { throw fail("must be an integer") }
-        let i = Int(d)
+        guard case let .number(literal) = value else { throw fail("must be an integer") }
+        guard literal.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || ($0 >= 48 && $0 <= 57) }) else {
+            throw fail("must be an integer written without fraction or exponent")
+        }
+        guard let i = Int(literal) else { throw fail("is out of range", limit: range.upperBound) }
         guard range.contains(i) else {
             throw fail("must be between \(range.lowerBound) and \(range.upperBound), got \(i)", limit: i > range.upperBound ? range.upperBound : range.lowerBound)
         }
         return i
     }
 
-    /// A finite number (JSON numbers are parsed as binary64).
+    /// A finite number: the literal correctly rounded to binary64.
     public func double() throws(JSONFieldError) -> Double {
-        guard let n = value as? NSNumber, !isBool(n) else { throw fail("must be a number") }
-        let d = n.doubleValue
-        guard d.isFinite else { throw fail("must be finite") }
+        guard case let .number(literal) = value else { throw fail("must be a number") }
+        guard let d = Double(literal), d.isFinite else { throw fail("must be a finite number") }
         return d
     }
 
     /// A 32-byte digest written as 64 hex characters.
     public func digest() throws(JSONFieldError) -> Digest {
-        guard let s = value as? String, let d = Digest(hex: s) else { throw fail("must be 64 hex characters (a SHA-256 digest)") }
+        guard case let .string(s) = value, let d = Digest(hex: s) else { throw fail("must be 64 hex characters (a SHA-256 digest)") }
         return d
-    }
-
-    private func isBool(_ n: NSNumber) -> Bool {
-        // swift-corelibs-foundation bridges JSON true/false to NSNumber of type "c".
-        String(cString: n.objCType) == "c" && (value is Bool)
     }
 }
