@@ -146,41 +146,42 @@ public final class SafeTensorsFile: @unchecked Sendable {
     private static func parseHeader(
         _ header: Data, dataBytes: Int, dataOffset: Int, limits: SafeTensorsLimits
     ) throws -> (entries: [Entry], metadata: [String: String]) {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: header) } catch {
-            throw SafeTensorsError.invalidHeaderJSON("not valid JSON")
+        let document: JSONValue
+        do { document = try StrictJSONParser(maxDepth: 8).parse([UInt8](header)) } catch {
+            // Duplicate tensor names are refused here too: a lenient parser would keep one silently.
+            throw SafeTensorsError.invalidHeaderJSON("\(error)")
         }
-        guard let dict = object as? [String: Any] else { throw SafeTensorsError.invalidHeaderJSON("header is not a JSON object") }
+        guard case let .object(members) = document else { throw SafeTensorsError.invalidHeaderJSON("header is not a JSON object") }
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
-        let tensorCount = dict.keys.filter { $0 != "__metadata__" }.count
+        let tensorCount = members.filter { $0.key != "__metadata__" }.count
         guard tensorCount <= limits.maxTensors else {
             throw SafeTensorsError.tooManyTensors(count: tensorCount, limit: limits.maxTensors)
         }
-        for (name, value) in dict {
+        for (name, value) in members {
             if name == "__metadata__" {
-                guard let m = value as? [String: Any] else { throw SafeTensorsError.invalidHeaderJSON("__metadata__ is not an object") }
+                guard case let .object(m) = value else { throw SafeTensorsError.invalidHeaderJSON("__metadata__ is not an object") }
                 for (k, v) in m {
-                    guard let s = v as? String else { throw SafeTensorsError.invalidHeaderJSON("__metadata__.\(k) is not a string") }
-                    metadata[k] = s
+                    guard case let .string(text) = v else { throw SafeTensorsError.invalidHeaderJSON("__metadata__.\(k) is not a string") }
+                    metadata[k] = text
                 }
                 continue
             }
-            guard let info = value as? [String: Any] else { throw SafeTensorsError.invalidEntry(name: name, reason: "not an object") }
-            guard let dtypeName = info["dtype"] as? String else { throw SafeTensorsError.invalidEntry(name: name, reason: "missing dtype") }
+            guard case .object = value else { throw SafeTensorsError.invalidEntry(name: name, reason: "not an object") }
+            guard case let .string(dtypeName)? = value["dtype"] else { throw SafeTensorsError.invalidEntry(name: name, reason: "missing dtype") }
             guard let dtype = SafeTensorsDType(rawValue: dtypeName) else { throw SafeTensorsError.unsupportedDType(name: name, dtype: dtypeName) }
-            guard let shapeAny = info["shape"] as? [Any] else { throw SafeTensorsError.invalidEntry(name: name, reason: "missing shape") }
-            guard shapeAny.count <= limits.maxRank else { throw SafeTensorsError.rankTooLarge(name: name, rank: shapeAny.count, limit: limits.maxRank) }
+            guard case let .array(shapeValues)? = value["shape"] else { throw SafeTensorsError.invalidEntry(name: name, reason: "missing shape") }
+            guard shapeValues.count <= limits.maxRank else { throw SafeTensorsError.rankTooLarge(name: name, rank: shapeValues.count, limit: limits.maxRank) }
             var shape: [Int] = []
             var elements = 1
-            for d in shapeAny {
+            for d in shapeValues {
                 guard let n = exactInt(d), n >= 0 else { throw SafeTensorsError.invalidEntry(name: name, reason: "shape has a non-integer or negative dimension") }
                 let (p, overflow) = elements.multipliedReportingOverflow(by: n)
                 guard !overflow, p <= Int(Int32.max) * 64 else { throw SafeTensorsError.invalidEntry(name: name, reason: "shape too large") }
                 elements = p
                 shape.append(n)
             }
-            guard let offs = info["data_offsets"] as? [Any], offs.count == 2,
+            guard case let .array(offs)? = value["data_offsets"], offs.count == 2,
                   let begin = exactInt(offs[0]), let end = exactInt(offs[1]), begin >= 0, end >= begin
             else { throw SafeTensorsError.invalidEntry(name: name, reason: "data_offsets must be two integers begin <= end") }
             guard end <= dataBytes else { throw SafeTensorsError.outOfBounds(name: name, end: end, dataBytes: dataBytes) }
@@ -203,13 +204,10 @@ public final class SafeTensorsFile: @unchecked Sendable {
         return (entries, metadata)
     }
 
-    private static func exactInt(_ value: Any) -> Int? {
-        if let n = value as? NSNumber {
-            // JSONSerialization yields NSNumber; refuse fractions and out-of-range values.
-            let d = n.doubleValue
-            guard d == d.rounded(), abs(d) < 9.0e15 else { return nil }
-            return n.intValue
-        }
-        return nil
+    /// A non-negative integer literal (no sign, fraction or exponent) that fits in 53 bits.
+    private static func exactInt(_ value: JSONValue) -> Int? {
+        guard case let .number(literal) = value, literal.utf8.count <= 16,
+              literal.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return Int(literal)
     }
 }
