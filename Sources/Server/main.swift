@@ -6,6 +6,9 @@ let commands: [any Subcommand.Type] = [
     VersionCommand.self,
     KeygenCommand.self,
     AttestVerifyCommand.self,
+    MerkleRootCommand.self,
+    MerkleProveCommand.self,
+    MerkleVerifyCommand.self,
 ]
 
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,16 @@
+internal import Verification
+
+/// `verifier merkle root FILE`: prints the pogo/1 parameter commitment of a safetensors
+/// checkpoint as {"root": hex, "leaves": n, "parameters": p}.
+enum MerkleRootCommand: Subcommand {
+    static let name = "merkle root"
+    static let usage = "merkle root FILE.safetensors"
+
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let args = try ArgumentScanner(arguments, valued: [])
+        guard args.positionals.count == 1 else { throw UsageError("merkle root takes exactly one FILE") }
+        let commitment = try ParameterCommitment(file: SafeTensorsFile(path: args.positionals[0]))
+        print("{\"root\":\"\(commitment.root.hex)\",\"leaves\":\(commitment.leafCount),\"parameters\":\(commitment.parameterCount)}")
+        return 0
+    }
+}

@@ -1,0 +1,69 @@
+internal import CCrypto
+
+/// A 32-byte tree hash held inline, so the hashing hot path allocates nothing.
+struct Node: Equatable {
+    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+
+    init() {}
+
+    init(_ digest: Digest) {
+        withUnsafeMutableBytes(of: &self) { $0.copyBytes(from: digest.bytes) }
+    }
+
+    var digest: Digest { withUnsafeBytes(of: self) { Digest(bytes: [UInt8]($0)) } }
+}
+
+/// RFC 6962 leaf and node hashing on one reusable OpenSSL context.
+///
+/// `RFC6962Hasher` is the obviously correct form; this one exists for throughput: it keeps
+/// one `EVP_MD_CTX` and a pre-fetched SHA-256 implementation (avoiding OpenSSL 3's
+/// per-call algorithm lookup) and writes into `Node` values. Not thread-safe: one per thread.
+final class NodeHasher {
+    // Fetched once per process; OpenSSL documents fetched algorithms as shareable across threads.
+    private nonisolated(unsafe) static let sha256: OpaquePointer = {
+        guard let md = EVP_MD_fetch(nil, "SHA256", nil) else { fatalError("EVP_MD_fetch(SHA256) failed") }
+        return md
+    }()
+
+    private let context: OpaquePointer
+
+    init() {
+        guard let ctx = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new failed: out of memory") }
+        context = ctx
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    /// SHA-256(0x00 || data).
+    func hashLeaf(_ data: UnsafeRawBufferPointer) -> Node {
+        precondition(EVP_DigestInit_ex2(context, Self.sha256, nil) == 1, "EVP_DigestInit_ex2 failed")
+        var prefix = RFC6962Hasher.leafPrefix
+        precondition(EVP_DigestUpdate(context, &prefix, 1) == 1, "EVP_DigestUpdate failed")
+        if let base = data.baseAddress, data.count > 0 {
+            precondition(EVP_DigestUpdate(context, base, data.count) == 1, "EVP_DigestUpdate failed")
+        }
+        return finish()
+    }
+
+    /// SHA-256(0x01 || left || right).
+    func hashChildren(_ left: Node, _ right: Node) -> Node {
+        precondition(EVP_DigestInit_ex2(context, Self.sha256, nil) == 1, "EVP_DigestInit_ex2 failed")
+        withUnsafeTemporaryAllocation(byteCount: 65, alignment: 8) { block in
+            block.storeBytes(of: RFC6962Hasher.nodePrefix, as: UInt8.self)
+            withUnsafeBytes(of: left) { UnsafeMutableRawBufferPointer(rebasing: block[1..<33]).copyMemory(from: $0) }
+            withUnsafeBytes(of: right) { UnsafeMutableRawBufferPointer(rebasing: block[33..<65]).copyMemory(from: $0) }
+            precondition(EVP_DigestUpdate(context, block.baseAddress, 65) == 1, "EVP_DigestUpdate failed")
+        }
+        return finish()
+    }
+
+    private func finish() -> Node {
+        var out = Node()
+        var length: UInt32 = 0
+        withUnsafeMutableBytes(of: &out) { raw in
+            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            precondition(EVP_DigestFinal_ex(context, p, &length) == 1 && length == 32, "EVP_DigestFinal_ex failed")
+        }
+        return out
+    }
+}

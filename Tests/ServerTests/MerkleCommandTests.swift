@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import Verification
+
+/// `verifier merkle root|prove|verify`, run as the built binary.
+struct MerkleCommandTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct BinaryMissing: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "\(path) is missing: run swift build first" }
+    }
+
+    struct Run {
+        let status: Int32
+        let stdout: String
+    }
+
+    static func verifier(_ arguments: [String]) throws -> Run {
+        let binary = repoRoot.appendingPathComponent(".build/debug/verifier").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw BinaryMissing(path: binary) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = arguments
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = Pipe()
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: data, as: UTF8.self))
+    }
+
+    /// A checkpoint of 3 leaves whose middle leaf spans two tensors.
+    static func checkpoint() throws -> (directory: URL, path: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("merkle-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("model.safetensors").path
+        try SafeTensorsWriter.write([
+            .init(name: "a", shape: [1500], floats: (0..<1500).map { Float($0) / 3 }),
+            .init(name: "b", shape: [2, 400], floats: (0..<800).map { -Float($0) }),
+        ], to: path)
+        return (dir, path)
+    }
+
+    static func object(_ text: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func rootProveAndVerifyRoundTrip() throws {
+        let (dir, path) = try Self.checkpoint()
+        let root = try Self.verifier(["merkle", "root", path])
+        #expect(root.status == 0)
+        let rootJSON = try Self.object(root.stdout)
+        #expect(rootJSON["leaves"] as? Int == 3 && rootJSON["parameters"] as? Int == 2300)
+        let expected = try ParameterCommitment(file: SafeTensorsFile(path: path))
+        #expect(rootJSON["root"] as? String == expected.root.hex)
+
+        for leaf in 0..<3 {
+            let prove = try Self.verifier(["merkle", "prove", path, "--leaf", String(leaf)])
+            #expect(prove.status == 0)
+            let proof = try Self.object(prove.stdout)
+            #expect(proof["root"] as? String == expected.root.hex)
+            #expect(proof["index"] as? Int == leaf)
+            let proofPath = dir.appendingPathComponent("proof\(leaf).json").path
+            try Data(prove.stdout.utf8).write(to: URL(fileURLWithPath: proofPath))
+            let verify = try Self.verifier(["merkle", "verify", proofPath, "--root", expected.root.hex, "--leaf-file", path])
+            #expect(verify.status == 0, "leaf \(leaf): \(verify.stdout)")
+        }
+    }
+
+    @Test func tamperedProofIsInvalid() throws {
+        let (dir, path) = try Self.checkpoint()
+        let prove = try Self.verifier(["merkle", "prove", path, "--leaf", "1"])
+        var proof = try Self.object(prove.stdout)
+        var hashes = try #require(proof["proof"] as? [String])
+        hashes[0] = String(hashes[0].reversed())
+        proof["proof"] = hashes
+        let tampered = dir.appendingPathComponent("tampered.json").path
+        try JSONSerialization.data(withJSONObject: proof).write(to: URL(fileURLWithPath: tampered))
+        let verify = try Self.verifier(["merkle", "verify", tampered])
+        #expect(verify.status == 1)
+        #expect(try Self.object(verify.stdout)["valid"] as? Bool == false)
+
+        // The right proof for another leaf of the same checkpoint is not a proof for this leaf.
+        let other = try Self.verifier(["merkle", "prove", path, "--leaf", "2"])
+        let otherPath = dir.appendingPathComponent("other.json").path
+        var otherJSON = try Self.object(other.stdout)
+        otherJSON["index"] = 1
+        try JSONSerialization.data(withJSONObject: otherJSON).write(to: URL(fileURLWithPath: otherPath))
+        #expect(try Self.verifier(["merkle", "verify", otherPath, "--leaf-file", path]).status == 1)
+    }
+
+    @Test func usageErrorsExitWithTwo() throws {
+        let (dir, path) = try Self.checkpoint()
+        #expect(try Self.verifier(["merkle", "root"]).status == 2)
+        #expect(try Self.verifier(["merkle", "prove", path]).status == 2)
+        #expect(try Self.verifier(["merkle", "prove", path, "--leaf", "3"]).status == 2)
+        #expect(try Self.verifier(["merkle", "prove", path, "--leaf", "x"]).status == 2)
+        #expect(try Self.verifier(["merkle", "verify"]).status == 2)
+        #expect(try Self.verifier(["merkle", "verify", dir.appendingPathComponent("missing.json").path]).status == 2)
+        let proofPath = dir.appendingPathComponent("p.json").path
+        try Data(try Self.verifier(["merkle", "prove", path, "--leaf", "0"]).stdout.utf8).write(to: URL(fileURLWithPath: proofPath))
+        #expect(try Self.verifier(["merkle", "verify", proofPath, "--root", "abc"]).status == 2)
+    }
+}
