@@ -9,6 +9,7 @@ let commands: [any Subcommand.Type] = [
     MerkleRootCommand.self,
     MerkleProveCommand.self,
     MerkleVerifyCommand.self,
+    QuantizeCommand.self,
 ]
 
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))
