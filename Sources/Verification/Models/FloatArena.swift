@@ -1,0 +1,47 @@
+internal import Foundation
+
+/// Scratch Float buffers for one forward/backward pass, freed together when the arena goes away.
+///
+/// Models carve their activations and activation gradients from an arena (llm.c keeps them
+/// as slices of one allocation); buffers start zeroed.
+final class FloatArena {
+    private var blocks: [UnsafeMutablePointer<Float>] = []
+
+    /// A new zeroed buffer of `count` floats, valid while the arena lives.
+    func make(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        p.initialize(repeating: 0, count: max(count, 1))
+        blocks.append(p)
+        return p
+    }
+
+    deinit {
+        for p in blocks { p.deallocate() }
+    }
+}
+
+/// Fills `buffer` with the deterministic initialisation draws used by the models.
+///
+/// Both models walk their tensors in canonical order with ONE `SplitMix64(seed:)` stream,
+/// row-major within a tensor; a tensor that is constant (zeros or ones) draws nothing.
+enum Initializer {
+    /// Uniform in [-bound, bound): `Float((2u - 1) * bound)` with `u = nextUnit()`.
+    static func uniform(_ buffer: inout [Float], _ slot: ParameterLayout.Slot, bound: Double, _ rng: inout SplitMix64) {
+        for i in slot.offset..<slot.offset + slot.count {
+            buffer[i] = Float((2 * rng.nextUnit() - 1) * bound)
+        }
+    }
+
+    /// Normal with standard deviation `std` by Box–Muller, two draws per value:
+    /// `Float(std * sqrt(-2 ln(1 - u1)) * cos(2π u2))`, computed in Double.
+    static func normal(_ buffer: inout [Float], _ slot: ParameterLayout.Slot, std: Double, _ rng: inout SplitMix64) {
+        for i in slot.offset..<slot.offset + slot.count {
+            let u1 = rng.nextUnit(), u2 = rng.nextUnit()
+            buffer[i] = Float(std * (-2 * log(1 - u1)).squareRoot() * cos(2 * Double.pi * u2))
+        }
+    }
+
+    static func fill(_ buffer: inout [Float], _ slot: ParameterLayout.Slot, _ value: Float) {
+        buffer.replaceSubrange(slot.offset..<slot.offset + slot.count, with: repeatElement(value, count: slot.count))
+    }
+}

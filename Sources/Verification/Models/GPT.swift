@@ -1,0 +1,120 @@
+/// A batch of byte sequences for the GPT: B rows of T input bytes and their next bytes.
+public struct TextBatch: Sendable, Hashable {
+    /// (B, T) input tokens (bytes, so each in 0..<256).
+    public var inputs: [Int32]
+    /// (B, T) target tokens: the byte following each input byte.
+    public var targets: [Int32]
+    /// Tokens per row.
+    public var T: Int
+
+    public init(inputs: [Int32], targets: [Int32], T: Int) {
+        self.inputs = inputs
+        self.targets = targets
+        self.T = T
+    }
+}
+
+/// The "gpt" architecture: a byte-level (V = 256) decoder-only transformer in the GPT-2 layout.
+///
+/// Shape letters: L layers, C channels, NH heads, T context, V = 256 vocabulary.
+/// Tensors: "wte" (V,C), "wpe" (T,C), per layer i "h.{i}.ln_1.weight"/"bias" (C),
+/// "h.{i}.attn.qkv.weight" (3C,C)/"bias" (3C), "h.{i}.attn.proj.weight" (C,C)/"bias" (C),
+/// "h.{i}.ln_2.weight"/"bias" (C), "h.{i}.mlp.fc.weight" (4C,C)/"bias" (4C),
+/// "h.{i}.mlp.proj.weight" (C,4C)/"bias" (C), and "ln_f.weight"/"bias" (C), in byte-wise name order.
+/// x = wte[tok] + wpe[t]; per block x += proj(attn(ln_1(x))); x += proj(gelu(fc(ln_2(x))));
+/// logits = ln_f(x) · wteᵀ (tied head, no bias); loss = mean next-byte cross-entropy over B·T.
+public struct GPT: TrainableModel {
+    /// The byte vocabulary size.
+    public static let vocabulary = 256
+    /// Layer-norm epsilon.
+    public static let layerNormEpsilon: Float = 1e-5
+
+    /// Architecture hyperparameters.
+    public struct Config: Sendable, Hashable {
+        public var layers: Int
+        public var channels: Int
+        public var heads: Int
+        /// Maximum sequence length (rows of "wpe").
+        public var context: Int
+
+        public init(layers: Int, channels: Int, heads: Int, context: Int) {
+            self.layers = layers
+            self.channels = channels
+            self.heads = heads
+            self.context = context
+        }
+    }
+
+    public let config: Config
+    public let layout: ParameterLayout
+
+    /// Validates the config: layers >= 0, channels, heads and context >= 1, channels divisible by heads.
+    public init(_ config: Config) throws {
+        guard config.layers >= 0, config.channels >= 1, config.heads >= 1, config.context >= 1,
+              config.channels % config.heads == 0 else {
+            throw ModelError.invalidConfig("gpt \(config) needs positive sizes and channels divisible by heads")
+        }
+        self.config = config
+        let (C, V) = (config.channels, GPT.vocabulary)
+        var tensors: [(name: String, shape: [Int])] = [
+            ("wte", [V, C]), ("wpe", [config.context, C]), ("ln_f.weight", [C]), ("ln_f.bias", [C]),
+        ]
+        for i in 0..<config.layers {
+            let shapes: [(String, [Int])] = [
+                ("ln_1.weight", [C]), ("ln_1.bias", [C]), ("attn.qkv.weight", [3 * C, C]), ("attn.qkv.bias", [3 * C]),
+                ("attn.proj.weight", [C, C]), ("attn.proj.bias", [C]), ("ln_2.weight", [C]), ("ln_2.bias", [C]),
+                ("mlp.fc.weight", [4 * C, C]), ("mlp.fc.bias", [4 * C]), ("mlp.proj.weight", [C, 4 * C]), ("mlp.proj.bias", [C]),
+            ]
+            for (suffix, shape) in shapes { tensors.append((name: "h.\(i).\(suffix)", shape: shape)) }
+        }
+        layout = ParameterLayout(tensors)
+    }
+
+    public func loss(parameters: [Float], batch: TextBatch) throws -> Float {
+        var unused: [Float] = []
+        return try run(parameters, batch, gradient: &unused, backward: false)
+    }
+
+    public func lossAndGradient(parameters: [Float], batch: TextBatch, gradient: inout [Float]) throws -> Float {
+        try run(parameters, batch, gradient: &gradient, backward: true)
+    }
+
+    /// GPT-2's scheme: every weight matrix and both embeddings N(0, 0.02), the two residual
+    /// projections ("attn.proj.weight", "mlp.proj.weight") N(0, 0.02 / sqrt(2L)), layer-norm
+    /// weights 1, biases 0; normals drawn in canonical tensor order from one `SplitMix64(seed:)` stream.
+    public func initialParameters(seed: UInt64) -> [Float] {
+        var rng = SplitMix64(seed: seed)
+        var buffer = [Float](repeating: 0, count: layout.count)
+        let residualStd = 0.02 / (2 * Double(max(config.layers, 1))).squareRoot()
+        for slot in layout.slots {
+            if slot.name.contains("ln_") {
+                if slot.name.hasSuffix(".weight") { Initializer.fill(&buffer, slot, 1) }
+            } else if slot.name.hasSuffix("proj.weight") {
+                Initializer.normal(&buffer, slot, std: residualStd, &rng)
+            } else if slot.name.hasSuffix(".weight") || slot.name == "wte" || slot.name == "wpe" {
+                Initializer.normal(&buffer, slot, std: 0.02, &rng)
+            }
+        }
+        return buffer
+    }
+
+    func validate(_ parameters: [Float], _ batch: TextBatch) throws -> Int {
+        try checkParameterCount(parameters)
+        guard batch.T >= 1, batch.T <= config.context else {
+            throw ModelError.batchShapeMismatch(field: "T", got: batch.T, want: config.context)
+        }
+        guard !batch.inputs.isEmpty else { throw ModelError.emptyBatch }
+        guard batch.inputs.count % batch.T == 0 else {
+            throw ModelError.batchShapeMismatch(field: "inputs", got: batch.inputs.count, want: batch.inputs.count / batch.T * batch.T)
+        }
+        guard batch.targets.count == batch.inputs.count else {
+            throw ModelError.batchShapeMismatch(field: "targets", got: batch.targets.count, want: batch.inputs.count)
+        }
+        for tokens in [batch.inputs, batch.targets] {
+            if let bad = tokens.firstIndex(where: { $0 < 0 || Int($0) >= GPT.vocabulary }) {
+                throw ModelError.labelOutOfRange(index: bad, label: tokens[bad], classes: GPT.vocabulary)
+            }
+        }
+        return batch.inputs.count / batch.T
+    }
+}

@@ -1,0 +1,85 @@
+internal import Foundation
+
+// Element-wise kernels over `count` contiguous floats. Unless a doc comment says otherwise,
+// `out` may alias `inp` (each element is read before it is written).
+
+/// Exact GELU: `out = 0.5 * x * (1 + erf(x / sqrt(2)))`, the form BERT and our GPT use.
+public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
+    let invSqrt2: Float = 0.70710678118654752
+    for i in 0..<count {
+        let x = inp[i]
+        out[i] = 0.5 * x * (1 + erff(x * invSqrt2))
+    }
+}
+
+/// Adds the gradient of exact GELU into `dinp`: `dinp += dout * (Φ(x) + x φ(x))`.
+///
+/// - dinp, inp, dout: (count); inp is the forward pass's input.
+public func geluBackward(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+                         dout: UnsafePointer<Float>, count: Int) {
+    let invSqrt2: Float = 0.70710678118654752
+    let invSqrt2Pi: Float = 0.39894228040143268
+    for i in 0..<count {
+        let x = inp[i]
+        let cdf = 0.5 * (1 + erff(x * invSqrt2))
+        let pdf = invSqrt2Pi * expf(-0.5 * x * x)
+        dinp[i] += dout[i] * (cdf + x * pdf)
+    }
+}
+
+/// Hyperbolic tangent: `out = tanh(inp)`.
+public func tanhForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count { out[i] = tanhf(inp[i]) }
+}
+
+/// Adds the gradient of tanh into `dinp`: `dinp += dout * (1 - out²)`.
+///
+/// - dinp, out, dout: (count); out is the forward pass's output.
+public func tanhBackward(dinp: UnsafeMutablePointer<Float>, out: UnsafePointer<Float>,
+                         dout: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count {
+        let y = out[i]
+        dinp[i] += dout[i] * (1 - y * y)
+    }
+}
+
+/// Rectified linear unit: `out = max(inp, 0)`.
+public func reluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count { out[i] = inp[i] > 0 ? inp[i] : 0 }
+}
+
+/// Adds the gradient of ReLU into `dinp`: `dinp += dout` where `out > 0` (the derivative at 0 is 0).
+///
+/// - dinp, out, dout: (count); out is the forward pass's output.
+public func reluBackward(dinp: UnsafeMutablePointer<Float>, out: UnsafePointer<Float>,
+                         dout: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count where out[i] > 0 { dinp[i] += dout[i] }
+}
+
+/// Accumulates `acc += x` element-wise (a residual connection, or a gradient fan-in).
+public func addInPlace(_ acc: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count { acc[i] += x[i] }
+}
+
+/// Writes `out = a + b` element-wise; `out` may alias either input.
+public func residualForward(out: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>,
+                            b: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count { out[i] = a[i] + b[i] }
+}
+
+/// Replaces each row of `x` (N, C) by its softmax, subtracting the row maximum first.
+public func softmaxRows(_ x: UnsafeMutablePointer<Float>, N: Int, C: Int) {
+    for n in 0..<N {
+        let row = x + n * C
+        var maxValue = -Float.infinity
+        for i in 0..<C where row[i] > maxValue { maxValue = row[i] }
+        var sum: Float = 0
+        for i in 0..<C {
+            let e = expf(row[i] - maxValue)
+            row[i] = e
+            sum += e
+        }
+        let inv = 1 / sum
+        for i in 0..<C { row[i] *= inv }
+    }
+}

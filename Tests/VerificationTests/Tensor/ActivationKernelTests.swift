@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import Verification
+
+/// Element-wise kernels and softmax against naive Double twins and finite differences.
+struct ActivationKernelTests {
+    let count = 257
+
+    /// Runs a forward kernel and its backward on random inputs and checks both against
+    /// `f` and `df`; `df` itself is checked against finite differences of `f`.
+    private func check(
+        seed: UInt64, forward: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int) -> Void,
+        backward: (_ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ out: UnsafePointer<Float>,
+                   _ dout: UnsafePointer<Float>, Int) -> Void,
+        f: (Double) -> Double, df: (Double) -> Double
+    ) {
+        var rng = TestRandom(seed: seed)
+        // Keep inputs away from 0 so ReLU's kink does not meet the finite-difference step.
+        let values = rng.floats(count, scale: 4).map { abs($0) < 1e-3 ? $0 + 0.01 : $0 }
+        let inp = FloatBuffer(values), out = FloatBuffer(zeros: count), dout = FloatBuffer(rng.floats(count))
+        forward(out.pointer, inp.pointer, count)
+        #expect(relativeError(out.array, inp.doubles.map(f)) < 1e-6)
+        let dinp = FloatBuffer([Float](repeating: 0.5, count: count))
+        backward(dinp.pointer, inp.pointer, out.pointer, dout.pointer, count)
+        let want = zip(inp.doubles, dout.doubles).map { 0.5 + df($0) * $1 }
+        #expect(relativeError(dinp.array, want) < 1e-6)
+        let fd = finiteDifferenceGradient(inp.doubles) { dot($0.map(f), dout.doubles) }
+        #expect(relativeError(zip(inp.doubles, dout.doubles).map { df($0) * $1 }, fd) < 1e-7)
+    }
+
+    @Test func geluIsExactErfFormWithMatchingGradient() {
+        check(seed: 11, forward: { geluForward(out: $0, inp: $1, count: $2) },
+              backward: { geluBackward(dinp: $0, inp: $1, dout: $3, count: $4) },
+              f: Naive.gelu, df: Naive.geluDerivative)
+    }
+
+    @Test func tanhMatchesNaiveTwinWithMatchingGradient() {
+        check(seed: 12, forward: { tanhForward(out: $0, inp: $1, count: $2) },
+              backward: { tanhBackward(dinp: $0, out: $2, dout: $3, count: $4) },
+              f: { tanh($0) }, df: { 1 - tanh($0) * tanh($0) })
+    }
+
+    @Test func reluMatchesNaiveTwinWithMatchingGradient() {
+        check(seed: 13, forward: { reluForward(out: $0, inp: $1, count: $2) },
+              backward: { reluBackward(dinp: $0, out: $2, dout: $3, count: $4) },
+              f: { max($0, 0) }, df: { $0 > 0 ? 1 : 0 })
+    }
+
+    @Test func geluWorksInPlace() {
+        let x = FloatBuffer([-2, -0.5, 0, 0.5, 2])
+        geluForward(out: x.pointer, inp: x.pointer, count: x.count)
+        #expect(relativeError(x.array, [-2, -0.5, 0, 0.5, 2].map(Naive.gelu)) < 1e-6)
+    }
+
+    @Test func addInPlaceAndResidualAdd() {
+        let acc = FloatBuffer([1, 2, 3]), x = FloatBuffer([10, 20, 30]), out = FloatBuffer(zeros: 3)
+        residualForward(out: out.pointer, a: acc.pointer, b: x.pointer, count: 3)
+        addInPlace(acc.pointer, x.pointer, count: 3)
+        #expect(acc.array == [11, 22, 33])
+        #expect(out.array == [11, 22, 33])
+    }
+
+    @Test func softmaxRowsMatchesNaiveTwinAndSurvivesLargeLogits() {
+        var rng = TestRandom(seed: 14)
+        let (N, C) = (5, 33)
+        let values = rng.floats(N * C, scale: 10)
+        let x = FloatBuffer(values)
+        softmaxRows(x.pointer, N: N, C: C)
+        #expect(relativeError(x.array, Naive.softmax(values.map(Double.init), N: N, C: C)) < 1e-6)
+
+        let big = FloatBuffer([1000, 1001, 1002])
+        softmaxRows(big.pointer, N: 1, C: 3)
+        #expect(big.array.allSatisfy { $0.isFinite })
+        #expect(relativeError(big.array, Naive.softmax([0, 1, 2], N: 1, C: 3)) < 1e-6)
+    }
+}

@@ -1,0 +1,90 @@
+import Testing
+import Verification
+
+/// matmul and layer norm against their naive Double twins and finite differences.
+struct LinearKernelTests {
+    // Odd sizes so that no dimension is a multiple of the sgemm block size.
+    let N = 7, C = 13, OC = 5
+
+    @Test func matmulForwardMatchesNaiveTwin() {
+        var rng = TestRandom(seed: 1)
+        let inp = FloatBuffer(rng.floats(N * C)), weight = FloatBuffer(rng.floats(OC * C))
+        let bias = FloatBuffer(rng.floats(OC)), out = FloatBuffer(zeros: N * OC)
+        matmulForward(out: out.pointer, inp: inp.pointer, weight: weight.pointer, bias: bias.pointer, N: N, C: C, OC: OC)
+        let want = Naive.matmul(inp.doubles, weight.doubles, bias.doubles, N: N, C: C, OC: OC)
+        #expect(relativeError(out.array, want) < 1e-6)
+
+        matmulForward(out: out.pointer, inp: inp.pointer, weight: weight.pointer, bias: nil, N: N, C: C, OC: OC)
+        #expect(relativeError(out.array, Naive.matmul(inp.doubles, weight.doubles, nil, N: N, C: C, OC: OC)) < 1e-6)
+    }
+
+    @Test func matmulBackwardAddsNaiveGradients() {
+        var rng = TestRandom(seed: 2)
+        let inp = FloatBuffer(rng.floats(N * C)), weight = FloatBuffer(rng.floats(OC * C))
+        let dout = FloatBuffer(rng.floats(N * OC))
+        // Start from non-zero gradients to check that the kernel adds rather than overwrites.
+        let start = rng.floats(N * C + OC * C + OC)
+        let dinp = FloatBuffer(Array(start[0..<N * C])), dweight = FloatBuffer(Array(start[N * C..<N * C + OC * C]))
+        let dbias = FloatBuffer(Array(start[(N * C + OC * C)...]))
+        matmulBackward(dinp: dinp.pointer, dweight: dweight.pointer, dbias: dbias.pointer, dout: dout.pointer,
+                       inp: inp.pointer, weight: weight.pointer, N: N, C: C, OC: OC)
+        let want = Naive.matmulBackward(dout.doubles, inp.doubles, weight.doubles, N: N, C: C, OC: OC)
+        let plus = { (a: [Double], from: Int) in a.enumerated().map { $0.element + Double(start[from + $0.offset]) } }
+        #expect(relativeError(dinp.array, plus(want.dinp, 0)) < 1e-6)
+        #expect(relativeError(dweight.array, plus(want.dweight, N * C)) < 1e-6)
+        #expect(relativeError(dbias.array, plus(want.dbias, N * C + OC * C)) < 1e-6)
+    }
+
+    @Test func naiveMatmulBackwardMatchesFiniteDifferences() {
+        var rng = TestRandom(seed: 3)
+        let inp = rng.floats(N * C).map(Double.init), weight = rng.floats(OC * C).map(Double.init)
+        let bias = rng.floats(OC).map(Double.init), dout = rng.floats(N * OC).map(Double.init)
+        let grads = Naive.matmulBackward(dout, inp, weight, N: N, C: C, OC: OC)
+        let fdInp = finiteDifferenceGradient(inp) { dot(Naive.matmul($0, weight, bias, N: N, C: C, OC: OC), dout) }
+        let fdWeight = finiteDifferenceGradient(weight) { dot(Naive.matmul(inp, $0, bias, N: N, C: C, OC: OC), dout) }
+        let fdBias = finiteDifferenceGradient(bias) { dot(Naive.matmul(inp, weight, $0, N: N, C: C, OC: OC), dout) }
+        #expect(relativeError(grads.dinp, fdInp) < 1e-7)
+        #expect(relativeError(grads.dweight, fdWeight) < 1e-7)
+        #expect(relativeError(grads.dbias, fdBias) < 1e-7)
+    }
+
+    @Test func layerNormForwardMatchesNaiveTwin() {
+        var rng = TestRandom(seed: 4)
+        let inp = FloatBuffer(rng.floats(N * C, scale: 3)), weight = FloatBuffer(rng.floats(C))
+        let bias = FloatBuffer(rng.floats(C)), out = FloatBuffer(zeros: N * C)
+        let mean = FloatBuffer(zeros: N), rstd = FloatBuffer(zeros: N)
+        layerNormForward(out: out.pointer, mean: mean.pointer, rstd: rstd.pointer, inp: inp.pointer,
+                         weight: weight.pointer, bias: bias.pointer, N: N, C: C, eps: 1e-5)
+        let want = Naive.layerNorm(inp.doubles, weight.doubles, bias.doubles, N: N, C: C, eps: 1e-5)
+        #expect(relativeError(out.array, want) < 1e-5)
+    }
+
+    @Test func layerNormBackwardMatchesNaiveTwinAndFiniteDifferences() {
+        var rng = TestRandom(seed: 5)
+        let inp = FloatBuffer(rng.floats(N * C, scale: 3)), weight = FloatBuffer(rng.floats(C))
+        let bias = FloatBuffer(rng.floats(C)), out = FloatBuffer(zeros: N * C), dout = FloatBuffer(rng.floats(N * C))
+        let mean = FloatBuffer(zeros: N), rstd = FloatBuffer(zeros: N)
+        layerNormForward(out: out.pointer, mean: mean.pointer, rstd: rstd.pointer, inp: inp.pointer,
+                         weight: weight.pointer, bias: bias.pointer, N: N, C: C, eps: 1e-5)
+        let dinp = FloatBuffer(zeros: N * C), dweight = FloatBuffer(zeros: C), dbias = FloatBuffer(zeros: C)
+        layerNormBackward(dinp: dinp.pointer, dweight: dweight.pointer, dbias: dbias.pointer, dout: dout.pointer,
+                          inp: inp.pointer, weight: weight.pointer, mean: mean.pointer, rstd: rstd.pointer, N: N, C: C)
+        let want = Naive.layerNormBackward(dout.doubles, inp.doubles, weight.doubles, N: N, C: C, eps: 1e-5)
+        #expect(relativeError(dinp.array, want.dinp) < 1e-5)
+        #expect(relativeError(dweight.array, want.dweight) < 1e-5)
+        #expect(relativeError(dbias.array, want.dbias) < 1e-5)
+
+        let (x, w, b, g) = (inp.doubles, weight.doubles, bias.doubles, dout.doubles)
+        let fdInp = finiteDifferenceGradient(x) { dot(Naive.layerNorm($0, w, b, N: N, C: C, eps: 1e-5), g) }
+        let fdWeight = finiteDifferenceGradient(w) { dot(Naive.layerNorm(x, $0, b, N: N, C: C, eps: 1e-5), g) }
+        #expect(relativeError(want.dinp, fdInp) < 1e-7)
+        #expect(relativeError(want.dweight, fdWeight) < 1e-7)
+    }
+
+    @Test func blasThreadCountCanBeSet() {
+        let before = blasThreadCount()
+        setBLASThreadCount(1)
+        #expect(blasThreadCount() == 1)
+        setBLASThreadCount(before)
+    }
+}
