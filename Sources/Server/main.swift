@@ -10,6 +10,8 @@ let commands: [any Subcommand.Type] = [
     MerkleProveCommand.self,
     MerkleVerifyCommand.self,
     QuantizeCommand.self,
+    MineCommand.self,
+    VerifyBundleCommand.self,
 ]
 
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))
