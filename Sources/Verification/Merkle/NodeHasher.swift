@@ -1,5 +1,8 @@
 internal import CCrypto
 
+// OpenSSL calls are made in `guard`, never inside `precondition(...)`: release builds use
+// -Ounchecked, where a precondition's condition is not evaluated at all.
+
 /// A 32-byte tree hash held inline, so the hashing hot path allocates nothing.
 struct Node: Equatable {
     var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
@@ -36,23 +39,23 @@ final class NodeHasher {
 
     /// SHA-256(0x00 || data).
     func hashLeaf(_ data: UnsafeRawBufferPointer) -> Node {
-        precondition(EVP_DigestInit_ex2(context, Self.sha256, nil) == 1, "EVP_DigestInit_ex2 failed")
+        guard EVP_DigestInit_ex2(context, Self.sha256, nil) == 1 else { preconditionFailure("EVP_DigestInit_ex2 failed") }
         var prefix = RFC6962Hasher.leafPrefix
-        precondition(EVP_DigestUpdate(context, &prefix, 1) == 1, "EVP_DigestUpdate failed")
+        guard EVP_DigestUpdate(context, &prefix, 1) == 1 else { preconditionFailure("EVP_DigestUpdate failed") }
         if let base = data.baseAddress, data.count > 0 {
-            precondition(EVP_DigestUpdate(context, base, data.count) == 1, "EVP_DigestUpdate failed")
+            guard EVP_DigestUpdate(context, base, data.count) == 1 else { preconditionFailure("EVP_DigestUpdate failed") }
         }
         return finish()
     }
 
     /// SHA-256(0x01 || left || right).
     func hashChildren(_ left: Node, _ right: Node) -> Node {
-        precondition(EVP_DigestInit_ex2(context, Self.sha256, nil) == 1, "EVP_DigestInit_ex2 failed")
+        guard EVP_DigestInit_ex2(context, Self.sha256, nil) == 1 else { preconditionFailure("EVP_DigestInit_ex2 failed") }
         withUnsafeTemporaryAllocation(byteCount: 65, alignment: 8) { block in
             block.storeBytes(of: RFC6962Hasher.nodePrefix, as: UInt8.self)
             withUnsafeBytes(of: left) { UnsafeMutableRawBufferPointer(rebasing: block[1..<33]).copyMemory(from: $0) }
             withUnsafeBytes(of: right) { UnsafeMutableRawBufferPointer(rebasing: block[33..<65]).copyMemory(from: $0) }
-            precondition(EVP_DigestUpdate(context, block.baseAddress, 65) == 1, "EVP_DigestUpdate failed")
+            guard EVP_DigestUpdate(context, block.baseAddress, 65) == 1 else { preconditionFailure("EVP_DigestUpdate failed") }
         }
         return finish()
     }
@@ -62,7 +65,7 @@ final class NodeHasher {
         var length: UInt32 = 0
         withUnsafeMutableBytes(of: &out) { raw in
             let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            precondition(EVP_DigestFinal_ex(context, p, &length) == 1 && length == 32, "EVP_DigestFinal_ex failed")
+            guard EVP_DigestFinal_ex(context, p, &length) == 1 && length == 32 else { preconditionFailure("EVP_DigestFinal_ex failed") }
         }
         return out
     }
