@@ -60,10 +60,16 @@ struct CanonicalLayout: Sendable {
     static func firstNonFinite(_ bytes: UnsafeRawBufferPointer) -> (index: Int, bits: UInt32)? {
         let n = bytes.count / MemoryLayout<UInt32>.size
         // Exponent all ones plus one carries into the sign bit; any other exponent does not.
-        // Branch-free so the scan vectorizes; the exact element is searched only on a hit.
+        // Branch-free over typed, aligned words so the loop vectorizes; the exact element is
+        // searched only on a hit. Unaligned data (a header length that is not a multiple of 4)
+        // takes the slower word-by-word path.
         var any: UInt32 = 0
-        for k in 0..<n {
-            any |= (bytes.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self) & 0x7f80_0000) &+ 0x0080_0000
+        if let base = bytes.baseAddress, Int(bitPattern: base) % MemoryLayout<UInt32>.alignment == 0 {
+            for word in UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt32.self), count: n) {
+                any |= (word & 0x7f80_0000) &+ 0x0080_0000
+            }
+        } else {
+            for k in 0..<n { any |= (bytes.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self) & 0x7f80_0000) &+ 0x0080_0000 }
         }
         guard any & 0x8000_0000 != 0 else { return nil }
         for k in 0..<n {

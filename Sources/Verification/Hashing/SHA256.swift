@@ -1,8 +1,5 @@
 internal import CCrypto
 
-// OpenSSL calls are made in `guard`, never inside `precondition(...)`: release builds use
-// -Ounchecked, where a precondition's condition is not evaluated at all.
-
 /// An incremental SHA-256 hasher backed by OpenSSL's EVP interface.
 ///
 /// A value owns one `EVP_MD_CTX`; it is not copyable so the context is freed exactly once.
@@ -15,7 +12,8 @@ public struct SHA256: ~Copyable {
     /// Creates a hasher ready to absorb bytes.
     public init() {
         guard let ctx = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new failed: out of memory") }
-        guard EVP_DigestInit_ex(ctx, EVP_sha256(), nil) == 1 else { preconditionFailure("EVP_DigestInit_ex(sha256) failed") }
+        // Not precondition: under -Ounchecked (release) its condition, and so the call, is skipped.
+        if EVP_DigestInit_ex(ctx, EVP_sha256(), nil) != 1 { fatalError("EVP_DigestInit_ex(sha256) failed") }
         context = ctx
     }
 
@@ -24,7 +22,7 @@ public struct SHA256: ~Copyable {
     /// Absorbs `count` bytes starting at `bytes`.
     public mutating func update(_ bytes: UnsafeRawPointer, count: Int) {
         guard count > 0 else { return }
-        guard EVP_DigestUpdate(context, bytes, count) == 1 else { preconditionFailure("EVP_DigestUpdate failed") }
+        if EVP_DigestUpdate(context, bytes, count) != 1 { fatalError("EVP_DigestUpdate failed") }
     }
 
     /// Absorbs the bytes of a buffer.
@@ -42,7 +40,7 @@ public struct SHA256: ~Copyable {
     public consuming func finalize() -> Digest {
         var out = [UInt8](repeating: 0, count: Self.byteCount)
         var length: UInt32 = 0
-        guard EVP_DigestFinal_ex(context, &out, &length) == 1 && length == 32 else { preconditionFailure("EVP_DigestFinal_ex failed") }
+        if EVP_DigestFinal_ex(context, &out, &length) != 1 || length != 32 { fatalError("EVP_DigestFinal_ex failed") }
         return Digest(bytes: out)
     }
 

@@ -1,8 +1,5 @@
 internal import CCrypto
 
-// OpenSSL calls are made in `guard`, never inside `precondition(...)`: release builds use
-// -Ounchecked, where a precondition's condition is not evaluated at all.
-
 /// A 32-byte tree hash held inline, so the hashing hot path allocates nothing.
 struct Node: Equatable {
     var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
@@ -39,23 +36,23 @@ final class NodeHasher {
 
     /// SHA-256(0x00 || data).
     func hashLeaf(_ data: UnsafeRawBufferPointer) -> Node {
-        guard EVP_DigestInit_ex2(context, Self.sha256, nil) == 1 else { preconditionFailure("EVP_DigestInit_ex2 failed") }
+        check(EVP_DigestInit_ex2(context, Self.sha256, nil), "EVP_DigestInit_ex2")
         var prefix = RFC6962Hasher.leafPrefix
-        guard EVP_DigestUpdate(context, &prefix, 1) == 1 else { preconditionFailure("EVP_DigestUpdate failed") }
+        check(EVP_DigestUpdate(context, &prefix, 1), "EVP_DigestUpdate")
         if let base = data.baseAddress, data.count > 0 {
-            guard EVP_DigestUpdate(context, base, data.count) == 1 else { preconditionFailure("EVP_DigestUpdate failed") }
+            check(EVP_DigestUpdate(context, base, data.count), "EVP_DigestUpdate")
         }
         return finish()
     }
 
     /// SHA-256(0x01 || left || right).
     func hashChildren(_ left: Node, _ right: Node) -> Node {
-        guard EVP_DigestInit_ex2(context, Self.sha256, nil) == 1 else { preconditionFailure("EVP_DigestInit_ex2 failed") }
+        check(EVP_DigestInit_ex2(context, Self.sha256, nil), "EVP_DigestInit_ex2")
         withUnsafeTemporaryAllocation(byteCount: 65, alignment: 8) { block in
             block.storeBytes(of: RFC6962Hasher.nodePrefix, as: UInt8.self)
             withUnsafeBytes(of: left) { UnsafeMutableRawBufferPointer(rebasing: block[1..<33]).copyMemory(from: $0) }
             withUnsafeBytes(of: right) { UnsafeMutableRawBufferPointer(rebasing: block[33..<65]).copyMemory(from: $0) }
-            guard EVP_DigestUpdate(context, block.baseAddress, 65) == 1 else { preconditionFailure("EVP_DigestUpdate failed") }
+            check(EVP_DigestUpdate(context, block.baseAddress, 65), "EVP_DigestUpdate")
         }
         return finish()
     }
@@ -65,8 +62,15 @@ final class NodeHasher {
         var length: UInt32 = 0
         withUnsafeMutableBytes(of: &out) { raw in
             let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            guard EVP_DigestFinal_ex(context, p, &length) == 1 && length == 32 else { preconditionFailure("EVP_DigestFinal_ex failed") }
+            check(EVP_DigestFinal_ex(context, p, &length), "EVP_DigestFinal_ex")
         }
         return out
+    }
+
+    /// Stops on an OpenSSL failure. Not `precondition`: with -Ounchecked (the release
+    /// setting) a precondition's condition is not evaluated at all, so the call would vanish.
+    @inline(__always)
+    private func check(_ status: Int32, _ call: StaticString) {
+        if status != 1 { fatalError("\(call) failed") }
     }
 }

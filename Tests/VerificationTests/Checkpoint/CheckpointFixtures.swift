@@ -24,8 +24,9 @@ enum CheckpointFixtures {
     }
 
     /// A safetensors file whose data section stores the tensors in `physicalOrder` (indices
-    /// into `tensors`), with `header` overriding the generated JSON when given.
-    static func bytes(_ tensors: [SafeTensorsWriter.Tensor], physicalOrder: [Int]? = nil) -> [UInt8] {
+    /// into `tensors`), the header followed by `headerPadding` spaces (which moves the data
+    /// off 4-byte alignment when the total is not a multiple of 4).
+    static func bytes(_ tensors: [SafeTensorsWriter.Tensor], physicalOrder: [Int]? = nil, headerPadding: Int = 0) -> [UInt8] {
         let order = physicalOrder ?? Array(tensors.indices)
         var offset = 0
         var fields: [String] = []
@@ -37,7 +38,7 @@ enum CheckpointFixtures {
             offset += t.bytes.count
             data += t.bytes
         }
-        return withHeader("{" + fields.joined(separator: ",") + "}", data: data)
+        return withHeader("{" + fields.joined(separator: ",") + "}" + String(repeating: " ", count: headerPadding), data: data)
     }
 
     /// 8-byte little-endian length, the header text, then the data.

@@ -93,6 +93,15 @@ struct ParameterCommitmentTests {
         if count == 0 { #expect(fromFile.root.hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") }
     }
 
+    @Test func unalignedDataGivesTheSameRoot() throws {
+        let dir = try CheckpointFixtures.temporaryDirectory()
+        let expected = try ParameterCommitment(parameters: Self.canonical(Self.tensors))
+        for padding in 0..<4 {
+            let path = try CheckpointFixtures.write(CheckpointFixtures.bytes(Self.tensors, headerPadding: padding), in: dir, name: "p\(padding).safetensors")
+            #expect(try ParameterCommitment(file: SafeTensorsFile(path: path)) == expected, "padding \(padding)")
+        }
+    }
+
     @Test func physicalTensorOrderDoesNotChangeTheRoot() throws {
         let dir = try CheckpointFixtures.temporaryDirectory()
         let sorted = try CheckpointFixtures.write(SafeTensorsWriter.encode(Self.tensors), in: dir, name: "sorted.safetensors")
@@ -120,6 +129,14 @@ struct ParameterCommitmentTests {
                                                   Tensor(name: "b", shape: [3, 1000], floats: b)])
             let file = try SafeTensorsFile(path: CheckpointFixtures.write(bytes, in: CheckpointFixtures.temporaryDirectory()))
             #expect(throws: CommitmentError.nonFinite(tensor: "b", element: 2037, bits: bits)) { try ParameterCommitment(file: file) }
+            for padding in 0..<4 {
+                let tensors = [Tensor(name: "a", shape: [1500], floats: CheckpointFixtures.floats(1500, seed: 7)), Tensor(name: "b", shape: [3, 1000], floats: b)]
+                let unaligned = try SafeTensorsFile(path: CheckpointFixtures.write(CheckpointFixtures.bytes(tensors, headerPadding: padding),
+                                                                                   in: CheckpointFixtures.temporaryDirectory()))
+                #expect(throws: CommitmentError.nonFinite(tensor: "b", element: 2037, bits: bits), "padding \(padding)") {
+                    try ParameterCommitment(file: unaligned)
+                }
+            }
             #expect(throws: CommitmentError.nonFinite(tensor: "<parameters>", element: 3537, bits: bits)) {
                 try ParameterCommitment(parameters: CheckpointFixtures.floats(1500, seed: 7) + b)
             }
