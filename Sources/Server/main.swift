@@ -11,6 +11,9 @@ let commands: [any Subcommand.Type] = [
     MerkleProveCommand.self,
     MerkleVerifyCommand.self,
     BenchPoQCommand.self,
+    QuantizeCommand.self,
+    MineCommand.self,
+    VerifyBundleCommand.self,
 ]
 
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))
