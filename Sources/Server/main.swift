@@ -11,7 +11,6 @@ let commands: [any Subcommand.Type] = [
     MerkleProveCommand.self,
     MerkleVerifyCommand.self,
     BenchPoQCommand.self,
-    QuantizeCommand.self,
     MineCommand.self,
     VerifyBundleCommand.self,
 ]
