@@ -58,3 +58,12 @@ struct StrictJSONTests {
         }
     }
 }
+
+extension StrictJSONTests {
+    @Test func reencodesToTheSameValue() throws {
+        let text = #"{"a":[1,-2.5e3,true,false,null,"q\"\\\n\u0001é😀"],"b":{"c":0.1}}"#
+        let v = try parse(text)
+        #expect(try StrictJSONParser().parse(v.encoded()) == v)
+        #expect(String(decoding: v.encoded(), as: UTF8.self) == #"{"a":[1,-2.5e3,true,false,null,"q\"\\\n\u0001é😀"],"b":{"c":0.1}}"#)
+    }
+}

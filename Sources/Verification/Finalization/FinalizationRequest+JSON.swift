@@ -118,11 +118,9 @@ extension FinalizationRequest {
 
     /// Re-serializes one parsed entry and reads it as a DSSE envelope; failures become `.malformed`.
     private static func attestation(_ cursor: JSONCursor, limits: DSSELimits) -> Attestation {
-        guard cursor.value is [String: Any], let data = try? JSONSerialization.data(withJSONObject: cursor.value) else {
-            return .malformed("not a JSON object")
-        }
+        guard case .object = cursor.value else { return .malformed("not a JSON object") }
         do {
-            return .envelope(try DSSEEnvelope(json: Array(data), limits: limits))
+            return .envelope(try DSSEEnvelope(json: cursor.value.encoded(), limits: limits))
         } catch {
             return .malformed(error.description)
         }
