@@ -27,10 +27,6 @@ final class PostgresConnection {
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = Self.trimmed(PQerrorMessage(connection))
             PQfinish(connection)
-            // A bad URL is reported by libpq in the same way; keep it distinct for the operator.
-            if message.contains("invalid URI") || message.contains("invalid connection option") {
-                throw .invalidURL(message)
-            }
             throw .unavailable(sqlstate: nil, message: message)
         }
         handle = connection
@@ -41,12 +37,26 @@ final class PostgresConnection {
 
     deinit { PQfinish(handle) }
 
-    /// False once libpq has seen the connection break. Reads pending input first (without
-    /// blocking), so a server that closed an idle connection, e.g. on shutdown, is noticed
-    /// before a statement is sent on it.
+    /// Throws `invalidURL` with libpq's complaint unless libpq can parse `url` as connection
+    /// options (syntax only: host, port and credentials are checked when connecting).
+    static func validate(url: String) throws(PostgresError) {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(url, &errorMessage) else {
+            let message = errorMessage.map { String(cString: $0) } ?? "out of memory"
+            PQfreemem(errorMessage)
+            throw .invalidURL(message.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        PQconninfoFree(options)
+    }
+
+    /// False when the connection is broken or not idle. An idle connection has nothing to
+    /// read; if its socket is readable, the server sent something unasked, in practice a
+    /// termination notice before closing it (shutdown, restart, admin kill), so it is
+    /// treated as broken rather than used for one more failing statement.
     var isHealthy: Bool {
-        _ = PQconsumeInput(handle)
-        return PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+        guard PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) == PQTRANS_IDLE else { return false }
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) == 0
     }
 
     /// Runs one parameterised statement (`$1`, `$2`, ...) and returns its rows and the number

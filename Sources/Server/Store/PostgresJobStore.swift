@@ -22,7 +22,8 @@ final class PostgresJobStore: JobStore {
     private let pool: PostgresConnectionPool
 
     /// Connects to `url`, migrating the schema to the latest version (safe while other
-    /// replicas do the same). Throws `PostgresError.unavailable` if the database is down.
+    /// replicas do the same). Throws `PostgresError.invalidURL` for a URL libpq cannot parse
+    /// and `PostgresError.unavailable` if the database is down.
     ///
     /// - Parameters:
     ///   - poolCapacity: the most connections this instance opens. Default 4.
@@ -34,6 +35,7 @@ final class PostgresJobStore: JobStore {
         guard Self.accepts(url: url) else {
             throw PostgresError.invalidURL("scheme \(url.prefix { $0 != ":" })")
         }
+        try PostgresConnection.validate(url: url)
         try policy.validate()
         self.policy = policy
         self.clock = clock
