@@ -23,11 +23,6 @@ struct PostgresRow: Sendable {
         }
     }
 
-    /// True when column `index` is NULL (or missing).
-    func isNull(_ index: Int) -> Bool {
-        index >= cells.count || cells[index].bytes == nil
-    }
-
     /// Column `index` as text (types text, varchar), nil for NULL.
     func text(_ index: Int) throws(PostgresError) -> String? {
         guard let bytes = try cell(index, types: [PostgresValue.TypeOID.text, PostgresValue.TypeOID.varchar]) else {
@@ -52,12 +47,6 @@ struct PostgresRow: Sendable {
         var value = Int64(Int8(bitPattern: bytes[0]))
         for byte in bytes.dropFirst() { value = value << 8 | Int64(byte) }
         return value
-    }
-
-    /// Column `index` as a boolean (type bool), nil for NULL.
-    func bool(_ index: Int) throws(PostgresError) -> Bool? {
-        guard let bytes = try cell(index, types: [PostgresValue.TypeOID.bool]) else { return nil }
-        return bytes.first.map { $0 != 0 }
     }
 
     private func cell(_ index: Int, types: [Oid]) throws(PostgresError) -> [UInt8]? {

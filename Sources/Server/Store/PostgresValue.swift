@@ -11,7 +11,6 @@ enum PostgresValue: Sendable, Equatable {
 
     /// Type OIDs from the server's pg_type catalogue (fixed since PostgreSQL 7).
     enum TypeOID {
-        static let bool: Oid = 16
         static let bytea: Oid = 17
         static let int8: Oid = 20
         static let int2: Oid = 21
