@@ -26,7 +26,7 @@ final class PostgresJobStore: JobStore {
     /// and `PostgresError.unavailable` if the database is down.
     ///
     /// - Parameters:
-    ///   - poolCapacity: the most connections this instance opens. Default 4.
+    ///   - poolCapacity: the most connections this instance opens; at least 1. Default 4.
     ///   - migrations: the schema steps to apply; tests pass variants.
     init(url: String, policy: JobLeasePolicy = JobLeasePolicy(),
          poolCapacity: Int = PostgresConnectionPool.defaultCapacity,
@@ -37,6 +37,7 @@ final class PostgresJobStore: JobStore {
         }
         try PostgresConnection.validate(url: url)
         try policy.validate()
+        guard poolCapacity >= 1 else { throw JobStoreError.invalidPolicy(field: "poolCapacity", value: "\(poolCapacity)") }
         self.policy = policy
         self.clock = clock
         pool = PostgresConnectionPool(url: url, capacity: poolCapacity)
