@@ -38,7 +38,11 @@ enum PostgresTestCluster {
 
     /// The shared server's URL, resolved once per process.
     static let shared: Result<String, ClusterError> = {
-        if let url = ProcessInfo.processInfo.environment[environmentVariable], !url.isEmpty { return .success(url) }
+        if let url = ProcessInfo.processInfo.environment[environmentVariable], !url.isEmpty {
+            // Someone else's database: leave it as found.
+            atexit { PostgresTestCluster.dropCreatedSchemas() }
+            return .success(url)
+        }
         do {
             let url = try start(directory: ownDirectory)
             atexit { _ = try? PostgresTestCluster.run(["stop", PostgresTestCluster.ownDirectory]) }
@@ -56,7 +60,18 @@ enum PostgresTestCluster {
         let url = try shared.get()
         let schema = "jobs_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         try PostgresConnection(url: url).executeScript("CREATE SCHEMA \(schema)")
+        createdSchemas.withLock { $0.append(schema) }
         return url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+    }
+
+    /// The schemas `freshSchemaURL` made on the shared server.
+    static let createdSchemas = Mutex<[String]>([])
+
+    static func dropCreatedSchemas() {
+        guard case .success(let url) = shared, let connection = try? PostgresConnection(url: url) else { return }
+        for schema in createdSchemas.withLock({ $0 }) {
+            try? connection.executeScript("DROP SCHEMA \(schema) CASCADE")
+        }
     }
 
     /// Starts a new cluster in `directory` and returns its URL.
