@@ -24,12 +24,14 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPQ", path: "Sources/CPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
 
         .target(name: "HTTPCore", swiftSettings: strict),
         .target(name: "Verification", dependencies: ["CBLAS", "CCrypto"], swiftSettings: strict),
         .executableTarget(
             name: "Server",
-            dependencies: ["HTTPCore", "Verification", "CSQLite", "CCurl"],
+            dependencies: ["HTTPCore", "Verification", "CSQLite", "CCurl", "CPQ"],
             swiftSettings: strict),
 
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
