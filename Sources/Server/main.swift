@@ -11,6 +11,12 @@ let commands: [any Subcommand.Type] = [
     MerkleProveCommand.self,
     MerkleVerifyCommand.self,
     BenchPoQCommand.self,
+    MerkleRootCommand.self,
+    MerkleProveCommand.self,
+    MerkleVerifyCommand.self,
+    QuantizeCommand.self,
+    MineCommand.self,
+    VerifyBundleCommand.self,
 ]
 
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))
