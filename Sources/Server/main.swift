@@ -11,10 +11,6 @@ let commands: [any Subcommand.Type] = [
     MerkleProveCommand.self,
     MerkleVerifyCommand.self,
     BenchPoQCommand.self,
-    MerkleRootCommand.self,
-    MerkleProveCommand.self,
-    MerkleVerifyCommand.self,
-    QuantizeCommand.self,
     MineCommand.self,
     VerifyBundleCommand.self,
 ]
