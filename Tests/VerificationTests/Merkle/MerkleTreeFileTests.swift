@@ -55,5 +55,13 @@ import Testing
         let root = Digest(bytes: Array(file[(5 * 32)...]))
         #expect(root == (try? Merkle.root(leafCount: 3) { leaves[$0] }))
         #expect(MerkleTreeFile.proofNodes(index: 2, leafCount: 3).map(\.offset) == [3 * 32])
+        // Known answers computed with Python's hashlib (docs/protocol-parts/remote.md).
+        let want = ["022a6979e6dab7aa5ae4c3e5e45f7e977112a7e63593820dbec1ec738a24f93c",
+                    "57eb35615d47f34ec714cacdf5fd74608a5e8e102724e80b24b287c0c27b6a31",
+                    "597fcb31282d34654c200d3418fca5705c648ebf326ec73d8ddef11841f876d8",
+                    "b137985ff484fb600db93107c77b0365c80d78f5b429ded0fd97361d077999eb",
+                    "597fcb31282d34654c200d3418fca5705c648ebf326ec73d8ddef11841f876d8",
+                    "36642e73c2540ab121e3a6bf9545b0a24982cd830eb13d3cd19de3ce6c021ec1"]
+        #expect((0..<6).map { Hex.encode(Array(file[(32 * $0)..<(32 * $0 + 32)])) } == want)
     }
 }
