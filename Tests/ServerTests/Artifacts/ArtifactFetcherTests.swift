@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Server
 
@@ -102,5 +103,23 @@ import Testing
         let other = server.port == 65_535 ? server.port - 1 : server.port + 1
         let url = server.base + "/redirect?to=http://127.0.0.1:\(other)/x"
         #expect(throws: FetchError.refusedAddress(address: "127.0.0.1:\(other)", category: .loopback)) { try fetcher().fetch(url) }
+    }
+}
+
+/// One fetcher shared by many threads: each fetch has its own handle and state.
+@Suite struct ArtifactFetcherConcurrencyTests {
+    @Test func concurrentRangeReadsFromOneFetcherAreIndependent() throws {
+        let server = try RangeServer()
+        let data = RangeServer.pattern(64 * 1_024)
+        let url = try server.put("c.bin", data)
+        let fetcher = ArtifactFetcher(configuration: try server.configuration())
+        let results = Mutex<[Int: [UInt8]]>([:])
+        DispatchQueue.concurrentPerform(iterations: 16) { k in
+            let bytes = try? fetcher.fetch(url, range: (k * 4_096)..<(k * 4_096 + 4_096))
+            results.withLock { $0[k] = bytes }
+        }
+        for k in 0..<16 {
+            #expect(results.withLock { $0[k] } == Array(data[(k * 4_096)..<(k * 4_096 + 4_096)]), "range \(k)")
+        }
     }
 }
