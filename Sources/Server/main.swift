@@ -10,6 +10,7 @@ let commands: [any Subcommand.Type] = [
     MerkleRootCommand.self,
     MerkleProveCommand.self,
     MerkleVerifyCommand.self,
+    MerkleTreeCommand.self,
     BenchPoQCommand.self,
     MineCommand.self,
     VerifyBundleCommand.self,

@@ -4,17 +4,19 @@ internal import Verification
 /// `verifier mine`: the reference PoGO miner. Trains an "mlp" on data/digits.csv or a "gpt" on
 /// data/shakespeare.txt with the pogo/1 quantized update rule and writes DIR/bundle.json plus
 /// its artifacts (inline base64 with --inline, else DIR/theta0.safetensors and
-/// DIR/grad-NNNN.safetensors named by absolute file:// URIs). Prints a JSON summary.
+/// DIR/grad-NNNN.safetensors named by absolute file:// URIs, or by BASE/<file> with
+/// --base-url BASE). With --trees, also writes the tree files of every root (theta0.tree,
+/// weights-NNNN.tree, grad-NNNN.tree) for leaf-only verification. Prints a JSON summary.
 enum MineCommand: Subcommand {
     static let name = "mine"
     static let usage = "mine --arch mlp|gpt [--hidden 32,16 --activation tanh | --layers L --channels C --heads H --context T] "
-        + "--steps N --lr X --batch B --eval-batch E --seed S --block-seed HEX --out DIR [--inline] [--dataset PATH]"
+        + "--steps N --lr X --batch B --eval-batch E --seed S --block-seed HEX --out DIR [--inline | --base-url URL] [--trees] [--dataset PATH]"
 
     static func run(_ arguments: [String]) throws -> Int32 {
         let args = try ArgumentScanner(arguments, valued: [
             "--arch", "--hidden", "--activation", "--layers", "--channels", "--heads", "--context", "--steps", "--lr",
-            "--batch", "--eval-batch", "--seed", "--block-seed", "--out", "--dataset",
-        ], flags: ["--inline"])
+            "--batch", "--eval-batch", "--seed", "--block-seed", "--out", "--dataset", "--base-url",
+        ], flags: ["--inline", "--trees"])
         guard args.positionals.isEmpty else { throw UsageError("unexpected argument \(args.positionals[0])") }
         let model: ProofBundle.Model
         let defaultDataset: String
@@ -56,7 +58,14 @@ enum MineCommand: Subcommand {
         let mined = try miner.mine(theta0: theta0, steps: steps)
         let mineMs = Date().timeIntervalSince(start) * 1000
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let json = try mined.bundleJSON(args.isSet("--inline") ? .inline : .files(directory: out))
+        let placement: MinedRun.Placement
+        switch (args.isSet("--inline"), args.value("--base-url")) {
+        case (true, nil): placement = .inline
+        case (false, nil): placement = .files(directory: out)
+        case let (false, base?): placement = .published(directory: out, baseURL: base.hasSuffix("/") ? String(base.dropLast()) : base)
+        case (true, _?): throw UsageError("--inline and --base-url exclude each other")
+        }
+        let json = try mined.bundleJSON(placement, trees: args.isSet("--trees"))
         let bundlePath = out + "/bundle.json"
         try Data(json).write(to: URL(fileURLWithPath: bundlePath))
         try JSONOutput.print([

@@ -5,13 +5,16 @@ internal import Verification
 /// --data-dir (default data/) and prints the report as JSON; with --key, prints
 /// {"report": ..., "envelope": ...} with the signed DSSE attestation. Without --beacon, 32
 /// random bytes are drawn (and recorded in the report). Exit status: 0 positive verdict,
-/// 1 negative verdict, 2 usage error or verification could not complete.
+/// 1 negative verdict, 2 usage error or verification could not complete. URI artifacts
+/// (http(s), and file:// with --allow-file) are fetched with the VERIFIER_FETCH_* limits of
+/// the environment (docs/configuration-fetch.md); --max-reexecuted P verifies a larger model
+/// in leaf-only mode.
 enum VerifyBundleCommand: Subcommand {
     static let name = "verify-bundle"
-    static let usage = "verify-bundle BUNDLE.json [--beacon HEX] [--allow-file] [--key KEYFILE] [--data-dir DIR] [--challenged-steps K] [--challenged-leaves K]"
+    static let usage = "verify-bundle BUNDLE.json [--beacon HEX] [--allow-file] [--key KEYFILE] [--data-dir DIR] [--challenged-steps K] [--challenged-leaves K] [--max-reexecuted P]"
 
     static func run(_ arguments: [String]) throws -> Int32 {
-        let args = try ArgumentScanner(arguments, valued: ["--beacon", "--key", "--data-dir", "--challenged-steps", "--challenged-leaves"], flags: ["--allow-file"])
+        let args = try ArgumentScanner(arguments, valued: ["--beacon", "--key", "--data-dir", "--challenged-steps", "--challenged-leaves", "--max-reexecuted"], flags: ["--allow-file"])
         guard args.positionals.count == 1 else { throw UsageError("expected one BUNDLE.json argument") }
         let beacon: Digest
         if let text = args.value("--beacon") {
@@ -43,8 +46,12 @@ enum VerifyBundleCommand: Subcommand {
             policy.allowFileURIs = args.isSet("--allow-file")
             policy.challengedSteps = try args.int("--challenged-steps") ?? policy.challengedSteps
             policy.challengedLeaves = try args.int("--challenged-leaves") ?? policy.challengedLeaves
+            policy.maxReexecutedParameters = try args.int("--max-reexecuted") ?? policy.maxReexecutedParameters
+            var fetch = try FetchConfiguration(environment: ProcessInfo.processInfo.environment)
+            fetch.allowFileScheme = policy.allowFileURIs
             let datasets = try DatasetResolver.indexing(directory: args.value("--data-dir") ?? "data")
-            let report = try PoGOVerifier(policy: policy, datasets: datasets).verify(bundle, beacon: beacon)
+            let report = try PoGOVerifier(policy: policy, datasets: datasets, source: URLArtifactSource(configuration: fetch))
+                .verify(bundle, beacon: beacon)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var out = try encoder.encode(report)

@@ -143,7 +143,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
         return [UInt8](rawBytes(e))
     }
 
-    private static func parseHeader(
+    static func parseHeader(
         _ header: Data, dataBytes: Int, dataOffset: Int, limits: SafeTensorsLimits
     ) throws -> (entries: [Entry], metadata: [String: String]) {
         let document: JSONValue

@@ -4,7 +4,8 @@ internal import Glibc
 internal import Foundation
 
 /// Opens a bundle's artifacts as safetensors files: inline bytes always, `file://` URIs only
-/// when allowed, any other scheme refused as "cannot fetch".
+/// when allowed; other URIs through the `ArtifactSource` when one is given (which then also
+/// serves allowed `file://` URIs), else refused as "cannot fetch".
 ///
 /// Failing to obtain the bytes is a `PoGOVerificationError` (the verifier could not
 /// complete); bytes that are obtained but are not a valid safetensors file are returned as
@@ -20,10 +21,13 @@ public struct ArtifactLoader: Sendable {
     public var allowFileURIs: Bool
     /// Largest file read through a `file://` URI, in bytes.
     public var maxFileBytes: Int
+    /// Where URIs are fetched (e.g. HTTP by the server); nil serves only `file://` locally.
+    public var source: (any ArtifactSource)?
 
-    public init(allowFileURIs: Bool, maxFileBytes: Int) {
+    public init(allowFileURIs: Bool, maxFileBytes: Int, source: (any ArtifactSource)? = nil) {
         self.allowFileURIs = allowFileURIs
         self.maxFileBytes = maxFileBytes
+        self.source = source
     }
 
     /// Opens `artifact`; `name` (e.g. "theta0", "gradient 3") labels errors.
@@ -33,8 +37,18 @@ public struct ArtifactLoader: Sendable {
             return try openInline(bytes, name: name)
         case let .uri(uri):
             let prefix = "file://"
+            if uri.hasPrefix(prefix), !allowFileURIs { throw .fileURIsNotAllowed(artifact: name, uri: uri) }
+            if let source {
+                let bytes: [UInt8]
+                do { bytes = try source.fetch(uri, maxBytes: maxFileBytes) } catch {
+                    switch error {
+                    case .unsupportedScheme: throw .cannotFetch(artifact: name, uri: uri)
+                    case let .failed(_, reason): throw .artifactUnreadable(artifact: name, reason: reason)
+                    }
+                }
+                return try openInline(bytes, name: name)
+            }
             guard uri.hasPrefix(prefix) else { throw .cannotFetch(artifact: name, uri: uri) }
-            guard allowFileURIs else { throw .fileURIsNotAllowed(artifact: name, uri: uri) }
             let path = String(uri.dropFirst(prefix.count)).removingPercentEncoding ?? ""
             guard path.hasPrefix("/") else { throw .artifactUnreadable(artifact: name, reason: "file URI \(uri) has no absolute path") }
             var st = stat()

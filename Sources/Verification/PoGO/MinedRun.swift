@@ -10,10 +10,12 @@ public struct MinedRun: Sendable {
         public var loss: Float
     }
 
-    /// Where the artifacts go: inline base64, or files in a directory named by `file://` URIs.
+    /// Where the artifacts go: inline base64, files in a directory named by `file://` URIs, or
+    /// files in a directory published at `baseURL` (named `baseURL/<file name>`).
     public enum Placement: Sendable {
         case inline
         case files(directory: String)
+        case published(directory: String, baseURL: String)
     }
 
     public var settings: PoGOMiner.Settings
@@ -25,27 +27,32 @@ public struct MinedRun: Sendable {
     public var initialEvaluationLoss: Float
     public var finalEvaluationLoss: Float
 
-    /// The bundle JSON (docs/protocol-parts/bundle.md). With `.files`, writes theta0.safetensors
-    /// and grad-0001.safetensors, ... into the directory (which must exist) and names them by
-    /// absolute `file://` URIs.
-    public func bundleJSON(_ placement: Placement) throws -> [UInt8] {
-        let theta0Bytes = SafeTensorsWriter.encode(layout.tensors(from: theta0))
-        var theta0Artifact: String
-        var gradientArtifacts: [String] = []
-        switch placement {
-        case .inline:
-            theta0Artifact = Self.inline(theta0Bytes)
-            gradientArtifacts = gradients.map { Self.inline(GradientArtifact.encode($0)) }
-        case let .files(directory):
-            let base = directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
-            try Data(theta0Bytes).write(to: URL(fileURLWithPath: base + "/theta0.safetensors"))
-            theta0Artifact = Self.uri(base + "/theta0.safetensors")
-            for (i, g) in gradients.enumerated() {
-                let path = base + "/" + Self.gradientFileName(step: i + 1)
-                try GradientArtifact.write(g, to: path)
-                gradientArtifacts.append(Self.uri(path))
+    /// The bundle JSON (docs/protocol-parts/bundle.md). With `.files` or `.published`, writes
+    /// theta0.safetensors and grad-0001.safetensors, ... into the directory (which must exist)
+    /// and names them by absolute `file://` URIs or under the base URL. With `trees`, adds the
+    /// tree files of every root (docs/protocol-parts/remote.md), placed the same way.
+    public func bundleJSON(_ placement: Placement, trees: Bool = false) throws -> [UInt8] {
+        var files: [(name: String, bytes: [UInt8])] = [("theta0.safetensors", SafeTensorsWriter.encode(layout.tensors(from: theta0)))]
+        for (i, g) in gradients.enumerated() { files.append((Self.gradientFileName(step: i + 1), GradientArtifact.encode(g))) }
+        if trees { files += treeFiles() }
+        var placed: [String] = []
+        for file in files {
+            switch placement {
+            case .inline:
+                placed.append(Self.inline(file.bytes))
+            case let .files(directory), let .published(directory, _):
+                let base = directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
+                try Data(file.bytes).write(to: URL(fileURLWithPath: base + "/" + file.name))
+                if case let .published(_, baseURL) = placement {
+                    placed.append("{\"uri\":" + JSONText.quote(baseURL + "/" + file.name) + "}")
+                } else {
+                    placed.append(Self.uri(base + "/" + file.name))
+                }
             }
         }
+        let n = gradients.count
+        let theta0Artifact = placed[0]
+        let gradientArtifacts = Array(placed[1...n])
         var out = "{\"protocol\":\"pogo/1\",\"model\":" + Self.modelJSON(settings.model)
         out += ",\"dataset\":{\"sha256\":\"\(settings.datasetDigest.hex)\"}"
         out += ",\"lr\":\(settings.learningRate),\"batchSize\":\(settings.batchSize)"
@@ -55,7 +62,12 @@ public struct MinedRun: Sendable {
             .joined(separator: ",")
         out += "],\"evaluation\":{\"batchSize\":\(settings.evaluationBatchSize),\"initialLoss\":\(initialEvaluationLoss)"
         out += ",\"finalLoss\":\(finalEvaluationLoss)},\"artifacts\":{\"theta0\":\(theta0Artifact),\"gradients\":["
-        out += gradientArtifacts.joined(separator: ",") + "]}}"
+        out += gradientArtifacts.joined(separator: ",") + "]"
+        if trees {
+            out += ",\"theta0Tree\":\(placed[n + 1]),\"weightTrees\":[" + placed[(n + 2)...(2 * n + 1)].joined(separator: ",")
+            out += "],\"gradientTrees\":[" + placed[(2 * n + 2)...].joined(separator: ",") + "]"
+        }
+        out += "}}"
         return Array(out.utf8)
     }
 

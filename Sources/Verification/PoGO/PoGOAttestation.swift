@@ -26,6 +26,8 @@ public enum PoGOAttestation {
         public var stepsChecked: [Int]
         public var leavesChecked: [VerificationReport.ChallengedStep]
         public var checks: [CheckResult]
+        /// In leaf-only mode, the full-mode checks that did not run; absent in full mode.
+        public var checksNotRun: [String]?
         public var failedChecks: [String]
         public var policy: VerificationPolicy
 
@@ -39,6 +41,7 @@ public enum PoGOAttestation {
             leavesChecked = report.leavesChecked
             checks = report.checks.map { CheckResult(name: $0.name, step: $0.step, passed: $0.passed) }
             failedChecks = report.failedChecks
+            checksNotRun = report.checksNotRun
             policy = report.policy
         }
     }

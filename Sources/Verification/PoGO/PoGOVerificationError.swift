@@ -8,12 +8,15 @@ public enum PoGOVerificationError: Error, Equatable, Sendable, CustomStringConve
     case datasetUnknown(digest: String)
     /// The data set file exists but could not be read.
     case datasetUnreadable(path: String, reason: String)
-    /// The artifact's URI scheme is not fetched by this verifier (http(s) is a later issue).
+    /// The artifact's URI scheme is not fetched by this verifier (http(s) needs an `ArtifactSource`).
     case cannotFetch(artifact: String, uri: String)
     /// A `file://` URI while the policy does not allow local files.
     case fileURIsNotAllowed(artifact: String, uri: String)
     /// The artifact could not be read (missing file, I/O error, above the size limit).
     case artifactUnreadable(artifact: String, reason: String)
+    /// The model is above the re-execution cap and the bundle has no tree files, so neither
+    /// mode can run here.
+    case treeFilesRequired(parameters: Int, maxReexecuted: Int)
     /// The policy itself is unusable (e.g. zero challenged steps).
     case invalidPolicy(String)
     /// A local resource (temporary file, memory) failed.
@@ -26,6 +29,8 @@ public enum PoGOVerificationError: Error, Equatable, Sendable, CustomStringConve
         case let .cannotFetch(artifact, uri): "cannot fetch \(artifact) from \(uri): scheme not supported"
         case let .fileURIsNotAllowed(artifact, uri): "\(artifact): file URIs are not allowed (\(uri))"
         case let .artifactUnreadable(artifact, reason): "\(artifact) could not be read: \(reason)"
+        case let .treeFilesRequired(parameters, cap):
+            "the model has \(parameters) parameters, above the re-execution cap \(cap), and the bundle has no tree files for leaf-only verification"
         case let .invalidPolicy(reason): "invalid verification policy: \(reason)"
         case let .internalFailure(reason): "internal failure: \(reason)"
         }

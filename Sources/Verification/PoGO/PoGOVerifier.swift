@@ -1,7 +1,9 @@
 internal import Foundation
 
 /// Verifies a PoGO proof bundle (pogo/1) by full re-execution: structure, replay of every
-/// step's roots, re-execution of the challenged steps, and progress on the evaluation batches.
+/// step's roots, re-execution of the challenged steps, and progress on the evaluation batches;
+/// or, for a model above `policy.maxReexecutedParameters`, in leaf-only mode (Merkle openings
+/// and the update rule on the challenged leaves, read by byte range; the report says so).
 ///
 /// The verdict is positive only if every check passes. A report is returned for every bundle
 /// the verifier could examine, positive or negative; `PoGOVerificationError` is thrown only
@@ -9,10 +11,13 @@ internal import Foundation
 public struct PoGOVerifier: Sendable {
     public let policy: VerificationPolicy
     public let datasets: DatasetResolver
+    /// Where URI artifacts are fetched; nil reads only allowed `file://` URIs locally.
+    public let source: (any ArtifactSource)?
 
-    public init(policy: VerificationPolicy = VerificationPolicy(), datasets: DatasetResolver) {
+    public init(policy: VerificationPolicy = VerificationPolicy(), datasets: DatasetResolver, source: (any ArtifactSource)? = nil) {
         self.policy = policy
         self.datasets = datasets
+        self.source = source
     }
 
     /// Verifies `bundle` with the challenges derived from `beacon`.
@@ -22,7 +27,15 @@ public struct PoGOVerifier: Sendable {
         }
         let start = ContinuousClock.now
         var run = VerificationRun(bundle: bundle, beacon: beacon, policy: policy)
-        try run.execute(datasets: datasets, loader: ArtifactLoader(allowFileURIs: policy.allowFileURIs, maxFileBytes: policy.maxArtifactFileBytes))
+        if bundle.parameterCount > policy.maxReexecutedParameters {
+            guard let trees = bundle.trees else {
+                throw .treeFilesRequired(parameters: bundle.parameterCount, maxReexecuted: policy.maxReexecutedParameters)
+            }
+            try run.executeLeafOnly(trees: trees, reader: ArtifactRangeReader(allowFileURIs: policy.allowFileURIs, source: source))
+        } else {
+            try run.execute(datasets: datasets, loader: ArtifactLoader(
+                allowFileURIs: policy.allowFileURIs, maxFileBytes: policy.maxArtifactFileBytes, source: source))
+        }
         run.timings.totalMs = Self.milliseconds(since: start)
         return run.report()
     }
@@ -43,6 +56,8 @@ struct VerificationRun {
     let leafCount: Int
     var challengedLeaves: [Int: [Int]] = [:]
     var checks: [VerificationReport.Check] = []
+    /// Set by leaf-only mode: the full-mode checks that did not run.
+    var checksNotRun: [String]? = nil
     var timings = VerificationReport.Timings()
 
     init(bundle: ProofBundle, beacon: Digest, policy: VerificationPolicy) {
@@ -97,11 +112,11 @@ struct VerificationRun {
     func report() -> VerificationReport {
         let failed = checks.filter { !$0.passed }.map(\.label)
         return VerificationReport(
-            verdict: failed.isEmpty && !checks.isEmpty ? .positive : .negative, mode: .full,
+            verdict: failed.isEmpty && !checks.isEmpty ? .positive : .negative, mode: checksNotRun == nil ? .full : .leafOnly,
             bundleDigest: bundle.digest.hex, beacon: beacon.hex, challengeSeed: challengeSeed.hex,
             stepsChecked: challengedSteps,
             leavesChecked: challengedSteps.map { .init(step: $0, leaves: challengedLeaves[$0] ?? []) },
-            checks: checks, failedChecks: failed, timings: timings, policy: policy)
+            checks: checks, checksNotRun: checksNotRun, failedChecks: failed, timings: timings, policy: policy)
     }
 
     /// The relative error of a claimed value against a recomputed one.

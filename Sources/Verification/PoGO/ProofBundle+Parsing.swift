@@ -39,7 +39,7 @@ extension ProofBundle {
         let eval = try root.member("evaluation")
         try eval.onlyMembers(["batchSize", "initialLoss", "finalLoss"])
         let artifacts = try root.member("artifacts")
-        try artifacts.onlyMembers(["theta0", "gradients"])
+        try artifacts.onlyMembers(["theta0", "gradients", "theta0Tree", "weightTrees", "gradientTrees"])
         let theta0 = try Self.parseArtifact(artifacts.member("theta0"), limits: limits)
         let gradientCursors = try artifacts.member("gradients").array(maxCount: limits.maxSteps)
         guard gradientCursors.count == steps.count else {
@@ -47,6 +47,7 @@ extension ProofBundle {
         }
         var gradients: [Artifact] = []
         for g in gradientCursors { gradients.append(try Self.parseArtifact(g, limits: limits)) }
+        let trees = try Self.parseTrees(artifacts, steps: steps.count, limits: limits)
 
         self.digest = SHA256.hash(bytes)
         self.model = model
@@ -62,6 +63,32 @@ extension ProofBundle {
         self.finalEvaluationLoss = try Self.finiteFloat(eval.member("finalLoss"))
         self.theta0Artifact = theta0
         self.gradientArtifacts = gradients
+        self.trees = trees
+    }
+
+    /// The optional tree files: `theta0Tree`, `weightTrees` and `gradientTrees` all present
+    /// (one tree per step in each list) or all absent.
+    private static func parseTrees(_ artifacts: JSONCursor, steps: Int, limits: ProofBundleLimits) throws(JSONFieldError) -> Trees? {
+        let theta0 = try artifacts.optionalMember("theta0Tree")
+        let weights = try artifacts.optionalMember("weightTrees")
+        let gradients = try artifacts.optionalMember("gradientTrees")
+        guard let theta0, let weights, let gradients else {
+            guard theta0 == nil, weights == nil, gradients == nil else {
+                throw artifacts.fail("must have all of theta0Tree, weightTrees and gradientTrees, or none")
+            }
+            return nil
+        }
+        func list(_ cursor: JSONCursor, _ name: String) throws(JSONFieldError) -> [Artifact] {
+            let items = try cursor.array(maxCount: limits.maxSteps)
+            guard items.count == steps else {
+                throw JSONFieldError(field: "artifacts.\(name)", reason: "has \(items.count) trees for \(steps) steps")
+            }
+            var out: [Artifact] = []
+            for item in items { out.append(try parseArtifact(item, limits: limits)) }
+            return out
+        }
+        return Trees(theta0: try parseArtifact(theta0, limits: limits), weights: try list(weights, "weightTrees"),
+                     gradients: try list(gradients, "gradientTrees"))
     }
 
     private static func finiteFloat(_ c: JSONCursor) throws(JSONFieldError) -> Float {

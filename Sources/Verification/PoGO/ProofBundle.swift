@@ -44,4 +44,16 @@ public struct ProofBundle: Sendable {
     public let theta0Artifact: Artifact
     /// One gradient artifact per step, in step order.
     public let gradientArtifacts: [Artifact]
+    /// Tree files (docs/protocol-parts/remote.md) for leaf-only verification, all or none:
+    /// theta_0's, then one per step for theta_t and for g_t, in step order.
+    public let trees: Trees?
+
+    /// The tree files of every committed root.
+    public struct Trees: Sendable, Hashable {
+        public let theta0: Artifact
+        /// The tree of theta_t at index t - 1.
+        public let weights: [Artifact]
+        /// The tree of g_t at index t - 1.
+        public let gradients: [Artifact]
+    }
 }

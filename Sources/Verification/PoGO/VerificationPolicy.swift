@@ -29,12 +29,15 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
     public var allowFileURIs: Bool
     /// Largest artifact file read through a `file://` URI, in bytes. Default 256 MiB.
     public var maxArtifactFileBytes: Int
+    /// Largest model (parameters P) verified by full re-execution; a larger one is verified
+    /// in leaf-only mode (docs/protocol-parts/remote.md). Default 10,000,000.
+    public var maxReexecutedParameters: Int
 
     public init(
         challengedSteps: Int = 2, challengedLeaves: Int = 8, lossRelativeTolerance: Float = 1e-3,
         maxCodeMismatchFraction: Double = 0.02, maxCodeDistance: Int = 1, scaleRelativeTolerance: Float = 0.01,
         noiseFloor: Float = 1e-6, progressMargin: Float = 0.005, allowFileURIs: Bool = false,
-        maxArtifactFileBytes: Int = 256 << 20
+        maxArtifactFileBytes: Int = 256 << 20, maxReexecutedParameters: Int = 10_000_000
     ) {
         self.challengedSteps = challengedSteps
         self.challengedLeaves = challengedLeaves
@@ -46,5 +49,6 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
         self.progressMargin = progressMargin
         self.allowFileURIs = allowFileURIs
         self.maxArtifactFileBytes = maxArtifactFileBytes
+        self.maxReexecutedParameters = maxReexecutedParameters
     }
 }

@@ -82,6 +82,8 @@ public struct VerificationReport: Sendable, Codable, Hashable {
     /// Challenged leaves per challenged step, in the same order.
     public var leavesChecked: [ChallengedStep]
     public var checks: [Check]
+    /// In leaf-only mode, the names of the full-mode checks that did not run; absent in full mode.
+    public var checksNotRun: [String]? = nil
     /// Labels of the failed checks, in the order they ran.
     public var failedChecks: [String]
     public var timings: Timings

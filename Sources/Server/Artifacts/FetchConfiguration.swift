@@ -1,0 +1,37 @@
+/// Limits and policy of the artifact fetcher (docs/configuration-fetch.md); every field
+/// documents its unit and default.
+public struct FetchConfiguration: Sendable, Hashable {
+    /// Milliseconds allowed to establish a connection (CURLOPT_CONNECTTIMEOUT_MS). Default 5,000.
+    public var connectTimeoutMs: Int
+    /// Milliseconds allowed for a whole transfer, redirects included (CURLOPT_TIMEOUT_MS). Default 60,000.
+    public var totalTimeoutMs: Int
+    /// Largest body in bytes, enforced while streaming: the transfer is aborted past it.
+    /// A range read from a server that ignores Range may stream at most this many bytes
+    /// (see `ArtifactFetcher`). Default 268,435,456 (256 MiB).
+    public var maxBytes: Int
+    /// Largest number of redirects followed (CURLOPT_MAXREDIRS); each target's scheme and
+    /// connected address are checked again. Default 3.
+    public var maxRedirects: Int
+    /// Whether `file://` URLs are fetched (never as a redirect target). Default false.
+    public var allowFileScheme: Bool
+    /// Addresses exempt from the refusal of non-public addresses (loopback, private, ...),
+    /// for operators who keep artifacts on private storage. Default empty.
+    public var allowlist: [AllowlistEntry]
+
+    public init(
+        connectTimeoutMs: Int = 5_000, totalTimeoutMs: Int = 60_000, maxBytes: Int = 256 << 20, maxRedirects: Int = 3,
+        allowFileScheme: Bool = false, allowlist: [AllowlistEntry] = []
+    ) {
+        self.connectTimeoutMs = connectTimeoutMs
+        self.totalTimeoutMs = totalTimeoutMs
+        self.maxBytes = maxBytes
+        self.maxRedirects = maxRedirects
+        self.allowFileScheme = allowFileScheme
+        self.allowlist = allowlist
+    }
+
+    /// The schemes fetched, as libcurl's protocol list (CURLOPT_PROTOCOLS_STR).
+    var protocols: String { allowFileScheme ? "http,https,file" : "http,https" }
+    /// The schemes a redirect may lead to: never `file`, whatever the configuration.
+    var redirectProtocols: String { "http,https" }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Server
+
+/// ArtifactFetcher against tools/range_server.py: whole bodies, ranges, servers that ignore
+/// Range, and every limit at N (accepted) and N + 1 (refused).
+@Suite(.serialized) struct ArtifactFetcherTests {
+    let server: RangeServer
+
+    init() throws { server = try RangeServer() }
+
+    func fetcher(_ edit: (inout FetchConfiguration) -> Void = { _ in }) throws -> ArtifactFetcher {
+        ArtifactFetcher(configuration: try server.configuration(edit))
+    }
+
+    @Test func fetchesWholeBodyOfExactlyMaxBytes() throws {
+        let url = try server.put("n.bin", RangeServer.pattern(1_000))
+        #expect(try fetcher { $0.maxBytes = 1_000 }.fetch(url) == RangeServer.pattern(1_000))
+    }
+
+    @Test func refusesBodyOneByteOverMaxBytes() throws {
+        let url = try server.put("n1.bin", RangeServer.pattern(1_001))
+        #expect(throws: FetchError.tooLarge(limit: 1_000)) { try fetcher { $0.maxBytes = 1_000 }.fetch(url) }
+    }
+
+    @Test func refusesStreamedBodyOverMaxBytesWithoutWaitingForTheEnd() throws {
+        // /slow announces its length; the cap applies whatever the server declares.
+        #expect(throws: FetchError.tooLarge(limit: 500)) {
+            try fetcher { $0.maxBytes = 500 }.fetch(server.base + "/slow?ms=100&bytes=1000")
+        }
+    }
+
+    @Test func readsSingleRangeWith206() throws {
+        let url = try server.put("r.bin", RangeServer.pattern(5_000))
+        #expect(try fetcher().fetch(url, range: 1_000..<1_032) == Array(RangeServer.pattern(5_000)[1_000..<1_032]))
+    }
+
+    @Test func rangePastTheEndIsShortOr416() throws {
+        let url = try server.put("e.bin", RangeServer.pattern(100))
+        #expect(try fetcher().fetch(url, range: 90..<120) == Array(RangeServer.pattern(100)[90...]))
+        #expect(throws: FetchError.httpStatus(416)) { try fetcher().fetch(url, range: 100..<120) }
+        let source = URLArtifactSource(configuration: try server.configuration())
+        #expect(try source.read(url, range: 100..<120) == [])
+    }
+
+    @Test func serverIgnoringRangeIsStreamedAndDiscardedUpToMaxBytes() throws {
+        let ignoring = try RangeServer(ignoreRange: true)
+        let url = try ignoring.put("i.bin", RangeServer.pattern(4_000))
+        let f = ArtifactFetcher(configuration: try ignoring.configuration { $0.maxBytes = 3_000 })
+        #expect(try f.fetch(url, range: 2_000..<3_000) == Array(RangeServer.pattern(4_000)[2_000..<3_000]))
+        #expect(throws: FetchError.rangeNotHonoured(rangeEnd: 3_001, limit: 3_000)) { try f.fetch(url, range: 2_000..<3_001) }
+    }
+
+    @Test func followsRedirectsUpToTheLimit() throws {
+        try server.put("h.bin", RangeServer.pattern(10))
+        #expect(try fetcher { $0.maxRedirects = 3 }.fetch(server.base + "/hops/2/h.bin") == RangeServer.pattern(10))
+        #expect(throws: FetchError.tooManyRedirects(limit: 3)) {
+            try fetcher { $0.maxRedirects = 3 }.fetch(server.base + "/hops/3/h.bin")
+        }
+    }
+
+    @Test func timesOutPastTheTotalTimeout() throws {
+        #expect(throws: FetchError.timeout(limitMs: 300)) {
+            try fetcher { $0.totalTimeoutMs = 300 }.fetch(server.base + "/slow?ms=3000&bytes=100")
+        }
+    }
+
+    @Test func reportsHTTPStatus() throws {
+        #expect(throws: FetchError.httpStatus(404)) { try fetcher().fetch(server.base + "/missing.bin") }
+        #expect(throws: FetchError.httpStatus(500)) { try fetcher().fetch(server.base + "/status/500") }
+    }
+
+    @Test func refusesSchemesOtherThanHTTP() throws {
+        #expect(throws: FetchError.schemeNotAllowed(url: "ftp://127.0.0.1/x")) { try fetcher().fetch("ftp://127.0.0.1/x") }
+        #expect(throws: FetchError.schemeNotAllowed(url: "file:///etc/hostname")) { try fetcher().fetch("file:///etc/hostname") }
+    }
+
+    @Test func fileSchemeOnlyWhenConfiguredAndNeverAsRedirectTarget() throws {
+        let path = server.directory + "/local.bin"
+        try server.put("local.bin", RangeServer.pattern(64))
+        let allowed = try fetcher { $0.allowFileScheme = true }
+        #expect(try allowed.fetch("file://" + path, range: 8..<16) == Array(RangeServer.pattern(64)[8..<16]))
+        let redirect = server.base + "/redirect?to=file://" + path
+        #expect(throws: FetchError.schemeNotAllowed(url: redirect)) { try allowed.fetch(redirect) }
+    }
+
+    @Test func defaultPolicyRefusesLoopbackByAddressAndByName() throws {
+        let url = try server.put("l.bin", RangeServer.pattern(10))
+        let strict = ArtifactFetcher()
+        #expect(throws: FetchError.refusedAddress(address: "127.0.0.1:\(server.port)", category: .loopback)) { try strict.fetch(url) }
+        do {
+            _ = try strict.fetch("http://localhost:\(server.port)/l.bin")
+            Issue.record("localhost was fetched")
+        } catch let .refusedAddress(_, category) {
+            #expect(category == .loopback)
+        }
+    }
+
+    @Test func refusesRedirectToAnotherLoopbackPort() throws {
+        // Only this server's port is allowlisted; the redirect leads to another loopback port,
+        // refused before any connection (nothing needs to listen there).
+        let other = server.port == 65_535 ? server.port - 1 : server.port + 1
+        let url = server.base + "/redirect?to=http://127.0.0.1:\(other)/x"
+        #expect(throws: FetchError.refusedAddress(address: "127.0.0.1:\(other)", category: .loopback)) { try fetcher().fetch(url) }
+    }
+}
+
+/// One fetcher shared by many threads: each fetch has its own handle and state.
+@Suite struct ArtifactFetcherConcurrencyTests {
+    @Test func concurrentRangeReadsFromOneFetcherAreIndependent() throws {
+        let server = try RangeServer()
+        let data = RangeServer.pattern(64 * 1_024)
+        let url = try server.put("c.bin", data)
+        let fetcher = ArtifactFetcher(configuration: try server.configuration())
+        let results = Mutex<[Int: [UInt8]]>([:])
+        DispatchQueue.concurrentPerform(iterations: 16) { k in
+            let bytes = try? fetcher.fetch(url, range: (k * 4_096)..<(k * 4_096 + 4_096))
+            results.withLock { $0[k] = bytes }
+        }
+        for k in 0..<16 {
+            #expect(results.withLock { $0[k] } == Array(data[(k * 4_096)..<(k * 4_096 + 4_096)]), "range \(k)")
+        }
+    }
+}

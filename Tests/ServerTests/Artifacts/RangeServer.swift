@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import Server
+
+/// tools/range_server.py serving a temporary directory on a free loopback port, started with
+/// the repository's .venv Python and stopped (by its process id) when released.
+final class RangeServer: @unchecked Sendable {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    struct PythonMissing: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "\(path) is missing: run scripts/setup to create the Python venv" }
+    }
+
+    let directory: String
+    let port: Int
+    private let process: Process
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts a server over a new temporary directory; `ignoreRange` makes it answer 200 always.
+    init(ignoreRange: Bool = false, directory: String? = nil) throws {
+        let python = Self.repoRoot + "/.venv/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: python) else { throw PythonMissing(path: python) }
+        let dir = directory ?? NSTemporaryDirectory() + "/range-server-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        self.directory = dir
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Self.repoRoot + "/tools/range_server.py", "--dir", dir] + (ignoreRange ? ["--ignore-range"] : [])
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("PORT "), let p = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw PythonMissing(path: "range server did not report a port: \(text)")
+        }
+        port = p
+    }
+
+    deinit {
+        // SIGKILL: the test runner's blocked-signal mask is inherited, so SIGTERM may stay pending.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Writes `bytes` as DIR/name and returns its URL.
+    @discardableResult
+    func put(_ name: String, _ bytes: [UInt8]) throws -> String {
+        try Data(bytes).write(to: URL(fileURLWithPath: directory + "/" + name))
+        return base + "/" + name
+    }
+
+    /// A configuration that allows exactly this server's address and port.
+    func configuration(_ edit: (inout FetchConfiguration) -> Void = { _ in }) throws -> FetchConfiguration {
+        var c = FetchConfiguration(allowlist: [try AllowlistEntry(parsing: "127.0.0.1:\(port)")])
+        edit(&c)
+        return c
+    }
+
+    static func pattern(_ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: $0 * 7 + $0 / 251) } }
+}
