@@ -41,11 +41,16 @@ func outcomes(_ pieces: [ArraySlice<UInt8>]) -> [Outcome] {
     return result
 }
 
+/// Traps with `message` (kept in optimized builds, unlike precondition's) when `condition` fails.
+func require(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
+}
+
 func check(_ request: HTTPRequest) {
-    precondition(request.target.utf8.count <= limits.maxTargetBytes, "target over limit")
-    precondition(request.headers.count <= limits.maxHeaderCount, "too many headers")
-    precondition(request.trailers.count <= limits.maxHeaderCount, "too many trailers")
-    precondition(request.body.count <= limits.maxBodyBytes, "body over limit")
+    require(request.target.utf8.count <= limits.maxTargetBytes, "target over limit")
+    require(request.headers.count <= limits.maxHeaderCount, "too many headers")
+    require(request.trailers.count <= limits.maxHeaderCount, "too many trailers")
+    require(request.body.count <= limits.maxBodyBytes, "body over limit")
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -54,10 +59,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let whole = outcomes([bytes[...]])
     if size > 1 {
         let cut = Int(bytes[size - 1]) * 31 % size
-        precondition(outcomes([bytes[..<cut], bytes[cut...]]) == whole, "split at \(cut) differs from whole")
+        require(outcomes([bytes[..<cut], bytes[cut...]]) == whole, "split at \(cut) differs from whole")
     }
     if size <= 512 {
-        precondition(outcomes(bytes.indices.map { bytes[$0...$0] }) == whole, "byte-at-a-time differs from whole")
+        require(outcomes(bytes.indices.map { bytes[$0...$0] }) == whole, "byte-at-a-time differs from whole")
     }
     return 0
 }

@@ -131,3 +131,15 @@ struct RequestParserAcceptanceTests {
         }
     }
 }
+
+extension RequestParserAcceptanceTests {
+    /// Found by the fuzzer: a CR just past the head limit was judged by the byte after it when
+    /// that byte had arrived, and by the size limit when it had not.
+    @Test func judgesCarriageReturnAtHeadLimitTheSameWhateverArrivedAfterIt() {
+        let limits = ParserHarness.limits(maxHeaderBytes: 32)
+        let head = "GET / HTTP/1.1\r\nHost: a\r\nX: 1234"
+        let raw = head + "\r" + "U"
+        #expect(head.utf8.count == 32)
+        #expect(ParserHarness.parse(raw, limits: limits).map(ParserHarness.error) == .headersTooLarge(limit: 32))
+    }
+}

@@ -15,7 +15,7 @@ extension HTTPRequestParser {
                     return .success(i + 1)
                 }
                 if b == ByteClass.cr {
-                    guard i + 1 < buf.count else { break }
+                    guard i + 1 < stop else { break }
                     guard buf[i + 1] == ByteClass.lf else { return .failure(.bareCarriageReturn) }
                 }
                 i += 1
