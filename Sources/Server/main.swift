@@ -4,6 +4,7 @@ internal import Foundation
 // and is listed once here.
 let commands: [any Subcommand.Type] = [
     VersionCommand.self,
+    ServeCommand.self,
 ]
 
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))
