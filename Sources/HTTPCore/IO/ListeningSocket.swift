@@ -1,4 +1,5 @@
 internal import Glibc
+internal import Synchronization
 
 /// A bound, listening, non-blocking TCP socket on an IPv4 or IPv6 address.
 final class ListeningSocket: @unchecked Sendable {
@@ -34,7 +35,18 @@ final class ListeningSocket: @unchecked Sendable {
         self.fd = fd
     }
 
-    deinit { Syscall.close(fd) }
+    private let closed = Mutex(false)
+
+    deinit { close() }
+
+    /// Stops listening: connections not yet accepted are refused. Safe to call twice.
+    func close() {
+        let wasClosed = closed.withLock { c in
+            defer { c = true }
+            return c
+        }
+        if !wasClosed { Syscall.close(fd) }
+    }
 
     private static func boundPort(_ fd: Int32) throws(IOError) -> Int {
         var storage = sockaddr_storage()

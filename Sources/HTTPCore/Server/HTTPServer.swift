@@ -55,10 +55,13 @@ public final class HTTPServer: Sendable {
         for loop in loops { loop.post(.shutdown) }
     }
 
-    /// Blocks until every I/O thread has stopped, then stops the worker pool.
+    /// Blocks until every I/O thread has stopped, then closes the listening socket and stops
+    /// the worker pool.
     public func wait() {
         stopped.wait()
         guard let (context, _) = running.withLock({ $0 }) else { return }
+        // Only now: until every loop has left epoll_wait, one might still compare against its number.
+        context.listener.close()
         context.pool.stop()
         logger(.stopped)
     }
