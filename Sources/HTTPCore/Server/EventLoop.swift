@@ -1,6 +1,7 @@
 internal import Glibc
 internal import CLinux
 internal import Synchronization
+internal import Dispatch
 
 /// One I/O thread: an epoll instance watching the shared listening socket, its own connections
 /// and a wake-up eventfd. Idle connections cost a file descriptor and a little memory, no thread.
@@ -8,7 +9,8 @@ final class EventLoop: @unchecked Sendable {
     /// Messages from other threads, delivered through the mailbox and the eventfd.
     enum Message: Sendable {
         case completed(fd: Int32, serial: UInt64, info: RequestInfo, response: HTTPResponse)
-        case shutdown
+        /// Begin a graceful shutdown, then leave `acknowledged`.
+        case shutdown(acknowledged: DispatchGroup)
     }
 
     let context: ServerContext
@@ -147,8 +149,9 @@ final class EventLoop: @unchecked Sendable {
                 c.awaitingWorker = false
                 respond(c, info, response)
                 settle(c, Syscall.now())
-            case .shutdown:
+            case .shutdown(let acknowledged):
                 beginShutdown()
+                acknowledged.leave()
             }
         }
     }

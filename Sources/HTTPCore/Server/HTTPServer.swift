@@ -48,11 +48,18 @@ public final class HTTPServer: Sendable {
         running.withLock { $0?.context.listener.port ?? 0 }
     }
 
-    /// Begins a graceful shutdown; returns at once. Safe to call more than once, from any thread.
+    /// Begins a graceful shutdown and returns once every I/O thread has stopped accepting;
+    /// from then on every response carries `Connection: close`. Safe to call more than once,
+    /// from any thread except the server's own I/O threads.
     public func shutdown() {
         guard let (context, loops) = running.withLock({ $0 }) else { return }
+        let acknowledged = DispatchGroup()
+        for loop in loops {
+            acknowledged.enter()
+            loop.post(.shutdown(acknowledged: acknowledged))
+        }
+        acknowledged.wait()
         logger(.shuttingDown(openConnections: context.openConnections.load(ordering: .relaxed)))
-        for loop in loops { loop.post(.shutdown) }
     }
 
     /// Blocks until every I/O thread has stopped, then closes the listening socket and stops
