@@ -1,0 +1,62 @@
+internal import Foundation
+
+/// How long leases last and how many attempts a job gets; shared by every store implementation.
+/// Stores refuse a policy outside the documented ranges when they open.
+struct JobLeasePolicy: Sendable, Hashable {
+    /// Seconds a claim or renewal holds a job before another worker may take it. Default 30; > 0.
+    var leaseSeconds: Double = 30
+    /// Claims a job gets before it is marked `failed`. Default 3; at least 1.
+    var maxAttempts: Int = 3
+
+    /// Throws unless both fields are in range.
+    func validate() throws(JobStoreError) {
+        guard leaseSeconds.isFinite, leaseSeconds > 0 else {
+            throw .invalidPolicy(field: "leaseSeconds", value: "\(leaseSeconds)")
+        }
+        guard maxAttempts >= 1 else { throw .invalidPolicy(field: "maxAttempts", value: "\(maxAttempts)") }
+    }
+}
+
+/// Durable storage of verification jobs, with leases so that several workers (and replicas)
+/// share one queue and a dead worker's job is picked up again.
+///
+/// Methods are synchronous and may block on I/O or on another process's lock: call them off the
+/// event-loop threads. Time comes from the store's injected clock. A lease is held by `owner`
+/// while the job is `running`, its `leaseOwner` is `owner` and `now < leaseExpiresAt`.
+protocol JobStore: Sendable {
+    /// The lease length and attempt limit this store applies.
+    var policy: JobLeasePolicy { get }
+
+    /// Enqueues a bundle, or returns the existing job with the same digest (`created: false`,
+    /// job unchanged, the submission's beacon ignored). Concurrent submitters of one digest get one job.
+    func submit(_ submission: JobSubmission) throws -> SubmitResult
+
+    /// The job with this id, or nil.
+    func job(id: String) throws -> Job?
+
+    /// Claims the oldest claimable job for `owner`: a `queued` job, or a `running` one whose lease
+    /// expired. The job becomes `running` under a fresh lease with `attempts` incremented.
+    /// A running job whose lease expired after its last allowed attempt is marked `failed` instead.
+    /// Returns nil when nothing is claimable.
+    func claim(owner: String) throws -> Job?
+
+    /// Extends the lease by `policy.leaseSeconds` from now; false (and no change) unless `owner`
+    /// still holds it.
+    func renew(id: String, owner: String) throws -> Bool
+
+    /// Records the verdict, report and attestation and releases the lease; false (and no change)
+    /// unless `owner` still holds the lease.
+    func complete(id: String, owner: String, verdict: JobVerdict, report: String, attestation: String?) throws -> Bool
+
+    /// Records a failed attempt: back to `queued` if `attempts < policy.maxAttempts`, else `failed`.
+    func recordFailure(id: String, owner: String, error: String) throws -> FailureDisposition
+
+    /// The number of jobs in each state; every state is present, zero if empty.
+    func counts() throws -> [JobStatus: Int]
+
+    /// The number of `queued` jobs.
+    func queueDepth() throws -> Int
+
+    /// Throws unless the store answers a trivial query (readiness probe).
+    func ping() throws
+}

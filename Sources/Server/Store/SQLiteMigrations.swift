@@ -1,0 +1,71 @@
+/// One schema step: its version and the statements that take the previous version to it.
+struct SQLiteMigration: Sendable {
+    let version: Int
+    let sql: String
+}
+
+/// Applies schema migrations in order, each inside its own `BEGIN IMMEDIATE` transaction that
+/// also records the version in `schema_migrations`.
+///
+/// Several processes may open a fresh file at once: each step re-reads the version under the
+/// write lock, so a step is applied exactly once and a loser of the race simply finds it done.
+enum SQLiteMigrator {
+    /// The job store's schema, oldest first. Never edit a shipped step; append a new one.
+    static let jobStoreMigrations: [SQLiteMigration] = [
+        SQLiteMigration(version: 1, sql: """
+            CREATE TABLE jobs (
+                id TEXT PRIMARY KEY NOT NULL,
+                digest BLOB NOT NULL CHECK (length(digest) = 32),
+                bundle BLOB,
+                beacon BLOB NOT NULL CHECK (length(beacon) = 32),
+                status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'verified', 'rejected', 'failed')),
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                started_at INTEGER,
+                finished_at INTEGER,
+                lease_owner TEXT,
+                lease_expires_at INTEGER,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                report TEXT,
+                attestation TEXT
+            ) STRICT;
+            """),
+        // Version 2: bundles submitted by reference, and an index serving the claim query.
+        SQLiteMigration(version: 2, sql: """
+            ALTER TABLE jobs ADD COLUMN bundle_location TEXT;
+            CREATE INDEX jobs_by_status_age ON jobs (status, created_at, id);
+            """),
+    ]
+
+    /// The schema version recorded in the database; 0 for a fresh file.
+    static func currentVersion(_ connection: SQLiteConnection) throws -> Int {
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL) STRICT
+            """)
+        let rows = try connection.query("SELECT coalesce(max(version), 0) FROM schema_migrations") { row in
+            if case .integer(let version) = row.column(0) { return Int(version) }
+            return 0
+        }
+        return rows.first ?? 0
+    }
+
+    /// Brings the database up to the last of `migrations`; `appliedAt` is recorded per step
+    /// (milliseconds since 1970). Throws `schemaTooNew` for a database ahead of `migrations`.
+    static func migrate(_ connection: SQLiteConnection, migrations: [SQLiteMigration], appliedAt: Int64) throws {
+        let supported = migrations.last?.version ?? 0
+        for migration in migrations {
+            try connection.immediateTransaction {
+                let current = try currentVersion(connection)
+                guard current <= supported else { throw JobStoreError.schemaTooNew(found: current, supported: supported) }
+                guard current < migration.version else { return }
+                try connection.execute(migration.sql)
+                try connection.run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                                   [.integer(Int64(migration.version)), .integer(appliedAt)])
+            }
+        }
+        let final = try currentVersion(connection)
+        guard final <= supported else { throw JobStoreError.schemaTooNew(found: final, supported: supported) }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Server
+
+/// A clock the tests move by hand, so lease expiry needs no sleeping.
+final class TestClock: Sendable {
+    private let current: Mutex<Date>
+
+    /// Starts at a whole-millisecond instant so stored timestamps compare equal after a round trip.
+    init(start: Date = Date(timeIntervalSince1970: 1_750_000_000)) { current = Mutex(start) }
+
+    var now: Date { current.withLock { $0 } }
+
+    func advance(seconds: Double) { current.withLock { $0 += seconds } }
+
+    /// The closure a store takes as its clock.
+    var source: @Sendable () -> Date { { self.now } }
+}
+
+/// One place a store keeps its data (a SQLite file, later a PostgreSQL schema); every `open`
+/// returns a new, independent instance on it, as a restarted or second process would get.
+struct JobStoreBacking: Sendable {
+    let open: @Sendable (_ policy: JobLeasePolicy, _ clock: TestClock) throws -> any JobStore
+}
+
+/// Makes fresh, empty backings of one store implementation; the conformance suite runs over every one.
+struct JobStoreFactory: Sendable, CustomTestStringConvertible {
+    let name: String
+    let makeBacking: @Sendable () throws -> JobStoreBacking
+
+    var testDescription: String { name }
+
+    static let all: [JobStoreFactory] = [sqlite]
+
+    static let sqlite = JobStoreFactory(name: "sqlite") {
+        let path = try scratchDirectory().appendingPathComponent("jobs.sqlite").path
+        return JobStoreBacking { policy, clock in
+            try SQLiteJobStore(path: path, policy: policy, now: clock.source)
+        }
+    }
+
+    static func scratchDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("jobstore-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+extension JobStoreFactory {
+    /// A backing, a clock and one store opened on them.
+    func fresh(policy: JobLeasePolicy = JobLeasePolicy()) throws -> (any JobStore, JobStoreBacking, TestClock) {
+        let backing = try makeBacking()
+        let clock = TestClock()
+        return (try backing.open(policy, clock), backing, clock)
+    }
+}
+
+/// Distinct bundle bytes for test number `n`.
+func testBundle(_ n: Int) -> [UInt8] {
+    Array("bundle-\(n)".utf8)
+}
+
+/// Runs `body(i)` for i in 0..<count, each on its own thread (not a pool sized to the cores,
+/// so the calls really overlap), released together; rethrows the first error.
+func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) throws {
+    let firstError = Mutex<(any Error)?>(nil)
+    let start = DispatchSemaphore(value: 0)
+    let done = DispatchGroup()
+    for index in 0..<count {
+        done.enter()
+        let thread = Thread {
+            start.wait()
+            do { try body(index) } catch { firstError.withLock { if $0 == nil { $0 = error } } }
+            done.leave()
+        }
+        thread.start()
+    }
+    for _ in 0..<count { start.signal() }
+    done.wait()
+    if let error = firstError.withLock({ $0 }) { throw error }
+}

@@ -1,0 +1,40 @@
+import Testing
+import Verification
+@testable import Server
+
+/// Beacon and policy limits, independent of the store implementation.
+struct JobSubmissionTests {
+    @Test func acceptsBeaconOfThirtyTwoBytesAndRefusesThirtyOneOrThirtyThree() throws {
+        let beacon = [UInt8](repeating: 7, count: 32)
+        #expect(try JobSubmission(bundle: [1], beacon: beacon).beacon == beacon)
+        #expect(throws: JobStoreError.invalidBeacon(byteCount: 31)) {
+            try JobSubmission(bundle: [1], beacon: [UInt8](repeating: 7, count: 31))
+        }
+        #expect(throws: JobStoreError.invalidBeacon(byteCount: 33)) {
+            try JobSubmission(bundle: [1], beacon: [UInt8](repeating: 7, count: 33))
+        }
+    }
+
+    @Test func drawsAFreshRandomBeaconWhenNoneIsGiven() throws {
+        let beacons = try (0..<8).map { _ in try JobSubmission(bundle: [1]).beacon }
+        #expect(beacons.allSatisfy { $0.count == 32 })
+        #expect(Set(beacons).count == 8)
+    }
+
+    @Test func idIsLowerCaseHexSHA256OfTheBytes() throws {
+        // SHA-256("abc"), FIPS 180-2 appendix B.1.
+        let submission = try JobSubmission(bundle: Array("abc".utf8))
+        #expect(submission.id == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test func storeRefusesPolicyOutsideItsRanges() throws {
+        let path = try JobStoreFactory.scratchDirectory().appendingPathComponent("p.sqlite").path
+        #expect(throws: JobStoreError.invalidPolicy(field: "maxAttempts", value: "0")) {
+            try SQLiteJobStore(path: path, policy: JobLeasePolicy(maxAttempts: 0))
+        }
+        #expect(throws: JobStoreError.invalidPolicy(field: "leaseSeconds", value: "0.0")) {
+            try SQLiteJobStore(path: path, policy: JobLeasePolicy(leaseSeconds: 0))
+        }
+        _ = try SQLiteJobStore(path: path, policy: JobLeasePolicy(leaseSeconds: 0.001, maxAttempts: 1))
+    }
+}
