@@ -1,0 +1,46 @@
+/// The predicate members finalization reads, and builders of statements that carry them.
+///
+/// PoGO attesters put `"verdict": "positive" | "negative"` in a statement of type
+/// `PredicateType.pogoAttestation` about the proof bundle; PoQ attesters put
+/// `"score": <number in [0, 1]>` in a statement of type `PredicateType.poqScore` about
+/// exactly one output. Other predicate members are allowed and ignored by finalization.
+public enum AttestationPredicate {
+    /// Predicate member holding a PoGO verdict: "positive" or "negative".
+    public static let verdictField = "verdict"
+    /// Predicate member holding a PoQ score: a JSON number in [0, 1].
+    public static let scoreField = "score"
+
+    /// A PoGO statement about the bundle with SHA-256 `bundle` carrying only `verdict`.
+    public static func pogoStatement(bundle: Digest, verdict: PoGOVerdict, name: String? = "bundle") throws(StatementError) -> InTotoStatement {
+        try InTotoStatement(subjects: [.init(name: name, sha256: bundle)], predicateType: PredicateType.pogoAttestation,
+                            predicate: [verdictField: verdict.rawValue])
+    }
+
+    /// A PoQ statement about the output with SHA-256 `output` carrying only `score`.
+    /// Requires `score` in [0, 1].
+    public static func poqStatement(output: Digest, score: Double, name: String? = "output") throws(StatementError) -> InTotoStatement {
+        precondition(score >= 0 && score <= 1, "a PoQ score lies in [0, 1]")
+        return try InTotoStatement(subjects: [.init(name: name, sha256: output)], predicateType: PredicateType.poqScore,
+                                   predicate: [scoreField: score])
+    }
+}
+
+/// A PoGO verifier's verdict on a proof bundle.
+public enum PoGOVerdict: String, Codable, Sendable, Hashable {
+    case positive
+    case negative
+}
+
+/// What a finalization decides about: a PoGO bundle's verdict or a PoQ output's score.
+public enum FinalizationKind: String, Codable, Sendable, Hashable {
+    case pogo
+    case poq
+
+    /// The predicateType an attestation must carry to vote in this kind of finalization.
+    public var predicateType: String {
+        switch self {
+        case .pogo: PredicateType.pogoAttestation
+        case .poq: PredicateType.poqScore
+        }
+    }
+}

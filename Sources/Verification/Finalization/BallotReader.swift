@@ -1,0 +1,130 @@
+internal import Foundation
+
+/// A vote one attestation carries: a PoGO verdict or a PoQ score.
+enum Ballot: Equatable {
+    case verdict(PoGOVerdict)
+    case score(Double)
+}
+
+/// Checks one attestation against the request and reads its ballot.
+///
+/// Checks run in this order and the first failure is the reason reported:
+/// 1. well-formed DSSE envelope (`malformed`);
+/// 2. signatures: each signature whose "keyid" names a verifier is checked against that
+///    verifier's key over PAE(payloadType, payload). Signatures without a "keyid" or naming
+///    no verifier are ignored (this bounds the work to one Ed25519 check per signature).
+///    No valid one: `badSignature` if some were checked, else `unknownSigner`;
+/// 3. payloadType is `application/vnd.in-toto+json` (`wrongPayloadType`);
+/// 4. payload is an in-toto Statement v1 (`malformed`);
+/// 5. predicateType matches the kind (`wrongPredicateType`);
+/// 6. exactly one subject, whose "sha256" equals the request subject (`wrongSubject`);
+/// 7. the predicate holds a valid "verdict" or "score" (`malformed`).
+/// Every verifier with a valid signature on a passing envelope casts its ballot.
+struct BallotReader {
+    /// The outcome for one attestation.
+    enum Outcome: Equatable {
+        case ballot(Ballot, signers: [Int])
+        case rejected(RejectionReason, detail: String, signers: [Int])
+    }
+
+    let kind: FinalizationKind
+    let subject: Digest
+    let verifiers: [FinalizationRequest.Verifier]
+    private let indexByKeyID: [String: Int]
+
+    init(request: FinalizationRequest) {
+        kind = request.kind
+        subject = request.subject
+        verifiers = request.verifiers
+        var index: [String: Int] = [:]
+        for (i, verifier) in request.verifiers.enumerated() { index[verifier.publicKey.keyID] = i }
+        indexByKeyID = index
+    }
+
+    func read(_ attestation: FinalizationRequest.Attestation) -> Outcome {
+        let envelope: DSSEEnvelope
+        switch attestation {
+        case let .malformed(reason): return .rejected(.malformed, detail: reason, signers: [])
+        case let .envelope(value): envelope = value
+        }
+        let message = DSSEEnvelope.pae(payloadType: envelope.payloadType, payload: envelope.payload)
+        var signers: [Int] = []
+        var checked = false
+        for signature in envelope.signatures {
+            guard let id = signature.keyID, let i = indexByKeyID[id] else { continue }
+            checked = true
+            if !signers.contains(i), verifiers[i].publicKey.isValidSignature(signature.bytes, for: message) {
+                signers.append(i)
+            }
+        }
+        signers.sort()
+        guard !signers.isEmpty else {
+            let ids = envelope.signatures.compactMap(\.keyID)
+            return checked
+                ? .rejected(.badSignature, detail: "no signature by a named verifier holds", signers: [])
+                : .rejected(.unknownSigner, detail: "no signature names a verifier; key ids: \(ids)", signers: [])
+        }
+        guard envelope.payloadType == InTotoStatement.payloadType else {
+            return .rejected(.wrongPayloadType, detail: "payloadType \"\(envelope.payloadType.prefix(200))\"", signers: signers)
+        }
+        let statement: InTotoStatement
+        do {
+            statement = try InTotoStatement(json: envelope.payload)
+        } catch {
+            return .rejected(.malformed, detail: error.description, signers: signers)
+        }
+        guard statement.predicateType == kind.predicateType else {
+            return .rejected(.wrongPredicateType, detail: "predicateType \"\(statement.predicateType.prefix(200))\"", signers: signers)
+        }
+        guard statement.subjects.count == 1 else {
+            return .rejected(.wrongSubject, detail: "\(statement.subjects.count) subjects, want exactly 1", signers: signers)
+        }
+        guard statement.subjects[0].sha256 == subject else {
+            let got = statement.subjects[0].digest["sha256"] ?? "none"
+            return .rejected(.wrongSubject, detail: "subject sha256 \(got.prefix(128))", signers: signers)
+        }
+        switch ballot(payload: envelope.payload) {
+        case let .success(ballot): return .ballot(ballot, signers: signers)
+        case let .failure(reason): return .rejected(.malformed, detail: reason.message, signers: signers)
+        }
+    }
+
+    private struct PredicateProblem: Error {
+        let message: String
+    }
+
+    /// Reads the ballot from the signed bytes themselves, so a score is the binary64 nearest
+    /// to the decimal written, with no re-encoding in between.
+    private func ballot(payload: [UInt8]) -> Result<Ballot, PredicateProblem> {
+        let predicate = ((try? JSONSerialization.jsonObject(with: Data(payload))) as? [String: Any])?["predicate"] as? [String: Any] ?? [:]
+        switch kind {
+        case .pogo:
+            guard let text = predicate[AttestationPredicate.verdictField] as? String, let verdict = PoGOVerdict(rawValue: text) else {
+                return .failure(PredicateProblem(message: "predicate \"verdict\" must be \"positive\" or \"negative\""))
+            }
+            return .success(.verdict(verdict))
+        case .poq:
+            guard let number = predicate[AttestationPredicate.scoreField] as? NSNumber, !(predicate[AttestationPredicate.scoreField] is Bool),
+                  number.doubleValue >= 0, number.doubleValue <= 1 else {
+                return .failure(PredicateProblem(message: "predicate \"score\" must be a number in [0, 1]"))
+            }
+            return .success(.score(number.doubleValue))
+        }
+    }
+}
+
+/// Why an attestation does not vote.
+public enum RejectionReason: String, Codable, Sendable, Hashable {
+    /// Not a well-formed DSSE envelope, statement or predicate.
+    case malformed
+    /// No signature's key id names a member of the verifier set.
+    case unknownSigner
+    /// Signatures naming verifiers were checked and none holds.
+    case badSignature
+    /// Validly signed, but the payloadType is not `application/vnd.in-toto+json`.
+    case wrongPayloadType
+    /// Validly signed, but the predicateType does not match the request's kind.
+    case wrongPredicateType
+    /// Validly signed, but not exactly one subject whose SHA-256 is the request's subject.
+    case wrongSubject
+}

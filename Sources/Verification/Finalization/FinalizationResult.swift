@@ -1,0 +1,171 @@
+/// The outcome of a finalization: the decision, stake tallies, the votes counted, and every
+/// attestation or key that did not count, with the reason. Its JSON form is the response body.
+///
+/// JSON members (pogo and poq): "kind", "subject", "decision", "stake", "voters", "votes",
+/// "rejected", "equivocating"; poq adds "consensus" (a number, or null with no votes) and
+/// "outliers". Lists are sorted: votes, equivocating and outliers by key id, rejected by index.
+public struct FinalizationResult: Codable, Sendable, Equatable {
+    /// pogo: confirm, slash or undecided. poq: scored (a consensus exists) or undecided (no votes).
+    public enum Decision: String, Codable, Sendable, Hashable {
+        case confirm
+        case slash
+        case undecided
+        case scored
+    }
+
+    /// Stake sums in integer units; total = voted + abstained + equivocated.
+    public struct StakeTally: Codable, Sendable, Equatable {
+        /// Stake of the whole verifier set.
+        public let total: UInt64
+        /// Stake of the keys whose ballot counted.
+        public let voted: UInt64
+        /// Stake of the keys with no counted ballot and no equivocation (absent or all rejected).
+        public let abstained: UInt64
+        /// Stake of the equivocating keys, which counts for no side.
+        public let equivocated: UInt64
+        /// pogo only: stake that voted positive.
+        public let positive: UInt64?
+        /// pogo only: stake that voted negative.
+        public let negative: UInt64?
+
+        public init(total: UInt64, voted: UInt64, abstained: UInt64, equivocated: UInt64, positive: UInt64?, negative: UInt64?) {
+            self.total = total
+            self.voted = voted
+            self.abstained = abstained
+            self.equivocated = equivocated
+            self.positive = positive
+            self.negative = negative
+        }
+    }
+
+    /// One key's counted ballot.
+    public struct Vote: Codable, Sendable, Equatable {
+        /// Hex SHA-256 of the verifier's raw public key.
+        public let keyId: String
+        public let stake: UInt64
+        /// pogo only.
+        public let verdict: PoGOVerdict?
+        /// poq only.
+        public let score: Double?
+        /// Indices in "attestations" of every envelope carrying this ballot, ascending.
+        public let attestations: [Int]
+
+        public init(keyId: String, stake: UInt64, verdict: PoGOVerdict?, score: Double?, attestations: [Int]) {
+            self.keyId = keyId
+            self.stake = stake
+            self.verdict = verdict
+            self.score = score
+            self.attestations = attestations
+        }
+    }
+
+    /// An attestation that did not vote.
+    public struct Rejected: Codable, Sendable, Equatable {
+        /// Index in the request's "attestations".
+        public let index: Int
+        public let reason: RejectionReason
+        /// Human-readable detail; not part of the stable interface.
+        public let detail: String
+        /// Key ids of verifiers whose signature on it holds (empty when none does), ascending.
+        public let signers: [String]
+
+        public init(index: Int, reason: RejectionReason, detail: String, signers: [String]) {
+            self.index = index
+            self.reason = reason
+            self.detail = detail
+            self.signers = signers
+        }
+    }
+
+    /// A key that signed conflicting ballots: different verdicts, or different scores.
+    public struct Equivocation: Codable, Sendable, Equatable {
+        public let keyId: String
+        public let stake: UInt64
+        /// Indices of the envelopes carrying its ballots, ascending.
+        public let attestations: [Int]
+
+        public init(keyId: String, stake: UInt64, attestations: [Int]) {
+            self.keyId = keyId
+            self.stake = stake
+            self.attestations = attestations
+        }
+    }
+
+    /// poq: a voter whose score is more than the outlier distance from the consensus.
+    public struct Outlier: Codable, Sendable, Equatable {
+        public let keyId: String
+        public let score: Double
+        /// |score - consensus| in binary64 (one correctly rounded subtraction).
+        public let distance: Double
+
+        public init(keyId: String, score: Double, distance: Double) {
+            self.keyId = keyId
+            self.score = score
+            self.distance = distance
+        }
+    }
+
+    public let kind: FinalizationKind
+    /// The request subject, lower-case hex.
+    public let subject: String
+    public let decision: Decision
+    public let stake: StakeTally
+    /// Number of keys whose ballot counted.
+    public let voters: Int
+    public let votes: [Vote]
+    public let rejected: [Rejected]
+    public let equivocating: [Equivocation]
+    /// poq only: the lower stake-weighted median of the counted scores; nil with no votes.
+    public let consensus: Double?
+    /// poq only (empty for pogo).
+    public let outliers: [Outlier]
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, subject, decision, stake, voters, votes, rejected, equivocating, consensus, outliers
+    }
+
+    init(kind: FinalizationKind, subject: String, decision: Decision, stake: StakeTally, votes: [Vote],
+         rejected: [Rejected], equivocating: [Equivocation], consensus: Double?, outliers: [Outlier]) {
+        self.kind = kind
+        self.subject = subject
+        self.decision = decision
+        self.stake = stake
+        self.voters = votes.count
+        self.votes = votes
+        self.rejected = rejected
+        self.equivocating = equivocating
+        self.consensus = consensus
+        self.outliers = outliers
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(FinalizationKind.self, forKey: .kind)
+        subject = try c.decode(String.self, forKey: .subject)
+        decision = try c.decode(Decision.self, forKey: .decision)
+        stake = try c.decode(StakeTally.self, forKey: .stake)
+        voters = try c.decode(Int.self, forKey: .voters)
+        votes = try c.decode([Vote].self, forKey: .votes)
+        rejected = try c.decode([Rejected].self, forKey: .rejected)
+        equivocating = try c.decode([Equivocation].self, forKey: .equivocating)
+        consensus = try c.decodeIfPresent(Double.self, forKey: .consensus)
+        outliers = try c.decodeIfPresent([Outlier].self, forKey: .outliers) ?? []
+    }
+
+    /// Writes "consensus" (null when absent) and "outliers" for poq only.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(decision, forKey: .decision)
+        try c.encode(stake, forKey: .stake)
+        try c.encode(voters, forKey: .voters)
+        try c.encode(votes, forKey: .votes)
+        try c.encode(rejected, forKey: .rejected)
+        try c.encode(equivocating, forKey: .equivocating)
+        if kind == .poq {
+            try c.encode(consensus, forKey: .consensus)
+            try c.encode(outliers, forKey: .outliers)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+internal import Foundation
+
+/// Aggregates verifiers' attestations into a decision; pure and stateless.
+///
+/// One vote per key: a key's ballots from all the envelopes it validly signed are collected;
+/// if they are all equal it votes once, otherwise it equivocates and its stake counts for no
+/// side. Keys with no counted ballot abstain, and abstentions count in the total.
+///
+/// PoGO: with P, N the positive and negative stake and T the total stake of the verifier set,
+/// confirm holds when P/T >= confirm threshold and slash holds when N/T >= slash threshold
+/// (exact comparisons, see `StakeThreshold`). Exactly one holding decides; neither, or both
+/// (the verifiers disagree beyond what the thresholds tolerate, e.g. P = 2T/3 and N = T/3
+/// with the defaults), gives undecided.
+///
+/// PoQ: consensus is the lower stake-weighted median of the counted scores
+/// (`WeightedMedian.lower`); outliers are the voters with |score - consensus| > outlier distance.
+public enum Finalizer {
+    public static func finalize(_ request: FinalizationRequest) -> FinalizationResult {
+        let reader = BallotReader(request: request)
+        var ballots: [Int: [(ballot: Ballot, index: Int)]] = [:]
+        var rejected: [FinalizationResult.Rejected] = []
+        let keyIDs = request.verifiers.map(\.publicKey.keyID)
+        for (index, attestation) in request.attestations.enumerated() {
+            switch reader.read(attestation) {
+            case let .ballot(ballot, signers):
+                for signer in signers { ballots[signer, default: []].append((ballot, index)) }
+            case let .rejected(reason, detail, signers):
+                rejected.append(.init(index: index, reason: reason, detail: detail, signers: signers.map { keyIDs[$0] }.sorted()))
+            }
+        }
+
+        var votes: [FinalizationResult.Vote] = []
+        var equivocating: [FinalizationResult.Equivocation] = []
+        var counted: [(ballot: Ballot, stake: UInt64)] = []
+        for (signer, cast) in ballots {
+            let stake = request.verifiers[signer].stake
+            let indices = cast.map(\.index)
+            guard cast.allSatisfy({ $0.ballot == cast[0].ballot }) else {
+                equivocating.append(.init(keyId: keyIDs[signer], stake: stake, attestations: indices))
+                continue
+            }
+            let ballot = cast[0].ballot
+            counted.append((ballot, stake))
+            switch ballot {
+            case let .verdict(verdict):
+                votes.append(.init(keyId: keyIDs[signer], stake: stake, verdict: verdict, score: nil, attestations: indices))
+            case let .score(score):
+                votes.append(.init(keyId: keyIDs[signer], stake: stake, verdict: nil, score: score, attestations: indices))
+            }
+        }
+        votes.sort { $0.keyId < $1.keyId }
+        equivocating.sort { $0.keyId < $1.keyId }
+
+        let total = request.totalStake
+        let voted = counted.reduce(UInt64(0)) { $0 + $1.stake }
+        let equivocated = equivocating.reduce(UInt64(0)) { $0 + $1.stake }
+        let subject = request.subject.hex
+        switch request.kind {
+        case .pogo:
+            let positive = counted.reduce(UInt64(0)) { $0 + ($1.ballot == .verdict(.positive) ? $1.stake : 0) }
+            let negative = voted - positive
+            let confirm = request.thresholds.confirm.isMet(part: positive, total: total)
+            let slash = request.thresholds.slash.isMet(part: negative, total: total)
+            let decision: FinalizationResult.Decision = confirm == slash ? .undecided : (confirm ? .confirm : .slash)
+            let tally = FinalizationResult.StakeTally(total: total, voted: voted, abstained: total - voted - equivocated,
+                                                      equivocated: equivocated, positive: positive, negative: negative)
+            return FinalizationResult(kind: .pogo, subject: subject, decision: decision, stake: tally, votes: votes,
+                                      rejected: rejected, equivocating: equivocating, consensus: nil, outliers: [])
+        case .poq:
+            let scores = votes.map { (score: $0.score!, stake: $0.stake) }
+            let consensus = WeightedMedian.lower(scores)
+            var outliers: [FinalizationResult.Outlier] = []
+            if let consensus {
+                for vote in votes {
+                    let distance = abs(vote.score! - consensus)
+                    if distance > request.outlierDistance {
+                        outliers.append(.init(keyId: vote.keyId, score: vote.score!, distance: distance))
+                    }
+                }
+            }
+            let tally = FinalizationResult.StakeTally(total: total, voted: voted, abstained: total - voted - equivocated,
+                                                      equivocated: equivocated, positive: nil, negative: nil)
+            return FinalizationResult(kind: .poq, subject: subject, decision: consensus == nil ? .undecided : .scored,
+                                      stake: tally, votes: votes, rejected: rejected, equivocating: equivocating,
+                                      consensus: consensus, outliers: outliers)
+        }
+    }
+}
+
+extension FinalizationResult {
+    /// The response body: compact JSON with sorted keys and unescaped slashes.
+    public func jsonBytes() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Every member is a string, an integer, a finite double, or a list of those.
+        return Array(try! encoder.encode(self))
+    }
+}
