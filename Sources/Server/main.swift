@@ -12,6 +12,12 @@ let commands: [any Subcommand.Type] = [
     MerkleVerifyCommand.self,
     BenchPoQCommand.self,
     ServeCommand.self,
+    MerkleRootCommand.self,
+    MerkleProveCommand.self,
+    MerkleVerifyCommand.self,
+    QuantizeCommand.self,
+    MineCommand.self,
+    VerifyBundleCommand.self,
 ]
 
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,73 @@
+/// A reference PoGO miner: trains with the pogo/1 quantized update rule and records every
+/// commitment a bundle needs.
+///
+/// Each step computes the fp32 gradient of the mean loss at theta_{t-1} on batch t, quantizes
+/// it, and applies the *quantized* gradient (theta_t = theta_{t-1} - lr * (scale * code)), so
+/// any verifier rebuilds theta_t bit for bit.
+public struct PoGOMiner: Sendable {
+    /// The run's public settings, as they appear in the bundle.
+    public struct Settings: Sendable, Hashable {
+        public var model: ProofBundle.Model
+        public var datasetDigest: Digest
+        public var learningRate: Float
+        public var batchSize: Int
+        public var evaluationBatchSize: Int
+        public var blockSeed: Digest
+
+        public init(model: ProofBundle.Model, datasetDigest: Digest, learningRate: Float, batchSize: Int,
+                    evaluationBatchSize: Int, blockSeed: Digest) {
+            self.model = model
+            self.datasetDigest = datasetDigest
+            self.learningRate = learningRate
+            self.batchSize = batchSize
+            self.evaluationBatchSize = evaluationBatchSize
+            self.blockSeed = blockSeed
+        }
+    }
+
+    /// Chooses the fp32 gradient committed at `step` from theta_{t-1} and the honest gradient.
+    /// The honest miner commits `honest`; experiments and forgery tests substitute others.
+    public typealias GradientChoice = (_ step: Int, _ theta: [Float], _ honest: [Float]) throws -> [Float]
+
+    public let settings: Settings
+    public let workload: PoGOWorkload
+
+    /// A miner over the data set file bytes `datasetBytes`; its digest must be `settings.datasetDigest`.
+    public init(settings: Settings, datasetBytes: [UInt8]) throws {
+        precondition(SHA256.hash(datasetBytes) == settings.datasetDigest, "data set bytes do not match the digest")
+        self.settings = settings
+        workload = try PoGOWorkload(model: settings.model, datasetBytes: datasetBytes)
+    }
+
+    /// The indices of training batch `step` (1-based).
+    public func batch(_ step: Int) throws -> [Int] {
+        try ChallengeDerivation.batchIndices(
+            datasetDigest: settings.datasetDigest, blockSeed: settings.blockSeed, step: step,
+            batchSize: settings.batchSize, exampleCount: workload.exampleCount)
+    }
+
+    /// Trains `steps` steps from `theta0`, committing `choose(t, theta, honest)` at each step.
+    public func mine(theta0: [Float], steps: Int, choose: GradientChoice = { _, _, honest in honest }) throws -> MinedRun {
+        var theta = theta0
+        var gradient: [Float] = []
+        var committed: [QuantizedGradient] = []
+        var records: [MinedRun.Step] = []
+        for t in stride(from: 1, through: steps, by: 1) {
+            let loss = try workload.lossAndGradient(parameters: theta, indices: try batch(t), gradient: &gradient)
+            let q = try QuantizedGradient(quantizing: try choose(t, theta, gradient))
+            try QuantizedUpdate.apply(q, learningRate: settings.learningRate, to: &theta)
+            records.append(MinedRun.Step(
+                weightsRoot: try ParameterCommitment(parameters: theta).root,
+                gradientRoot: try VerificationRun.gradientRoot(q), loss: loss))
+            committed.append(q)
+        }
+        let evaluation = try ChallengeDerivation.publicEvaluationBatch(
+            datasetDigest: settings.datasetDigest, blockSeed: settings.blockSeed,
+            batchSize: settings.evaluationBatchSize, exampleCount: workload.exampleCount)
+        return MinedRun(
+            settings: settings, layout: workload.layout, theta0: theta0,
+            theta0Root: try ParameterCommitment(parameters: theta0).root, gradients: committed, steps: records,
+            initialEvaluationLoss: try workload.loss(parameters: theta0, indices: evaluation),
+            finalEvaluationLoss: try workload.loss(parameters: theta, indices: evaluation))
+    }
+}

@@ -1,0 +1,111 @@
+internal import Foundation
+
+/// Verifies a PoGO proof bundle (pogo/1) by full re-execution: structure, replay of every
+/// step's roots, re-execution of the challenged steps, and progress on the evaluation batches.
+///
+/// The verdict is positive only if every check passes. A report is returned for every bundle
+/// the verifier could examine, positive or negative; `PoGOVerificationError` is thrown only
+/// when it could not complete (unknown data set, an artifact it could not obtain).
+public struct PoGOVerifier: Sendable {
+    public let policy: VerificationPolicy
+    public let datasets: DatasetResolver
+
+    public init(policy: VerificationPolicy = VerificationPolicy(), datasets: DatasetResolver) {
+        self.policy = policy
+        self.datasets = datasets
+    }
+
+    /// Verifies `bundle` with the challenges derived from `beacon`.
+    public func verify(_ bundle: ProofBundle, beacon: Digest) throws(PoGOVerificationError) -> VerificationReport {
+        guard policy.challengedSteps >= 1, policy.challengedLeaves >= 1, policy.maxCodeDistance >= 0 else {
+            throw .invalidPolicy("challengedSteps and challengedLeaves must be at least 1, maxCodeDistance at least 0")
+        }
+        let start = ContinuousClock.now
+        var run = VerificationRun(bundle: bundle, beacon: beacon, policy: policy)
+        try run.execute(datasets: datasets, loader: ArtifactLoader(allowFileURIs: policy.allowFileURIs, maxFileBytes: policy.maxArtifactFileBytes))
+        run.timings.totalMs = Self.milliseconds(since: start)
+        return run.report()
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
+    }
+}
+
+/// The state of one verification: the checks recorded so far and what later phases need.
+struct VerificationRun {
+    let bundle: ProofBundle
+    let beacon: Digest
+    let policy: VerificationPolicy
+    let challengeSeed: Digest
+    let challengedSteps: [Int]
+    let leafCount: Int
+    var challengedLeaves: [Int: [Int]] = [:]
+    var checks: [VerificationReport.Check] = []
+    var timings = VerificationReport.Timings()
+
+    init(bundle: ProofBundle, beacon: Digest, policy: VerificationPolicy) {
+        self.bundle = bundle
+        self.beacon = beacon
+        self.policy = policy
+        challengeSeed = ChallengeDerivation.challengeSeed(bundleDigest: bundle.digest, beacon: beacon)
+        let n = bundle.steps.count
+        // Both counts are within their populations, so the derivation cannot throw.
+        challengedSteps = (try? ChallengeDerivation.challengedSteps(
+            challengeSeed: challengeSeed, stepCount: n, count: min(policy.challengedSteps, n))) ?? []
+        leafCount = QuantizedGradient.leafCount(parameters: bundle.parameterCount)
+        for t in challengedSteps {
+            challengedLeaves[t] = (try? ChallengeDerivation.challengedLeaves(
+                challengeSeed: challengeSeed, step: t, leafCount: leafCount, count: min(policy.challengedLeaves, leafCount))) ?? []
+        }
+    }
+
+    mutating func record(_ check: VerificationReport.Check) {
+        checks.append(check)
+    }
+
+    /// Runs the phases in order; a phase whose inputs failed structurally is not run.
+    mutating func execute(datasets: DatasetResolver, loader: ArtifactLoader) throws(PoGOVerificationError) {
+        var clock = ContinuousClock.now
+        guard let path = datasets.path(for: bundle.datasetDigest) else { throw .datasetUnknown(digest: bundle.datasetDigest.hex) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .datasetUnreadable(path: path, reason: "cannot read file")
+        }
+        guard let workload = checkDataset([UInt8](data)), let theta0 = try checkTheta0(loader: loader, layout: workload.layout) else {
+            timings.structureMs = PoGOVerifier.milliseconds(since: clock)
+            return
+        }
+        timings.structureMs = PoGOVerifier.milliseconds(since: clock)
+
+        clock = ContinuousClock.now
+        let replay = try replayAll(theta0: theta0, loader: loader)
+        timings.replayMs = PoGOVerifier.milliseconds(since: clock)
+        guard let replay else { return }
+
+        clock = ContinuousClock.now
+        for t in challengedSteps {
+            checkStep(t, workload: workload, replay: replay)
+        }
+        timings.challengedStepsMs = PoGOVerifier.milliseconds(since: clock)
+
+        clock = ContinuousClock.now
+        checkProgress(workload: workload, theta0: theta0, thetaN: replay.thetaN)
+        timings.progressMs = PoGOVerifier.milliseconds(since: clock)
+    }
+
+    func report() -> VerificationReport {
+        let failed = checks.filter { !$0.passed }.map(\.label)
+        return VerificationReport(
+            verdict: failed.isEmpty && !checks.isEmpty ? .positive : .negative, mode: .full,
+            bundleDigest: bundle.digest.hex, beacon: beacon.hex, challengeSeed: challengeSeed.hex,
+            stepsChecked: challengedSteps,
+            leavesChecked: challengedSteps.map { .init(step: $0, leaves: challengedLeaves[$0] ?? []) },
+            checks: checks, failedChecks: failed, timings: timings, policy: policy)
+    }
+
+    /// The relative error of a claimed value against a recomputed one.
+    static func relativeError(claimed: Float, recomputed: Float) -> Float {
+        abs(claimed - recomputed) / max(abs(recomputed), Float.leastNormalMagnitude)
+    }
+}

@@ -1,0 +1,89 @@
+/// What the replay keeps for the later phases: theta_{t-1}, the gradient and theta_t's leaf
+/// hashes for each challenged step t, and theta_N.
+struct ReplayState {
+    var thetaBefore: [Int: [Float]] = [:]
+    var gradients: [Int: QuantizedGradient] = [:]
+    var thetaAfterLeafHashes: [Int: [Digest]] = [:]
+    var thetaN: [Float] = []
+}
+
+extension VerificationRun {
+    /// Replays the update rule from theta_0 over every gradient artifact, checking each step's
+    /// gradientRoot ("replay.gradientRoots") and weightsRoot ("replay.weightsRoots"), after
+    /// "structure.gradients" (every artifact decodes and covers P parameters).
+    ///
+    /// Memory stays bounded: one artifact is open at a time, and only theta_{t-1} of challenged
+    /// steps and the running theta are kept. Returns nil when an artifact is malformed.
+    mutating func replayAll(theta0: [Float], loader: ArtifactLoader) throws(PoGOVerificationError) -> ReplayState? {
+        let challenged = Set(challengedSteps)
+        var state = ReplayState()
+        var theta = theta0
+        var gradientFailures: [Int] = [], weightsFailures: [Int] = []
+        for (index, step) in bundle.steps.enumerated() {
+            let t = index + 1
+            guard let gradient = try loadGradient(t, loader: loader) else { return nil }
+            if challenged.contains(t) {
+                state.thetaBefore[t] = theta
+                state.gradients[t] = gradient
+            }
+            if (try? Self.gradientRoot(gradient)) != step.gradientRoot { gradientFailures.append(t) }
+            // The learning rate is finite (parser) and the sizes match (checked on load).
+            try? QuantizedUpdate.apply(gradient, learningRate: bundle.learningRate, to: &theta)
+            let weights = CanonicalParameters(parameters: theta)
+            if challenged.contains(t) {
+                let hashes = (try? (0..<leafCount).map { RFC6962Hasher().hashLeaf(try weights.leaf($0)) }) ?? []
+                state.thetaAfterLeafHashes[t] = hashes
+            }
+            if (try? weights.commitment().root) != step.weightsRoot { weightsFailures.append(t) }
+        }
+        record(.init(name: "structure.gradients", passed: true, detail: "\(bundle.steps.count) artifacts of \(bundle.parameterCount) parameters"))
+        record(Self.replayCheck("replay.gradientRoots", failures: gradientFailures, of: bundle.steps.count))
+        record(Self.replayCheck("replay.weightsRoots", failures: weightsFailures, of: bundle.steps.count))
+        state.thetaN = theta
+        return state
+    }
+
+    /// Loads step t's artifact; a malformed one fails "structure.gradients" and returns nil.
+    private mutating func loadGradient(_ t: Int, loader: ArtifactLoader) throws(PoGOVerificationError) -> QuantizedGradient? {
+        let fail = { (detail: String) in
+            VerificationReport.Check(name: "structure.gradients", passed: false, detail: "step \(t): \(detail)",
+                                     measured: { var m = VerificationReport.Measurements(); m.firstFailingStep = t; return m }())
+        }
+        switch try loader.open(bundle.gradientArtifacts[t - 1], name: "gradient \(t)") {
+        case let .malformed(reason):
+            record(fail("not a safetensors file: \(reason)"))
+            return nil
+        case let .file(file):
+            let gradient: QuantizedGradient
+            do { gradient = try GradientArtifact.decode(file) } catch {
+                record(fail("not a pogo/1/grad4 artifact: \(error)"))
+                return nil
+            }
+            guard gradient.parameterCount == bundle.parameterCount else {
+                record(fail("covers \(gradient.parameterCount) parameters, the model has \(bundle.parameterCount)"))
+                return nil
+            }
+            return gradient
+        }
+    }
+
+    /// The RFC 6962 root over a quantized gradient's leaves.
+    static func gradientRoot(_ gradient: QuantizedGradient) throws -> Digest {
+        let maxBytes = GradientLeaf.byteCount(parameters: GradientLeaf.parametersPerLeaf)
+        return try Merkle.root(leafCount: gradient.leafCount, maxLeafBytes: maxBytes) { i, scratch in
+            let bytes = try gradient.leafBytes(i)
+            bytes.withUnsafeBytes { scratch.copyMemory(from: $0) }
+            return UnsafeRawBufferPointer(rebasing: scratch[0..<bytes.count])
+        }
+    }
+
+    private static func replayCheck(_ name: String, failures: [Int], of n: Int) -> VerificationReport.Check {
+        var m = VerificationReport.Measurements()
+        m.failingSteps = failures.count
+        m.firstFailingStep = failures.first
+        let detail = failures.isEmpty
+            ? "all \(n) steps match"
+            : "\(failures.count) of \(n) steps differ, first at step \(failures[0])"
+        return .init(name: name, passed: failures.isEmpty, detail: detail, measured: m)
+    }
+}

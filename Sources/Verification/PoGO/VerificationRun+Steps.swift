@@ -1,0 +1,131 @@
+extension VerificationRun {
+    /// Re-executes challenged step t at theta_{t-1} on batch t: "step.loss" (claimed loss
+    /// within tolerance), "step.gradientOpening" (each challenged committed gradient leaf opens
+    /// against gradientRoot with an inclusion proof), "step.gradient" (committed leaves against
+    /// the quantized recomputed gradient) and "step.updateRule" (theta_{t-1}'s leaf updated with
+    /// the opened gradient leaf is theta_t's leaf under weightsRoot, bit for bit).
+    mutating func checkStep(_ t: Int, workload: PoGOWorkload, replay: ReplayState) {
+        guard let theta = replay.thetaBefore[t], let committed = replay.gradients[t] else { return }
+        let step = bundle.steps[t - 1]
+        let leaves = challengedLeaves[t] ?? []
+        var recomputedGradient: [Float] = []
+        let recomputedLoss: Float
+        do {
+            let indices = try ChallengeDerivation.batchIndices(
+                datasetDigest: bundle.datasetDigest, blockSeed: bundle.blockSeed, step: t,
+                batchSize: bundle.batchSize, exampleCount: workload.exampleCount)
+            recomputedLoss = try workload.lossAndGradient(parameters: theta, indices: indices, gradient: &recomputedGradient)
+        } catch {
+            record(.init(name: "step.loss", step: t, passed: false, detail: "cannot recompute the step: \(error)"))
+            return
+        }
+        record(lossCheck("step.loss", step: t, claimed: step.loss, recomputed: recomputedLoss))
+
+        let opened = openGradientLeaves(t, committed: committed, leaves: leaves, root: step.gradientRoot)
+        compareGradient(t, recomputed: recomputedGradient, opened: opened, leaves: leaves)
+        checkUpdateRule(t, theta: theta, opened: opened, leaves: leaves, replay: replay)
+    }
+
+    /// A loss check: passes when the relative error is within the policy's tolerance.
+    func lossCheck(_ name: String, step: Int? = nil, claimed: Float, recomputed: Float) -> VerificationReport.Check {
+        var m = VerificationReport.Measurements()
+        m.claimedLoss = claimed
+        m.recomputedLoss = recomputed
+        let error = Self.relativeError(claimed: claimed, recomputed: recomputed)
+        m.lossRelativeError = error.isFinite ? error : Float.greatestFiniteMagnitude
+        let ok = recomputed.isFinite && error <= policy.lossRelativeTolerance
+        return .init(name: name, step: step, passed: ok,
+                     detail: "claimed \(claimed), recomputed \(recomputed), relative error \(error) (tolerance \(policy.lossRelativeTolerance))",
+                     measured: m)
+    }
+
+    /// Opens each challenged leaf of the committed gradient with an inclusion proof against
+    /// `root`; returns the leaves that open and parse, by index.
+    private mutating func openGradientLeaves(_ t: Int, committed: QuantizedGradient, leaves: [Int], root: Digest) -> [Int: GradientLeaf] {
+        let hasher = RFC6962Hasher()
+        let hashes = (try? (0..<committed.leafCount).map { hasher.hashLeaf(try committed.leafBytes($0)) }) ?? []
+        var opened: [Int: GradientLeaf] = [:]
+        var failures: [Int] = []
+        for i in leaves {
+            guard hashes.count == committed.leafCount,
+                  let proof = try? Merkle.inclusionProof(index: i, leafCount: hashes.count, leafHash: { hashes[$0] }),
+                  (try? Merkle.verifyInclusion(leafHash: proof.leafHash, index: i, size: hashes.count, proof: proof.proof, root: root)) == true,
+                  let bytes = try? committed.leafBytes(i),
+                  let leaf = try? GradientLeaf(bytes: bytes, parameterCount: QuantizedGradient.leafRange(i, parameters: committed.parameterCount).count)
+            else {
+                failures.append(i)
+                continue
+            }
+            opened[i] = leaf
+        }
+        var m = VerificationReport.Measurements()
+        m.leaves = leaves
+        record(.init(name: "step.gradientOpening", step: t, passed: failures.isEmpty,
+                     detail: failures.isEmpty ? "\(leaves.count) leaves open against gradientRoot"
+                         : "leaves \(failures) do not open against gradientRoot \(root.hex)",
+                     measured: m))
+        return opened
+    }
+
+    private mutating func compareGradient(_ t: Int, recomputed: [Float], opened: [Int: GradientLeaf], leaves: [Int]) {
+        let name = "step.gradient"
+        let quantized: QuantizedGradient
+        do { quantized = try QuantizedGradient(quantizing: recomputed) } catch {
+            record(.init(name: name, step: t, passed: false, detail: "recomputed gradient cannot be quantized: \(error)"))
+            return
+        }
+        let floor = policy.noiseFloor * (quantized.scales.max() ?? 0)
+        var m = VerificationReport.Measurements()
+        m.leaves = leaves
+        m.mismatchedCodeFraction = 0
+        m.maxCodeDistance = 0
+        m.maxScaleRelativeError = 0
+        m.comparedBlocks = 0
+        m.noiseBlocks = 0
+        var failing: [Int] = [], noiseViolations = 0
+        for i in leaves {
+            guard let committedLeaf = opened[i], let recomputedLeaf = try? quantized.leaf(i) else { failing.append(i); continue }
+            let c = GradientComparison(committed: committedLeaf, recomputed: recomputedLeaf, floor: floor)
+            m.mismatchedCodeFraction = max(m.mismatchedCodeFraction!, c.mismatchFraction)
+            m.maxCodeDistance = max(m.maxCodeDistance!, c.maxCodeDistance)
+            m.maxScaleRelativeError = max(m.maxScaleRelativeError!, c.maxScaleRelativeError)
+            m.comparedBlocks! += c.comparedBlocks
+            m.noiseBlocks! += c.noiseBlocks
+            noiseViolations += c.noiseViolations
+            if !c.passes(policy) { failing.append(i) }
+        }
+        let detail = "mismatched code fraction \(m.mismatchedCodeFraction!) (max \(policy.maxCodeMismatchFraction)), "
+            + "max code distance \(m.maxCodeDistance!) (max \(policy.maxCodeDistance)), "
+            + "max scale relative error \(m.maxScaleRelativeError!) (max \(policy.scaleRelativeTolerance)), "
+            + "\(m.noiseBlocks!) noise blocks (\(noiseViolations) above the floor)"
+            + (failing.isEmpty ? "" : "; failing leaves \(failing)")
+        record(.init(name: name, step: t, passed: failing.isEmpty, detail: detail, measured: m))
+    }
+
+    private mutating func checkUpdateRule(_ t: Int, theta: [Float], opened: [Int: GradientLeaf], leaves: [Int], replay: ReplayState) {
+        let hashes = replay.thetaAfterLeafHashes[t] ?? []
+        let root = bundle.steps[t - 1].weightsRoot
+        var failures: [Int] = []
+        for i in leaves {
+            let range = QuantizedGradient.leafRange(i, parameters: bundle.parameterCount)
+            var leaf = Array(theta[range])
+            guard let gradientLeaf = opened[i], hashes.count == leafCount,
+                  (try? QuantizedUpdate.apply(gradientLeaf, learningRate: bundle.learningRate, to: &leaf)) != nil,
+                  let bytes = try? CanonicalParameters(parameters: leaf).leaf(0),
+                  // The proof comes from the replayed theta_t; a leaf-only verifier gets it from the miner.
+                  let proof = try? Merkle.inclusionProof(index: i, leafCount: leafCount, leafHash: { hashes[$0] }),
+                  (try? Merkle.verifyInclusion(leafHash: RFC6962Hasher().hashLeaf(bytes), index: i, size: leafCount,
+                                               proof: proof.proof, root: root)) == true
+            else {
+                failures.append(i)
+                continue
+            }
+        }
+        var m = VerificationReport.Measurements()
+        m.leaves = leaves
+        record(.init(name: "step.updateRule", step: t, passed: failures.isEmpty,
+                     detail: failures.isEmpty ? "\(leaves.count) updated leaves open against weightsRoot"
+                         : "updated leaves \(failures) do not open against weightsRoot \(root.hex)",
+                     measured: m))
+    }
+}
