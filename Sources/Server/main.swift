@@ -12,10 +12,6 @@ let commands: [any Subcommand.Type] = [
     MerkleVerifyCommand.self,
     BenchPoQCommand.self,
     ServeCommand.self,
-    MerkleRootCommand.self,
-    MerkleProveCommand.self,
-    MerkleVerifyCommand.self,
-    QuantizeCommand.self,
     MineCommand.self,
     VerifyBundleCommand.self,
 ]
