@@ -121,4 +121,37 @@ struct LiveLimitsTests {
         many.send("GET /hello HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\n\r\n")
         #expect(try many.readResponse().status == 431)
     }
+
+    @Test func answers408WhenBodyStalls() throws {
+        let server = try TestServer { $0.idleTimeout = .milliseconds(200) }
+        defer { server.stop() }
+        let client = try RawClient(port: server.port)
+        client.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc")
+        #expect(try client.readResponse().status == 408)
+        #expect(try client.isClosedByServer())
+    }
+
+    @Test func closesRequestsStillRunningWhenGracePeriodEnds() throws {
+        let server = try TestServer { $0.shutdownGracePeriod = .milliseconds(200) }
+        let client = try RawClient(port: server.port)
+        client.send("GET /gate HTTP/1.1\r\nHost: a\r\n\r\n")
+        server.gateStarted.wait()
+        server.server.shutdown()
+        #expect(try client.isClosedByServer())
+        server.gate.signal()
+        server.server.wait()
+    }
+
+    @Test func dropsResponseOfClientThatLeftWhileWorkerRan() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        var client: RawClient? = try RawClient(port: server.port)
+        client?.send("GET /gate HTTP/1.1\r\nHost: a\r\n\r\n")
+        server.gateStarted.wait()
+        client = nil
+        server.gate.signal()
+        let next = try RawClient(port: server.port)
+        next.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try next.readResponse().text == "hello")
+    }
 }

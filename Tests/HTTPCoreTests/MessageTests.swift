@@ -55,4 +55,11 @@ struct MessageTests {
         #expect(r.path == "/p")
         #expect(r.queryParameters == ["a": "2", "b": "x y!", "c": ""])
     }
+
+    @Test func takesPathOfAbsoluteFormTarget() {
+        #expect(HTTPRequest(method: .get, target: "http://example.com/a/b?x=1").path == "/a/b")
+        #expect(HTTPRequest(method: .get, target: "http://example.com").path == "/")
+        #expect(HTTPRequest(method: .get, target: "http://example.com?x=1").path == "/")
+        #expect(HTTPRequest(method: .get, target: "/plain?x").path == "/plain")
+    }
 }

@@ -25,10 +25,19 @@ public struct HTTPRequest: Sendable, Equatable {
         self.keepAlive = keepAlive
     }
 
-    /// The target up to `?`, not decoded.
+    /// The target's path: up to `?`, not decoded. For an absolute-form target
+    /// (`http://host/p?q`, RFC 9112 section 3.2.2) the scheme and authority are dropped.
     public var path: Substring {
-        guard let q = target.utf8.firstIndex(of: 0x3F) else { return target[...] }
-        return target[..<q]
+        var start = target.startIndex
+        if target.utf8.first != 0x2F, let colon = target.utf8.firstIndex(of: 0x3A),
+           target.utf8[colon...].starts(with: "://".utf8) {
+            let authority = target.utf8.index(colon, offsetBy: 3)
+            guard let slash = target.utf8[authority...].firstIndex(where: { $0 == 0x2F || $0 == 0x3F }),
+                  target.utf8[slash] == 0x2F else { return "/" }
+            start = slash
+        }
+        guard let q = target.utf8[start...].firstIndex(of: 0x3F) else { return target[start...] }
+        return target[start..<q]
     }
 
     /// The target after `?`, not decoded; nil when there is no `?`.

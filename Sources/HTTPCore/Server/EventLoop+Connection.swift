@@ -5,8 +5,14 @@ internal import CLinux
 /// loop's own thread; the parser decides, this code carries out its actions.
 extension EventLoop {
     func handle(_ c: Connection, _ flags: UInt32) {
+        // Reset, or both directions shut: nothing can be sent any more. Level-triggered HUP
+        // would otherwise wake this loop again and again while a worker runs.
+        if flags & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+            close(c)
+            return
+        }
         if flags & EPOLLOUT.rawValue != 0 { flush(c) }
-        if !c.closed && flags & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { readable(c) }
+        if !c.closed && flags & EPOLLIN.rawValue != 0 { readable(c) }
         if !c.closed { settle(c, Syscall.now()) }
     }
 
@@ -183,7 +189,7 @@ extension EventLoop {
     /// ends, so unread request bytes do not make the kernel reset the connection (RFC 9112 9.6).
     private func startLingering(_ c: Connection) {
         c.lingering = true
-        if c.peerClosed || shutdown(c.fd, Int32(SHUT_WR)) != 0 {
+        guard !c.peerClosed, (try? Syscall.call("shutdown", { shutdown(c.fd, Int32(SHUT_WR)) })) != nil else {
             close(c)
             return
         }
@@ -212,7 +218,10 @@ extension EventLoop {
         if wanted != c.events {
             c.events = wanted
             var event = epoll_event(events: wanted, data: epoll_data_t(fd: c.fd))
-            _ = epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, &event)
+            guard (try? Syscall.call("epoll_ctl", { epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, &event) })) != nil else {
+                close(c)
+                return
+            }
         }
         if c.lingering { return }
         if c.awaitingWorker {

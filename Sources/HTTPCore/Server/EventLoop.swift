@@ -24,6 +24,8 @@ final class EventLoop: @unchecked Sendable {
     private(set) var liveCount = 0
     var shuttingDown = false
     private var shutdownDeadline = UInt64.max
+    /// The listening socket was taken out of epoll after running out of descriptors.
+    private var acceptPaused = false
 
     init(context: ServerContext) throws(IOError) {
         self.context = context
@@ -100,12 +102,17 @@ final class EventLoop: @unchecked Sendable {
             } catch let error where error.errno == ECONNABORTED {
                 continue
             } catch {
-                // EMFILE and friends: the backlog keeps the connection until descriptors free up.
+                // EMFILE and friends: the level-triggered listener would wake this loop at once
+                // again, so leave it out of epoll until the next tick; the backlog keeps the client.
                 context.logger(.ioFailed("\(error)"))
+                pauseAccepting()
                 return
             }
             var one: Int32 = 1
-            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            // Responses go out in one send; Nagle would only delay the next one.
+            _ = try? Syscall.call("setsockopt") {
+                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            }
             let open = context.openConnections.add(1, ordering: .relaxed).newValue
             let overCap = open > context.configuration.maxConnections
             if overCap { context.openConnections.subtract(1, ordering: .relaxed) }
@@ -160,11 +167,22 @@ final class EventLoop: @unchecked Sendable {
         guard !shuttingDown else { return }
         shuttingDown = true
         shutdownDeadline = Syscall.now() + context.shutdownGracePeriod
-        _ = try? Syscall.call("epoll_ctl") { epoll_ctl(epfd, EPOLL_CTL_DEL, context.listener.fd, nil) }
+        if !acceptPaused {
+            _ = try? Syscall.call("epoll_ctl") { epoll_ctl(epfd, EPOLL_CTL_DEL, context.listener.fd, nil) }
+        }
         for case let c? in connections where c.isIdle { close(c) }
     }
 
+    private func pauseAccepting() {
+        guard !acceptPaused else { return }
+        acceptPaused = true
+        _ = try? Syscall.call("epoll_ctl") { epoll_ctl(epfd, EPOLL_CTL_DEL, context.listener.fd, nil) }
+    }
+
     private func checkDeadlines(_ now: UInt64) {
+        if acceptPaused && !shuttingDown {
+            acceptPaused = (try? register(context.listener.fd, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)) == nil
+        }
         for case let c? in connections where c.deadline <= now {
             if c.lingering || c.pendingOutput > 0 || c.stream != nil || !c.parser.hasPartialRequest {
                 close(c)

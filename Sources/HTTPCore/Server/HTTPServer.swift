@@ -73,10 +73,12 @@ public final class HTTPServer: Sendable {
         logger(.stopped)
     }
 
-    /// Waits until SIGTERM or SIGINT arrives, shuts down gracefully, and returns when done.
-    public func runUntilSignalled() {
+    /// Starts, serves until SIGTERM or SIGINT arrives, shuts down gracefully and returns when
+    /// done. The signals are caught before the server starts, so none is lost in between.
+    public func runUntilSignalled() throws {
         let trap = SignalTrap(signals: [SIGTERM, SIGINT]) { [self] _ in shutdown() }
+        defer { trap.cancel() }
+        try start()
         wait()
-        trap.cancel()
     }
 }

@@ -12,8 +12,7 @@ enum ServeCommand: Subcommand {
         let configuration = try configuration(args, environment: ProcessInfo.processInfo.environment)
         let log = StderrLog()
         let server = HTTPServer(configuration: configuration, router: Routes.make(), logger: log.httpLogger)
-        try server.start()
-        server.runUntilSignalled()
+        try server.runUntilSignalled()
         log.flush()
         return 0
     }

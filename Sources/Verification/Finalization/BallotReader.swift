@@ -89,6 +89,13 @@ struct BallotReader {
         }
     }
 
+    private struct ScorePayload: Decodable {
+        struct Predicate: Decodable {
+            let score: Double
+        }
+        let predicate: Predicate
+    }
+
     private struct PredicateProblem: Error {
         let message: String
     }
@@ -104,11 +111,13 @@ struct BallotReader {
             }
             return .success(.verdict(verdict))
         case .poq:
-            guard let number = predicate[AttestationPredicate.scoreField] as? NSNumber, !(predicate[AttestationPredicate.scoreField] is Bool),
-                  number.doubleValue >= 0, number.doubleValue <= 1 else {
+            // JSONDecoder reads the score correctly rounded (JSONSerialization on Linux can be an
+            // ulp off) and refuses true/false, strings and null.
+            guard let score = try? JSONDecoder().decode(ScorePayload.self, from: Data(payload)).predicate.score,
+                  score >= 0, score <= 1 else {
                 return .failure(PredicateProblem(message: "predicate \"score\" must be a number in [0, 1]"))
             }
-            return .success(.score(number.doubleValue))
+            return .success(.score(score))
         }
     }
 }

@@ -35,14 +35,29 @@ extension FinalizationRequest {
                 switch kind {
                 case .pogo:
                     try cursor.onlyMembers(["confirm", "slash"])
-                    thresholds = Thresholds(confirm: try Self.threshold(cursor, "confirm") ?? .twoThirds,
-                                            slash: try Self.threshold(cursor, "slash") ?? .oneThird)
+                    _ = try cursor.optionalMember("confirm")?.double()
+                    _ = try cursor.optionalMember("slash")?.double()
                 case .poq:
                     try cursor.onlyMembers(["outlierDistance"])
-                    outlierDistance = try cursor.optionalMember("outlierDistance")?.double() ?? outlierDistance
+                    _ = try cursor.optionalMember("outlierDistance")?.double()
                 }
             }
-            try self.init(kind: kind, subject: subject, verifiers: verifiers, attestations: attestations,
+            // JSONSerialization on Linux misreads many decimals by an ulp (measured: 1.0000000000000002
+            // reads as 1.0000000000000004); JSONDecoder reads them correctly rounded, so the numbers
+            // that decide come from it, once the cursor pass has checked every type.
+            let exact: ExactNumbers
+            do {
+                exact = try JSONDecoder().decode(ExactNumbers.self, from: Data(json))
+            } catch {
+                throw JSONFieldError(field: "", reason: "body is not valid JSON")
+            }
+            let exactVerifiers = try zip(verifiers, exact.verifiers).enumerated().map { i, pair throws(FinalizationError) in
+                Verifier(publicKey: pair.0, stake: try Self.stake(pair.1.stake, verifier: i))
+            }
+            if let confirm = exact.thresholds?.confirm { thresholds = Thresholds(confirm: try Self.threshold(confirm, "confirm"), slash: thresholds.slash) }
+            if let slash = exact.thresholds?.slash { thresholds = Thresholds(confirm: thresholds.confirm, slash: try Self.threshold(slash, "slash")) }
+            if let distance = exact.thresholds?.outlierDistance { outlierDistance = distance }
+            try self.init(kind: kind, subject: subject, verifiers: exactVerifiers, attestations: attestations,
                           thresholds: thresholds, outlierDistance: outlierDistance, limits: limits)
         } catch let error as JSONFieldError {
             throw .invalidField(error)
@@ -53,7 +68,8 @@ extension FinalizationRequest {
         }
     }
 
-    private static func verifier(_ cursor: JSONCursor, index: Int) throws(FinalizationError) -> Verifier {
+    /// The verifier's public key, once its members are checked (the stake is read by `ExactNumbers`).
+    private static func verifier(_ cursor: JSONCursor, index: Int) throws(FinalizationError) -> PublicKey {
         do {
             try cursor.onlyMembers(["publicKey", "stake"])
             let keyText = try cursor.member("publicKey").string(maxBytes: 128)
@@ -63,11 +79,8 @@ extension FinalizationRequest {
             } catch {
                 throw FinalizationError.invalidPublicKey(verifier: index, reason: error.description)
             }
-            let stake = try cursor.member("stake").double()
-            guard stake >= 1, stake <= Double(FinalizationLimits.maxStake), stake == stake.rounded() else {
-                throw FinalizationError.invalidStake(verifier: index, stake: stake)
-            }
-            return Verifier(publicKey: publicKey, stake: UInt64(stake))
+            _ = try cursor.member("stake").double()
+            return publicKey
         } catch let error as JSONFieldError {
             throw .invalidField(error)
         } catch let error as FinalizationError {
@@ -77,11 +90,30 @@ extension FinalizationRequest {
         }
     }
 
-    private static func threshold(_ cursor: JSONCursor, _ name: String) throws -> StakeThreshold? {
-        guard let member = try cursor.optionalMember(name) else { return nil }
-        let value = try member.double()
-        guard let threshold = StakeThreshold(value) else { throw FinalizationError.invalidThreshold(name: name, value: value) }
+    private static func stake(_ value: Double, verifier: Int) throws(FinalizationError) -> UInt64 {
+        guard value >= 1, value <= Double(FinalizationLimits.maxStake), value == value.rounded() else {
+            throw .invalidStake(verifier: verifier, stake: value)
+        }
+        return UInt64(value)
+    }
+
+    private static func threshold(_ value: Double, _ name: String) throws(FinalizationError) -> StakeThreshold {
+        guard let threshold = StakeThreshold(value) else { throw .invalidThreshold(name: name, value: value) }
         return threshold
+    }
+
+    /// The request's decision-relevant numbers, read correctly rounded.
+    private struct ExactNumbers: Decodable {
+        struct Verifier: Decodable {
+            let stake: Double
+        }
+        struct Numbers: Decodable {
+            let confirm: Double?
+            let slash: Double?
+            let outlierDistance: Double?
+        }
+        let verifiers: [Verifier]
+        let thresholds: Numbers?
     }
 
     /// Re-serializes one parsed entry and reads it as a DSSE envelope; failures become `.malformed`.

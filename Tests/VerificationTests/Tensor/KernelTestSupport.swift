@@ -24,9 +24,9 @@ final class FloatBuffer {
 
 /// Seeded random test inputs.
 struct TestRandom {
-    var generator: SplitMix64
+    var generator: Verification.SplitMix64
 
-    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+    init(seed: UInt64) { generator = Verification.SplitMix64(seed: seed) }
 
     /// `count` floats uniform in [-scale, scale).
     mutating func floats(_ count: Int, scale: Float = 1) -> [Float] {

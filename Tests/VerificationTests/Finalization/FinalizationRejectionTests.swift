@@ -1,0 +1,91 @@
+import Testing
+import Verification
+
+/// Attestations that do not vote are listed with their reason and do not fail the request.
+struct FinalizationRejectionTests {
+    typealias S = FinalizationTestSupport
+    let k0 = S.key(0), k1 = S.key(1), k2 = S.key(2)
+
+    func rejection(_ attestation: FinalizationRequest.Attestation, kind: FinalizationKind = .pogo) throws -> FinalizationResult.Rejected? {
+        let result = Finalizer.finalize(try S.request(kind, stakes: [1, 1, 1], [attestation]))
+        #expect(result.voters == 0)
+        return result.rejected.first
+    }
+
+    @Test func rejectsBadSignature() throws {
+        guard case let .envelope(envelope) = S.pogo(k0, .positive) else { return }
+        var sig = envelope.signatures[0].bytes
+        sig[5] ^= 0x40
+        let forged = DSSEEnvelope(payloadType: envelope.payloadType, payload: envelope.payload,
+                                  signatures: [.init(keyID: k0.keyID, bytes: sig)])
+        #expect(try rejection(.envelope(forged))?.reason == .badSignature)
+        // A valid signature of k1 relabelled as k0's does not hold either.
+        guard case let .envelope(other) = S.pogo(k1, .positive) else { return }
+        let relabelled = DSSEEnvelope(payloadType: other.payloadType, payload: other.payload,
+                                      signatures: [.init(keyID: k0.keyID, bytes: other.signatures[0].bytes)])
+        #expect(try rejection(.envelope(relabelled))?.reason == .badSignature)
+    }
+
+    @Test func rejectsUnknownSigner() throws {
+        #expect(try rejection(S.pogo(S.key(7), .positive))?.reason == .unknownSigner)
+        // A verifier's genuine signature without a key id is not attributed (keyid is required).
+        guard case let .envelope(envelope) = S.pogo(k0, .positive) else { return }
+        let anonymous = DSSEEnvelope(payloadType: envelope.payloadType, payload: envelope.payload,
+                                     signatures: [.init(keyID: nil, bytes: envelope.signatures[0].bytes)])
+        #expect(try rejection(.envelope(anonymous))?.reason == .unknownSigner)
+    }
+
+    @Test func rejectsWrongSubject() throws {
+        let rejected = try rejection(S.pogo(k0, .positive, subject: S.otherBundle))
+        #expect(rejected?.reason == .wrongSubject)
+        #expect(rejected?.signers == [k0.keyID])
+        let twoSubjects = try InTotoStatement(subjects: [.init(name: "a", sha256: S.bundle), .init(name: "b", sha256: S.otherBundle)],
+                                              predicateType: PredicateType.pogoAttestation, predicate: ["verdict": "positive"])
+        #expect(try rejection(.envelope(twoSubjects.signed(by: k0)))?.reason == .wrongSubject)
+    }
+
+    @Test func rejectsWrongPredicateType() throws {
+        #expect(try rejection(S.poq(k0, 0.5))?.reason == .wrongPredicateType)
+        #expect(try rejection(S.pogo(k0, .positive), kind: .poq)?.reason == .wrongPredicateType)
+    }
+
+    @Test func rejectsWrongPayloadType() throws {
+        let payload = S.statementJSON(predicate: "{\"verdict\":\"positive\"}")
+        #expect(try rejection(S.signed(payload: payload, payloadType: "application/json", by: k0))?.reason == .wrongPayloadType)
+    }
+
+    @Test func rejectsMalformedStatementsAndPredicates() throws {
+        for predicate in ["{}", "{\"verdict\":\"maybe\"}", "{\"verdict\":true}"] {
+            #expect(try rejection(S.signed(payload: S.statementJSON(predicate: predicate), by: k0))?.reason == .malformed, "\(predicate)")
+        }
+        for predicate in ["{}", "{\"score\":1.5}", "{\"score\":-0.1}", "{\"score\":\"0.5\"}", "{\"score\":true}"] {
+            let payload = S.statementJSON(predicate: predicate, predicateType: PredicateType.poqScore)
+            #expect(try rejection(S.signed(payload: payload, by: k0), kind: .poq)?.reason == .malformed, "\(predicate)")
+        }
+        #expect(try rejection(S.signed(payload: "not json", by: k0))?.reason == .malformed)
+        #expect(try rejection(.malformed("junk"))?.reason == .malformed)
+    }
+
+    @Test func acceptsScoresAtTheEndsOfTheRange() throws {
+        for (predicate, score) in [("{\"score\":0}", 0.0), ("{\"score\":1}", 1.0), ("{\"score\":1.0}", 1.0), ("{\"score\":0.25,\"evaluator\":\"x\"}", 0.25)] {
+            let payload = S.statementJSON(predicate: predicate, predicateType: PredicateType.poqScore)
+            let result = Finalizer.finalize(try S.request(.poq, stakes: [1], [S.signed(payload: payload, by: k0)]))
+            #expect(result.consensus == score, "\(predicate)")
+        }
+    }
+
+    @Test func junkBesideValidVotesDoesNotFailTheRequest() throws {
+        let result = Finalizer.finalize(try S.request(.pogo, stakes: [1, 1, 1],
+                                                      [.malformed("x"), S.pogo(k0, .positive), S.pogo(S.key(8), .negative), S.pogo(k1, .positive)]))
+        #expect(result.decision == .confirm)
+        #expect(result.rejected.map(\.index) == [0, 2])
+        #expect(result.rejected.map(\.reason) == [.malformed, .unknownSigner])
+    }
+
+    @Test func rejectedAttestationsOfAKeyDoNotMakeItEquivocate() throws {
+        let result = Finalizer.finalize(try S.request(.pogo, stakes: [1, 1, 1],
+                                                      [S.pogo(k0, .positive), S.pogo(k0, .negative, subject: S.otherBundle)]))
+        #expect(result.equivocating.isEmpty)
+        #expect(result.stake.positive == 1)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import Verification
+
+/// Honest work passes: the Swift miner on both architectures, and the independent numpy miner
+/// (tools/miner.py), whose gradients differ from the verifier's by float rounding.
+@Suite struct PoGOHonestBundleTests {
+    @Test func acceptsHonestSwiftMLPBundle() throws {
+        let run = try PoGOTestSupport.mine(try PoGOTestSupport.mlpMiner(), steps: 6)
+        let bundle = try PoGOTestSupport.bundle(run)
+        let report = try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed)
+        #expect(report.verdict == .positive, "\(report.failedChecks)")
+        #expect(report.stepsChecked.count == 2)
+        #expect(report.leavesChecked.allSatisfy { Set($0.leaves) == [0, 1, 2] })
+        #expect(report.bundleDigest == bundle.digest.hex)
+        #expect(report.check("step.gradient")?.measured.mismatchedCodeFraction == 0)
+    }
+
+    @Test func acceptsHonestSwiftGPTBundle() throws {
+        let run = try PoGOTestSupport.mine(try PoGOTestSupport.gptMiner(), steps: 4)
+        let report = try PoGOTestSupport.verify(try PoGOTestSupport.bundle(run), beacon: PoGOTestSupport.blockSeed)
+        #expect(report.verdict == .positive, "\(report.failedChecks)")
+        #expect(report.leavesChecked.allSatisfy { $0.leaves.count == 8 })
+    }
+
+    @Test func challengedStepsAndLeavesFollowTheProtocolDerivation() throws {
+        let run = try PoGOTestSupport.mine(try PoGOTestSupport.gptMiner(), steps: 3)
+        let bundle = try PoGOTestSupport.bundle(run)
+        let beacon = SHA256.hash(Array("any beacon".utf8))
+        let report = try PoGOTestSupport.verify(bundle, beacon: beacon)
+        let seed = ChallengeDerivation.challengeSeed(bundleDigest: bundle.digest, beacon: beacon)
+        #expect(report.challengeSeed == seed.hex)
+        #expect(report.stepsChecked == (try ChallengeDerivation.challengedSteps(challengeSeed: seed, stepCount: 3, count: 2)))
+        let leafCount = QuantizedGradient.leafCount(parameters: bundle.parameterCount)
+        for entry in report.leavesChecked {
+            #expect(entry.leaves == (try ChallengeDerivation.challengedLeaves(challengeSeed: seed, step: entry.step, leafCount: leafCount, count: 8)))
+        }
+    }
+
+    @Test(arguments: [(arch: "mlp", noise: "0"), (arch: "mlp", noise: "0.001"), (arch: "gpt", noise: "0")])
+    func acceptsBundleFromTheNumpyMiner(arch: String, noise: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pogo-numpy-\(arch)-\(noise)-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = arch == "mlp"
+            ? ["--hidden", "32", "--steps", "5", "--lr", "0.1", "--batch", "64", "--eval-batch", "256"]
+            : ["--layers", "1", "--channels", "32", "--heads", "2", "--context", "16", "--steps", "3", "--lr", "0.05",
+               "--batch", "8", "--eval-batch", "32"]
+        try PythonMiner.run(["--arch", arch] + config + ["--seed", "3", "--block-seed", PoGOTestSupport.blockSeed.hex,
+                                                         "--out", directory, "--noise", noise])
+        let data = try #require(FileManager.default.contents(atPath: directory + "/bundle.json"))
+        let bundle = try ProofBundle(bytes: [UInt8](data))
+        var policy = VerificationPolicy()
+        policy.allowFileURIs = true
+        policy.challengedSteps = bundle.steps.count
+        let report = try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy)
+        #expect(report.verdict == .positive, "\(report.failedChecks): \(report.checks.filter { !$0.passed }.map(\.detail))")
+    }
+
+    @Test func refusesFileArtifactsUnlessAllowed() throws {
+        let run = try PoGOTestSupport.mine(try PoGOTestSupport.mlpMiner(), steps: 2)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pogo-files-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let bundle = try ProofBundle(bytes: run.bundleJSON(.files(directory: directory)))
+        #expect(throws: PoGOVerificationError.self) { try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed) }
+        var policy = VerificationPolicy()
+        policy.allowFileURIs = true
+        #expect(try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy).verdict == .positive)
+        try FileManager.default.removeItem(atPath: directory + "/" + MinedRun.gradientFileName(step: 2))
+        #expect {
+            try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy)
+        } throws: { error in
+            if case .artifactUnreadable(artifact: "gradient 2", _)? = error as? PoGOVerificationError { return true }
+            return false
+        }
+    }
+}
+
+/// Runs tools/miner.py with the repository's venv.
+enum PythonMiner {
+    static func run(_ arguments: [String]) throws {
+        let python = PoGOTestSupport.repoRoot + "/.venv/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            Issue.record("\(python) is missing: run scripts/setup to create the venv")
+            throw CancellationError()
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [PoGOTestSupport.repoRoot + "/tools/miner.py"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "tools/miner.py \(arguments) failed")
+    }
+}
