@@ -39,10 +39,12 @@ struct ServiceLimitTests {
 
     @Test func poqLimitsAcceptNAndRefuseNPlusOne() throws {
         let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("limits-poq") + "/var", environment: [
-            "VERIFIER_WORKERS": "0", "VERIFIER_POQ_MAX_OUTPUTS": "2", "VERIFIER_POQ_MAX_TEXT_BYTES": "8",
+            "VERIFIER_WORKERS": "0", "VERIFIER_POQ_MAX_OUTPUTS": "2", "VERIFIER_POQ_MAX_TEXT_CHARS": "8",
         ])
         let url = service.url + "/v1/poq/scores"
         #expect(try Curl.post(url, json: ["prompt": "12345678", "outputs": ["a", "12345678"]]).status == 200)
+        // Characters, not bytes: eight 4-byte scalars are within the limit.
+        #expect(try Curl.post(url, json: ["prompt": String(repeating: "\u{1F600}", count: 8), "outputs": ["a"]]).status == 200)
         let tooMany = try Curl.post(url, json: ["prompt": "p", "outputs": ["a", "b", "c"]])
         #expect(tooMany.status == 422 && tooMany.json["field"] as? String == "outputs" && tooMany.json["limit"] as? Int == 2)
         let longPrompt = try Curl.post(url, json: ["prompt": "123456789", "outputs": ["a"]])
