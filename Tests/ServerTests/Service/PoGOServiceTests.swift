@@ -47,6 +47,7 @@ struct PoGOServiceTests {
         #expect(metrics.contains("pogo_jobs{state=\"verified\"} 1"))
         #expect(metrics.contains("http_requests_total{route=\"/v1/pogo/bundles/{id}\",method=\"GET\",status=\"200\"}"))
         #expect(metrics.contains("pogo_verification_duration_seconds_count 1"))
+        #expect(metrics.contains("http_request_duration_seconds_count{route=\"/v1/pogo/bundles\",status=\"202\"} 1"))
     }
 
     @Test func sameBytesTwiceGiveOneJobAndKeepTheFirstBeacon() throws {
