@@ -20,6 +20,31 @@ struct ServiceLimitTests {
         #expect(refused.json["limit"] as? Int == size - 1 && refused.json["field"] as? String == "body")
     }
 
+    @Test func verifyAndFinalizeBodyLimitsAcceptNAndRefuseNPlusOne() throws {
+        let limit = 2_048
+        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("limits-bodies") + "/var", environment: [
+            "VERIFIER_WORKERS": "0", "VERIFIER_MAX_VERIFY_BYTES": String(limit), "VERIFIER_MAX_FINALIZE_BYTES": String(limit),
+        ])
+        for route in ["/v1/attestations/verify", "/v1/finalize"] {
+            let work = try Repository.temporaryDirectory("body")
+            for size in [limit, limit + 1] {
+                // A JSON string padded so the whole body has exactly `size` bytes.
+                let skeleton = #"{"envelope":{"payload":"","payloadType":"","signatures":[{"sig":""}]}}"#
+                let body = skeleton.replacingOccurrences(of: #""payloadType":"""#,
+                                                         with: #""payloadType":""# + String(repeating: "x", count: size - skeleton.utf8.count) + "\"")
+                #expect(body.utf8.count == size)
+                let file = work + "/\(size).json"
+                try body.write(toFile: file, atomically: true, encoding: .utf8)
+                let response = try Curl.post(service.url + route, file: file)
+                if size == limit {
+                    #expect(response.status != 413, "\(route) refused \(size) bytes")
+                } else {
+                    #expect(response.status == 413 && response.json["limit"] as? Int == limit && response.json["field"] as? String == "body")
+                }
+            }
+        }
+    }
+
     @Test func bundleRoutesAnswerProblemsNamingTheField() throws {
         let work = try Repository.temporaryDirectory("limits-errors")
         let bundlePath = try Tool.mine(into: work + "/mined", steps: 1)
