@@ -49,9 +49,15 @@ enum JobDocument {
         return out
     }
 
-    /// RFC 3339 UTC with milliseconds, e.g. "2026-11-23T18:44:00.123Z".
+    /// RFC 3339 UTC with milliseconds, e.g. "2026-11-23T18:44:00.123Z". The store keeps whole
+    /// milliseconds; rounding (not the formatter's truncation) keeps 0.123 from printing as .122.
     static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let seconds = milliseconds.dividedRoundingDown(by: 1000)
+        let fraction = milliseconds - seconds * 1000
+        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle())
+        let digits = String(fraction)
+        return whole.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     private static func encode(_ value: some Encodable) -> [UInt8] {
@@ -59,5 +65,13 @@ enum JobDocument {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding strings, integers and optionals cannot fail.
         return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
+    }
+}
+
+extension Int64 {
+    /// The quotient rounded toward negative infinity (times before 1970 too).
+    func dividedRoundingDown(by divisor: Int64) -> Int64 {
+        let q = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
     }
 }
