@@ -58,8 +58,7 @@ final class VerificationWorkers: Sendable {
     /// a job still running then is left to its lease.
     func stop(waitingAtMost timeout: Duration) {
         stopping.store(true, ordering: .relaxed)
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
-        let done = finished.wait(timeout: .now() + seconds) == .success
+        let done = finished.wait(timeout: .now() + timeout.seconds) == .success
         log.event("workers_stopped", ["all_idle": String(done)])
     }
 
@@ -73,7 +72,7 @@ final class VerificationWorkers: Sendable {
                 claimed = nil
             }
             guard let job = claimed else {
-                Thread.sleep(forTimeInterval: Self.seconds(pollInterval))
+                Thread.sleep(forTimeInterval: pollInterval.seconds)
                 continue
             }
             process(job, owner: owner)
@@ -84,10 +83,10 @@ final class VerificationWorkers: Sendable {
         log.event("job_claimed", ["job": job.id, "owner": owner, "attempt": String(job.attempts)])
         let heartbeat = LeaseHeartbeat(store: store, jobID: job.id, owner: owner, interval: leaseSeconds / 3, log: log)
         defer { heartbeat.cancel() }
-        if startDelay > .zero { Thread.sleep(forTimeInterval: Self.seconds(startDelay)) }
+        if startDelay > .zero { Thread.sleep(forTimeInterval: startDelay.seconds) }
         let start = ContinuousClock.now
         let outcome = JobOutcome.of(job, verifier: verifier, key: key)
-        metrics.verificationDuration.observe(Self.seconds(ContinuousClock.now - start))
+        metrics.verificationDuration.observe((ContinuousClock.now - start).seconds)
         do {
             switch outcome {
             case let .verdict(verdict, report, attestation):
@@ -101,8 +100,11 @@ final class VerificationWorkers: Sendable {
             log.event("store_failed", ["operation": "finish", "job": job.id, "error": "\(error)"])
         }
     }
+}
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+extension Duration {
+    /// The duration in seconds as a Double (for sleeps, timeouts and metric observations).
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
 }

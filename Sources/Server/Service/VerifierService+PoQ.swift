@@ -16,7 +16,7 @@ extension VerifierService {
         } catch let error as PoQError {
             throw Self.problem(error)
         }
-        metrics.scoringDuration.observe(Self.seconds(since: start))
+        metrics.scoringDuration.observe((ContinuousClock.now - start).seconds)
         let identity = evaluator.identity
         var entries: [String] = []
         for (index, (output, score)) in zip(outputs, scores).enumerated() {
@@ -72,10 +72,5 @@ extension VerifierService {
         case let .sequenceLimitExceedsModel(limit, positions):
             ServiceProblem.field(.internalServerError, "model", "sequence limit \(limit) exceeds the model's \(positions) positions")
         }
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }
