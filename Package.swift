@@ -27,7 +27,10 @@ let package = Package(
         .systemLibrary(name: "CPQ", path: "Sources/CPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
 
-        .target(name: "HTTPCore", swiftSettings: strict),
+        // epoll, eventfd and accept4, which the Glibc module does not export.
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+
+        .target(name: "HTTPCore", dependencies: ["CLinux"], swiftSettings: strict),
         .target(name: "Verification", dependencies: ["CBLAS", "CCrypto"], swiftSettings: strict),
         .executableTarget(
             name: "Server",

@@ -1,0 +1,239 @@
+internal import Glibc
+internal import CLinux
+
+/// Reading, parsing, dispatching and writing for one connection. Everything here runs on the
+/// loop's own thread; the parser decides, this code carries out its actions.
+extension EventLoop {
+    func handle(_ c: Connection, _ flags: UInt32) {
+        // Reset, or both directions shut: nothing can be sent any more. Level-triggered HUP
+        // would otherwise wake this loop again and again while a worker runs.
+        if flags & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+            close(c)
+            return
+        }
+        if flags & EPOLLOUT.rawValue != 0 { flush(c) }
+        if !c.closed && flags & EPOLLIN.rawValue != 0 { readable(c) }
+        if !c.closed { settle(c, Syscall.now()) }
+    }
+
+    private func readable(_ c: Connection) {
+        let maxPending = context.configuration.maxPendingWriteBytes
+        guard c.lingering || (!c.isBusy(maxPendingOutput: maxPending) && !c.closeAfterOutput && !c.peerClosed) else { return }
+        let count: Int
+        do {
+            guard case .processed(let n) = try Syscall.call("read", { read(c.fd, readBuffer.baseAddress, readBuffer.count) }) else {
+                return
+            }
+            count = n
+        } catch {
+            close(c)
+            return
+        }
+        if count == 0 {
+            c.peerClosed = true
+            if c.lingering || c.isIdle { close(c) }
+            return
+        }
+        if c.lingering {
+            c.lingerBytes += count
+            if c.lingerBytes > 1 << 20 { close(c) }
+            return
+        }
+        if c.requestStartedAt == 0 { c.requestStartedAt = Syscall.now() }
+        drive(c, c.parser.bytesReceived(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count])))
+    }
+
+    /// Carries out parser actions until the parser needs bytes or the connection is busy.
+    private func drive(_ c: Connection, _ first: HTTPRequestParser.Action) {
+        var action = first
+        while true {
+            switch action {
+            case .needMoreData:
+                return
+            case .sendContinue:
+                c.output.append(contentsOf: ResponseEncoder.continueLine)
+                action = c.parser.next()
+            case .error(let error):
+                respond(c, .unparsed(at: Syscall.now()), .problem(error.problem))
+                return
+            case .request(let request):
+                c.requestStartedAt = c.parser.hasPartialRequest ? Syscall.now() : 0
+                dispatch(c, request)
+                if c.closeAfterOutput || c.isBusy(maxPendingOutput: context.configuration.maxPendingWriteBytes) {
+                    c.resumeParsing = !c.closeAfterOutput
+                    return
+                }
+                action = c.parser.next()
+            }
+        }
+    }
+
+    private func dispatch(_ c: Connection, _ request: HTTPRequest) {
+        let info = RequestInfo(method: request.method, path: String(request.path), version: request.version,
+                               keepAlive: request.keepAlive, receivedAt: Syscall.now())
+        switch context.router.match(method: request.method, path: request.path) {
+        case .notFound:
+            respond(c, info, .problem(ProblemDetails(status: .notFound, detail: "no resource at \(info.path)")))
+        case .methodNotAllowed(let allow):
+            let list = allow.map(\.rawValue).joined(separator: ", ")
+            let problem = ProblemDetails(status: .methodNotAllowed, detail: "\(info.method) is not allowed on \(info.path)")
+            respond(c, info, .problem(problem, headers: ["Allow": list]))
+        case .found(let route, let parameters):
+            var routed = request
+            routed.pathParameters = parameters
+            let logger = context.logger
+            if route.cost == .inline {
+                respond(c, info, Self.invoke(route.handler, routed, info, logger))
+                return
+            }
+            let request = routed
+            c.awaitingWorker = true
+            let fd = c.fd, serial = c.serial
+            let accepted = context.pool.trySubmit { [self] in
+                post(.completed(fd: fd, serial: serial, info: info, response: Self.invoke(route.handler, request, info, logger)))
+            }
+            if !accepted {
+                c.awaitingWorker = false
+                let problem = ProblemDetails(status: .serviceUnavailable, detail: "all workers are busy",
+                                             extensions: ["limit": .int(context.configuration.workerQueueCapacity)])
+                respond(c, info, .problem(problem, headers: retryAfter))
+            }
+        }
+    }
+
+    /// Runs a handler; an `HTTPError` becomes its problem response, anything else a bare 500.
+    private static func invoke(_ handler: Router.Handler, _ request: HTTPRequest, _ info: RequestInfo,
+                               _ logger: HTTPLogger) -> HTTPResponse {
+        do {
+            return try handler(request)
+        } catch let error as any HTTPError {
+            return .problem(error.problem, headers: error.headers)
+        } catch {
+            logger(.handlerFailed(method: info.method.rawValue, path: info.path, error: "\(error)"))
+            return .problem(ProblemDetails(status: .internalServerError, detail: "the server failed to handle the request"))
+        }
+    }
+
+    /// Queues `response` for the request described by `info` and logs the request.
+    func respond(_ c: Connection, _ info: RequestInfo, _ response: HTTPResponse) {
+        let keepAlive = info.keepAlive && !shuttingDown && !c.peerClosed
+        let omitBody = info.method == .head || ResponseEncoder.hasNoContent(response.status)
+        var keep = keepAlive
+        switch response.body {
+        case .bytes(let body):
+            let framing: ResponseEncoder.Framing = ResponseEncoder.hasNoContent(response.status) ? .none : .length(body.count)
+            ResponseEncoder.appendHead(status: response.status, headers: response.headers, date: dateCache.line,
+                                       framing: framing, keepAlive: keep, version: info.version, to: &c.output)
+            if !omitBody { c.output.append(contentsOf: body) }
+        case .stream(let stream):
+            var framing = ResponseEncoder.Framing.none
+            if !omitBody {
+                // HTTP/1.0 has no chunked coding: the body ends with the connection.
+                framing = info.version == .http1_1 ? .chunked : .untilClose
+                if framing == .untilClose { keep = false }
+                c.stream = stream
+                c.streamFraming = framing
+            }
+            ResponseEncoder.appendHead(status: response.status, headers: response.headers, date: dateCache.line,
+                                       framing: framing, keepAlive: keep, version: info.version, to: &c.output)
+        }
+        if !keep { c.closeAfterOutput = true }
+        let durationMs = Double(Syscall.now() &- info.receivedAt) / 1_000_000
+        context.logger(.request(method: info.method.rawValue, path: info.path, status: response.status.code, durationMs: durationMs))
+    }
+
+    /// Sends what can be sent, pulling streamed bodies only while the output is below the limit.
+    private func flush(_ c: Connection) {
+        while true {
+            if c.pendingOutput == 0 {
+                if c.stream != nil { fill(c) }
+                if c.pendingOutput == 0 { break }
+            }
+            let result: IOResult<Int>
+            do {
+                result = try c.output.withUnsafeBytes { out throws(IOError) in
+                    try Syscall.call("send") { send(c.fd, out.baseAddress! + c.outputOffset, c.pendingOutput, Int32(MSG_NOSIGNAL)) }
+                }
+            } catch {
+                close(c)
+                return
+            }
+            guard case .processed(let sent) = result else { break }
+            c.outputOffset += sent
+            if c.outputOffset == c.output.count {
+                c.output.removeAll(keepingCapacity: c.output.capacity <= 1 << 16)
+                c.outputOffset = 0
+            }
+        }
+        if c.pendingOutput == 0 && c.stream == nil && c.closeAfterOutput && !c.lingering { startLingering(c) }
+    }
+
+    private func fill(_ c: Connection) {
+        guard let stream = c.stream else { return }
+        while c.pendingOutput < context.configuration.maxPendingWriteBytes {
+            guard let piece = stream.next() else {
+                if c.streamFraming == .chunked { c.output.append(contentsOf: ResponseEncoder.lastChunk) }
+                c.stream = nil
+                return
+            }
+            guard !piece.isEmpty else { continue }
+            if c.streamFraming == .chunked {
+                ResponseEncoder.appendChunk(piece, to: &c.output)
+            } else {
+                c.output.append(contentsOf: piece)
+            }
+        }
+    }
+
+    /// Closes the write side, then reads and discards until the peer closes or the linger time
+    /// ends, so unread request bytes do not make the kernel reset the connection (RFC 9112 9.6).
+    private func startLingering(_ c: Connection) {
+        c.lingering = true
+        guard !c.peerClosed, (try? Syscall.call("shutdown", { shutdown(c.fd, Int32(SHUT_WR)) })) != nil else {
+            close(c)
+            return
+        }
+        c.deadline = Syscall.now() + context.lingerTime
+    }
+
+    /// After any activity: send, resume pipelined requests, update epoll interest and deadline.
+    func settle(_ c: Connection, _ now: UInt64) {
+        let maxPending = context.configuration.maxPendingWriteBytes
+        flush(c)
+        while !c.closed && c.resumeParsing && !c.isBusy(maxPendingOutput: maxPending) && !c.closeAfterOutput {
+            c.resumeParsing = false
+            drive(c, c.parser.next())
+            flush(c)
+        }
+        guard !c.closed else { return }
+        if (shuttingDown || c.peerClosed) && c.isIdle {
+            close(c)
+            return
+        }
+        var wanted: UInt32 = 0
+        if c.lingering || (!c.isBusy(maxPendingOutput: maxPending) && !c.closeAfterOutput && !c.peerClosed) {
+            wanted |= EPOLLIN.rawValue
+        }
+        if c.pendingOutput > 0 { wanted |= EPOLLOUT.rawValue }
+        if wanted != c.events {
+            c.events = wanted
+            var event = epoll_event(events: wanted, data: epoll_data_t(fd: c.fd))
+            guard (try? Syscall.call("epoll_ctl", { epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, &event) })) != nil else {
+                close(c)
+                return
+            }
+        }
+        if c.lingering { return }
+        if c.awaitingWorker {
+            c.deadline = .max
+        } else if c.pendingOutput > 0 || c.stream != nil {
+            c.deadline = now + context.idleTimeout
+        } else if c.parser.hasPartialRequest {
+            if c.requestStartedAt == 0 { c.requestStartedAt = now }
+            c.deadline = c.parser.isReadingHead ? c.requestStartedAt + context.headerTimeout : now + context.idleTimeout
+        } else {
+            c.requestStartedAt = 0
+            c.deadline = now + context.idleTimeout
+        }
+    }
+}

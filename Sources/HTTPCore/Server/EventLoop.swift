@@ -1,0 +1,213 @@
+internal import Glibc
+internal import CLinux
+internal import Synchronization
+internal import Dispatch
+
+/// One I/O thread: an epoll instance watching the shared listening socket, its own connections
+/// and a wake-up eventfd. Idle connections cost a file descriptor and a little memory, no thread.
+final class EventLoop: @unchecked Sendable {
+    /// Messages from other threads, delivered through the mailbox and the eventfd.
+    enum Message: Sendable {
+        case completed(fd: Int32, serial: UInt64, info: RequestInfo, response: HTTPResponse)
+        /// Begin a graceful shutdown, then leave `acknowledged`.
+        case shutdown(acknowledged: DispatchGroup)
+    }
+
+    let context: ServerContext
+    let epfd: Int32
+    let wakeFD: Int32
+    private let mailbox = Mutex<[Message]>([])
+    var connections: [Connection?] = []
+    var dateCache = DateCache()
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
+    private var nextSerial: UInt64 = 0
+    private(set) var liveCount = 0
+    var shuttingDown = false
+    private var shutdownDeadline = UInt64.max
+    /// The listening socket was taken out of epoll after running out of descriptors.
+    private var acceptPaused = false
+
+    init(context: ServerContext) throws(IOError) {
+        self.context = context
+        epfd = try Syscall.blocking("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
+        wakeFD = try Syscall.blocking("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
+        try register(wakeFD, events: EPOLLIN.rawValue)
+        // EPOLLEXCLUSIVE: a new connection wakes one loop, not all of them.
+        try register(context.listener.fd, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
+    }
+
+    deinit {
+        Syscall.close(wakeFD)
+        Syscall.close(epfd)
+        readBuffer.deallocate()
+    }
+
+    /// Hands `message` to this loop from any thread.
+    func post(_ message: Message) {
+        mailbox.withLock { $0.append(message) }
+        var one: UInt64 = 1
+        _ = try? Syscall.call("write") { write(wakeFD, &one, 8) }
+    }
+
+    /// Runs until shutdown has finished (all connections closed or the grace period over).
+    func run() {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        var nextTick = Syscall.now() + context.tick
+        let timeoutMs = Int32(context.tick / 1_000_000)
+        while true {
+            let n: Int32
+            do {
+                switch try Syscall.call("epoll_wait", { epoll_wait(epfd, &events, Int32(events.count), timeoutMs) }) {
+                case .processed(let count): n = count
+                case .wouldBlock: n = 0
+                }
+            } catch {
+                context.logger(.ioFailed("\(error)"))
+                n = 0
+            }
+            dateCache.update()
+            for i in 0..<Int(n) {
+                let fd = events[i].data.fd
+                let flags = events[i].events
+                if fd == context.listener.fd {
+                    acceptConnections()
+                } else if fd == wakeFD {
+                    drainMailbox()
+                } else if Int(fd) < connections.count, let c = connections[Int(fd)] {
+                    handle(c, flags)
+                }
+            }
+            let now = Syscall.now()
+            if now >= nextTick {
+                checkDeadlines(now)
+                nextTick = now + context.tick
+            }
+            if shuttingDown && (liveCount == 0 || now >= shutdownDeadline) {
+                for case let c? in connections { close(c) }
+                return
+            }
+        }
+    }
+
+    private func acceptConnections() {
+        // A bounded batch per wake-up keeps one loop from starving its existing connections.
+        for _ in 0..<64 {
+            let fd: Int32
+            do {
+                let flags = Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+                guard case .processed(let accepted) = try Syscall.call("accept4", {
+                    accept4(context.listener.fd, nil, nil, flags)
+                }) else { return }
+                fd = accepted
+            } catch let error where error.errno == ECONNABORTED {
+                continue
+            } catch {
+                // EMFILE and friends: the level-triggered listener would wake this loop at once
+                // again, so leave it out of epoll until the next tick; the backlog keeps the client.
+                context.logger(.ioFailed("\(error)"))
+                pauseAccepting()
+                return
+            }
+            var one: Int32 = 1
+            // Responses go out in one send; Nagle would only delay the next one.
+            _ = try? Syscall.call("setsockopt") {
+                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            }
+            let open = context.openConnections.add(1, ordering: .relaxed).newValue
+            let overCap = open > context.configuration.maxConnections
+            if overCap { context.openConnections.subtract(1, ordering: .relaxed) }
+            let c = Connection(fd: fd, serial: nextSerial, counted: !overCap, limits: context.limits, events: EPOLLIN.rawValue)
+            nextSerial += 1
+            do {
+                try register(fd, events: c.events)
+            } catch {
+                context.logger(.ioFailed("\(error)"))
+                if !overCap { context.openConnections.subtract(1, ordering: .relaxed) }
+                Syscall.close(fd)
+                continue
+            }
+            while connections.count <= Int(fd) { connections.append(nil) }
+            connections[Int(fd)] = c
+            liveCount += 1
+            let now = Syscall.now()
+            if overCap {
+                let problem = ProblemDetails(status: .serviceUnavailable, detail: "connection limit reached",
+                                             extensions: ["limit": .int(context.configuration.maxConnections)])
+                respond(c, .unparsed(at: now), .problem(problem, headers: retryAfter))
+            }
+            settle(c, now)
+        }
+    }
+
+    private func drainMailbox() {
+        var value: UInt64 = 0
+        _ = try? Syscall.call("read") { read(wakeFD, &value, 8) }
+        let messages = mailbox.withLock { m in
+            let taken = m
+            m.removeAll()
+            return taken
+        }
+        for message in messages {
+            switch message {
+            case .completed(let fd, let serial, let info, let response):
+                guard Int(fd) < connections.count, let c = connections[Int(fd)], c.serial == serial, c.awaitingWorker else {
+                    continue
+                }
+                c.awaitingWorker = false
+                respond(c, info, response)
+                settle(c, Syscall.now())
+            case .shutdown(let acknowledged):
+                beginShutdown()
+                acknowledged.leave()
+            }
+        }
+    }
+
+    private func beginShutdown() {
+        guard !shuttingDown else { return }
+        shuttingDown = true
+        shutdownDeadline = Syscall.now() + context.shutdownGracePeriod
+        if !acceptPaused {
+            _ = try? Syscall.call("epoll_ctl") { epoll_ctl(epfd, EPOLL_CTL_DEL, context.listener.fd, nil) }
+        }
+        for case let c? in connections where c.isIdle { close(c) }
+    }
+
+    private func pauseAccepting() {
+        guard !acceptPaused else { return }
+        acceptPaused = true
+        _ = try? Syscall.call("epoll_ctl") { epoll_ctl(epfd, EPOLL_CTL_DEL, context.listener.fd, nil) }
+    }
+
+    private func checkDeadlines(_ now: UInt64) {
+        if acceptPaused && !shuttingDown {
+            acceptPaused = (try? register(context.listener.fd, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)) == nil
+        }
+        for case let c? in connections where c.deadline <= now {
+            if c.lingering || c.pendingOutput > 0 || c.stream != nil || !c.parser.hasPartialRequest {
+                close(c)
+            } else if !c.awaitingWorker {
+                let detail = c.parser.isReadingHead ? "request head not received in time" : "request body stalled"
+                respond(c, .unparsed(at: now), .problem(ProblemDetails(status: .requestTimeout, detail: detail)))
+                settle(c, now)
+            }
+        }
+    }
+
+    func register(_ fd: Int32, events: UInt32) throws(IOError) {
+        var event = epoll_event(events: events, data: epoll_data_t(fd: fd))
+        _ = try Syscall.blocking("epoll_ctl") { epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) }
+    }
+
+    /// The Retry-After field for 503 responses.
+    var retryAfter: HTTPHeaders { ["Retry-After": String(context.configuration.retryAfterSeconds)] }
+
+    func close(_ c: Connection) {
+        guard !c.closed else { return }
+        c.closed = true
+        Syscall.close(c.fd)
+        connections[Int(c.fd)] = nil
+        liveCount -= 1
+        if c.counted { context.openConnections.subtract(1, ordering: .relaxed) }
+    }
+}

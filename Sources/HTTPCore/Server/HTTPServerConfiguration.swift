@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// Every address, limit and timeout of an `HTTPServer`, with defaults suited to a public service.
+///
+/// Each limit is tested at its value (accepted) and one past it (refused with the status named here).
+public struct HTTPServerConfiguration: Sendable, Hashable {
+    /// Address to bind: an IPv4 or IPv6 literal or a host name. Default "127.0.0.1".
+    public var host: String
+    /// TCP port; 0 picks a free one (read it back from `HTTPServer.port`). Default 8080.
+    public var port: Int
+    /// Length of the kernel's queue of connections not yet accepted (`listen(2)`). Default 1,024.
+    public var backlog: Int
+    /// Maximum open connections; one more is answered 503 and closed. Default 10,000.
+    public var maxConnections: Int
+    /// Maximum size in bytes of the request-target; longer gets 414. Default 8,192.
+    public var maxTargetBytes: Int
+    /// Maximum size in bytes of the request head (request line, fields and CRLFs); larger gets 431
+    /// (414 while still in the request line). Default 32,768.
+    public var maxHeaderBytes: Int
+    /// Maximum number of header fields (and separately of trailer fields); more gets 431. Default 100.
+    public var maxHeaderCount: Int
+    /// Maximum size in bytes of a request body after chunked decoding; larger gets 413,
+    /// before reading it when Content-Length announces it. Default 16,777,216 (16 MiB).
+    public var maxBodyBytes: Int
+    /// Time allowed from a request's first byte to the end of its head; slower gets 408. Default 10 s.
+    public var headerTimeout: Duration
+    /// Time an idle keep-alive connection stays open, and the longest pause while reading a body
+    /// (408) or while a client is not reading a response (closed). Default 60 s.
+    public var idleTimeout: Duration
+    /// Number of I/O threads, each running one epoll loop. Default: the number of online CPUs.
+    public var ioThreads: Int
+    /// Number of threads running heavy handlers. Default: the number of online CPUs.
+    public var workerThreads: Int
+    /// Maximum heavy requests waiting for a worker (not counting running ones); one more gets 503
+    /// with Retry-After. Default 64.
+    public var workerQueueCapacity: Int
+    /// Value in seconds of the Retry-After field on 503 responses. Default 1.
+    public var retryAfterSeconds: Int
+    /// Bytes of response waiting for a slow reader beyond which the server stops producing more
+    /// (streamed bodies pause, pipelined requests wait). Default 262,144 (256 KiB).
+    public var maxPendingWriteBytes: Int
+    /// Time in-flight requests get to finish after shutdown begins; then connections are closed.
+    /// Default 10 s.
+    public var shutdownGracePeriod: Duration
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, backlog: Int = 1_024, maxConnections: Int = 10_000,
+                maxTargetBytes: Int = 8_192, maxHeaderBytes: Int = 32_768, maxHeaderCount: Int = 100,
+                maxBodyBytes: Int = 16_777_216, headerTimeout: Duration = .seconds(10),
+                idleTimeout: Duration = .seconds(60), ioThreads: Int? = nil, workerThreads: Int? = nil,
+                workerQueueCapacity: Int = 64, retryAfterSeconds: Int = 1, maxPendingWriteBytes: Int = 262_144,
+                shutdownGracePeriod: Duration = .seconds(10)) {
+        let cpus = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        self.host = host
+        self.port = port
+        self.backlog = backlog
+        self.maxConnections = maxConnections
+        self.maxTargetBytes = maxTargetBytes
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxHeaderCount = maxHeaderCount
+        self.maxBodyBytes = maxBodyBytes
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+        self.ioThreads = ioThreads ?? cpus
+        self.workerThreads = workerThreads ?? cpus
+        self.workerQueueCapacity = workerQueueCapacity
+        self.retryAfterSeconds = retryAfterSeconds
+        self.maxPendingWriteBytes = maxPendingWriteBytes
+        self.shutdownGracePeriod = shutdownGracePeriod
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds (negative durations count as zero).
+    var nanoseconds: UInt64 {
+        let (s, attos) = components
+        guard s >= 0 else { return 0 }
+        return UInt64(s) * 1_000_000_000 + UInt64(attos / 1_000_000_000)
+    }
+}

@@ -1,0 +1,36 @@
+internal import Synchronization
+
+/// What every I/O thread of one server shares: configuration, routes, worker pool, logger and
+/// the count of open connections (for the connection cap).
+final class ServerContext: Sendable {
+    let configuration: HTTPServerConfiguration
+    let limits: HTTPRequestParser.Limits
+    let router: Router
+    let pool: WorkerPool
+    let logger: HTTPLogger
+    let listener: ListeningSocket
+    let openConnections = Atomic<Int>(0)
+    let headerTimeout: UInt64
+    let idleTimeout: UInt64
+    let shutdownGracePeriod: UInt64
+    /// How long a closing connection keeps reading (and discarding) so the client sees the
+    /// response rather than a reset caused by unread request bytes.
+    let lingerTime: UInt64
+    /// How often each I/O thread checks its connections' deadlines.
+    let tick: UInt64
+
+    init(configuration: HTTPServerConfiguration, router: Router, logger: @escaping HTTPLogger,
+         listener: ListeningSocket) {
+        self.configuration = configuration
+        self.limits = HTTPRequestParser.Limits(configuration)
+        self.router = router
+        self.pool = WorkerPool(threads: max(1, configuration.workerThreads), capacity: configuration.workerQueueCapacity)
+        self.logger = logger
+        self.listener = listener
+        headerTimeout = configuration.headerTimeout.nanoseconds
+        idleTimeout = configuration.idleTimeout.nanoseconds
+        shutdownGracePeriod = configuration.shutdownGracePeriod.nanoseconds
+        lingerTime = min(2_000_000_000, idleTimeout)
+        tick = min(max(min(headerTimeout, idleTimeout) / 4, 5_000_000), 250_000_000)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import HTTPCore
+import Synchronization
+
+/// A server on a free port with routes for the live tests, collecting its log events.
+final class TestServer: Sendable {
+    let server: HTTPServer
+    let port: Int
+    let recorder = Recorder()
+    /// Signalled by /gate when its handler starts; /gate returns once `gate` is signalled.
+    let gateStarted = DispatchSemaphore(value: 0)
+    let gate = DispatchSemaphore(value: 0)
+
+    init(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+        var configuration = HTTPServerConfiguration(port: 0, ioThreads: 2, workerThreads: 2)
+        configure(&configuration)
+        let recorder = self.recorder
+        let (gateStarted, gate) = (self.gateStarted, self.gate)
+        var router = Router()
+        router.get("/hello") { _ in .text("hello") }
+        router.post("/echo") { request in
+            var headers: HTTPHeaders = ["X-Trailers": String(request.trailers.count)]
+            headers.add(name: "X-Query", value: request.queryParameters["q"] ?? "")
+            return HTTPResponse(status: .ok, headers: headers, body: request.body)
+        }
+        router.get("/items/{id}") { request in try .json(["id": request.pathParameter("id") ?? ""]) }
+        router.get("/gate", cost: .pool) { _ in
+            gateStarted.signal()
+            gate.wait()
+            return .text("opened")
+        }
+        router.get("/heavy", cost: .pool) { _ in .text("heavy") }
+        router.get("/fail") { _ in throw CocoaError(.fileNoSuchFile) }
+        router.get("/problem") { _ in
+            throw HTTPProblem(.unprocessableContent, "steps over limit", extensions: ["field": .string("steps"), "limit": .int(64)])
+        }
+        router.get("/stream") { request in
+            let pieces = Int(request.queryParameters["pieces"] ?? "") ?? 4
+            let size = Int(request.queryParameters["size"] ?? "") ?? 1_000
+            let produced = Counter()
+            return HTTPResponse(stream: HTTPBodyStream {
+                guard produced.value.add(1, ordering: .relaxed).newValue <= pieces else { return nil }
+                recorder.pulled.value.add(1, ordering: .relaxed)
+                return [UInt8](repeating: 0x61, count: size)
+            })
+        }
+        server = HTTPServer(configuration: configuration, router: router) { event in recorder.events.withLock { $0.append(event) } }
+        port = try server.start()
+    }
+
+    func stop() {
+        server.shutdown()
+        server.wait()
+    }
+
+    /// The request log lines seen so far, as (method, path, status).
+    var requestLog: [(String, String, Int)] {
+        recorder.events.withLock { $0 }.compactMap {
+            if case .request(let m, let p, let s, _) = $0 { (m, p, s) } else { nil }
+        }
+    }
+}
+
+/// What the server's logger and stream bodies report to the test.
+final class Recorder: Sendable {
+    let events = Mutex<[HTTPLogEvent]>([])
+    /// Pieces pulled so far from /stream bodies.
+    let pulled = Counter()
+}
+
+final class Counter: Sendable {
+    let value = Atomic<Int>(0)
+}
+
+/// Runs a tool to completion and returns its exit status, stdout and stderr.
+func runTool(_ path: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, out: String, err: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}

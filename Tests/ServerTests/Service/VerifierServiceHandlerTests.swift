@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import HTTPCore
+@testable import Server
+@testable import Verification
+
+/// The handlers called directly, without sockets: status codes, documents and problems.
+struct VerifierServiceHandlerTests {
+    /// A service on a fresh data folder, no model, no data sets, no workers.
+    static func service() throws -> VerifierService {
+        var configuration = ServiceConfiguration()
+        configuration.dataDirectory = try Repository.temporaryDirectory("handlers")
+        configuration.datasetDirectory = try Repository.temporaryDirectory("handlers-data")
+        configuration.modelDirectory = "/nonexistent"
+        configuration.workers = 0
+        return try VerifierService(configuration: configuration, log: StderrLog())
+    }
+
+    static func problem(_ body: () throws -> HTTPResponse) -> HTTPProblem? {
+        do {
+            _ = try body()
+            return nil
+        } catch {
+            return error as? HTTPProblem
+        }
+    }
+
+    @Test func submittingTheSameBytesTwiceAnswers202Then200WithOneBody() throws {
+        let service = try Self.service()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: try Tool.mine(into: try Repository.temporaryDirectory("h-mined"), steps: 1)))
+        let request = HTTPRequest(method: .post, target: "/v1/pogo/bundles?beacon=" + String(repeating: "0a", count: 32), body: Array(bytes))
+        let first = try service.submitBundle(request)
+        let second = try service.submitBundle(request)
+        #expect(first.status == .accepted && second.status == .ok)
+        guard case let .bytes(a) = first.body, case let .bytes(b) = second.body else { Issue.record("not bytes"); return }
+        #expect(a == b)
+        let id = SHA256.hash(Array(bytes)).hex
+        #expect(first.headers["Location"] == "/v1/pogo/bundles/" + id)
+        let poll = try service.bundleStatus(HTTPRequest(method: .get, target: "/v1/pogo/bundles/" + id).with(id: id))
+        #expect(poll.headers["Retry-After"] == "1")
+    }
+
+    @Test func refusesBeaconsThatAreNot32HexBytes() throws {
+        let service = try Self.service()
+        for beacon in ["00", String(repeating: "0", count: 63), String(repeating: "g", count: 64), String(repeating: "0", count: 66)] {
+            let problem = Self.problem { try service.submitBundle(HTTPRequest(method: .post, target: "/v1/pogo/bundles?beacon=" + beacon, body: Array("{}".utf8))) }
+            #expect(problem?.status == .badRequest && problem?.problem.extensions["field"] == .string("beacon"))
+        }
+    }
+
+    @Test func pollsRefuseMalformedIdsAndUnknownOnes() throws {
+        let service = try Self.service()
+        let upper = String(repeating: "A", count: 64)
+        let malformed = Self.problem { try service.bundleStatus(HTTPRequest(method: .get, target: "/").with(id: upper)) }
+        #expect(malformed?.status == .badRequest)
+        let unknown = Self.problem { try service.bundleStatus(HTTPRequest(method: .get, target: "/").with(id: String(repeating: "a", count: 64))) }
+        #expect(unknown?.status == .notFound && unknown?.problem.extensions["field"] == .string("id"))
+    }
+
+    @Test func jsonFieldErrorsBecome400Or422NamingTheField() {
+        #expect(ServiceProblem.jsonField(JSONFieldError(field: "", reason: "body is not valid JSON")).status == .badRequest)
+        let limited = ServiceProblem.jsonField(JSONFieldError(field: "steps", reason: "too many", limit: 1_000))
+        #expect(limited.status == .unprocessableContent)
+        #expect(limited.problem.extensions == ["field": .string("steps"), "limit": .int(1_000)])
+        #expect(ServiceProblem.jsonField(JSONFieldError(field: "", reason: "must be an object")).problem.extensions["field"] == .string("body"))
+    }
+
+    @Test func failedJobsCarryTheErrorAndNoReport() throws {
+        let date = Date(timeIntervalSince1970: 1_700_000_000.123)
+        let job = Job(id: String(repeating: "a", count: 64), digest: Digest(bytes: [UInt8](repeating: 0xAA, count: 32)), bundle: [],
+                      bundleLocation: nil, beacon: [UInt8](repeating: 1, count: 32), status: .failed, createdAt: date,
+                      updatedAt: date, startedAt: date, finishedAt: date, leaseOwner: nil, leaseExpiresAt: nil, attempts: 3,
+                      lastError: "artifact unreadable", report: nil, attestation: nil)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(JobDocument.full(job))) as? [String: Any])
+        #expect(document["status"] as? String == "failed" && document["error"] as? String == "artifact unreadable")
+        #expect(document["report"] == nil && document["attestation"] == nil)
+        #expect(document["createdAt"] as? String == "2023-11-14T22:13:20.123Z")
+        #expect(document["attempts"] as? Int == 3)
+    }
+
+    @Test(arguments: [(0.0, "1970-01-01T00:00:00.000Z"), (0.001, "1970-01-01T00:00:00.001Z"),
+                      (-0.001, "1969-12-31T23:59:59.999Z"), (1_700_000_000.999, "2023-11-14T22:13:20.999Z")])
+    func timestampsKeepWholeMilliseconds(_ seconds: Double, _ expected: String) {
+        #expect(JobDocument.timestamp(Date(timeIntervalSince1970: seconds)) == expected)
+    }
+
+    @Test func verificationDocumentsExplainEveryOutcome() throws {
+        let key = SigningKey.generate()
+        let envelope = try AttestationPredicate.pogoStatement(bundle: SHA256.hash([1]), verdict: .positive).signed(by: key)
+        let cases: [(DSSEVerification, Bool)] = [
+            (.valid(keyID: key.keyID, payload: envelope.payload), true),
+            (.valid(keyID: key.keyID, payload: Array("not json".utf8)), false),
+            (.wrongPayloadType(got: "x", want: "y"), false),
+            (.badSignature(keyIDs: ["k"]), false),
+            (.noTrustedSignature(keyIDs: []), false),
+        ]
+        for (outcome, valid) in cases {
+            let document = try #require(try JSONSerialization.jsonObject(
+                with: Data(VerifierService.verificationDocument(outcome, envelope: envelope))) as? [String: Any])
+            #expect(document["valid"] as? Bool == valid)
+            #expect((document["reason"] == nil) == valid)
+            #expect(document["payloadType"] as? String == InTotoStatement.payloadType)
+        }
+    }
+}
+
+extension HTTPRequest {
+    /// The request as the router hands it over after matching `{id}`.
+    func with(id: String) -> HTTPRequest {
+        var copy = self
+        copy.pathParameters = ["id": id]
+        return copy
+    }
+}
