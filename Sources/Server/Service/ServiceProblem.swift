@@ -24,7 +24,7 @@ enum ServiceProblem {
     /// A JSON field error: 400 when the body is not JSON at all, else 422 naming the field
     /// (and the limit, for a list or string over its limit).
     static func jsonField(_ error: JSONFieldError) -> HTTPProblem {
-        if error.field.isEmpty && error.reason == "body is not valid JSON" {
+        if error.syntax != nil {
             return field(.badRequest, "body", error.reason)
         }
         let name = error.field.isEmpty ? "body" : error.field

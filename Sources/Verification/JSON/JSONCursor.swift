@@ -6,11 +6,14 @@ public struct JSONFieldError: Error, Equatable, Sendable, CustomStringConvertibl
     public let reason: String
     /// The limit that was exceeded, when the error is a limit.
     public let limit: Int?
+    /// Set when the document is not JSON at all (as opposed to JSON with a bad field).
+    public let syntax: JSONSyntaxError?
 
-    public init(field: String, reason: String, limit: Int? = nil) {
+    public init(field: String, reason: String, limit: Int? = nil, syntax: JSONSyntaxError? = nil) {
         self.field = field
         self.reason = reason
         self.limit = limit
+        self.syntax = syntax
     }
 
     public var description: String { field.isEmpty ? reason : "\(field): \(reason)" }
@@ -27,7 +30,7 @@ public struct JSONCursor {
         do {
             return JSONCursor(value: try StrictJSONParser().parse(bytes), path: "")
         } catch {
-            throw JSONFieldError(field: "", reason: "body is not valid JSON: \(error)")
+            throw JSONFieldError(field: "", reason: "body is not valid JSON: \(error)", syntax: error)
         }
     }
 
