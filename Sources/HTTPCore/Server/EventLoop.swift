@@ -9,6 +9,8 @@ final class EventLoop: @unchecked Sendable {
     /// Messages from other threads, delivered through the mailbox and the eventfd.
     enum Message: Sendable {
         case completed(fd: Int32, serial: UInt64, info: RequestInfo, response: HTTPResponse)
+        /// Take over a connection another loop accepted.
+        case adopt(fd: Int32)
         /// Begin a graceful shutdown, then leave `acknowledged`.
         case shutdown(acknowledged: DispatchGroup)
     }
@@ -26,6 +28,15 @@ final class EventLoop: @unchecked Sendable {
     private var shutdownDeadline = UInt64.max
     /// The listening socket was taken out of epoll after running out of descriptors.
     private var acceptPaused = false
+
+    /// A loop of the same server; unowned because every loop refers to every other one.
+    struct Peer {
+        unowned let loop: EventLoop
+    }
+
+    /// All loops of the server, this one included; set before the loop's thread starts.
+    var peers: [Peer] = []
+    private var nextPeer = 0
 
     init(context: ServerContext) throws(IOError) {
         self.context = context
@@ -84,6 +95,8 @@ final class EventLoop: @unchecked Sendable {
             }
             if shuttingDown && (liveCount == 0 || now >= shutdownDeadline) {
                 for case let c? in connections { close(c) }
+                // Connections handed over after the last look at the mailbox.
+                for case .adopt(let fd) in mailbox.withLock({ $0 }) { Syscall.close(fd) }
                 return
             }
         }
@@ -113,30 +126,47 @@ final class EventLoop: @unchecked Sendable {
             _ = try? Syscall.call("setsockopt") {
                 setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             }
-            let open = context.openConnections.add(1, ordering: .relaxed).newValue
-            let overCap = open > context.configuration.maxConnections
-            if overCap { context.openConnections.subtract(1, ordering: .relaxed) }
-            let c = Connection(fd: fd, serial: nextSerial, counted: !overCap, limits: context.limits, events: EPOLLIN.rawValue)
-            nextSerial += 1
-            do {
-                try register(fd, events: c.events)
-            } catch {
-                context.logger(.ioFailed("\(error)"))
-                if !overCap { context.openConnections.subtract(1, ordering: .relaxed) }
-                Syscall.close(fd)
-                continue
+            // Round robin over the loops: whichever loop wakes for the listener, the
+            // connections end up spread evenly, so no single thread carries a burst of them.
+            let target = peers.isEmpty ? self : peers[nextPeer % peers.count].loop
+            nextPeer &+= 1
+            if target === self {
+                adopt(fd)
+            } else {
+                target.post(.adopt(fd: fd))
             }
-            while connections.count <= Int(fd) { connections.append(nil) }
-            connections[Int(fd)] = c
-            liveCount += 1
-            let now = Syscall.now()
-            if overCap {
-                let problem = ProblemDetails(status: .serviceUnavailable, detail: "connection limit reached",
-                                             extensions: ["limit": .int(context.configuration.maxConnections)])
-                respond(c, .unparsed(at: now), .problem(problem, headers: retryAfter))
-            }
-            settle(c, now)
         }
+    }
+
+    /// Starts serving connection `fd`: counts it against the cap (over the cap it only gets a 503).
+    private func adopt(_ fd: Int32) {
+        guard !shuttingDown else {
+            Syscall.close(fd)
+            return
+        }
+        let open = context.openConnections.add(1, ordering: .relaxed).newValue
+        let overCap = open > context.configuration.maxConnections
+        if overCap { context.openConnections.subtract(1, ordering: .relaxed) }
+        let c = Connection(fd: fd, serial: nextSerial, counted: !overCap, limits: context.limits, events: EPOLLIN.rawValue)
+        nextSerial += 1
+        do {
+            try register(fd, events: c.events)
+        } catch {
+            context.logger(.ioFailed("\(error)"))
+            if !overCap { context.openConnections.subtract(1, ordering: .relaxed) }
+            Syscall.close(fd)
+            return
+        }
+        while connections.count <= Int(fd) { connections.append(nil) }
+        connections[Int(fd)] = c
+        liveCount += 1
+        let now = Syscall.now()
+        if overCap {
+            let problem = ProblemDetails(status: .serviceUnavailable, detail: "connection limit reached",
+                                         extensions: ["limit": .int(context.configuration.maxConnections)])
+            respond(c, .unparsed(at: now), .problem(problem, headers: retryAfter))
+        }
+        settle(c, now)
     }
 
     private func drainMailbox() {
@@ -156,6 +186,8 @@ final class EventLoop: @unchecked Sendable {
                 c.awaitingWorker = false
                 respond(c, info, response)
                 settle(c, Syscall.now())
+            case .adopt(let fd):
+                adopt(fd)
             case .shutdown(let acknowledged):
                 beginShutdown()
                 acknowledged.leave()

@@ -26,6 +26,7 @@ public final class HTTPServer: Sendable {
         let listener = try ListeningSocket(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         let context = ServerContext(configuration: configuration, router: router, logger: logger, listener: listener)
         let loops = try (0..<max(1, configuration.ioThreads)).map { _ in try EventLoop(context: context) }
+        for loop in loops { loop.peers = loops.map(EventLoop.Peer.init) }
         try running.withLock { state in
             guard state == nil else { throw HTTPServerError.alreadyStarted }
             state = (context, loops)

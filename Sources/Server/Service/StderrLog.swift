@@ -2,15 +2,19 @@ internal import Foundation
 internal import HTTPCore
 internal import Synchronization
 
-/// Structured `key=value` log lines on stderr. Request lines are buffered and written at least
-/// every 100 ms (one write per batch, not per request); other events are written at once.
+/// Structured `key=value` log lines on stderr. Request lines are buffered and written by a
+/// background thread at least every 100 ms (one write per batch, and never on an I/O thread,
+/// where a slow stderr pipe would stall requests); other events are written at once.
 final class StderrLog: Sendable {
     private let buffer = Mutex<[UInt8]>([])
+    private let wake = DispatchSemaphore(value: 0)
+    /// Held while writing, so batches taken by two threads reach stderr in the order taken.
+    private let writing = Mutex(())
 
     init() {
         let thread = Thread { [self] in
             while true {
-                Thread.sleep(forTimeInterval: 0.1)
+                _ = wake.wait(timeout: .now() + .milliseconds(100))
                 flush()
             }
         }
@@ -26,23 +30,33 @@ final class StderrLog: Sendable {
         }
     }
 
-    /// Appends one line; writes at once when `flushNow` or when 64 KiB are waiting.
+    /// Appends one line; writes it at once when `flushNow`, and wakes the writer thread early
+    /// when 64 KiB are waiting.
     func write(_ line: String, flushNow: Bool = true) {
         let size = buffer.withLock { b in
             b.append(contentsOf: line.utf8)
             b.append(0x0A)
             return b.count
         }
-        if flushNow || size >= 1 << 16 { flush() }
+        if flushNow {
+            flush()
+        } else if size >= 1 << 16 {
+            wake.signal()
+        }
     }
 
     func flush() {
-        let pending: [UInt8] = buffer.withLock { b in
-            let taken = b
-            b.removeAll(keepingCapacity: true)
-            return taken
+        writing.withLock { _ in
+            let pending: [UInt8] = buffer.withLock { b in
+                let taken = b
+                b.removeAll(keepingCapacity: true)
+                return taken
+            }
+            Self.writeAll(pending)
         }
-        guard !pending.isEmpty else { return }
+    }
+
+    private static func writeAll(_ pending: [UInt8]) {
         pending.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
