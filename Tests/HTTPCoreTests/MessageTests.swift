@@ -62,4 +62,12 @@ struct MessageTests {
         #expect(HTTPRequest(method: .get, target: "http://example.com?x=1").path == "/")
         #expect(HTTPRequest(method: .get, target: "/plain?x").path == "/plain")
     }
+
+    @Test func dropsFramingFieldsSetByHandlers() {
+        var out: [UInt8] = []
+        let headers: HTTPHeaders = ["content-length": "1", "Transfer-Encoding": "chunked", "X-Kept": "yes", "DATE": "x"]
+        ResponseEncoder.appendHead(status: .ok, headers: headers, date: [], framing: .length(2), keepAlive: true,
+                                   version: .http1_1, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Kept: yes\r\n\r\n")
+    }
 }

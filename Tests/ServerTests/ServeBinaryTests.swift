@@ -18,7 +18,9 @@ final class ServeProcess {
 
     init() throws {
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--port", "0"]
+        // A fresh data folder: the service creates its store and signing key there.
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)").path
+        process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--workers", "1"]
         process.standardError = stderr
         try process.run()
         let line = try waitForLine { $0.contains("event=listening") }

@@ -83,11 +83,15 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
         }
     }
 
-    /// Writes every field as `name: value\r\n` to `out`.
+    /// Writes every field as `name: value\r\n` to `out`, except the framing fields the server
+    /// sets itself (Content-Length, Transfer-Encoding, Connection, Date), so a handler cannot
+    /// produce a response with two conflicting lengths.
     func write(to out: inout [UInt8]) {
         storage.withUnsafeBufferPointer { s in
             for f in fields {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: s[Int(f.nameStart)..<Int(f.nameEnd)]))
+                let name = UnsafeBufferPointer(rebasing: s[Int(f.nameStart)..<Int(f.nameEnd)])
+                if Self.isServerOwned(name) { continue }
+                out.append(contentsOf: name)
                 out.append(ByteClass.colon)
                 out.append(ByteClass.space)
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: s[Int(f.valueStart)..<Int(f.valueEnd)]))
@@ -97,10 +101,13 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
         }
     }
 
-    /// True when some field is called `name`, an all-lowercase ASCII literal; allocates nothing.
-    func contains(lowercased name: StaticString) -> Bool {
-        storage.withUnsafeBufferPointer { s in
-            fields.contains { ByteClass.equalsLowercase(UnsafeBufferPointer(rebasing: s[Int($0.nameStart)..<Int($0.nameEnd)]), name) }
+    private static func isServerOwned(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
+        case 4: return ByteClass.equalsLowercase(name, "date")
+        case 10: return ByteClass.equalsLowercase(name, "connection")
+        case 14: return ByteClass.equalsLowercase(name, "content-length")
+        case 17: return ByteClass.equalsLowercase(name, "transfer-encoding")
+        default: return false
         }
     }
 

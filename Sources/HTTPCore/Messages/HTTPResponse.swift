@@ -3,7 +3,7 @@ internal import Foundation
 /// A response as a handler returns it: status, header fields and a body.
 ///
 /// The server adds `Date`, `Content-Length` or `Transfer-Encoding`, and `Connection` itself;
-/// handlers must not set those fields.
+/// those fields in `headers` are not sent.
 public struct HTTPResponse: Sendable {
     /// The body: bytes sent with Content-Length, or a stream sent with chunked coding.
     public enum Body: Sendable {

@@ -29,8 +29,6 @@ extension FinalizationRequest {
                 throw FinalizationError.tooManyAttestations(count: attestationCursors.count, limit: limits.maxAttestations)
             }
             let attestations = attestationCursors.map { Self.attestation($0, limits: limits.envelope) }
-            var thresholds = Thresholds()
-            var outlierDistance = Self.defaultOutlierDistance
             if let cursor = try root.optionalMember("thresholds") {
                 switch kind {
                 case .pogo:
@@ -54,9 +52,10 @@ extension FinalizationRequest {
             let exactVerifiers = try zip(verifiers, exact.verifiers).enumerated().map { i, pair throws(FinalizationError) in
                 Verifier(publicKey: pair.0, stake: try Self.stake(pair.1.stake, verifier: i))
             }
-            if let confirm = exact.thresholds?.confirm { thresholds = Thresholds(confirm: try Self.threshold(confirm, "confirm"), slash: thresholds.slash) }
-            if let slash = exact.thresholds?.slash { thresholds = Thresholds(confirm: thresholds.confirm, slash: try Self.threshold(slash, "slash")) }
-            if let distance = exact.thresholds?.outlierDistance { outlierDistance = distance }
+            let numbers = exact.thresholds
+            let thresholds = Thresholds(confirm: try Self.threshold(numbers?.confirm, "confirm") ?? .twoThirds,
+                                        slash: try Self.threshold(numbers?.slash, "slash") ?? .oneThird)
+            let outlierDistance = numbers?.outlierDistance ?? Self.defaultOutlierDistance
             try self.init(kind: kind, subject: subject, verifiers: exactVerifiers, attestations: attestations,
                           thresholds: thresholds, outlierDistance: outlierDistance, limits: limits)
         } catch let error as JSONFieldError {
@@ -97,7 +96,8 @@ extension FinalizationRequest {
         return UInt64(value)
     }
 
-    private static func threshold(_ value: Double, _ name: String) throws(FinalizationError) -> StakeThreshold {
+    private static func threshold(_ value: Double?, _ name: String) throws(FinalizationError) -> StakeThreshold? {
+        guard let value else { return nil }
         guard let threshold = StakeThreshold(value) else { throw .invalidThreshold(name: name, value: value) }
         return threshold
     }

@@ -20,7 +20,12 @@ import Testing
     }
 
     /// The forged step fails `name` and the replay of roots still passes (the forgery is consistent).
-    func expectCaughtByReExecution(_ report: VerificationReport, _ name: String = "step.gradient") {
+    func expectCaughtByReExecution(_ report: VerificationReport, _ name: String = "step.gradient", label: String = #function) {
+        // The measured values of each forgery, reported in docs/protocol-parts/verification.md.
+        if let m = report.check(name, step: Self.forged)?.measured {
+            print("pogo forgery \(label): mismatch \(m.mismatchedCodeFraction ?? -1) distance \(m.maxCodeDistance ?? -1) "
+                  + "scale \(m.maxScaleRelativeError ?? -1) loss \(m.lossRelativeError ?? -1)")
+        }
         #expect(report.verdict == .negative)
         #expect(report.check(name, step: Self.forged)?.passed == false, "\(report.failedChecks)")
         #expect(report.check("replay.gradientRoots")?.passed == true)

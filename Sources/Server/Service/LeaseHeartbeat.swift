@@ -1,0 +1,27 @@
+internal import Foundation
+
+/// Renews one job's lease every `interval` seconds on a Dispatch timer until cancelled, so
+/// a verification longer than the lease keeps its job.
+final class LeaseHeartbeat: @unchecked Sendable {
+    // Immutable after init; DispatchSource is thread-safe but not annotated Sendable.
+    private let timer: any DispatchSourceTimer
+
+    init(store: any JobStore, jobID: String, owner: String, interval: Double, log: StderrLog) {
+        timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler {
+            do {
+                if try !store.renew(id: jobID, owner: owner) {
+                    log.event("lease_lost", ["job": jobID, "owner": owner])
+                }
+            } catch {
+                log.event("lease_renew_failed", ["job": jobID, "error": "\(error)"])
+            }
+        }
+        timer.resume()
+    }
+
+    func cancel() {
+        timer.cancel()
+    }
+}

@@ -1,0 +1,95 @@
+internal import Foundation
+internal import Verification
+
+extension ServiceConfiguration {
+    /// One setting: flag `--<name>`, environment variable `VERIFIER_<NAME>` (dashes as
+    /// underscores, upper case), and how its text is applied.
+    struct Option: Sendable {
+        let name: String
+        let apply: @Sendable (inout ServiceConfiguration, String) throws -> Void
+
+        var flag: String { "--" + name }
+        var environmentVariable: String { "VERIFIER_" + name.uppercased().replacingOccurrences(of: "-", with: "_") }
+    }
+
+    /// Every setting, in the order of docs/configuration.md.
+    static let options: [Option] = [
+        Option(name: "host") { $0.host = $1 },
+        Option(name: "port") { $0.port = try integer($1, "port", 0...65_535) },
+        Option(name: "data-dir") { $0.dataDirectory = $1 },
+        Option(name: "key-file") { $0.keyFile = $1 },
+        Option(name: "model-dir") { $0.modelDirectory = $1 },
+        Option(name: "dataset-dir") { $0.datasetDirectory = $1 },
+        Option(name: "workers") { $0.workers = try integer($1, "workers", 0...1_024) },
+        Option(name: "lease-seconds") { $0.leaseSeconds = try number($1, "lease-seconds", 0.1...86_400) },
+        Option(name: "max-attempts") { $0.maxAttempts = try integer($1, "max-attempts", 1...100) },
+        Option(name: "poll-interval-ms") { $0.pollIntervalMilliseconds = try integer($1, "poll-interval-ms", 1...60_000) },
+        Option(name: "worker-start-delay-ms") {
+            $0.workerStartDelayMilliseconds = try integer($1, "worker-start-delay-ms", 0...3_600_000)
+        },
+        Option(name: "allow-file-artifacts") { $0.policy.allowFileURIs = try boolean($1, "allow-file-artifacts") },
+        Option(name: "max-bundle-bytes") { $0.maxBundleBytes = try integer($1, "max-bundle-bytes", 1_024...(1 << 30)) },
+        Option(name: "max-finalize-bytes") { $0.maxFinalizeBytes = try integer($1, "max-finalize-bytes", 1_024...(1 << 30)) },
+        Option(name: "max-verify-bytes") { $0.maxVerifyBytes = try integer($1, "max-verify-bytes", 1_024...(1 << 30)) },
+        Option(name: "poq-max-outputs") { $0.poqMaxOutputs = try integer($1, "poq-max-outputs", 1...1_024) },
+        Option(name: "poq-max-text-bytes") { $0.poqMaxTextBytes = try integer($1, "poq-max-text-bytes", 1...(1 << 20)) },
+        Option(name: "http-threads") { $0.httpWorkerThreads = try integer($1, "http-threads", 1...1_024) },
+        Option(name: "http-queue") { $0.httpQueueCapacity = try integer($1, "http-queue", 0...100_000) },
+        Option(name: "challenged-steps") { $0.policy.challengedSteps = try integer($1, "challenged-steps", 1...1_000) },
+        Option(name: "challenged-leaves") { $0.policy.challengedLeaves = try integer($1, "challenged-leaves", 1...1_000_000) },
+        Option(name: "loss-tolerance") { $0.policy.lossRelativeTolerance = Float(try number($1, "loss-tolerance", 0...1)) },
+        Option(name: "max-code-mismatch") { $0.policy.maxCodeMismatchFraction = try number($1, "max-code-mismatch", 0...1) },
+        Option(name: "max-code-distance") { $0.policy.maxCodeDistance = try integer($1, "max-code-distance", 0...14) },
+        Option(name: "scale-tolerance") { $0.policy.scaleRelativeTolerance = Float(try number($1, "scale-tolerance", 0...1)) },
+        Option(name: "noise-floor") { $0.policy.noiseFloor = Float(try number($1, "noise-floor", 0...1)) },
+        Option(name: "progress-margin") { $0.policy.progressMargin = Float(try number($1, "progress-margin", 0...1)) },
+        Option(name: "max-artifact-file-bytes") {
+            $0.policy.maxArtifactFileBytes = try integer($1, "max-artifact-file-bytes", 1...(1 << 40))
+        },
+        Option(name: "confirm-threshold") { $0.confirmThreshold = try threshold($1, "confirm-threshold") },
+        Option(name: "slash-threshold") { $0.slashThreshold = try threshold($1, "slash-threshold") },
+        Option(name: "outlier-distance") { $0.outlierDistance = try number($1, "outlier-distance", 0...1) },
+    ]
+
+    /// The configuration from `arguments` (flags), then `environment`, then the defaults.
+    /// A malformed or out-of-range value is a `UsageError` naming the setting.
+    static func parse(_ arguments: [String], environment: [String: String]) throws -> ServiceConfiguration {
+        let args = try ArgumentScanner(arguments, valued: Set(options.map(\.flag)))
+        guard args.positionals.isEmpty else { throw UsageError("serve takes no positional arguments") }
+        var configuration = ServiceConfiguration()
+        for option in options {
+            guard let text = args.value(option.flag) ?? environment[option.environmentVariable] else { continue }
+            try option.apply(&configuration, text)
+        }
+        return configuration
+    }
+
+    private static func integer(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw UsageError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
+        }
+        return value
+    }
+
+    private static func number(_ text: String, _ name: String, _ range: ClosedRange<Double>) throws -> Double {
+        guard let value = Double(text), value.isFinite, range.contains(value) else {
+            throw UsageError("\(name) must be a number in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
+        }
+        return value
+    }
+
+    private static func boolean(_ text: String, _ name: String) throws -> Bool {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off", "": return false
+        default: throw UsageError("\(name) must be true or false, got \"\(text)\"")
+        }
+    }
+
+    private static func threshold(_ text: String, _ name: String) throws -> Double {
+        guard let value = Double(text), StakeThreshold(value) != nil else {
+            throw UsageError("\(name) must be a number in (0, 1], got \"\(text)\"")
+        }
+        return value
+    }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+internal import Glibc
+#endif
+internal import Verification
+
+/// Everything `verifier serve` needs: addresses, paths, worker and lease settings, request
+/// limits, verification tolerances and finalization defaults. Filled from flags and
+/// environment variables by `ServiceConfiguration.parse` (flags win); docs/configuration.md
+/// lists every setting.
+struct ServiceConfiguration: Sendable {
+    /// Address to listen on. Default "127.0.0.1".
+    var host = "127.0.0.1"
+    /// TCP port; 0 picks a free one. Default 8080.
+    var port = 8080
+    /// Folder of the SQLite store (and by default of the signing key). Default "./var".
+    var dataDirectory = "./var"
+    /// PEM file of the Ed25519 signing key; generated (mode 0600) when missing.
+    /// Default nil, meaning `<dataDirectory>/signing-key.pem`.
+    var keyFile: String?
+    /// Folder of the PoQ evaluator checkpoint. Default "./models/all-MiniLM-L6-v2".
+    var modelDirectory = "./models/all-MiniLM-L6-v2"
+    /// Folder of the data sets, indexed by SHA-256 at start. Default "./data".
+    var datasetDirectory = "./data"
+    /// Verification worker threads. Default: the number of online CPUs.
+    var workers = ServiceConfiguration.onlineCPUs
+    /// Seconds a worker's claim on a job lasts without a heartbeat. Default 30.
+    var leaseSeconds = 30.0
+    /// Claims a job gets before it is `failed`. Default 3.
+    var maxAttempts = 3
+    /// Milliseconds an idle worker waits before looking for work again. Default 200.
+    var pollIntervalMilliseconds = 200
+    /// Test knob: milliseconds a worker waits (heartbeating) after claiming a job, before
+    /// verifying it, so tests can kill the process mid-job. Default 0.
+    var workerStartDelayMilliseconds = 0
+    /// Largest bundle body in bytes; larger gets 413. Default 16,777,216 (16 MiB).
+    var maxBundleBytes = 16 << 20
+    /// Largest finalization request in bytes. Default 16,777,216 (16 MiB).
+    var maxFinalizeBytes = 16 << 20
+    /// Largest attestation verification request in bytes. Default 4,325,376 (4 MiB + 128 KiB).
+    var maxVerifyBytes = (4 << 20) + (128 << 10)
+    /// Outputs per PoQ request. Default 32 (`PoQLimits`).
+    var poqMaxOutputs = PoQLimits().maxOutputs
+    /// UTF-8 bytes of the prompt and of each output. Default 16,384 (`PoQLimits`).
+    var poqMaxTextBytes = PoQLimits().maxTextBytes
+    /// Threads of the HTTP server's pool for heavy handlers (scoring, submission). Default: online CPUs.
+    var httpWorkerThreads = ServiceConfiguration.onlineCPUs
+    /// Heavy requests allowed to wait for a pool thread; more get 503. Default 64.
+    var httpQueueCapacity = 64
+    /// The PoGO verifier's counts and tolerances (`file://` artifacts off by default).
+    var policy = VerificationPolicy()
+    /// Default PoGO confirmation threshold when a request names none; nil = exactly 2/3.
+    var confirmThreshold: Double?
+    /// Default PoGO slashing threshold when a request names none; nil = exactly 1/3.
+    var slashThreshold: Double?
+    /// Default PoQ outlier distance when a request names none. Default 0.1.
+    var outlierDistance = FinalizationRequest.defaultOutlierDistance
+
+    /// The signing key's path.
+    var resolvedKeyFile: String { keyFile ?? dataDirectory + "/signing-key.pem" }
+    /// The SQLite database's path.
+    var databasePath: String { dataDirectory + "/jobs.sqlite" }
+
+    /// The evaluator limits these settings give.
+    var poqLimits: PoQLimits { PoQLimits(maxOutputs: poqMaxOutputs, maxTextBytes: poqMaxTextBytes) }
+
+    /// The largest body any route accepts: the HTTP server's own limit.
+    var maxBodyBytes: Int {
+        max(maxBundleBytes, maxFinalizeBytes, maxVerifyBytes, poqRequestBytes)
+    }
+
+    /// Largest PoQ request body: every text at its limit, JSON-escaped (at most 6 bytes per
+    /// byte, `\u00XX`), plus 64 KiB of structure.
+    var poqRequestBytes: Int { (poqMaxOutputs + 1) * poqMaxTextBytes * 6 + (64 << 10) }
+
+    static var onlineCPUs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}

@@ -1,0 +1,70 @@
+internal import Foundation
+internal import HTTPCore
+internal import Verification
+
+extension VerifierService {
+    /// POST /v1/poq/scores: scores each output against the prompt and signs one attestation per output.
+    func score(_ request: HTTPRequest) throws -> HTTPResponse {
+        try ServiceProblem.requireBody(request.body, atMost: configuration.poqRequestBytes)
+        guard let evaluator else { throw ServiceProblem.unavailable("the PoQ evaluator model is not loaded", retryAfter: 30) }
+        let (prompt, outputs) = try Self.scoringRequest(request.body, limits: evaluator.limits)
+        let start = ContinuousClock.now
+        let scores: [Double]
+        do {
+            scores = try evaluator.score(prompt: prompt, outputs: outputs)
+        } catch let error as PoQError {
+            throw Self.problem(error)
+        }
+        metrics.scoringDuration.observe(Self.seconds(since: start))
+        let identity = evaluator.identity
+        var entries: [String] = []
+        for (index, (output, score)) in zip(outputs, scores).enumerated() {
+            let envelope = try PoQAttestation.envelope(prompt: prompt, output: output, score: score, evaluator: identity, key: key)
+            let digest = PoQAttestation.pairDigest(prompt: prompt, output: output)
+            entries.append("{\"attestation\":" + String(decoding: envelope.jsonBytes(), as: UTF8.self)
+                + ",\"index\":\(index),\"outputDigest\":\"\(digest.hex)\",\"score\":\(score)}")
+        }
+        let evaluatorJSON = "{\"identity\":\"\(identity.description)\",\"mode\":\"\(identity.mode.rawValue)\",\"weightsSha256\":\"\(identity.weightsSHA256.hex)\"}"
+        let body = "{\"evaluator\":" + evaluatorJSON + ",\"scores\":[" + entries.joined(separator: ",") + "]}"
+        return .json(bytes: Array(body.utf8))
+    }
+
+    /// Reads {"prompt": string, "outputs": [string, ...]}, refusing unknown members and
+    /// limits broken before any scoring.
+    static func scoringRequest(_ body: [UInt8], limits: PoQLimits) throws -> (String, [String]) {
+        do {
+            let root = try JSONCursor.parse(body)
+            try root.onlyMembers(["prompt", "outputs"])
+            let prompt = try root.member("prompt").string(maxBytes: limits.maxTextBytes)
+            let list = try root.member("outputs").array(maxCount: limits.maxOutputs)
+            guard !list.isEmpty else {
+                throw ServiceProblem.field(.unprocessableContent, "outputs", "outputs: at least one output is required")
+            }
+            let outputs = try list.map { (cursor) throws(JSONFieldError) -> String in try cursor.string(maxBytes: limits.maxTextBytes) }
+            return (prompt, outputs)
+        } catch let error as JSONFieldError {
+            throw ServiceProblem.jsonField(error)
+        }
+    }
+
+    /// The evaluator's own refusals (the request reader catches them first; kept exact anyway).
+    static func problem(_ error: PoQError) -> HTTPProblem {
+        switch error {
+        case .noOutputs:
+            ServiceProblem.field(.unprocessableContent, "outputs", "outputs: at least one output is required")
+        case let .tooManyOutputs(count, limit):
+            ServiceProblem.field(.unprocessableContent, "outputs", "outputs: \(count) entries, limit \(limit)", limit: limit)
+        case let .promptTooLarge(bytes, limit):
+            ServiceProblem.field(.unprocessableContent, "prompt", "prompt: \(bytes) bytes, limit \(limit)", limit: limit)
+        case let .outputTooLarge(index, bytes, limit):
+            ServiceProblem.field(.unprocessableContent, "outputs[\(index)]", "outputs[\(index)]: \(bytes) bytes, limit \(limit)", limit: limit)
+        case let .sequenceLimitExceedsModel(limit, positions):
+            ServiceProblem.field(.internalServerError, "model", "sequence limit \(limit) exceeds the model's \(positions) positions")
+        }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,104 @@
+internal import Foundation
+internal import HTTPCore
+internal import Verification
+
+/// The verification service: the store, signing key, PoGO verifier, PoQ evaluator, metrics
+/// and workers, wired to the HTTP routes. Every piece of job state lives in the store, so any
+/// number of processes may serve one database and a killed one loses nothing.
+final class VerifierService: Sendable {
+    let configuration: ServiceConfiguration
+    let log: StderrLog
+    let metrics: ServiceMetrics
+    let key: SigningKey
+    let verifier: PoGOVerifier
+    /// The PoQ evaluator, or nil when the model could not be loaded (readyz reports it).
+    let evaluator: PoQEvaluator?
+    /// Submissions (writes that fsync) use their own connection, so polls never wait for them.
+    let submitStore: SQLiteJobStore
+    /// Polls, readiness and metrics: short reads on the I/O threads.
+    let readStore: SQLiteJobStore
+    let workers: VerificationWorkers
+    let bundleLimits = ProofBundleLimits()
+
+    init(configuration: ServiceConfiguration, log: StderrLog) throws {
+        self.configuration = configuration
+        self.log = log
+        // Work runs concurrently on every core; several BLAS threads per call would fight for them.
+        setBLASThreadCount(1)
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        metrics = try ServiceMetrics()
+        let (key, generated) = try SigningKeyLoader.loadOrGenerate(path: configuration.resolvedKeyFile)
+        self.key = key
+        log.event(generated ? "key_generated" : "key_loaded",
+                  ["key_id": key.keyID, "path": configuration.resolvedKeyFile])
+        let datasets = try DatasetResolver.indexing(directory: configuration.datasetDirectory)
+        log.event("datasets_indexed", ["directory": configuration.datasetDirectory])
+        verifier = PoGOVerifier(policy: configuration.policy, datasets: datasets)
+        do {
+            let evaluator = try PoQEvaluator(directory: configuration.modelDirectory, limits: configuration.poqLimits)
+            log.event("model_loaded", ["directory": configuration.modelDirectory, "identity": evaluator.identity.description])
+            self.evaluator = evaluator
+        } catch {
+            log.event("model_unavailable", ["directory": configuration.modelDirectory, "error": "\(error)"])
+            evaluator = nil
+        }
+        let policy = JobLeasePolicy(leaseSeconds: configuration.leaseSeconds, maxAttempts: configuration.maxAttempts)
+        submitStore = try SQLiteJobStore(path: configuration.databasePath, policy: policy)
+        readStore = try SQLiteJobStore(path: configuration.databasePath, policy: policy)
+        let workerStore = try SQLiteJobStore(path: configuration.databasePath, policy: policy)
+        log.event("store_opened", ["path": configuration.databasePath, "lease_seconds": "\(policy.leaseSeconds)",
+                                   "max_attempts": String(policy.maxAttempts)])
+        workers = VerificationWorkers(
+            count: configuration.workers, store: workerStore, verifier: verifier, key: key, log: log, metrics: metrics,
+            leaseSeconds: configuration.leaseSeconds, pollInterval: .milliseconds(configuration.pollIntervalMilliseconds),
+            startDelay: .milliseconds(configuration.workerStartDelayMilliseconds))
+    }
+
+    /// The HTTP server configuration: address, body limit and heavy-handler pool.
+    var httpConfiguration: HTTPServerConfiguration {
+        HTTPServerConfiguration(host: configuration.host, port: configuration.port, maxBodyBytes: configuration.maxBodyBytes,
+                                workerThreads: configuration.httpWorkerThreads,
+                                workerQueueCapacity: configuration.httpQueueCapacity)
+    }
+
+    /// Every route. Cheap reads run inline on the I/O threads; parsing, fsyncing, scoring and
+    /// signature checks run on the bounded pool (503 + Retry-After when it is full).
+    func router() -> Router {
+        var router = Router()
+        router.get("/healthz") { _ in Self.health }
+        router.get("/readyz") { [self] _ in readiness() }
+        router.get("/metrics") { [self] _ in try scrape() }
+        router.get("/v1/keys") { [self] _ in try keys() }
+        router.post("/v1/pogo/bundles", cost: .pool) { [self] request in try submitBundle(request) }
+        router.get("/v1/pogo/bundles/{id}") { [self] request in try bundleStatus(request) }
+        router.post("/v1/poq/scores", cost: .pool) { [self] request in try score(request) }
+        router.post("/v1/attestations/verify", cost: .pool) { [self] request in try verifyAttestation(request) }
+        router.post("/v1/finalize", cost: .pool) { [self] request in try finalize(request) }
+        return router
+    }
+
+    /// A logger that writes the request line and counts the request in the metrics.
+    var httpLogger: HTTPLogger {
+        let write = log.httpLogger
+        return { [metrics] event in
+            if case let .request(method, path, status, durationMs) = event {
+                metrics.recordRequest(route: RouteTemplates.template(for: path), method: method, status: status,
+                                      seconds: durationMs / 1000)
+            }
+            write(event)
+        }
+    }
+
+    /// Runs until SIGTERM or SIGINT: workers start first, then the listener; on the signal the
+    /// HTTP side drains and the workers stop after their current job (or give it up to its lease).
+    func run() throws {
+        workers.start()
+        let server = HTTPServer(configuration: httpConfiguration, router: router(), logger: httpLogger)
+        try server.runUntilSignalled()
+        workers.stop(waitingAtMost: .seconds(5))
+        log.flush()
+    }
+
+    // Encoded once: the liveness probe is the hottest and cheapest route.
+    private static let health = HTTPResponse.json(bytes: Array(#"{"status":"ok"}"#.utf8))
+}

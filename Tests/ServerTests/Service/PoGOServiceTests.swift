@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import Verification
+
+/// End to end over real sockets: the real binary, curl, and an independent Python DSSE verifier.
+@Suite(.serialized)
+struct PoGOServiceTests {
+    @Test func honestBundleIsVerifiedAndItsAttestationChecksIndependently() throws {
+        let work = try Repository.temporaryDirectory("pogo-honest")
+        let bundlePath = try Tool.mine(into: work + "/mined")
+        let service = try ServiceProcess(dataDirectory: work + "/var")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: bundlePath)))
+        let id = SHA256.hash(bytes).hex
+
+        let submitted = try Curl.post(service.url + "/v1/pogo/bundles", file: bundlePath)
+        #expect(submitted.status == 202)
+        #expect(submitted.headers["location"] == "/v1/pogo/bundles/" + id)
+        #expect(submitted.json["id"] as? String == id && submitted.json["digest"] as? String == id)
+        let beacon = try #require(submitted.json["beacon"] as? String)
+        #expect(beacon.count == 64)
+
+        let job = try Curl.pollJob(service, id: id)
+        #expect(job["status"] as? String == "verified", "job: \(job)")
+        #expect(job["attempts"] as? Int == 1)
+        let report = try #require(job["report"] as? [String: Any])
+        #expect(report["verdict"] as? String == "positive")
+        #expect(report["beacon"] as? String == beacon)
+        let envelope = try #require(job["attestation"])
+
+        let keys = try Curl.get(service.url + "/v1/keys").json["keys"] as? [[String: Any]] ?? []
+        let publicKey = try #require(keys.first?["publicKey"] as? String)
+        let checked = try Tool.pythonVerify(envelope: envelope, publicKeyHex: hexOfBase64URL(publicKey))
+        #expect(checked["valid"] as? Bool == true)
+        #expect(checked["keyid"] as? String == keys.first?["keyId"] as? String)
+        let signed = try statement(of: envelope)
+        let subject = (signed["subject"] as? [[String: Any]])?.first
+        #expect((subject?["digest"] as? [String: String])?["sha256"] == id)
+        #expect(subject?["name"] as? String == "pogo-bundle")
+        #expect((signed["predicate"] as? [String: Any])?["verdict"] as? String == "positive")
+        #expect(signed["predicateType"] as? String == PredicateType.pogoAttestation)
+
+        // The service's own check agrees.
+        let verified = try Curl.post(service.url + "/v1/attestations/verify", json: ["envelope": envelope])
+        #expect(verified.status == 200 && verified.json["valid"] as? Bool == true)
+
+        let metrics = try Curl.get(service.url + "/metrics").text
+        #expect(metrics.contains("pogo_jobs{state=\"verified\"} 1"))
+        #expect(metrics.contains("http_requests_total{route=\"/v1/pogo/bundles/{id}\",method=\"GET\",status=\"200\"}"))
+        #expect(metrics.contains("pogo_verification_duration_seconds_count 1"))
+    }
+
+    @Test func sameBytesTwiceGiveOneJobAndKeepTheFirstBeacon() throws {
+        let work = try Repository.temporaryDirectory("pogo-twice")
+        let bundlePath = try Tool.mine(into: work + "/mined", steps: 2)
+        let service = try ServiceProcess(dataDirectory: work + "/var", environment: ["VERIFIER_WORKERS": "0"])
+        let first = String(repeating: "1", count: 64), second = String(repeating: "2", count: 64)
+        let a = try Curl.post(service.url + "/v1/pogo/bundles?beacon=" + first, file: bundlePath)
+        let b = try Curl.post(service.url + "/v1/pogo/bundles?beacon=" + second, file: bundlePath)
+        #expect(a.status == 202 && b.status == 200)
+        #expect(a.json["id"] as? String == b.json["id"] as? String)
+        #expect(b.json["beacon"] as? String == first)
+        #expect(b.headers["location"] == a.headers["location"])
+        let metrics = try Curl.get(service.url + "/metrics").text
+        #expect(metrics.contains("pogo_jobs{state=\"queued\"} 1"))
+        #expect(metrics.contains("pogo_queue_depth 1"))
+        let poll = try Curl.get(service.url + a.headers["location"]!)
+        #expect(poll.json["status"] as? String == "queued" && poll.headers["retry-after"] == "1")
+    }
+
+    @Test func forgedBundleIsRejectedNamingTheFailingCheck() throws {
+        let work = try Repository.temporaryDirectory("pogo-forged")
+        let honest = try Tool.mine(into: work + "/mined", steps: 3)
+        var bundle = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: honest))) as? [String: Any])
+        var evaluation = try #require(bundle["evaluation"] as? [String: Any])
+        // Claims a better final loss than the weights reach.
+        evaluation["finalLoss"] = ((evaluation["finalLoss"] as? Double) ?? 2) * 0.5
+        bundle["evaluation"] = evaluation
+        let forged = work + "/forged.json"
+        try JSONSerialization.data(withJSONObject: bundle).write(to: URL(fileURLWithPath: forged))
+        let service = try ServiceProcess(dataDirectory: work + "/var")
+        let submitted = try Curl.post(service.url + "/v1/pogo/bundles", file: forged)
+        #expect(submitted.status == 202)
+        let job = try Curl.pollJob(service, id: try #require(submitted.json["id"] as? String))
+        #expect(job["status"] as? String == "rejected", "job: \(job)")
+        let report = try #require(job["report"] as? [String: Any])
+        #expect((report["failedChecks"] as? [String])?.contains("progress.publicFinalLoss") == true)
+        let signed = try statement(of: try #require(job["attestation"]))
+        let predicate = try #require(signed["predicate"] as? [String: Any])
+        #expect(predicate["verdict"] as? String == "negative")
+        #expect((predicate["failedChecks"] as? [String])?.contains("progress.publicFinalLoss") == true)
+    }
+
+    @Test func jobSurvivesSigkillMidVerificationAndCompletesAfterRestart() throws {
+        let work = try Repository.temporaryDirectory("pogo-kill")
+        let bundlePath = try Tool.mine(into: work + "/mined", steps: 2)
+        let data = work + "/var"
+        // The delay holds the job in "running" long enough to kill the process mid-job.
+        let first = try ServiceProcess(dataDirectory: data, environment: [
+            "VERIFIER_WORKER_START_DELAY_MS": "60000", "VERIFIER_LEASE_SECONDS": "1",
+        ])
+        let submitted = try Curl.post(first.url + "/v1/pogo/bundles", file: bundlePath)
+        #expect(submitted.status == 202)
+        let id = try #require(submitted.json["id"] as? String)
+        _ = try Curl.pollJob(first, id: id, timeout: 20) { $0 == "running" }
+        first.killHard()
+
+        let second = try ServiceProcess(dataDirectory: data, environment: ["VERIFIER_LEASE_SECONDS": "1"])
+        let job = try Curl.pollJob(second, id: id, timeout: 30)
+        #expect(job["status"] as? String == "verified", "job: \(job)")
+        #expect(job["attempts"] as? Int == 2)
+        #expect(job["beacon"] as? String == submitted.json["beacon"] as? String)
+        #expect(second.terminate() == 0)
+    }
+
+    @Test func fileArtifactsVerifyWhenAllowedAndFailAfterRetriesWhenNot() throws {
+        let work = try Repository.temporaryDirectory("pogo-files")
+        let bundlePath = try Tool.mine(into: work + "/mined", inline: false, steps: 2)
+        let refused = try ServiceProcess(dataDirectory: work + "/refused", environment: ["VERIFIER_MAX_ATTEMPTS": "2"])
+        let a = try Curl.post(refused.url + "/v1/pogo/bundles", file: bundlePath)
+        let failed = try Curl.pollJob(refused, id: try #require(a.json["id"] as? String))
+        #expect(failed["status"] as? String == "failed")
+        #expect(failed["attempts"] as? Int == 2)
+        #expect((failed["error"] as? String)?.contains("file URIs are not allowed") == true)
+        #expect(failed["attestation"] == nil)
+
+        let allowed = try ServiceProcess(dataDirectory: work + "/allowed", environment: ["VERIFIER_ALLOW_FILE_ARTIFACTS": "true"])
+        let b = try Curl.post(allowed.url + "/v1/pogo/bundles", file: bundlePath)
+        let verified = try Curl.pollJob(allowed, id: try #require(b.json["id"] as? String))
+        #expect(verified["status"] as? String == "verified", "job: \(verified)")
+    }
+}

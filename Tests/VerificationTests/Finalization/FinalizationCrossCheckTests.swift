@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import Verification
+
+/// Swift finalization against tools/finalize_reference.py (pyca/cryptography, its own PAE and
+/// base64, exact Fractions): on the committed fixtures and on random requests (fixed seed).
+struct FinalizationCrossCheckTests {
+    typealias S = FinalizationTestSupport
+    static let root = AttestationTestSupport.repositoryRoot
+    static let fixtures = root.appendingPathComponent("Tests/Fixtures/finalization")
+    static let script = root.appendingPathComponent("tools/finalize_reference.py").path
+
+    /// Expects equal results apart from rejection details, which are informative, not specified.
+    static func expectSame(_ swift: FinalizationResult, _ reference: FinalizationResult, _ comment: Comment = "") {
+        #expect(swift.kind == reference.kind && swift.subject == reference.subject, comment)
+        #expect(swift.decision == reference.decision, comment)
+        #expect(swift.stake == reference.stake, comment)
+        #expect(swift.voters == reference.voters && swift.votes == reference.votes, comment)
+        #expect(swift.equivocating == reference.equivocating, comment)
+        #expect(swift.consensus == reference.consensus && swift.outliers == reference.outliers, comment)
+        let key: (FinalizationResult.Rejected) -> String = { "\($0.index) \($0.reason) \($0.signers)" }
+        #expect(swift.rejected.map(key) == reference.rejected.map(key), comment)
+    }
+
+    static func python(_ requestPath: String) throws -> FinalizationResult {
+        let output = try AttestationTestSupport.python([script, requestPath])
+        #expect(output.status == 0, "\(output.stderr)")
+        return try JSONDecoderBox.decode(Array(output.stdout.utf8))
+    }
+
+    @Test(arguments: ["pogo", "poq"])
+    func committedFixtureGivesTheReferenceResult(kind: String) throws {
+        let request = try Data(contentsOf: Self.fixtures.appendingPathComponent("\(kind)-request.json"))
+        let expected = try JSONDecoderBox.decode(Array(try Data(contentsOf: Self.fixtures.appendingPathComponent("\(kind)-expected.json"))))
+        let result = Finalizer.finalize(try FinalizationRequest(json: Array(request)))
+        Self.expectSame(result, expected)
+        #expect(Set(result.rejected.map(\.reason)).count == 6, "the fixture exercises every rejection reason")
+        #expect(!result.equivocating.isEmpty && result.votes.contains { $0.attestations.count > 1 })
+    }
+
+    @Test(arguments: ["pogo", "poq"])
+    func pythonReferenceReproducesCommittedFixture(kind: String) throws {
+        let expected = try JSONDecoderBox.decode(Array(try Data(contentsOf: Self.fixtures.appendingPathComponent("\(kind)-expected.json"))))
+        #expect(try Self.python(Self.fixtures.appendingPathComponent("\(kind)-request.json").path) == expected)
+    }
+
+    @Test(arguments: [FinalizationKind.pogo, .poq])
+    func pythonReferenceAgreesOnRandomRequests(kind: FinalizationKind) throws {
+        var rng = FinalizationRandom(seed: kind == .pogo ? 11 : 12)
+        let directory = try AttestationTestSupport.scratchDirectory()
+        let keys = (0..<8).map(S.key)
+        var decisions: Set<FinalizationResult.Decision> = []
+        for round in 0..<8 {
+            let n = Int.random(in: 1...8, using: &rng)
+            let verifiers = (0..<n).map { (keys[$0], Double(UInt64.random(in: 1...(round % 2 == 0 ? 5 : 1 << 40), using: &rng))) }
+            var envelopes: [DSSEEnvelope] = []
+            for _ in 0..<Int.random(in: 0...12, using: &rng) {
+                let signer = Int.random(in: 0...8, using: &rng) < 8 ? keys[Int.random(in: 0..<8, using: &rng)] : S.key(50)
+                let subject = Int.random(in: 0..<10, using: &rng) == 0 ? S.otherBundle : S.bundle
+                let statement = kind == .pogo
+                    ? try AttestationPredicate.pogoStatement(bundle: subject, verdict: Bool.random(using: &rng) ? .positive : .negative)
+                    : try AttestationPredicate.poqStatement(output: subject, score: Double.random(in: 0...1, using: &rng))
+                envelopes.append(statement.signed(by: signer))
+                if Bool.random(using: &rng), let last = envelopes.last { envelopes.append(last) }
+            }
+            let extra = kind == .pogo
+                ? ",\"thresholds\":{\"confirm\":\(Double.random(in: 0.5...1, using: &rng)),\"slash\":\(Double.random(in: 0.1...0.5, using: &rng))}"
+                : ",\"thresholds\":{\"outlierDistance\":\(Double.random(in: 0...0.3, using: &rng))}"
+            let json = S.requestJSON(kind: kind.rawValue, verifiers: verifiers, attestations: envelopes, extra: extra)
+            let path = directory.appendingPathComponent("request-\(round).json").path
+            try Data(json).write(to: URL(fileURLWithPath: path))
+            let result = Finalizer.finalize(try FinalizationRequest(json: json))
+            decisions.insert(result.decision)
+            Self.expectSame(result, try Self.python(path), "round \(round): \(path)")
+        }
+        #expect(decisions.count >= 2, "the random requests reach more than one decision: \(decisions)")
+    }
+}

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Independent reference of finalization (docs/protocol-parts/finalization.md).
+
+Reads a finalization request (JSON) and prints the result JSON. Written from the
+protocol text, not from the Swift code: its own base64, DSSE PAE, Ed25519 through
+pyca/cryptography, exact Fractions for thresholds. Exit 0 with a result, 2 when the
+request itself is refused (message on stderr).
+
+    finalize_reference.py REQUEST.json
+"""
+import base64
+import hashlib
+import json
+import sys
+from fractions import Fraction
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+IN_TOTO = "application/vnd.in-toto+json"
+STATEMENT_V1 = "https://in-toto.io/Statement/v1"
+PREDICATE_TYPES = {"pogo": "https://pogo-verifier.dev/pogo/attestation/v1",
+                   "poq": "https://pogo-verifier.dev/poq/score/v1"}
+MAX_STAKE = 2**53 - 1
+
+
+class Refused(Exception):
+    pass
+
+
+def b64(text):
+    """Standard or URL-safe base64, padded or not (not both alphabets at once)."""
+    if not isinstance(text, str) or any(c in text for c in " \t\r\n"):
+        raise ValueError("not base64")
+    if ("+" in text or "/" in text) and ("-" in text or "_" in text):
+        raise ValueError("mixed alphabets")
+    s = text.replace("-", "+").replace("_", "/")
+    if "=" in s and len(s) % 4:
+        raise ValueError("bad padding")
+    raw = base64.b64decode(s + "=" * (-len(s) % 4), validate=True)
+    if base64.b64encode(raw).decode().rstrip("=") != s.rstrip("="):
+        raise ValueError("non-canonical base64")
+    return raw
+
+
+def pae(payload_type, payload):
+    t = payload_type.encode()
+    return b"DSSEv1 %d %s %d %s" % (len(t), t, len(payload), payload)
+
+
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def parse_request(req):
+    if not isinstance(req, dict):
+        raise Refused("body is not an object")
+    kind = req.get("kind")
+    if kind not in PREDICATE_TYPES:
+        raise Refused("kind")
+    subject = req.get("subject")
+    if not isinstance(subject, str) or len(subject) != 64:
+        raise Refused("subject")
+    subject = bytes.fromhex(subject).hex()
+    verifiers = []
+    seen = set()
+    for i, v in enumerate(req.get("verifiers") or []):
+        raw = b64(v["publicKey"])
+        stake = v["stake"]
+        if not is_number(stake) or stake != int(stake) or not 1 <= stake <= MAX_STAKE:
+            raise Refused(f"verifiers[{i}].stake")
+        if raw in seen:
+            raise Refused(f"verifiers[{i}].publicKey duplicate")
+        seen.add(raw)
+        verifiers.append((hashlib.sha256(raw).hexdigest(), Ed25519PublicKey.from_public_bytes(raw), int(stake)))
+    if not verifiers:
+        raise Refused("verifiers")
+    if sum(s for _, _, s in verifiers) > MAX_STAKE:
+        raise Refused("total stake")
+    t = req.get("thresholds") or {}
+    confirm = Fraction(t["confirm"]) if "confirm" in t else Fraction(2, 3)
+    slash = Fraction(t["slash"]) if "slash" in t else Fraction(1, 3)
+    for name, value in (("confirm", confirm), ("slash", slash)):
+        if not 0 < value <= 1:
+            raise Refused(f"thresholds.{name}")
+    distance = float(t.get("outlierDistance", 0.1))
+    return kind, subject, verifiers, req["attestations"], confirm, slash, distance
+
+
+def read_ballot(env, kind, subject, by_id):
+    """Returns ("ballot", value, signers) or ("rejected", reason, signers), checks in the documented order."""
+    try:
+        if not isinstance(env, dict):
+            raise ValueError
+        payload_type, payload = env["payloadType"], b64(env["payload"])
+        sigs = env["signatures"]
+        if not isinstance(payload_type, str) or not isinstance(sigs, list) or not 1 <= len(sigs) <= 16:
+            raise ValueError
+        parsed = []
+        for s in sigs:
+            keyid = s.get("keyid")
+            if keyid is not None and not isinstance(keyid, str):
+                raise ValueError
+            parsed.append((keyid or None, b64(s["sig"])))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return "rejected", "malformed", []
+    message = pae(payload_type, payload)
+    signers, checked = set(), False
+    for keyid, sig in parsed:
+        if keyid not in by_id:
+            continue
+        checked = True
+        try:
+            by_id[keyid].verify(sig, message)
+            signers.add(keyid)
+        except InvalidSignature:
+            pass
+    signers = sorted(signers)
+    if not signers:
+        return "rejected", "badSignature" if checked else "unknownSigner", []
+    if payload_type != IN_TOTO:
+        return "rejected", "wrongPayloadType", signers
+    try:
+        st = json.loads(payload)
+        assert st["_type"] == STATEMENT_V1 and isinstance(st["predicateType"], str) and st["predicateType"]
+        subjects = st["subject"]
+        assert isinstance(subjects, list) and subjects
+        for s in subjects:
+            assert isinstance(s["digest"], dict) and s["digest"] and isinstance(s.get("name", ""), str)
+            for v in s["digest"].values():
+                assert isinstance(v, str) and v and len(v) % 2 == 0 and all(c in "0123456789abcdef" for c in v)
+        predicate = st.get("predicate", {})
+        assert isinstance(predicate, dict)
+    except (ValueError, KeyError, TypeError, AssertionError):
+        return "rejected", "malformed", signers
+    if st["predicateType"] != PREDICATE_TYPES[kind]:
+        return "rejected", "wrongPredicateType", signers
+    if len(subjects) != 1 or subjects[0]["digest"].get("sha256") != subject:
+        return "rejected", "wrongSubject", signers
+    if kind == "pogo":
+        verdict = predicate.get("verdict")
+        if verdict not in ("positive", "negative"):
+            return "rejected", "malformed", signers
+        return "ballot", verdict, signers
+    score = predicate.get("score")
+    if not is_number(score) or not 0 <= score <= 1:
+        return "rejected", "malformed", signers
+    return "ballot", float(score), signers
+
+
+def finalize(req):
+    kind, subject, verifiers, attestations, confirm, slash, distance = parse_request(req)
+    by_id = {kid: key for kid, key, _ in verifiers}
+    stake_of = {kid: s for kid, _, s in verifiers}
+    cast, rejected = {}, []
+    for index, env in enumerate(attestations):
+        outcome, value, signers = read_ballot(env, kind, subject, by_id)
+        if outcome == "rejected":
+            # "detail" is informative text, not part of what implementations must agree on.
+            rejected.append({"index": index, "reason": value, "detail": "", "signers": signers})
+        else:
+            for kid in signers:
+                cast.setdefault(kid, []).append((value, index))
+    votes, equivocating = [], []
+    for kid in sorted(cast):
+        values = {v for v, _ in cast[kid]}
+        indices = [i for _, i in cast[kid]]
+        if len(values) > 1:
+            equivocating.append({"keyId": kid, "stake": stake_of[kid], "attestations": indices})
+        else:
+            votes.append({"keyId": kid, "stake": stake_of[kid], ("verdict" if kind == "pogo" else "score"): cast[kid][0][0],
+                          "attestations": indices})
+    total = sum(stake_of.values())
+    voted = sum(v["stake"] for v in votes)
+    equivocated = sum(e["stake"] for e in equivocating)
+    tally = {"total": total, "voted": voted, "abstained": total - voted - equivocated, "equivocated": equivocated}
+    result = {"kind": kind, "subject": subject, "stake": tally, "voters": len(votes), "votes": votes,
+              "rejected": rejected, "equivocating": equivocating}
+    if kind == "pogo":
+        positive = sum(v["stake"] for v in votes if v["verdict"] == "positive")
+        negative = voted - positive
+        tally.update(positive=positive, negative=negative)
+        c = Fraction(positive, total) >= confirm
+        s = Fraction(negative, total) >= slash
+        result["decision"] = "confirm" if c and not s else "slash" if s and not c else "undecided"
+    else:
+        consensus = None
+        for score in sorted(v["score"] for v in votes):
+            if 2 * sum(v["stake"] for v in votes if v["score"] <= score) >= voted:
+                consensus = score
+                break
+        result["consensus"] = consensus
+        result["decision"] = "undecided" if consensus is None else "scored"
+        result["outliers"] = [{"keyId": v["keyId"], "score": v["score"], "distance": abs(v["score"] - consensus)}
+                              for v in votes if abs(v["score"] - consensus) > distance]
+    return result
+
+
+def main():
+    with open(sys.argv[1], "rb") as f:
+        req = json.load(f)
+    try:
+        result = finalize(req)
+    except (Refused, KeyError, TypeError, ValueError, OverflowError) as e:
+        print(f"refused: {e}", file=sys.stderr)
+        sys.exit(2)
+    print(json.dumps(result, sort_keys=True, indent=1))
+
+
+if __name__ == "__main__":
+    main()

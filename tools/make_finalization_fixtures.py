@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Writes Tests/Fixtures/finalization/{pogo,poq}-request.json and the results
+tools/finalize_reference.py computes for them ({pogo,poq}-expected.json).
+
+Keys are Ed25519 seeds SHA-256("finalization-fixture-key-<i>"); Ed25519 is deterministic,
+so running this again rewrites identical files. The requests hold valid votes, a duplicate,
+an equivocation, a co-signed envelope and one attestation per rejection reason.
+"""
+import base64
+import hashlib
+import json
+import os
+import sys
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+sys.path.insert(0, os.path.dirname(__file__))
+import finalize_reference  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "Fixtures", "finalization")
+SUBJECT = hashlib.sha256(b"finalization fixture subject").hexdigest()
+OTHER = hashlib.sha256(b"another subject").hexdigest()
+
+
+def key(i):
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"finalization-fixture-key-%d" % i).digest())
+
+
+def raw_public(k):
+    return k.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def key_id(k):
+    return hashlib.sha256(raw_public(k)).hexdigest()
+
+
+def statement(predicate_type, predicate, subject=SUBJECT, name="subject"):
+    return json.dumps({"_type": "https://in-toto.io/Statement/v1", "predicate": predicate, "predicateType": predicate_type,
+                       "subject": [{"digest": {"sha256": subject}, "name": name}]},
+                      sort_keys=True, separators=(",", ":")).encode()
+
+
+def envelope(payload, keys, payload_type="application/vnd.in-toto+json", keyids=None, corrupt=False):
+    t = payload_type.encode()
+    message = b"DSSEv1 %d %s %d %s" % (len(t), t, len(payload), payload)
+    sigs = []
+    for n, k in enumerate(keys):
+        sig = bytearray(k.sign(message))
+        if corrupt:
+            sig[7] ^= 0x10
+        sigs.append({"keyid": keyids[n] if keyids else key_id(k), "sig": base64.b64encode(bytes(sig)).decode()})
+    return {"payload": base64.b64encode(payload).decode(), "payloadType": payload_type, "signatures": sigs}
+
+
+def request(kind, ballots, extra_keys_stakes, thresholds):
+    ptype = finalize_reference.PREDICATE_TYPES[kind]
+    field = "verdict" if kind == "pogo" else "score"
+    keys = [key(i) for i in range(len(extra_keys_stakes))]
+    atts = []
+    for i, value in ballots:
+        atts.append(envelope(statement(ptype, {field: value}), [keys[i]]))
+    atts.append(atts[0])                                                       # duplicate of a vote
+    atts.append(envelope(statement(ptype, {field: ballots[1][1]}), [keys[5], keys[6]]))  # co-signed
+    atts.append(envelope(statement(ptype, {field: ballots[0][1]}), [key(99)]))           # unknown signer
+    atts.append(envelope(statement(ptype, {field: ballots[0][1]}), [keys[7]], corrupt=True))  # bad signature
+    atts.append(envelope(statement(ptype, {field: ballots[0][1]}, subject=OTHER), [keys[7]]))  # wrong subject
+    other_type = finalize_reference.PREDICATE_TYPES["poq" if kind == "pogo" else "pogo"]
+    atts.append(envelope(statement(other_type, {field: ballots[0][1]}), [keys[7]]))  # wrong predicate type
+    atts.append(envelope(statement(ptype, {field: ballots[0][1]}), [keys[7]], payload_type="application/json"))
+    atts.append(envelope(statement(ptype, {field: "junk"}), [keys[7]]))           # malformed predicate
+    atts.append({"payload": "!!", "payloadType": "x", "signatures": []})         # malformed envelope
+    atts.append("not an envelope")
+    verifiers = [{"publicKey": base64.urlsafe_b64encode(raw_public(k)).decode().rstrip("="), "stake": s}
+                 for k, s in zip(keys, extra_keys_stakes)]
+    req = {"kind": kind, "subject": SUBJECT, "verifiers": verifiers, "attestations": atts}
+    if thresholds:
+        req["thresholds"] = thresholds
+    return req
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    stakes = [40, 25, 10, 7, 6, 5, 4, 3]
+    # Key 4 equivocates (positive then negative); keys 5 and 6 co-sign; key 7 only sends rejected attestations.
+    pogo = request("pogo", [(0, "positive"), (1, "positive"), (2, "negative"), (3, "positive"), (4, "positive"), (4, "negative")],
+                   stakes, None)
+    poq = request("poq", [(0, 0.8125), (1, 0.79), (2, 0.3), (3, 0.95), (4, 0.5), (4, 0.55)], stakes, {"outlierDistance": 0.1})
+    for name, req in (("pogo", pogo), ("poq", poq)):
+        with open(os.path.join(OUT, f"{name}-request.json"), "w") as f:
+            json.dump(req, f, indent=1, sort_keys=True)
+            f.write("\n")
+        with open(os.path.join(OUT, f"{name}-expected.json"), "w") as f:
+            json.dump(finalize_reference.finalize(req), f, indent=1, sort_keys=True)
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
