@@ -104,16 +104,21 @@ class Client:
 
 
 class Cluster:
-    """The processes: replicas and HAProxy. `stop()` ends every one of them."""
+    """The processes: `count` replicas and HAProxy. `stop()` ends every one of them.
 
-    def __init__(self, args, work):
+    `test_knobs` holds each claimed job 250 ms and shortens leases to 2 s (the kill test);
+    haproxy.cfg names three servers, so with fewer replicas some names share an address.
+    """
+
+    def __init__(self, args, work, count=3, test_knobs=True):
         self.args = args
         self.work = work
+        self.test_knobs = test_knobs
         self.key_file = os.path.join(work, "signing-key.pem")
         self.data_dir = os.path.join(work, "store")
-        self.ports = [free_port() for _ in range(3)]
+        self.ports = [free_port() for _ in range(count)]
         self.balancer_port = free_port()
-        self.replicas = [None, None, None]
+        self.replicas = [None] * count
         self.haproxy = None
         self.logs = []
 
@@ -130,11 +135,11 @@ class Cluster:
             "VERIFIER_WORKERS": "2",
             "VERIFIER_HTTP_THREADS": "2",
             "VERIFIER_ALLOW_FILE_ARTIFACTS": "true",
-            "VERIFIER_LEASE_SECONDS": "2",
-            "VERIFIER_POLL_INTERVAL_MS": "50",
-            "VERIFIER_WORKER_START_DELAY_MS": "250",
             "OPENBLAS_NUM_THREADS": "1",
         })
+        if self.test_knobs:
+            env.update({"VERIFIER_LEASE_SECONDS": "2", "VERIFIER_POLL_INTERVAL_MS": "50",
+                        "VERIFIER_WORKER_START_DELAY_MS": "250"})
         if self.args.database_url:
             env["VERIFIER_DATABASE_URL"] = self.args.database_url
         return env
@@ -147,13 +152,13 @@ class Cluster:
 
     def start(self):
         subprocess.run([self.args.verifier, "keygen", "--out", self.key_file], check=True, capture_output=True)
-        for index in range(3):
+        for index in range(len(self.ports)):
             self.start_replica(index)
-        for index in range(3):
+        for index in range(len(self.ports)):
             self.wait_ready(self.ports[index], f"replica {index + 1}")
         env = dict(os.environ, HAPROXY_BIND=f"127.0.0.1:{self.balancer_port}")
-        for index, port in enumerate(self.ports):
-            env[f"VERIFIER_BACKEND_{index + 1}"] = f"127.0.0.1:{port}"
+        for index in range(3):
+            env[f"VERIFIER_BACKEND_{index + 1}"] = f"127.0.0.1:{self.ports[index % len(self.ports)]}"
         log = open(os.path.join(self.work, "haproxy.log"), "ab")
         self.logs.append(log)
         self.haproxy = subprocess.Popen([self.args.haproxy, "-db", "-f", os.path.join(ROOT, "Deploy", "haproxy.cfg")],
