@@ -355,6 +355,37 @@ def check_attestation(document, public_keys, expected_verdict, digest):
     return None
 
 
+def cross_checks(cluster, run, ids_by_digest, expected, public_keys):
+    """A tampered signature must fail the Python check (so it is not vacuous), and every
+    replica's POST /v1/attestations/verify must accept an attestation whichever replica
+    signed it."""
+    problems = []
+    samples = [(d, run.finished[next(iter(ids))]) for d, ids in sorted(ids_by_digest.items())
+               if next(iter(ids)) in run.finished][:6]
+    if not samples:
+        return ["no finished job to cross-check"]
+    digest, document = samples[0]
+    tampered = json.loads(json.dumps(document))
+    signature = bytearray(b64decode(tampered["attestation"]["signatures"][0]["sig"]))
+    signature[0] ^= 1
+    tampered["attestation"]["signatures"][0]["sig"] = base64.b64encode(bytes(signature)).decode()
+    want = "positive" if expected[digest] == "verified" else "negative"
+    if check_attestation(tampered, public_keys, want, digest) is None:
+        problems.append("a tampered signature passed the Python check")
+    for port in cluster.ports:
+        client = Client(port)
+        try:
+            for digest, document in samples:
+                body = json.dumps({"envelope": document["attestation"]}).encode()
+                status, _, data = client.request("POST", "/v1/attestations/verify", body)
+                if status != 200 or json.loads(data).get("valid") is not True:
+                    problems.append(f"replica on {port} does not accept the attestation of {digest[:12]}: "
+                                    f"HTTP {status} {data[:200]!r}")
+        finally:
+            client.close()
+    return problems
+
+
 def balancer_retries(path):
     """Requests HAProxy's log shows as retried (the retries field of its httplog format)."""
     pattern = re.compile(rb' \d+/\d+/\d+/\d+/\+?(\d+) \d+/\d+ "')
@@ -456,6 +487,7 @@ def main():
                                         "positive" if expected[digest] == "verified" else "negative", digest)
             if problem:
                 bad_attestations.append(f"{digest[:12]}: {problem}")
+        failures += cross_checks(cluster, run, ids_by_digest, expected, public_keys)
         if wrong:
             failures.append(f"{len(wrong)} jobs in the wrong final state: {wrong[:5]}")
         if bad_attestations:
