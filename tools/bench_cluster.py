@@ -19,7 +19,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_test import ROOT, Client, Cluster, mine_bundles  # noqa: E402
+from cluster_test import mine_bundles  # noqa: E402
+from local_cluster import ROOT, Client, Cluster  # noqa: E402
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
