@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cluster_test import mine_bundles  # noqa: E402
 from local_cluster import ROOT, Client, Cluster  # noqa: E402
 
-UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4, "h": 3.6e6}
 
 
 def wrk(args, url, script=None):
@@ -30,10 +30,13 @@ def wrk(args, url, script=None):
     if script:
         command += ["-s", script]
     out = subprocess.run(command + [url], check=True, capture_output=True, text=True).stdout
-    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
-    for percentile in ("50", "99"):
-        value, unit = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)$", out, re.M).groups()
-        figures[f"p{percentile}"] = float(value) * UNITS[unit]
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    percentiles = {p: re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s|m|h)\s*$", out, re.M) for p in ("50", "99")}
+    if rps is None or None in percentiles.values():
+        raise RuntimeError(f"unexpected wrk output for {url}:\n{out}")
+    figures = {"rps": float(rps.group(1))}
+    for percentile, match in percentiles.items():
+        figures[f"p{percentile}"] = float(match.group(1)) * UNITS[match.group(2)]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     figures["non2xx"] = int(bad.group(1)) if bad else 0
