@@ -13,7 +13,7 @@ struct ServiceMetrics: Sendable {
     let registry: MetricsRegistry
     /// `http_requests_total{route,method,status}`.
     let httpRequests: Counter
-    /// `http_request_duration_seconds{route}`.
+    /// `http_request_duration_seconds{route,status}`.
     let httpRequestDuration: Histogram
     /// `pogo_jobs{state}`, refreshed from the store at each scrape.
     let jobs: Gauge
@@ -31,7 +31,7 @@ struct ServiceMetrics: Sendable {
                                             labels: ["route", "method", "status"])
         httpRequestDuration = try registry.histogram("http_request_duration_seconds",
                                                      help: "Time from request parsed to response written, in seconds.",
-                                                     labels: ["route"], buckets: Self.httpBuckets)
+                                                     labels: ["route", "status"], buckets: Self.httpBuckets)
         jobs = try registry.gauge("pogo_jobs", help: "Jobs in the store, by state.", labels: ["state"])
         queueDepth = try registry.gauge("pogo_queue_depth", help: "Jobs queued and waiting for a worker.")
         verificationDuration = try registry.histogram("pogo_verification_duration_seconds",
@@ -44,7 +44,7 @@ struct ServiceMetrics: Sendable {
     /// Counts one served request and its duration.
     func recordRequest(route: String, method: String, status: Int, seconds: Double) {
         httpRequests.increment([route, method, String(status)])
-        httpRequestDuration.observe(seconds, [route])
+        httpRequestDuration.observe(seconds, [route, String(status)])
     }
 
     /// Sets `pogo_jobs` for every state and `pogo_queue_depth` from the store; call before rendering

@@ -40,8 +40,10 @@ struct ServiceConfiguration: Sendable {
     var maxVerifyBytes = (4 << 20) + (128 << 10)
     /// Outputs per PoQ request. Default 32 (`PoQLimits`).
     var poqMaxOutputs = PoQLimits().maxOutputs
-    /// UTF-8 bytes of the prompt and of each output. Default 16,384 (`PoQLimits`).
-    var poqMaxTextBytes = PoQLimits().maxTextBytes
+    /// Characters (Unicode scalar values, what JSON Schema's maxLength counts) of the prompt and
+    /// of each output. Default 4,096: at most 4 UTF-8 bytes each, so the evaluator's byte limit
+    /// (`PoQLimits.maxTextBytes`, 16,384) is never the one that refuses.
+    var poqMaxTextCharacters = PoQLimits().maxTextBytes / 4
     /// Threads of the HTTP server's pool for heavy handlers (scoring, submission). Default: online CPUs.
     var httpWorkerThreads = ServiceConfiguration.onlineCPUs
     /// Heavy requests allowed to wait for a pool thread; more get 503. Default 64.
@@ -61,16 +63,16 @@ struct ServiceConfiguration: Sendable {
     var databasePath: String { dataDirectory + "/jobs.sqlite" }
 
     /// The evaluator limits these settings give.
-    var poqLimits: PoQLimits { PoQLimits(maxOutputs: poqMaxOutputs, maxTextBytes: poqMaxTextBytes) }
+    var poqLimits: PoQLimits { PoQLimits(maxOutputs: poqMaxOutputs, maxTextBytes: 4 * poqMaxTextCharacters) }
 
     /// The largest body any route accepts: the HTTP server's own limit.
     var maxBodyBytes: Int {
         max(maxBundleBytes, maxFinalizeBytes, maxVerifyBytes, poqRequestBytes)
     }
 
-    /// Largest PoQ request body: every text at its limit, JSON-escaped (at most 6 bytes per
-    /// byte, `\u00XX`), plus 64 KiB of structure.
-    var poqRequestBytes: Int { (poqMaxOutputs + 1) * poqMaxTextBytes * 6 + (64 << 10) }
+    /// Largest PoQ request body: every text at its limit, JSON-escaped (at most 12 bytes per
+    /// character, a surrogate pair as two `\uXXXX`), plus 64 KiB of structure.
+    var poqRequestBytes: Int { (poqMaxOutputs + 1) * poqMaxTextCharacters * 12 + (64 << 10) }
 
     static var onlineCPUs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }

@@ -25,7 +25,7 @@ extension VerifierService {
             throw ServiceProblem.field(.unprocessableContent, "envelope", "envelope: must be a DSSE envelope object")
         }
         var trusted = [key.publicKey]
-        if let keyValue = root["publicKey"], !(keyValue is NSNull) {
+        if let keyValue = root["publicKey"] {
             guard let text = keyValue as? String else {
                 throw ServiceProblem.field(.unprocessableContent, "publicKey", "publicKey: must be a base64url string")
             }

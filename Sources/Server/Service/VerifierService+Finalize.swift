@@ -21,7 +21,9 @@ extension VerifierService {
     /// `request` with the configured thresholds wherever the body named none.
     private func withConfiguredDefaults(_ request: FinalizationRequest, body: [UInt8],
                                         limits: FinalizationLimits) throws -> FinalizationRequest {
-        let given = ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any])?["thresholds"] as? [String: Any] ?? [:]
+        // A member that is absent or null was not given (the parser reads both the same way).
+        let thresholds = ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any])?["thresholds"] as? [String: Any] ?? [:]
+        let given = thresholds.filter { !($0.value is NSNull) }
         var confirm = request.thresholds.confirm
         var slash = request.thresholds.slash
         var outlierDistance = request.outlierDistance
@@ -46,7 +48,7 @@ extension VerifierService {
         case let .tooLarge(bytes, limit):
             return ServiceProblem.bodyTooLarge(bytes: bytes, limit: limit)
         case let .tooManyVerifiers(_, limit), let .tooManyAttestations(_, limit), let .tooManySignatures(_, limit):
-            return ServiceProblem.field(.contentTooLarge, field, error.description, limit: limit)
+            return ServiceProblem.field(.unprocessableContent, field, error.description, limit: limit)
         default:
             return ServiceProblem.field(.unprocessableContent, field, error.description)
         }

@@ -7,7 +7,8 @@ extension VerifierService {
     func score(_ request: HTTPRequest) throws -> HTTPResponse {
         try ServiceProblem.requireBody(request.body, atMost: configuration.poqRequestBytes)
         guard let evaluator else { throw ServiceProblem.unavailable("the PoQ evaluator model is not loaded", retryAfter: 30) }
-        let (prompt, outputs) = try Self.scoringRequest(request.body, limits: evaluator.limits)
+        let (prompt, outputs) = try Self.scoringRequest(request.body, maxOutputs: configuration.poqMaxOutputs,
+                                                        maxCharacters: configuration.poqMaxTextCharacters)
         let start = ContinuousClock.now
         let scores: [Double]
         do {
@@ -29,22 +30,32 @@ extension VerifierService {
         return .json(bytes: Array(body.utf8))
     }
 
-    /// Reads {"prompt": string, "outputs": [string, ...]}, refusing unknown members and
-    /// limits broken before any scoring.
-    static func scoringRequest(_ body: [UInt8], limits: PoQLimits) throws -> (String, [String]) {
+    /// Reads {"prompt": string, "outputs": [string, ...]}, refusing unknown members, and texts
+    /// longer than `maxCharacters` Unicode scalars, before any scoring.
+    static func scoringRequest(_ body: [UInt8], maxOutputs: Int, maxCharacters: Int) throws -> (String, [String]) {
         do {
             let root = try JSONCursor.parse(body)
             try root.onlyMembers(["prompt", "outputs"])
-            let prompt = try root.member("prompt").string(maxBytes: limits.maxTextBytes)
-            let list = try root.member("outputs").array(maxCount: limits.maxOutputs)
+            let prompt = try text(root.member("prompt"), maxCharacters: maxCharacters)
+            let list = try root.member("outputs").array(maxCount: maxOutputs)
             guard !list.isEmpty else {
                 throw ServiceProblem.field(.unprocessableContent, "outputs", "outputs: at least one output is required")
             }
-            let outputs = try list.map { (cursor) throws(JSONFieldError) -> String in try cursor.string(maxBytes: limits.maxTextBytes) }
+            let outputs = try list.map { try text($0, maxCharacters: maxCharacters) }
             return (prompt, outputs)
         } catch let error as JSONFieldError {
             throw ServiceProblem.jsonField(error)
         }
+    }
+
+    private static func text(_ cursor: JSONCursor, maxCharacters: Int) throws -> String {
+        let value = try cursor.string(maxBytes: .max)
+        let count = value.unicodeScalars.count
+        guard count <= maxCharacters else {
+            throw ServiceProblem.field(.unprocessableContent, cursor.path,
+                                       "\(cursor.path): \(count) characters, limit \(maxCharacters)", limit: maxCharacters)
+        }
+        return value
     }
 
     /// The evaluator's own refusals (the request reader catches them first; kept exact anyway).

@@ -47,6 +47,7 @@ struct PoGOServiceTests {
         #expect(metrics.contains("pogo_jobs{state=\"verified\"} 1"))
         #expect(metrics.contains("http_requests_total{route=\"/v1/pogo/bundles/{id}\",method=\"GET\",status=\"200\"}"))
         #expect(metrics.contains("pogo_verification_duration_seconds_count 1"))
+        #expect(metrics.contains("http_request_duration_seconds_count{route=\"/v1/pogo/bundles\",status=\"202\"} 1"))
     }
 
     @Test func sameBytesTwiceGiveOneJobAndKeepTheFirstBeacon() throws {
@@ -88,6 +89,43 @@ struct PoGOServiceTests {
         let predicate = try #require(signed["predicate"] as? [String: Any])
         #expect(predicate["verdict"] as? String == "negative")
         #expect((predicate["failedChecks"] as? [String])?.contains("progress.publicFinalLoss") == true)
+        // A negative verdict is signed too, and checks independently.
+        let keys = try Curl.get(service.url + "/v1/keys").json["keys"] as? [[String: Any]] ?? []
+        let publicKey = try #require(keys.first?["publicKey"] as? String)
+        #expect(try Tool.pythonVerify(envelope: try #require(job["attestation"]), publicKeyHex: hexOfBase64URL(publicKey))["valid"] as? Bool == true)
+    }
+
+    @Test func heartbeatKeepsTheLeaseThroughAJobLongerThanTheLease() throws {
+        let work = try Repository.temporaryDirectory("pogo-heartbeat")
+        let bundlePath = try Tool.mine(into: work + "/mined", steps: 2)
+        // Two workers: had the lease lapsed, the idle one would have claimed the job again.
+        let service = try ServiceProcess(dataDirectory: work + "/var", environment: [
+            "VERIFIER_WORKERS": "2", "VERIFIER_LEASE_SECONDS": "1", "VERIFIER_WORKER_START_DELAY_MS": "3000",
+        ])
+        let submitted = try Curl.post(service.url + "/v1/pogo/bundles", file: bundlePath)
+        let job = try Curl.pollJob(service, id: try #require(submitted.json["id"] as? String), timeout: 30)
+        #expect(job["status"] as? String == "verified" && job["attempts"] as? Int == 1, "job: \(job)")
+        #expect(!service.log.contains("event=lease_lost"))
+    }
+
+    @Test func twoProcessesOnOneStoreShareTheQueueWithoutDuplicates() throws {
+        let work = try Repository.temporaryDirectory("pogo-replicas")
+        let bundles = try (1...3).map { try Tool.mine(into: work + "/mined-\($0)", steps: 2, seed: $0) }
+        let data = work + "/var"
+        let first = try ServiceProcess(dataDirectory: data, environment: ["VERIFIER_WORKER_START_DELAY_MS": "300"])
+        let second = try ServiceProcess(dataDirectory: data, environment: ["VERIFIER_WORKER_START_DELAY_MS": "300"])
+        var ids: [String] = []
+        for (index, path) in bundles.enumerated() {
+            // Either replica takes submissions and answers polls for any job.
+            let replica = index % 2 == 0 ? first : second
+            ids.append(try #require(try Curl.post(replica.url + "/v1/pogo/bundles", file: path).json["id"] as? String))
+        }
+        for id in ids {
+            let job = try Curl.pollJob(first, id: id, timeout: 30)
+            #expect(job["status"] as? String == "verified" && job["attempts"] as? Int == 1, "job: \(job)")
+        }
+        let claims = (first.log + second.log).components(separatedBy: "event=job_claimed").count - 1
+        #expect(claims == 3)
     }
 
     @Test func jobSurvivesSigkillMidVerificationAndCompletesAfterRestart() throws {

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import Verification
+
+/// PoQ scoring, attestation checks and finalization through the running service.
+@Suite(.serialized)
+struct PoQAndFinalizationServiceTests {
+    @Test func scoresABatchWithOneSignedAttestationPerOutput() throws {
+        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("poq") + "/var")
+        let prompt = "What is the capital of France?"
+        let outputs = ["Paris is the capital of France.", "I like bananas.", "Die Hauptstadt ist Paris."]
+        let response = try Curl.post(service.url + "/v1/poq/scores", json: ["prompt": prompt, "outputs": outputs])
+        #expect(response.status == 200, "\(response.text)")
+        let evaluator = try #require(response.json["evaluator"] as? [String: Any])
+        #expect(evaluator["mode"] as? String == "similarity")
+        #expect(evaluator["weightsSha256"] as? String == "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db")
+        let scores = try #require(response.json["scores"] as? [[String: Any]])
+        #expect(scores.map { $0["index"] as? Int } == [0, 1, 2])
+        let values = scores.compactMap { $0["score"] as? Double }
+        #expect(values.count == 3 && values.allSatisfy { $0 >= 0 && $0 <= 1 })
+        #expect(values[0] > values[1])
+
+        let keys = try Curl.get(service.url + "/v1/keys").json["keys"] as? [[String: Any]] ?? []
+        let publicKeyHex = hexOfBase64URL(try #require(keys.first?["publicKey"] as? String))
+        for (entry, output) in zip(scores, outputs) {
+            let envelope = try #require(entry["attestation"])
+            #expect(try Tool.pythonVerify(envelope: envelope, publicKeyHex: publicKeyHex)["valid"] as? Bool == true)
+            let expected = try Self.pythonPairDigest(prompt: prompt, output: output)
+            #expect(entry["outputDigest"] as? String == expected)
+            let signed = try statement(of: envelope)
+            let subject = (signed["subject"] as? [[String: Any]])?.first
+            #expect(subject?["name"] as? String == "poq-output")
+            #expect((subject?["digest"] as? [String: String])?["sha256"] == expected)
+            #expect(signed["predicateType"] as? String == PredicateType.poqScore)
+            let predicate = try #require(signed["predicate"] as? [String: Any])
+            #expect(predicate["score"] as? Double == entry["score"] as? Double)
+        }
+    }
+
+    /// The pair digest computed by Python's hashlib from the definition in docs/protocol-parts/poq.md.
+    static func pythonPairDigest(prompt: String, output: String) throws -> String {
+        let script = """
+        import hashlib, sys
+        p, o = sys.argv[1].encode(), sys.argv[2].encode()
+        print(hashlib.sha256(b"poq/1/pair" + hashlib.sha256(p).digest() + hashlib.sha256(o).digest()).hexdigest())
+        """
+        let (status, output, errors) = try Tool.run(Repository.python, ["-c", script, prompt, output])
+        guard status == 0 else { throw ServiceTestError.failed(errors) }
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func finalizesConfirmSlashAndUndecidedFromThreeKeys() throws {
+        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("finalize") + "/var",
+                                         environment: ["VERIFIER_WORKERS": "0"])
+        let keys = (0..<3).map { _ in SigningKey.generate() }
+        let stakes = [4, 3, 2]
+        let bundle = SHA256.hash(Array("a bundle".utf8))
+        let verifiers = zip(keys, stakes).map { ["publicKey": $0.publicKey.base64URL, "stake": $1] as [String: Any] }
+        func attestation(_ key: SigningKey, _ verdict: PoGOVerdict) throws -> Any {
+            let envelope = try AttestationPredicate.pogoStatement(bundle: bundle, verdict: verdict).signed(by: key)
+            return try JSONSerialization.jsonObject(with: Data(envelope.jsonBytes()))
+        }
+        func decide(_ votes: [(Int, PoGOVerdict)]) throws -> [String: Any] {
+            let body: [String: Any] = ["kind": "pogo", "subject": bundle.hex, "verifiers": verifiers,
+                                       "attestations": try votes.map { try attestation(keys[$0.0], $0.1) }]
+            let response = try Curl.post(service.url + "/v1/finalize", json: body)
+            #expect(response.status == 200, "\(response.text)")
+            return response.json
+        }
+        // 9/9 positive >= 2/3: confirm.
+        #expect(try decide([(0, .positive), (1, .positive), (2, .positive)])["decision"] as? String == "confirm")
+        // 7/9 negative >= 1/3 and 2/9 positive < 2/3: slash.
+        #expect(try decide([(0, .negative), (1, .negative), (2, .positive)])["decision"] as? String == "slash")
+        // 2/9 positive, nothing negative: undecided.
+        let undecided = try decide([(2, .positive)])
+        #expect(undecided["decision"] as? String == "undecided")
+        #expect((undecided["stake"] as? [String: Any])?["abstained"] as? Int == 7)
+
+        // PoQ: stake-weighted median with the outlier listed.
+        let output = SHA256.hash(Array("an output".utf8))
+        let scores = [0.8, 0.75, 0.1]
+        let poq: [String: Any] = [
+            "kind": "poq", "subject": output.hex, "verifiers": verifiers,
+            "attestations": try zip(keys, scores).map { key, score in
+                try JSONSerialization.jsonObject(with: Data(AttestationPredicate.poqStatement(output: output, score: score).signed(by: key).jsonBytes()))
+            },
+        ]
+        let consensus = try Curl.post(service.url + "/v1/finalize", json: poq)
+        #expect(consensus.status == 200, "\(consensus.text)")
+        #expect(consensus.json["decision"] as? String == "scored")
+        #expect(consensus.json["consensus"] as? Double == 0.75)
+        #expect((consensus.json["outliers"] as? [[String: Any]])?.first?["keyId"] as? String == keys[2].keyID)
+
+        // A stake of zero is refused naming the field.
+        let bad = try Curl.post(service.url + "/v1/finalize", json: [
+            "kind": "pogo", "subject": bundle.hex, "verifiers": [["publicKey": keys[0].publicKey.base64URL, "stake": 0]],
+            "attestations": [],
+        ])
+        #expect(bad.status == 422 && bad.json["field"] as? String == "verifiers[0].stake")
+    }
+
+    @Test func configuredThresholdsApplyWhenTheRequestNamesNone() throws {
+        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("thresholds") + "/var",
+                                         environment: ["VERIFIER_WORKERS": "0", "VERIFIER_CONFIRM_THRESHOLD": "0.5"])
+        let key = SigningKey.generate(), other = SigningKey.generate()
+        let bundle = SHA256.hash(Array("b".utf8))
+        let envelope = try JSONSerialization.jsonObject(with: Data(
+            AttestationPredicate.pogoStatement(bundle: bundle, verdict: .positive).signed(by: key).jsonBytes()))
+        var body: [String: Any] = [
+            "kind": "pogo", "subject": bundle.hex, "attestations": [envelope],
+            "verifiers": [["publicKey": key.publicKey.base64URL, "stake": 1], ["publicKey": other.publicKey.base64URL, "stake": 1]],
+        ]
+        // 1/2 positive meets the configured 0.5 but not the request's own 2/3.
+        #expect(try Curl.post(service.url + "/v1/finalize", json: body).json["decision"] as? String == "confirm")
+        body["thresholds"] = ["confirm": 0.75]
+        #expect(try Curl.post(service.url + "/v1/finalize", json: body).json["decision"] as? String == "undecided")
+    }
+
+    @Test func verifiesAttestationsAgainstASuppliedKeyAndRefusesMalformedOnes() throws {
+        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("verify") + "/var",
+                                         environment: ["VERIFIER_WORKERS": "0"])
+        let key = SigningKey.generate()
+        let envelope = try JSONSerialization.jsonObject(with: Data(
+            AttestationPredicate.pogoStatement(bundle: SHA256.hash([1]), verdict: .negative).signed(by: key).jsonBytes()))
+        let notOurs = try Curl.post(service.url + "/v1/attestations/verify", json: ["envelope": envelope])
+        #expect(notOurs.status == 200 && notOurs.json["valid"] as? Bool == false && notOurs.json["reason"] != nil)
+        let supplied = try Curl.post(service.url + "/v1/attestations/verify",
+                                     json: ["envelope": envelope, "publicKey": key.publicKey.base64URL])
+        #expect(supplied.json["valid"] as? Bool == true && supplied.json["keyId"] as? String == key.keyID)
+        let statement = try #require(supplied.json["statement"] as? [String: Any])
+        #expect((statement["predicate"] as? [String: Any])?["verdict"] as? String == "negative")
+        let malformed = try Curl.post(service.url + "/v1/attestations/verify", json: ["envelope": ["payloadType": "x"]])
+        #expect(malformed.status == 422 && malformed.json["field"] as? String == "envelope.payload")
+        #expect(malformed.headers["content-type"] == "application/problem+json")
+    }
+}

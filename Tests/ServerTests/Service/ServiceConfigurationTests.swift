@@ -1,0 +1,46 @@
+import Testing
+@testable import Server
+
+struct ServiceConfigurationTests {
+    @Test func defaultsAreTheDocumentedOnes() throws {
+        let c = try ServiceConfiguration.parse([], environment: [:])
+        #expect(c.dataDirectory == "./var" && c.resolvedKeyFile == "./var/signing-key.pem")
+        #expect(c.modelDirectory == "./models/all-MiniLM-L6-v2" && c.datasetDirectory == "./data")
+        #expect(c.workers == ServiceConfiguration.onlineCPUs && c.leaseSeconds == 30 && c.maxAttempts == 3)
+        #expect(c.policy.allowFileURIs == false && c.maxBundleBytes == 16 << 20)
+        #expect(c.confirmThreshold == nil && c.slashThreshold == nil && c.outlierDistance == 0.1)
+    }
+
+    @Test func everyOptionHasAFlagAndAnEnvironmentVariable() throws {
+        let names = ServiceConfiguration.options.map(\.environmentVariable)
+        #expect(Set(names).count == names.count)
+        #expect(names.contains("VERIFIER_ALLOW_FILE_ARTIFACTS") && names.contains("VERIFIER_WORKER_START_DELAY_MS"))
+        let env = ["VERIFIER_WORKERS": "3", "VERIFIER_KEY_FILE": "/k.pem", "VERIFIER_ALLOW_FILE_ARTIFACTS": "true",
+                   "VERIFIER_CHALLENGED_STEPS": "4", "VERIFIER_CONFIRM_THRESHOLD": "0.75"]
+        let c = try ServiceConfiguration.parse(["--workers", "5"], environment: env)
+        #expect(c.workers == 5 && c.resolvedKeyFile == "/k.pem" && c.policy.allowFileURIs)
+        #expect(c.policy.challengedSteps == 4 && c.confirmThreshold == 0.75)
+    }
+
+    @Test(arguments: [
+        ("VERIFIER_WORKERS", "-1"), ("VERIFIER_LEASE_SECONDS", "0"), ("VERIFIER_MAX_ATTEMPTS", "0"),
+        ("VERIFIER_CONFIRM_THRESHOLD", "1.5"), ("VERIFIER_SLASH_THRESHOLD", "0"), ("VERIFIER_ALLOW_FILE_ARTIFACTS", "maybe"),
+        ("VERIFIER_OUTLIER_DISTANCE", "2"), ("VERIFIER_MAX_BUNDLE_BYTES", "1023"),
+    ])
+    func refusesOutOfRangeValues(_ variable: String, _ value: String) {
+        #expect(throws: UsageError.self) { try ServiceConfiguration.parse([], environment: [variable: value]) }
+    }
+
+    @Test func limitsAcceptTheirBounds() throws {
+        let c = try ServiceConfiguration.parse([], environment: ["VERIFIER_MAX_BUNDLE_BYTES": "1024", "VERIFIER_MAX_ATTEMPTS": "1"])
+        #expect(c.maxBundleBytes == 1024 && c.maxAttempts == 1)
+    }
+
+    @Test func mapsPathsToRouteTemplates() {
+        #expect(RouteTemplates.template(for: "/v1/pogo/bundles/abc") == "/v1/pogo/bundles/{id}")
+        #expect(RouteTemplates.template(for: "/v1/pogo/bundles") == "/v1/pogo/bundles")
+        #expect(RouteTemplates.template(for: "/v1/pogo/bundles/") == "other")
+        #expect(RouteTemplates.template(for: "/nope") == "other")
+        #expect(RouteTemplates.template(for: "-") == "other")
+    }
+}
