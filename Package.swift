@@ -24,6 +24,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPQ", path: "Sources/CPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
 
         // epoll, eventfd and accept4, which the Glibc module does not export.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
@@ -32,7 +34,7 @@ let package = Package(
         .target(name: "Verification", dependencies: ["CBLAS", "CCrypto"], swiftSettings: strict),
         .executableTarget(
             name: "Server",
-            dependencies: ["HTTPCore", "Verification", "CSQLite", "CCurl"],
+            dependencies: ["HTTPCore", "Verification", "CSQLite", "CCurl", "CPQ"],
             swiftSettings: strict),
 
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),

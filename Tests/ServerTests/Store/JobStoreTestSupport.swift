@@ -31,7 +31,7 @@ struct JobStoreFactory: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    static let all: [JobStoreFactory] = [sqlite]
+    static let all: [JobStoreFactory] = [sqlite, postgres]
 
     static let sqlite = JobStoreFactory(name: "sqlite") {
         let path = try scratchDirectory().appendingPathComponent("jobs.sqlite").path

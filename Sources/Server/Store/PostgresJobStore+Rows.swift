@@ -1,0 +1,46 @@
+internal import Foundation
+internal import Verification
+
+extension PostgresJobStore {
+    /// The columns `decodeJob` reads, in its order (the same as the SQLite store's).
+    static let jobColumns = """
+        id, digest, bundle, bundle_location, beacon, status, created_at, updated_at, started_at,
+        finished_at, lease_owner, lease_expires_at, attempts, last_error, report, attestation
+        """
+
+    static func fetch(_ db: PostgresConnection, id: String) throws -> Job? {
+        try db.execute("SELECT \(jobColumns) FROM jobs WHERE id = $1", [.text(id)]).rows.first.map(decodeJob)
+    }
+
+    /// Reads one row selected with `jobColumns`, refusing values the schema should have excluded.
+    static func decodeJob(_ row: PostgresRow) throws -> Job {
+        guard let id = try row.text(0) else { throw JobStoreError.corruptRow(id: "?", column: "id") }
+        func corrupt(_ column: String) -> JobStoreError { .corruptRow(id: id, column: column) }
+        guard let digestBytes = try row.bytes(1), digestBytes.count == 32 else { throw corrupt("digest") }
+        guard let beacon = try row.bytes(4), beacon.count == JobSubmission.beaconByteCount else { throw corrupt("beacon") }
+        guard let statusName = try row.text(5), let status = JobStatus(rawValue: statusName) else {
+            throw corrupt("status")
+        }
+        guard let createdAt = try date(row, 6), let updatedAt = try date(row, 7) else { throw corrupt("created_at") }
+        guard let attempts = try row.int64(12) else { throw corrupt("attempts") }
+        return Job(
+            id: id, digest: Digest(bytes: digestBytes), bundle: try row.bytes(2), bundleLocation: try row.text(3),
+            beacon: beacon, status: status, createdAt: createdAt, updatedAt: updatedAt,
+            startedAt: try date(row, 8), finishedAt: try date(row, 9),
+            leaseOwner: try row.text(10), leaseExpiresAt: try date(row, 11), attempts: Int(attempts),
+            lastError: try row.text(13), report: try row.text(14), attestation: try row.text(15))
+    }
+
+    /// Timestamps are stored as whole milliseconds since 1970 (UTC), rounded down, as in SQLite.
+    static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    static func milliseconds(seconds: Double) -> Int64 {
+        Int64((seconds * 1000).rounded(.up))
+    }
+
+    private static func date(_ row: PostgresRow, _ index: Int) throws -> Date? {
+        try row.int64(index).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Synchronization
+import Testing
+import Verification
+@testable import Server
+
+/// What only the PostgreSQL store has: replicas racing, migrations, binary safety, SQLSTATE errors.
+struct PostgresJobStoreTests {
+    static func store(_ url: String, clock: TestClock = TestClock(), policy: JobLeasePolicy = JobLeasePolicy()) throws -> PostgresJobStore {
+        try PostgresJobStore(url: url, policy: policy, clock: .local(clock.source))
+    }
+
+    static func scalar(_ url: String, _ sql: String) throws -> Int64? {
+        try PostgresConnection(url: url).execute(sql).rows.first?.int64(0)
+    }
+
+    @Test func fourReplicasClaimingFromThirtyTwoThreadsNeverShareAJob() throws {
+        let url = try PostgresTestCluster.freshSchemaURL()
+        let clock = TestClock()
+        let replicas = try (0..<4).map { _ in try Self.store(url, clock: clock) }
+        let jobCount = 200
+        for n in 0..<jobCount { _ = try replicas[n % 4].submit(JobSubmission(bundle: testBundle(n))) }
+        let owners = Mutex<[String: [String]]>([:])
+        try concurrently(32) { worker in
+            let store = replicas[worker % 4]
+            let owner = "replica-\(worker % 4)/thread-\(worker)"
+            while let job = try store.claim(owner: owner) {
+                owners.withLock { $0[job.id, default: []].append(owner) }
+                #expect(try store.complete(id: job.id, owner: owner, verdict: .verified, report: "{}", attestation: nil))
+            }
+        }
+        let claimed = owners.withLock { $0 }
+        #expect(claimed.count == jobCount)
+        #expect(claimed.values.allSatisfy { $0.count == 1 })
+        #expect(try replicas[0].counts() == [.queued: 0, .running: 0, .verified: jobCount, .rejected: 0, .failed: 0])
+    }
+
+    @Test func racingSubmittersOnThreeReplicasCreateOneJobPerDigest() throws {
+        let url = try PostgresTestCluster.freshSchemaURL()
+        let replicas = try (0..<3).map { _ in try Self.store(url) }
+        let created = Mutex<[String: Int]>([:])
+        // 8 digests, 12 submitters each, spread over the replicas.
+        try concurrently(96) { index in
+            let result = try replicas[index % 3].submit(JobSubmission(bundle: testBundle(index % 8)))
+            created.withLock { $0[result.job.id, default: 0] += result.created ? 1 : 0 }
+        }
+        #expect(created.withLock { $0 }.count == 8)
+        #expect(created.withLock { $0 }.values.allSatisfy { $0 == 1 })
+        #expect(try Self.scalar(url, "SELECT count(*) FROM jobs") == 8)
+    }
+
+    @Test func eightStoresOpeningOneFreshSchemaAtOnceMigrateItOnce() throws {
+        let url = try PostgresTestCluster.freshSchemaURL()
+        try concurrently(8) { _ in _ = try Self.store(url) }
+        let latest = PostgresMigrator.jobStoreMigrations.count
+        #expect(try Self.scalar(url, "SELECT count(*) FROM schema_migrations") == Int64(latest))
+        #expect(try Self.store(url).schemaVersion() == latest)
+    }
+
+    @Test func refusesDatabaseMigratedByNewerBuild() throws {
+        let url = try PostgresTestCluster.freshSchemaURL()
+        _ = try Self.store(url)
+        try PostgresConnection(url: url).execute("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)")
+        #expect(throws: JobStoreError.schemaTooNew(found: 99, supported: 1)) { try Self.store(url) }
+    }
+
+    @Test func failingMigrationStepRollsBackEntirely() throws {
+        let url = try PostgresTestCluster.freshSchemaURL()
+        let broken = PostgresMigrator.jobStoreMigrations + [
+            PostgresMigration(version: 2, sql: "CREATE TABLE extra (x integer); THIS IS NOT SQL;"),
+        ]
+        let error = try #require(throws: PostgresError.self) {
+            try PostgresJobStore(url: url, migrations: broken, clock: .local { Date() })
+        }
+        #expect(error.sqlstate == "42601") // syntax_error
+        #expect(try Self.scalar(url, "SELECT max(version) FROM schema_migrations") == 1)
+        #expect(try Self.scalar(url, "SELECT count(*) FROM pg_tables WHERE tablename = 'extra'") == 0)
+    }
+
+    @Test func bundleBytesRoundTripUnchangedIncludingNulAndHighBytes() throws {
+        let store = try Self.store(try PostgresTestCluster.freshSchemaURL())
+        var generator = SplitMix64(seed: 7)
+        let large = (0..<1_048_576).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        for bytes in [Array(0...255), [0, 0, 0], large] as [[UInt8]] {
+            let id = try store.submit(JobSubmission(bundle: bytes)).job.id
+            #expect(try store.job(id: id)?.bundle == bytes)
+        }
+    }
+
+    @Test func quotesInTextTravelAsDataNotSQL() throws {
+        let store = try Self.store(try PostgresTestCluster.freshSchemaURL())
+        let id = try store.submit(JobSubmission(bundle: testBundle(1))).job.id
+        let owner = "w'; DROP TABLE jobs; --"
+        _ = try store.claim(owner: owner)
+        #expect(try store.complete(id: id, owner: owner, verdict: .verified, report: #"{"a":"'\""}"#, attestation: nil))
+        #expect(try store.job(id: id)?.report == #"{"a":"'\""}"#)
+    }
+
+    @Test func serverErrorsCarrySQLStateAndMessage() throws {
+        let connection = try PostgresConnection(url: try PostgresTestCluster.freshSchemaURL())
+        try connection.executeScript("CREATE TABLE t (id text PRIMARY KEY)")
+        try connection.execute("INSERT INTO t VALUES ($1)", [.text("a")])
+        let duplicate = try #require(throws: PostgresError.self) {
+            try connection.execute("INSERT INTO t VALUES ($1)", [.text("a")])
+        }
+        #expect(duplicate.sqlstate == "23505" && !duplicate.isUnavailable) // unique_violation
+        #expect("\(duplicate)".contains("duplicate key value violates unique constraint"))
+        let syntax = try #require(throws: PostgresError.self) { try connection.execute("SELEC 1") }
+        #expect(syntax.sqlstate == "42601")
+        // The connection stays usable after a refused statement.
+        #expect(try connection.execute("SELECT count(*) FROM t").rows.first?.int64(0) == 1)
+    }
+
+    @Test func connectionClassSQLStatesCountAsUnavailable() {
+        for state in ["08000", "08006", "08P01", "57P01", "57P02", "57P03"] {
+            #expect(PostgresError.isConnectionFailure(sqlstate: state))
+        }
+        for state in ["23505", "42601", "57014", "40001"] {
+            #expect(!PostgresError.isConnectionFailure(sqlstate: state))
+        }
+    }
+
+    @Test func databaseClockTimesLeasesFromServerTime() throws {
+        let url = try PostgresTestCluster.freshSchemaURL()
+        let store = try PostgresJobStore(url: url, policy: JobLeasePolicy(leaseSeconds: 12), clock: .database)
+        let before = Date()
+        let job = try store.submit(JobSubmission(bundle: testBundle(1))).job
+        let claimed = try #require(try store.claim(owner: "w"))
+        // Same host, so the server clock is this clock; allow for rounding to milliseconds.
+        #expect(abs(job.createdAt.timeIntervalSince(before)) < 5)
+        let started = try #require(claimed.startedAt)
+        #expect(claimed.leaseExpiresAt == started.addingTimeInterval(12))
+        #expect(try store.renew(id: job.id, owner: "w"))
+    }
+}
