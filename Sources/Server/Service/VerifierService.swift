@@ -14,9 +14,9 @@ final class VerifierService: Sendable {
     /// The PoQ evaluator, or nil when the model could not be loaded (readyz reports it).
     let evaluator: PoQEvaluator?
     /// Submissions (writes that fsync) use their own connection, so polls never wait for them.
-    let submitStore: SQLiteJobStore
+    let submitStore: any JobStore
     /// Polls, readiness and metrics: short reads on the I/O threads.
-    let readStore: SQLiteJobStore
+    let readStore: any JobStore
     let workers: VerificationWorkers
     let bundleLimits = ProofBundleLimits()
 
@@ -43,11 +43,15 @@ final class VerifierService: Sendable {
             evaluator = nil
         }
         let policy = JobLeasePolicy(leaseSeconds: configuration.leaseSeconds, maxAttempts: configuration.maxAttempts)
-        submitStore = try SQLiteJobStore(path: configuration.databasePath, policy: policy)
-        readStore = try SQLiteJobStore(path: configuration.databasePath, policy: policy)
-        let workerStore = try SQLiteJobStore(path: configuration.databasePath, policy: policy)
-        log.event("store_opened", ["path": configuration.databasePath, "lease_seconds": "\(policy.leaseSeconds)",
-                                   "max_attempts": String(policy.maxAttempts)])
+        // PostgreSQL when VERIFIER_DATABASE_URL is set (many replicas), else SQLite in the data folder.
+        let databaseURL = JobStoreSelection.databaseURL()
+        let open = { try makeJobStore(databaseURL: databaseURL, dataDirectory: configuration.dataDirectory, policy: policy) }
+        submitStore = try open()
+        readStore = try open()
+        let workerStore = try open()
+        // The URL may carry a password, so only the kind of store is logged.
+        log.event("store_opened", ["store": databaseURL == nil ? configuration.databasePath : "postgresql",
+                                   "lease_seconds": "\(policy.leaseSeconds)", "max_attempts": String(policy.maxAttempts)])
         workers = VerificationWorkers(
             count: configuration.workers, store: workerStore, verifier: verifier, key: key, log: log, metrics: metrics,
             leaseSeconds: configuration.leaseSeconds, pollInterval: .milliseconds(configuration.pollIntervalMilliseconds),

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Checks that the files in Deploy/ agree with each other and with the server.
+
+  deploy_consistency.py DOCKER_COMPOSE_BINARY
+
+Every HAProxy variable is set by compose; one port everywhere (image, compose backends,
+ConfigMap, container port); the key file the service is told to read is where the secret
+is mounted; probes and balancer checks use /readyz and /healthz; the grace periods cover
+the server's shutdown (10 s HTTP drain + 5 s for workers). Prints one line per problem and
+exits 1 if there is any. Reads YAML with PyYAML (a dependency of the Deploy linters).
+"""
+import json
+import re
+import subprocess
+import sys
+
+import yaml
+
+SHUTDOWN_SECONDS = 15
+DEPLOY = "Deploy"
+
+
+def compose_config(binary):
+    out = subprocess.run([binary, "--project-directory", DEPLOY, "-f", f"{DEPLOY}/compose.yaml",
+                          "config", "--format", "json"], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def seconds(text):
+    match = re.fullmatch(r"(\d+)s", str(text))
+    if match:
+        return int(match.group(1))
+    return int(text) // 1_000_000_000  # compose normalises durations to nanoseconds
+
+
+def main():
+    problems = []
+    haproxy = open(f"{DEPLOY}/haproxy.cfg").read()
+    dockerfile = open(f"{DEPLOY}/Dockerfile").read()
+    compose = compose_config(sys.argv[1])
+    manifests = {doc["kind"]: doc for name in ("configmap", "deployment", "service")
+                 for doc in yaml.safe_load_all(open(f"{DEPLOY}/kubernetes/{name}.yaml")) if doc}
+
+    port = re.search(r"^EXPOSE (\d+)$", dockerfile, re.M).group(1)
+    if f"VERIFIER_PORT={port}" not in dockerfile:
+        problems.append(f"Dockerfile: EXPOSE {port} but VERIFIER_PORT differs")
+
+    balancer = compose["services"]["balancer"]
+    for variable in sorted(set(re.findall(r"\$\{(\w+)\}", haproxy))):
+        if variable not in balancer.get("environment", {}):
+            problems.append(f"compose: balancer does not set {variable}, used by haproxy.cfg")
+    for name, value in balancer["environment"].items():
+        if name.startswith("VERIFIER_BACKEND_"):
+            host, _, backend_port = value.rpartition(":")
+            if host not in compose["services"] or backend_port != port:
+                problems.append(f"compose: {name}={value} is not a replica on port {port}")
+    if "option httpchk GET /readyz" not in haproxy:
+        problems.append("haproxy.cfg: the health check is not GET /readyz")
+
+    for name, service in compose["services"].items():
+        if not name.startswith("verifier-"):
+            continue
+        environment = service["environment"]
+        targets = {path if path.startswith("/") else f"/run/secrets/{path}"
+                   for path in (s.get("target") or s["source"] for s in service.get("secrets", []))}
+        if environment.get("VERIFIER_KEY_FILE") not in targets:
+            problems.append(f"compose: {name} reads VERIFIER_KEY_FILE={environment.get('VERIFIER_KEY_FILE')}, "
+                            f"secrets are mounted at {sorted(targets)}")
+        if not environment.get("VERIFIER_DATABASE_URL", "").startswith("postgres://"):
+            problems.append(f"compose: {name} has no PostgreSQL VERIFIER_DATABASE_URL")
+        if seconds(service.get("stop_grace_period", "10s")) < SHUTDOWN_SECONDS:
+            problems.append(f"compose: {name} stop_grace_period is shorter than {SHUTDOWN_SECONDS} s")
+
+    config = manifests["ConfigMap"]["data"]
+    pod = manifests["Deployment"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    if config.get("VERIFIER_PORT") != port or container["ports"][0]["containerPort"] != int(port):
+        problems.append(f"kubernetes: the port is not {port} in both ConfigMap and container")
+    if container["readinessProbe"]["httpGet"]["path"] != "/readyz":
+        problems.append("kubernetes: the readiness probe is not /readyz")
+    if container["livenessProbe"]["httpGet"]["path"] != "/healthz":
+        problems.append("kubernetes: the liveness probe is not /healthz")
+    pre_stop = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", ["sleep", "0"])
+    if pod["terminationGracePeriodSeconds"] < int(pre_stop[-1]) + SHUTDOWN_SECONDS:
+        problems.append("kubernetes: terminationGracePeriodSeconds does not cover preStop + shutdown")
+    key_file = config.get("VERIFIER_KEY_FILE", "")
+    mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+    key_volume = mounts.get(key_file.rpartition("/")[0])
+    init = pod["initContainers"][0]
+    if key_volume is None or key_file not in init["command"] or "0600" not in init["command"]:
+        problems.append(f"kubernetes: {key_file} is not installed with mode 0600 into a mounted volume")
+    secret = next(v["secret"] for v in pod["volumes"] if "secret" in v)
+    if secret.get("defaultMode") != 0o440:
+        problems.append("kubernetes: the Secret volume mode is not 0440")
+    if pod["securityContext"].get("runAsNonRoot") is not True:
+        problems.append("kubernetes: the pod may run as root")
+    selector = manifests["Service"]["spec"]["selector"]
+    labels = manifests["Deployment"]["spec"]["template"]["metadata"]["labels"]
+    if any(labels.get(k) != v for k, v in selector.items()):
+        problems.append("kubernetes: the Service selector does not match the pod labels")
+
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
