@@ -61,6 +61,12 @@ extension ServiceConfiguration {
             guard let text = args.value(option.flag) ?? environment[option.environmentVariable] else { continue }
             try option.apply(&configuration, text)
         }
+        do {
+            configuration.fetch = try FetchConfiguration(environment: environment)
+        } catch {
+            throw UsageError("\(error)")
+        }
+        configuration.fetch.allowFileScheme = configuration.policy.allowFileURIs
         return configuration
     }
 

@@ -56,6 +56,9 @@ struct ServiceConfiguration: Sendable {
     var slashThreshold: Double?
     /// Default PoQ outlier distance when a request names none. Default 0.1.
     var outlierDistance = FinalizationRequest.defaultOutlierDistance
+    /// Limits on fetching http(s) artifacts, from the `VERIFIER_FETCH_*` variables
+    /// (docs/configuration-fetch.md); `file://` follows `policy.allowFileURIs`.
+    var fetch = FetchConfiguration()
 
     /// The signing key's path.
     var resolvedKeyFile: String { keyFile ?? dataDirectory + "/signing-key.pem" }

@@ -33,7 +33,8 @@ final class VerifierService: Sendable {
                   ["key_id": key.keyID, "path": configuration.resolvedKeyFile])
         let datasets = try DatasetResolver.indexing(directory: configuration.datasetDirectory)
         log.event("datasets_indexed", ["directory": configuration.datasetDirectory])
-        verifier = PoGOVerifier(policy: configuration.policy, datasets: datasets)
+        verifier = PoGOVerifier(policy: configuration.policy, datasets: datasets,
+                                source: URLArtifactSource(configuration: configuration.fetch))
         do {
             let evaluator = try PoQEvaluator(directory: configuration.modelDirectory, limits: configuration.poqLimits)
             log.event("model_loaded", ["directory": configuration.modelDirectory, "identity": evaluator.identity.description])
