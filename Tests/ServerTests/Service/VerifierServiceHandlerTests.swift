@@ -58,7 +58,9 @@ struct VerifierServiceHandlerTests {
     }
 
     @Test func jsonFieldErrorsBecome400Or422NamingTheField() {
-        #expect(ServiceProblem.jsonField(JSONFieldError(field: "", reason: "body is not valid JSON")).status == .badRequest)
+        let notJSON: JSONFieldError
+        do { _ = try JSONCursor.parse(Array("{not json".utf8)); Issue.record("parsed"); return } catch { notJSON = error }
+        #expect(ServiceProblem.jsonField(notJSON).status == .badRequest)
         let limited = ServiceProblem.jsonField(JSONFieldError(field: "steps", reason: "too many", limit: 1_000))
         #expect(limited.status == .unprocessableContent)
         #expect(limited.problem.extensions == ["field": .string("steps"), "limit": .int(1_000)])
