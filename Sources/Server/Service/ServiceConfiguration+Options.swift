@@ -46,6 +46,9 @@ extension ServiceConfiguration {
         Option(name: "max-artifact-file-bytes") {
             $0.policy.maxArtifactFileBytes = try integer($1, "max-artifact-file-bytes", 1...(1 << 40))
         },
+        Option(name: "max-reexecuted-parameters") {
+            $0.policy.maxReexecutedParameters = try integer($1, "max-reexecuted-parameters", 1...(1 << 40))
+        },
         Option(name: "confirm-threshold") { $0.confirmThreshold = try threshold($1, "confirm-threshold") },
         Option(name: "slash-threshold") { $0.slashThreshold = try threshold($1, "slash-threshold") },
         Option(name: "outlier-distance") { $0.outlierDistance = try number($1, "outlier-distance", 0...1) },
