@@ -78,6 +78,18 @@ public final class CanonicalParameters: @unchecked Sendable {
         }
     }
 
+    /// Every leaf's hash SHA-256(0x00 || leaf bytes), in leaf order, with the same NaN and
+    /// infinity checks as `commitment()`.
+    public func leafHashes() throws -> [Digest] {
+        try withBase { base in
+            let hash = leafHash(base)
+            let hasher = NodeHasher()
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.leafByteCount, alignment: 16)
+            defer { scratch.deallocate() }
+            return try (0..<leafCount).map { try hash($0, hasher, scratch).digest }
+        }
+    }
+
     /// Leaf `index`'s hash and inclusion proof (sibling first). Hashes every leaf once, so it
     /// costs about as much as `commitment()`; the same NaN/infinity checks apply.
     public func inclusionProof(leaf index: Int) throws -> (leafHash: Digest, proof: [Digest]) {

@@ -26,12 +26,12 @@ extension VerificationRun {
                 state.thetaBefore[t] = theta
                 state.gradients[t] = gradient
             }
-            if (try? Self.gradientRoot(gradient)) != step.gradientRoot { gradientFailures.append(t) }
+            if gradient.merkleRoot() != step.gradientRoot { gradientFailures.append(t) }
             // The learning rate is finite (parser) and the sizes match (checked on load).
             try? QuantizedUpdate.apply(gradient, learningRate: bundle.learningRate, to: &theta)
             let weights = CanonicalParameters(parameters: theta)
             if challenged.contains(t) {
-                let hashes = (try? (0..<leafCount).map { RFC6962Hasher().hashLeaf(try weights.leaf($0)) }) ?? []
+                let hashes = (try? weights.leafHashes()) ?? []
                 state.thetaAfterLeafHashes[t] = hashes
             }
             if (try? weights.commitment().root) != step.weightsRoot { weightsFailures.append(t) }
@@ -64,16 +64,6 @@ extension VerificationRun {
                 return nil
             }
             return gradient
-        }
-    }
-
-    /// The RFC 6962 root over a quantized gradient's leaves.
-    static func gradientRoot(_ gradient: QuantizedGradient) throws -> Digest {
-        let maxBytes = GradientLeaf.byteCount(parameters: GradientLeaf.parametersPerLeaf)
-        return try Merkle.root(leafCount: gradient.leafCount, maxLeafBytes: maxBytes) { i, scratch in
-            let bytes = try gradient.leafBytes(i)
-            bytes.withUnsafeBytes { scratch.copyMemory(from: $0) }
-            return UnsafeRawBufferPointer(rebasing: scratch[0..<bytes.count])
         }
     }
 

@@ -42,8 +42,7 @@ extension VerificationRun {
     /// Opens each challenged leaf of the committed gradient with an inclusion proof against
     /// `root`; returns the leaves that open and parse, by index.
     private mutating func openGradientLeaves(_ t: Int, committed: QuantizedGradient, leaves: [Int], root: Digest) -> [Int: GradientLeaf] {
-        let hasher = RFC6962Hasher()
-        let hashes = (try? (0..<committed.leafCount).map { hasher.hashLeaf(try committed.leafBytes($0)) }) ?? []
+        let hashes = committed.leafHashes()
         var opened: [Int: GradientLeaf] = [:]
         var failures: [Int] = []
         for i in leaves {

@@ -76,16 +76,37 @@ public enum QuantizedUpdate {
 
     /// Updates theta[thetaRange] with blocks whose first parameter is thetaRange.lowerBound;
     /// `scales` and `packedCodes` start at that block and byte.
+    ///
+    /// Walks block by block and byte by byte (two parameters per byte) so the inner loop has
+    /// no division and vectorizes; each parameter still gets exactly `updated`'s three
+    /// roundings (Float(code) is exact, so converting from Int8 or Int is the same value).
     private static func kernel(
         _ theta: inout [Float], thetaRange: Range<Int>, scales: [Float], packedCodes: [UInt8], learningRate lr: Float
     ) {
-        let base = thetaRange.lowerBound
+        let count = thetaRange.count
         theta.withUnsafeMutableBufferPointer { th in
             scales.withUnsafeBufferPointer { s in
                 packedCodes.withUnsafeBufferPointer { p in
-                    for i in 0..<thetaRange.count {
-                        let code = QuantizedGradient.decodeNibble(p[i >> 1] >> UInt8((i & 1) * 4))
-                        th[base + i] = updated(th[base + i], scale: s[i / QuantizedGradient.blockSize], code: code, learningRate: lr)
+                    guard count > 0, let thetaBase = th.baseAddress, let codeBase = p.baseAddress else { return }
+                    var start = 0, block = 0
+                    while start < count {
+                        let end = Swift.min(start + QuantizedGradient.blockSize, count)
+                        let scale = s[block]
+                        let out = thetaBase + thetaRange.lowerBound + start
+                        let codes = codeBase + start / 2
+                        let pairs = (end - start) / 2
+                        for j in 0..<pairs {
+                            let byte = codes[j]
+                            let low = Float(Int8(bitPattern: byte << 4) >> 4), high = Float(Int8(bitPattern: byte) >> 4)
+                            out[2 * j] = out[2 * j] - lr * (scale * low)
+                            out[2 * j + 1] = out[2 * j + 1] - lr * (scale * high)
+                        }
+                        if (end - start) % 2 == 1 {
+                            let code = QuantizedGradient.decodeNibble(codes[pairs])
+                            out[2 * pairs] = updated(out[2 * pairs], scale: scale, code: code, learningRate: lr)
+                        }
+                        start = end
+                        block += 1
                     }
                 }
             }
