@@ -100,16 +100,22 @@ public final class CanonicalParameters: @unchecked Sendable {
         }
     }
 
-    /// Hashes leaf i after checking that its parameters are finite.
+    /// Hashes leaf i and checks that its parameters are finite.
+    ///
+    /// The check runs after the hash, on the 4 KiB the hash has just pulled into L1: run
+    /// first, it is the loop that waits for the data to arrive from memory, while SHA-256 is
+    /// slow enough for the prefetcher to stay ahead of it. A non-finite leaf still throws
+    /// before its hash is used.
     private func leafHash(_ base: UnsafeRawBufferPointer) -> MerkleTreeBuilder.LeafHash {
         let layout = layout
         return { i, hasher, scratch in
             let bytes = layout.leafBytes(i, base: base, scratch: scratch)
+            let hash = hasher.hashLeaf(bytes)
             if let bad = CanonicalLayout.firstNonFinite(bytes) {
                 let (tensor, element) = layout.locate(parameter: i * Self.parametersPerLeaf + bad.index)
                 throw CommitmentError.nonFinite(tensor: tensor, element: element, bits: bad.bits)
             }
-            return hasher.hashLeaf(bytes)
+            return hash
         }
     }
 
