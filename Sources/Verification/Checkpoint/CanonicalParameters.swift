@@ -58,7 +58,11 @@ public final class CanonicalParameters: @unchecked Sendable {
     public func commitment() throws -> ParameterCommitment {
         let root = try withBase { base in
             advise(base, MADV_SEQUENTIAL, upTo: nil)
-            let builder = MerkleTreeBuilder(scratchBytes: Self.leafByteCount)
+            var builder = MerkleTreeBuilder(scratchBytes: Self.leafByteCount)
+            // An in-memory vector is a model being trained or replayed, often a few hundred
+            // leaves: smaller chunks split it evenly over the cores (815 leaves in 256-leaf
+            // chunks leave one core with 512 of them).
+            if case .floats = backing { builder.chunkLeaves = 64 }
             return try builder.root(of: 0..<leafCount, leafHash: leafHash(base)) { done in
                 // Pages behind us are not needed again: drop them from this process so its
                 // resident size stays flat however large the file (the page cache keeps them).

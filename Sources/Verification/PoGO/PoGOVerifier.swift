@@ -83,15 +83,51 @@ struct VerificationRun {
         timings.replayMs = PoGOVerifier.milliseconds(since: clock)
         guard let replay else { return }
 
-        clock = ContinuousClock.now
-        for t in challengedSteps {
-            checkStep(t, workload: workload, replay: replay)
-        }
-        timings.challengedStepsMs = PoGOVerifier.milliseconds(since: clock)
+        recomputeAndCheck(workload: workload, theta0: theta0, replay: replay)
+    }
 
+    /// A re-execution after the replay: a challenged step's, or one evaluation loss.
+    private enum Recomputed: Sendable {
+        case step(Int, Result<StepRecomputation, any Error>)
+        case loss(Result<Float, any Error>)
+    }
+
+    /// Re-executes the challenged steps and the four evaluation losses at once (they only
+    /// read the replay's results), then records their checks in the sequential order: steps
+    /// in draw order, then progress. Phase timings add up each phase's jobs, so with both
+    /// cores busy they may sum to more than the wall-clock total.
+    private mutating func recomputeAndCheck(workload: PoGOWorkload, theta0: [Float], replay: ReplayState) {
+        let bundle = bundle
+        var jobs: [@Sendable () -> Recomputed] = []
+        for t in challengedSteps {
+            guard let theta = replay.thetaBefore[t] else { continue }
+            jobs.append { .step(t, StepRecomputation.run(t, bundle: bundle, workload: workload, theta: theta)) }
+        }
+        for job in ProgressEvaluation.jobs(bundle: bundle, challengeSeed: challengeSeed, workload: workload,
+                                           theta0: theta0, thetaN: replay.thetaN) {
+            jobs.append { .loss(job()) }
+        }
+        var steps: [Int: Result<StepRecomputation, any Error>] = [:]
+        var losses: [Result<Float, any Error>] = []
+        for outcome in ParallelJobs.run(jobs) {
+            switch outcome.value {
+            case let .step(t, result):
+                steps[t] = result
+                timings.challengedStepsMs += outcome.milliseconds
+            case let .loss(result):
+                losses.append(result)
+                timings.progressMs += outcome.milliseconds
+            }
+        }
+        var clock = ContinuousClock.now
+        for t in challengedSteps {
+            if let recomputed = steps[t] { checkStep(t, recomputed: recomputed, replay: replay) }
+        }
+        timings.challengedStepsMs += PoGOVerifier.milliseconds(since: clock)
         clock = ContinuousClock.now
-        checkProgress(workload: workload, theta0: theta0, thetaN: replay.thetaN)
-        timings.progressMs = PoGOVerifier.milliseconds(since: clock)
+        checkProgress(ProgressEvaluation(publicInitial: losses[0], publicFinal: losses[1],
+                                         secretInitial: losses[2], secretFinal: losses[3]))
+        timings.progressMs += PoGOVerifier.milliseconds(since: clock)
     }
 
     func report() -> VerificationReport {

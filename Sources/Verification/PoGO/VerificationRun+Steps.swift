@@ -1,28 +1,44 @@
-extension VerificationRun {
-    /// Re-executes challenged step t at theta_{t-1} on batch t: "step.loss" (claimed loss
-    /// within tolerance), "step.gradientOpening" (each challenged committed gradient leaf opens
-    /// against gradientRoot with an inclusion proof), "step.gradient" (committed leaves against
-    /// the quantized recomputed gradient) and "step.updateRule" (theta_{t-1}'s leaf updated with
-    /// the opened gradient leaf is theta_t's leaf under weightsRoot, bit for bit).
-    mutating func checkStep(_ t: Int, workload: PoGOWorkload, replay: ReplayState) {
-        guard let theta = replay.thetaBefore[t], let committed = replay.gradients[t] else { return }
-        let step = bundle.steps[t - 1]
-        let leaves = challengedLeaves[t] ?? []
-        var recomputedGradient: [Float] = []
-        let recomputedLoss: Float
-        do {
+/// A challenged step's re-execution at theta_{t-1} on batch t: its loss and fp32 gradient,
+/// or why it could not be recomputed.
+struct StepRecomputation: Sendable {
+    let loss: Float
+    let gradient: [Float]
+
+    /// Re-executes step t of `bundle` at `theta` (theta_{t-1}).
+    static func run(_ t: Int, bundle: ProofBundle, workload: PoGOWorkload, theta: [Float]) -> Result<StepRecomputation, any Error> {
+        Result {
             let indices = try ChallengeDerivation.batchIndices(
                 datasetDigest: bundle.datasetDigest, blockSeed: bundle.blockSeed, step: t,
                 batchSize: bundle.batchSize, exampleCount: workload.exampleCount)
-            recomputedLoss = try workload.lossAndGradient(parameters: theta, indices: indices, gradient: &recomputedGradient)
-        } catch {
+            var gradient: [Float] = []
+            let loss = try workload.lossAndGradient(parameters: theta, indices: indices, gradient: &gradient)
+            return StepRecomputation(loss: loss, gradient: gradient)
+        }
+    }
+}
+
+extension VerificationRun {
+    /// Checks challenged step t from its re-execution (`StepRecomputation.run` at
+    /// theta_{t-1}): "step.loss" (claimed loss within tolerance), "step.gradientOpening"
+    /// (each challenged committed gradient leaf opens against gradientRoot with an inclusion
+    /// proof), "step.gradient" (committed leaves against the quantized recomputed gradient)
+    /// and "step.updateRule" (theta_{t-1}'s leaf updated with the opened gradient leaf is
+    /// theta_t's leaf under weightsRoot, bit for bit).
+    mutating func checkStep(_ t: Int, recomputed: Result<StepRecomputation, any Error>, replay: ReplayState) {
+        guard let theta = replay.thetaBefore[t], let committed = replay.gradients[t] else { return }
+        let step = bundle.steps[t - 1]
+        let leaves = challengedLeaves[t] ?? []
+        let recomputation: StepRecomputation
+        switch recomputed {
+        case let .success(value): recomputation = value
+        case let .failure(error):
             record(.init(name: "step.loss", step: t, passed: false, detail: "cannot recompute the step: \(error)"))
             return
         }
-        record(lossCheck("step.loss", step: t, claimed: step.loss, recomputed: recomputedLoss))
+        record(lossCheck("step.loss", step: t, claimed: step.loss, recomputed: recomputation.loss))
 
         let opened = openGradientLeaves(t, committed: committed, leaves: leaves, root: step.gradientRoot)
-        compareGradient(t, recomputed: recomputedGradient, opened: opened, leaves: leaves)
+        compareGradient(t, recomputed: recomputation.gradient, opened: opened, leaves: leaves)
         checkUpdateRule(t, theta: theta, opened: opened, leaves: leaves, replay: replay)
     }
 
