@@ -112,3 +112,51 @@ struct QuantizationFastPathTests {
         #expect(throws: CommitmentError.self) { try CanonicalParameters(parameters: parameters).leafHashes() }
     }
 }
+
+/// `QuantizedUpdate.applyAndCommit` against `apply` followed by `ParameterCommitment`.
+struct FusedUpdateCommitmentTests {
+    @Test func fusedUpdateAndCommitmentEqualApplyThenCommit() throws {
+        var rng = SplitMix64(seed: 23)
+        for count in QuantizationFastPathTests.sizes + [70_001, 200_000] {
+            let q = try QuantizedGradient(quantizing: QuantizationFastPathTests.randomGradient(count, &rng))
+            let theta0 = (0..<count).map { _ in Float(rng.nextUnit() * 4 - 2) }
+            let lr = Float(rng.nextUnit() * 0.1)
+            var sequential = theta0, fused = theta0
+            try QuantizedUpdate.apply(q, learningRate: lr, to: &sequential)
+            let commitment = try QuantizedUpdate.applyAndCommit(q, learningRate: lr, to: &fused)
+            #expect(fused.map(\.bitPattern) == sequential.map(\.bitPattern), "P=\(count)")
+            #expect(commitment == (try ParameterCommitment(parameters: sequential)), "P=\(count)")
+        }
+    }
+
+    @Test func fusedUpdateFinishesEveryLeafBeforeReportingTheFirstNonFiniteValue() throws {
+        let count = 5000
+        var theta = [Float](repeating: 1, count: count)
+        theta[1500] = .infinity
+        theta[4800] = .nan
+        let q = try QuantizedGradient(quantizing: (0..<count).map { Float($0 % 7) - 3 })
+        var expected = theta
+        try QuantizedUpdate.apply(q, learningRate: 0.01, to: &expected)
+        var fused = theta
+        #expect(throws: CommitmentError.nonFinite(tensor: "<parameters>", element: 1500, bits: Float.infinity.bitPattern)) {
+            try QuantizedUpdate.applyAndCommit(q, learningRate: 0.01, to: &fused)
+        }
+        #expect(fused.map(\.bitPattern) == expected.map(\.bitPattern))
+        #expect(throws: CommitmentError.nonFinite(tensor: "<parameters>", element: 1500, bits: Float.infinity.bitPattern)) {
+            try ParameterCommitment(parameters: expected)
+        }
+    }
+
+    @Test func fusedUpdateRefusesBadInputsWithoutTouchingTheVector() throws {
+        let q = try QuantizedGradient(quantizing: [1, -2, 3])
+        var theta: [Float] = [1, 2, 3]
+        #expect(throws: QuantizationError.invalidLearningRate(bitPattern: Float.nan.bitPattern)) {
+            try QuantizedUpdate.applyAndCommit(q, learningRate: .nan, to: &theta)
+        }
+        var short: [Float] = [1, 2]
+        #expect(throws: QuantizationError.parameterCountMismatch(got: 2, want: 3)) {
+            try QuantizedUpdate.applyAndCommit(q, learningRate: 0.1, to: &short)
+        }
+        #expect(theta == [1, 2, 3] && short == [1, 2])
+    }
+}
