@@ -78,56 +78,33 @@ struct VerificationRun {
         }
         timings.structureMs = PoGOVerifier.milliseconds(since: clock)
 
-        clock = ContinuousClock.now
-        let replay = try replayAll(theta0: theta0, loader: loader)
-        timings.replayMs = PoGOVerifier.milliseconds(since: clock)
-        guard let replay else { return }
-
-        recomputeAndCheck(workload: workload, theta0: theta0, replay: replay)
-    }
-
-    /// A re-execution after the replay: a challenged step's, or one evaluation loss.
-    private enum Recomputed: Sendable {
-        case step(Int, Result<StepRecomputation, any Error>)
-        case loss(Result<Float, any Error>)
-    }
-
-    /// Re-executes the challenged steps and the four evaluation losses at once (they only
-    /// read the replay's results), then records their checks in the sequential order: steps
-    /// in draw order, then progress. Phase timings add up each phase's jobs, so with both
-    /// cores busy they may sum to more than the wall-clock total.
-    private mutating func recomputeAndCheck(workload: PoGOWorkload, theta0: [Float], replay: ReplayState) {
+        // Re-executions start in the background as soon as their inputs exist: theta_0's
+        // losses now, each challenged step when the replay passes it, theta_N's at the end.
+        let jobs = BackgroundJobs<Recomputation>()
+        let batches = ProgressEvaluation.Batches(bundle: bundle, challengeSeed: challengeSeed, exampleCount: workload.exampleCount)
+        let initial = batches.jobs(workload: workload, theta: theta0)
+        jobs.submit { .loss(.publicInitial, initial.public()) }
+        jobs.submit { .loss(.secretInitial, initial.secret()) }
         let bundle = bundle
-        var jobs: [@Sendable () -> Recomputed] = []
-        for t in challengedSteps {
-            guard let theta = replay.thetaBefore[t] else { continue }
-            jobs.append { .step(t, StepRecomputation.run(t, bundle: bundle, workload: workload, theta: theta)) }
-        }
-        for job in ProgressEvaluation.jobs(bundle: bundle, challengeSeed: challengeSeed, workload: workload,
-                                           theta0: theta0, thetaN: replay.thetaN) {
-            jobs.append { .loss(job()) }
-        }
-        var steps: [Int: Result<StepRecomputation, any Error>] = [:]
-        var losses: [Result<Float, any Error>] = []
-        for outcome in ParallelJobs.run(jobs) {
-            switch outcome.value {
-            case let .step(t, result):
-                steps[t] = result
-                timings.challengedStepsMs += outcome.milliseconds
-            case let .loss(result):
-                losses.append(result)
-                timings.progressMs += outcome.milliseconds
-            }
-        }
-        var clock = ContinuousClock.now
-        for t in challengedSteps {
-            if let recomputed = steps[t] { checkStep(t, recomputed: recomputed, replay: replay) }
-        }
-        timings.challengedStepsMs += PoGOVerifier.milliseconds(since: clock)
         clock = ContinuousClock.now
-        checkProgress(ProgressEvaluation(publicInitial: losses[0], publicFinal: losses[1],
-                                         secretInitial: losses[2], secretFinal: losses[3]))
-        timings.progressMs += PoGOVerifier.milliseconds(since: clock)
+        let replayed: ReplayState?
+        do {
+            replayed = try replayAll(theta0: theta0, loader: loader) { t, theta in
+                jobs.submit { .step(t, StepRecomputation.run(t, bundle: bundle, workload: workload, theta: theta)) }
+            }
+        } catch {
+            _ = jobs.wait()
+            throw error
+        }
+        timings.replayMs = PoGOVerifier.milliseconds(since: clock)
+        guard let replay = replayed else {
+            _ = jobs.wait()
+            return
+        }
+        let final = batches.jobs(workload: workload, theta: replay.thetaN)
+        jobs.submit { .loss(.publicFinal, final.public()) }
+        jobs.submit { .loss(.secretFinal, final.secret()) }
+        recordRecomputations(jobs.wait(), replay: replay)
     }
 
     func report() -> VerificationReport {

@@ -1,33 +1,32 @@
 /// The four evaluation losses the progress checks compare, each recomputed or why not.
-///
-/// Batches are drawn first (cheap); `jobs` gives the four forward passes as independent jobs
-/// so they can run beside the challenged steps; `VerificationRun.checkProgress` then records
-/// the checks in the order a sequential evaluation would.
 struct ProgressEvaluation: Sendable {
     var publicInitial: Result<Float, any Error>
     var publicFinal: Result<Float, any Error>
     var secretInitial: Result<Float, any Error>
     var secretFinal: Result<Float, any Error>
 
-    /// The jobs computing, in order, loss(theta_0) and loss(theta_N) on the public evaluation
-    /// batch, then on the secret batch drawn from `challengeSeed`. A batch that cannot be drawn
-    /// makes both of its jobs return that error.
-    static func jobs(
-        bundle: ProofBundle, challengeSeed: Digest, workload: PoGOWorkload, theta0: [Float], thetaN: [Float]
-    ) -> [@Sendable () -> Result<Float, any Error>] {
-        let n = workload.exampleCount, e = bundle.evaluationBatchSize
-        let publicBatch = Result {
-            try ChallengeDerivation.publicEvaluationBatch(
-                datasetDigest: bundle.datasetDigest, blockSeed: bundle.blockSeed, batchSize: e, exampleCount: n)
+    /// The public evaluation batch (from the block seed) and the secret one (from the
+    /// challenge seed), drawn once; a batch that cannot be drawn carries the error.
+    struct Batches: Sendable {
+        let publicBatch: Result<[Int], any Error>
+        let secretBatch: Result<[Int], any Error>
+
+        init(bundle: ProofBundle, challengeSeed: Digest, exampleCount n: Int) {
+            let e = bundle.evaluationBatchSize
+            publicBatch = Result {
+                try ChallengeDerivation.publicEvaluationBatch(
+                    datasetDigest: bundle.datasetDigest, blockSeed: bundle.blockSeed, batchSize: e, exampleCount: n)
+            }
+            secretBatch = Result { try ChallengeDerivation.secretEvaluationBatch(challengeSeed: challengeSeed, batchSize: e, exampleCount: n) }
         }
-        let secretBatch = Result { try ChallengeDerivation.secretEvaluationBatch(challengeSeed: challengeSeed, batchSize: e, exampleCount: n) }
-        let loss = { @Sendable (theta: [Float], batch: Result<[Int], any Error>) -> Result<Float, any Error> in
-            Result { try workload.loss(parameters: theta, indices: try batch.get()) }
+
+        /// The loss of `theta` on the public batch and on the secret batch, as two jobs.
+        func jobs(workload: PoGOWorkload, theta: [Float]) -> (public: @Sendable () -> Result<Float, any Error>,
+                                                               secret: @Sendable () -> Result<Float, any Error>) {
+            let (publicBatch, secretBatch) = (publicBatch, secretBatch)
+            return ({ Result { try workload.loss(parameters: theta, indices: try publicBatch.get()) } },
+                    { Result { try workload.loss(parameters: theta, indices: try secretBatch.get()) } })
         }
-        return [
-            { loss(theta0, publicBatch) }, { loss(thetaN, publicBatch) },
-            { loss(theta0, secretBatch) }, { loss(thetaN, secretBatch) },
-        ]
     }
 }
 
@@ -36,8 +35,9 @@ extension VerificationRun {
     /// losses of theta_0 and theta_N match recomputation; "progress.secretImprovement": on the
     /// secret batch drawn from the challenge seed, loss(theta_N) <= loss(theta_0) * (1 - margin).
     ///
-    /// The checks are recorded exactly as a sequential evaluation would: the first failing
-    /// public computation ends the progress checks, the secret pair is all or nothing.
+    /// The losses are computed beforehand (in the background); the checks are recorded exactly
+    /// as a sequential evaluation would: the first failing public computation ends the
+    /// progress checks, the secret pair is all or nothing.
     mutating func checkProgress(_ losses: ProgressEvaluation) {
         do {
             record(lossCheck("progress.publicInitialLoss", claimed: bundle.initialEvaluationLoss,

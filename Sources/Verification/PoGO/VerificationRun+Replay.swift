@@ -13,8 +13,11 @@ extension VerificationRun {
     /// "structure.gradients" (every artifact decodes and covers P parameters).
     ///
     /// Memory stays bounded: one artifact is open at a time, and only theta_{t-1} of challenged
-    /// steps and the running theta are kept. Returns nil when an artifact is malformed.
-    mutating func replayAll(theta0: [Float], loader: ArtifactLoader) throws(PoGOVerificationError) -> ReplayState? {
+    /// steps and the running theta are kept. `reached(t, theta)` is called with theta_{t-1} of
+    /// each challenged step t as soon as it is known. Returns nil when an artifact is malformed.
+    mutating func replayAll(
+        theta0: [Float], loader: ArtifactLoader, reached: (Int, [Float]) -> Void = { _, _ in }
+    ) throws(PoGOVerificationError) -> ReplayState? {
         let challenged = Set(challengedSteps)
         var state = ReplayState()
         var theta = theta0
@@ -25,6 +28,7 @@ extension VerificationRun {
             if challenged.contains(t) {
                 state.thetaBefore[t] = theta
                 state.gradients[t] = gradient
+                reached(t, theta)
             }
             if gradient.merkleRoot() != step.gradientRoot { gradientFailures.append(t) }
             // The learning rate is finite (parser) and the sizes match (checked on load), so

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import Verification
 
-/// The re-executions after the replay run concurrently; these tests pin that the report is
-/// exactly what running them one after another, in check order, gives.
+/// The re-executions run in the background, beside the replay; these tests pin that the
+/// report is exactly what running them one after another, in check order, gives.
 struct PoGOParallelRecomputationTests {
     /// The verifier's phases run sequentially on the calling thread, as before concurrency.
     static func sequentialReport(_ bundle: ProofBundle, beacon: Digest, policy: VerificationPolicy = .init()) throws -> VerificationReport {
@@ -18,10 +18,10 @@ struct PoGOParallelRecomputationTests {
             guard let theta = replay.thetaBefore[t] else { continue }
             run.checkStep(t, recomputed: StepRecomputation.run(t, bundle: bundle, workload: workload, theta: theta), replay: replay)
         }
-        let losses = ProgressEvaluation.jobs(bundle: bundle, challengeSeed: run.challengeSeed, workload: workload,
-                                             theta0: theta0, thetaN: replay.thetaN).map { $0() }
-        run.checkProgress(ProgressEvaluation(publicInitial: losses[0], publicFinal: losses[1],
-                                             secretInitial: losses[2], secretFinal: losses[3]))
+        let batches = ProgressEvaluation.Batches(bundle: bundle, challengeSeed: run.challengeSeed, exampleCount: workload.exampleCount)
+        let initial = batches.jobs(workload: workload, theta: theta0), final = batches.jobs(workload: workload, theta: replay.thetaN)
+        run.checkProgress(ProgressEvaluation(publicInitial: initial.public(), publicFinal: final.public(),
+                                             secretInitial: initial.secret(), secretFinal: final.secret()))
         return run.report()
     }
 
@@ -51,16 +51,17 @@ struct PoGOParallelRecomputationTests {
         }
     }
 
-    @Test func parallelJobsReturnResultsInJobOrder() {
-        let jobs: [@Sendable () -> Int] = (0..<64).map { i in
-            { () -> Int in
+    @Test func backgroundJobsReturnResultsInSubmissionOrder() {
+        let jobs = BackgroundJobs<Int>()
+        for i in 0..<64 {
+            jobs.submit {
                 // Uneven work, so jobs finish out of order.
                 var x = UInt64(i)
                 for _ in 0..<((64 - i) * 2_000) { x = x &* 6_364_136_223_846_793_005 &+ 1 }
                 return x == 42 ? -1 : i
             }
         }
-        let outcomes = ParallelJobs.run(jobs)
+        let outcomes = jobs.wait()
         #expect(outcomes.map(\.value) == Array(0..<64))
         #expect(outcomes.allSatisfy { $0.milliseconds >= 0 })
     }
