@@ -9,6 +9,8 @@ enum MerkleRootCommand: Subcommand {
     static func run(_ arguments: [String]) throws -> Int32 {
         let args = try ArgumentScanner(arguments, valued: [])
         guard args.positionals.count == 1 else { throw UsageError("merkle root takes exactly one FILE") }
+        // No BLAS here: stop OpenBLAS's idle threads, which would spin beside the hashing.
+        setBLASThreadCount(1)
         let commitment = try ParameterCommitment(file: SafeTensorsFile(path: args.positionals[0]))
         print("{\"root\":\"\(commitment.root.hex)\",\"leaves\":\(commitment.leafCount),\"parameters\":\(commitment.parameterCount)}")
         return 0

@@ -58,7 +58,11 @@ public final class CanonicalParameters: @unchecked Sendable {
     public func commitment() throws -> ParameterCommitment {
         let root = try withBase { base in
             advise(base, MADV_SEQUENTIAL, upTo: nil)
-            let builder = MerkleTreeBuilder(scratchBytes: Self.leafByteCount)
+            var builder = MerkleTreeBuilder(scratchBytes: Self.leafByteCount)
+            // An in-memory vector is a model being trained or replayed, often a few hundred
+            // leaves: smaller chunks split it evenly over the cores (815 leaves in 256-leaf
+            // chunks leave one core with 512 of them).
+            if case .floats = backing { builder.chunkLeaves = 64 }
             return try builder.root(of: 0..<leafCount, leafHash: leafHash(base)) { done in
                 // Pages behind us are not needed again: drop them from this process so its
                 // resident size stays flat however large the file (the page cache keeps them).
@@ -78,6 +82,18 @@ public final class CanonicalParameters: @unchecked Sendable {
         }
     }
 
+    /// Every leaf's hash SHA-256(0x00 || leaf bytes), in leaf order, with the same NaN and
+    /// infinity checks as `commitment()`.
+    public func leafHashes() throws -> [Digest] {
+        try withBase { base in
+            let hash = leafHash(base)
+            let hasher = NodeHasher()
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.leafByteCount, alignment: 16)
+            defer { scratch.deallocate() }
+            return try (0..<leafCount).map { try hash($0, hasher, scratch).digest }
+        }
+    }
+
     /// Leaf `index`'s hash and inclusion proof (sibling first). Hashes every leaf once, so it
     /// costs about as much as `commitment()`; the same NaN/infinity checks apply.
     public func inclusionProof(leaf index: Int) throws -> (leafHash: Digest, proof: [Digest]) {
@@ -88,16 +104,22 @@ public final class CanonicalParameters: @unchecked Sendable {
         }
     }
 
-    /// Hashes leaf i after checking that its parameters are finite.
+    /// Hashes leaf i and checks that its parameters are finite.
+    ///
+    /// The check runs after the hash, on the 4 KiB the hash has just pulled into L1: run
+    /// first, it is the loop that waits for the data to arrive from memory, while SHA-256 is
+    /// slow enough for the prefetcher to stay ahead of it. A non-finite leaf still throws
+    /// before its hash is used.
     private func leafHash(_ base: UnsafeRawBufferPointer) -> MerkleTreeBuilder.LeafHash {
         let layout = layout
         return { i, hasher, scratch in
             let bytes = layout.leafBytes(i, base: base, scratch: scratch)
+            let hash = hasher.hashLeaf(bytes)
             if let bad = CanonicalLayout.firstNonFinite(bytes) {
                 let (tensor, element) = layout.locate(parameter: i * Self.parametersPerLeaf + bad.index)
                 throw CommitmentError.nonFinite(tensor: tensor, element: element, bits: bad.bits)
             }
-            return hasher.hashLeaf(bytes)
+            return hash
         }
     }
 

@@ -45,6 +45,21 @@ final class NodeHasher {
         return finish()
     }
 
+    /// SHA-256(0x00 || first || second): the hash of a leaf whose bytes are the two buffers
+    /// concatenated, without concatenating them.
+    func hashLeaf(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> Node {
+        check(EVP_DigestInit_ex2(context, Self.sha256, nil), "EVP_DigestInit_ex2")
+        var prefix = RFC6962Hasher.leafPrefix
+        check(EVP_DigestUpdate(context, &prefix, 1), "EVP_DigestUpdate")
+        if let base = first.baseAddress, first.count > 0 {
+            check(EVP_DigestUpdate(context, base, first.count), "EVP_DigestUpdate")
+        }
+        if let base = second.baseAddress, second.count > 0 {
+            check(EVP_DigestUpdate(context, base, second.count), "EVP_DigestUpdate")
+        }
+        return finish()
+    }
+
     /// SHA-256(0x01 || left || right).
     func hashChildren(_ left: Node, _ right: Node) -> Node {
         check(EVP_DigestInit_ex2(context, Self.sha256, nil), "EVP_DigestInit_ex2")

@@ -48,7 +48,10 @@ extension GPT {
         let lnfw = params + layout.offset("ln_f.weight"), lnfb = params + layout.offset("ln_f.bias")
 
         let encoded = arena.make(BT * C)
-        let blocks = (0..<L).map { _ in BlockActivations(arena, B: B, T: T, C: C, NH: NH) }
+        // The backward pass needs every block's activations; a forward-only pass (an
+        // evaluation loss) needs only the previous block's output, so two sets alternate and
+        // the arena faults in less than half the memory.
+        let blocks = (0..<(backward ? L : min(L, 2))).map { _ in BlockActivations(arena, B: B, T: T, C: C, NH: NH) }
         let lnf = arena.make(BT * C), lnfMean = arena.make(BT), lnfRstd = arena.make(BT)
         let probs = arena.make(BT * V), losses = arena.make(BT), attproj = arena.make(BT * C), fcproj = arena.make(BT * C)
 
@@ -57,7 +60,7 @@ extension GPT {
         }
         var x = encoded
         for l in 0..<L {
-            let a = blocks[l], w = BlockWeights(params, layout, layer: l)
+            let a = blocks[l % blocks.count], w = BlockWeights(params, layout, layer: l)
             layerNormForward(out: a.ln1, mean: a.ln1Mean, rstd: a.ln1Rstd, inp: x, weight: w.ln1w, bias: w.ln1b, N: BT, C: C, eps: eps)
             matmulForward(out: a.qkv, inp: a.ln1, weight: w.qkvw, bias: w.qkvb, N: BT, C: C, OC: 3 * C)
             attentionForward(out: a.atty, att: a.att, inp: a.qkv, B: B, T: T, C: C, NH: NH)

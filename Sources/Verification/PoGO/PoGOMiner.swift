@@ -58,7 +58,7 @@ public struct PoGOMiner: Sendable {
             try QuantizedUpdate.apply(q, learningRate: settings.learningRate, to: &theta)
             records.append(MinedRun.Step(
                 weightsRoot: try ParameterCommitment(parameters: theta).root,
-                gradientRoot: try VerificationRun.gradientRoot(q), loss: loss))
+                gradientRoot: q.merkleRoot(), loss: loss))
             committed.append(q)
         }
         let evaluation = try ChallengeDerivation.publicEvaluationBatch(

@@ -93,20 +93,33 @@ struct VerificationRun {
         }
         timings.structureMs = PoGOVerifier.milliseconds(since: clock)
 
+        // Re-executions start in the background as soon as their inputs exist: theta_0's
+        // losses now, each challenged step when the replay passes it, theta_N's at the end.
+        let jobs = BackgroundJobs<Recomputation>()
+        let batches = ProgressEvaluation.Batches(bundle: bundle, challengeSeed: challengeSeed, exampleCount: workload.exampleCount)
+        let initial = batches.jobs(workload: workload, theta: theta0)
+        jobs.submit { .loss(.publicInitial, initial.public()) }
+        jobs.submit { .loss(.secretInitial, initial.secret()) }
+        let bundle = bundle
         clock = ContinuousClock.now
-        let replay = try replayAll(theta0: theta0, loader: loader)
-        timings.replayMs = PoGOVerifier.milliseconds(since: clock)
-        guard let replay else { return }
-
-        clock = ContinuousClock.now
-        for t in challengedSteps {
-            checkStep(t, workload: workload, replay: replay)
+        let replayed: ReplayState?
+        do {
+            replayed = try replayAll(theta0: theta0, loader: loader) { t, theta in
+                jobs.submit { .step(t, StepRecomputation.run(t, bundle: bundle, workload: workload, theta: theta)) }
+            }
+        } catch {
+            _ = jobs.wait()
+            throw error
         }
-        timings.challengedStepsMs = PoGOVerifier.milliseconds(since: clock)
-
-        clock = ContinuousClock.now
-        checkProgress(workload: workload, theta0: theta0, thetaN: replay.thetaN)
-        timings.progressMs = PoGOVerifier.milliseconds(since: clock)
+        timings.replayMs = PoGOVerifier.milliseconds(since: clock)
+        guard let replay = replayed else {
+            _ = jobs.wait()
+            return
+        }
+        let final = batches.jobs(workload: workload, theta: replay.thetaN)
+        jobs.submit { .loss(.publicFinal, final.public()) }
+        jobs.submit { .loss(.secretFinal, final.secret()) }
+        recordRecomputations(jobs.wait(), replay: replay)
     }
 
     func report() -> VerificationReport {

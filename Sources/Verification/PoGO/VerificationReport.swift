@@ -63,7 +63,8 @@ public struct VerificationReport: Sendable, Codable, Hashable {
         public var leaves: [Int]
     }
 
-    /// Wall-clock milliseconds per phase.
+    /// Milliseconds per phase. `totalMs` is wall-clock; challenged steps and evaluation
+    /// losses run concurrently, so their phase times add up their jobs and may overlap.
     public struct Timings: Sendable, Codable, Hashable {
         public var structureMs: Double = 0
         public var replayMs: Double = 0

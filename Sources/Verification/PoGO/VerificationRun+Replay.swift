@@ -13,8 +13,11 @@ extension VerificationRun {
     /// "structure.gradients" (every artifact decodes and covers P parameters).
     ///
     /// Memory stays bounded: one artifact is open at a time, and only theta_{t-1} of challenged
-    /// steps and the running theta are kept. Returns nil when an artifact is malformed.
-    mutating func replayAll(theta0: [Float], loader: ArtifactLoader) throws(PoGOVerificationError) -> ReplayState? {
+    /// steps and the running theta are kept. `reached(t, theta)` is called with theta_{t-1} of
+    /// each challenged step t as soon as it is known. Returns nil when an artifact is malformed.
+    mutating func replayAll(
+        theta0: [Float], loader: ArtifactLoader, reached: (Int, [Float]) -> Void = { _, _ in }
+    ) throws(PoGOVerificationError) -> ReplayState? {
         let challenged = Set(challengedSteps)
         var state = ReplayState()
         var theta = theta0
@@ -25,16 +28,16 @@ extension VerificationRun {
             if challenged.contains(t) {
                 state.thetaBefore[t] = theta
                 state.gradients[t] = gradient
+                reached(t, theta)
             }
-            if (try? Self.gradientRoot(gradient)) != step.gradientRoot { gradientFailures.append(t) }
-            // The learning rate is finite (parser) and the sizes match (checked on load).
-            try? QuantizedUpdate.apply(gradient, learningRate: bundle.learningRate, to: &theta)
-            let weights = CanonicalParameters(parameters: theta)
+            if gradient.merkleRoot() != step.gradientRoot { gradientFailures.append(t) }
+            // The learning rate is finite (parser) and the sizes match (checked on load), so
+            // the update always happens; only a non-finite result fails the commitment.
+            let weights = try? QuantizedUpdate.applyAndCommit(gradient, learningRate: bundle.learningRate, to: &theta)
             if challenged.contains(t) {
-                let hashes = (try? (0..<leafCount).map { RFC6962Hasher().hashLeaf(try weights.leaf($0)) }) ?? []
-                state.thetaAfterLeafHashes[t] = hashes
+                state.thetaAfterLeafHashes[t] = (try? CanonicalParameters(parameters: theta).leafHashes()) ?? []
             }
-            if (try? weights.commitment().root) != step.weightsRoot { weightsFailures.append(t) }
+            if weights?.root != step.weightsRoot { weightsFailures.append(t) }
         }
         record(.init(name: "structure.gradients", passed: true, detail: "\(bundle.steps.count) artifacts of \(bundle.parameterCount) parameters"))
         record(Self.replayCheck("replay.gradientRoots", failures: gradientFailures, of: bundle.steps.count))
@@ -64,16 +67,6 @@ extension VerificationRun {
                 return nil
             }
             return gradient
-        }
-    }
-
-    /// The RFC 6962 root over a quantized gradient's leaves.
-    static func gradientRoot(_ gradient: QuantizedGradient) throws -> Digest {
-        let maxBytes = GradientLeaf.byteCount(parameters: GradientLeaf.parametersPerLeaf)
-        return try Merkle.root(leafCount: gradient.leafCount, maxLeafBytes: maxBytes) { i, scratch in
-            let bytes = try gradient.leafBytes(i)
-            bytes.withUnsafeBytes { scratch.copyMemory(from: $0) }
-            return UnsafeRawBufferPointer(rebasing: scratch[0..<bytes.count])
         }
     }
 

@@ -1,28 +1,25 @@
 extension VerificationRun {
-    /// Re-executes challenged step t at theta_{t-1} on batch t: "step.loss" (claimed loss
-    /// within tolerance), "step.gradientOpening" (each challenged committed gradient leaf opens
-    /// against gradientRoot with an inclusion proof), "step.gradient" (committed leaves against
-    /// the quantized recomputed gradient) and "step.updateRule" (theta_{t-1}'s leaf updated with
-    /// the opened gradient leaf is theta_t's leaf under weightsRoot, bit for bit).
-    mutating func checkStep(_ t: Int, workload: PoGOWorkload, replay: ReplayState) {
+    /// Checks challenged step t from its re-execution (`StepRecomputation.run` at
+    /// theta_{t-1}): "step.loss" (claimed loss within tolerance), "step.gradientOpening"
+    /// (each challenged committed gradient leaf opens against gradientRoot with an inclusion
+    /// proof), "step.gradient" (committed leaves against the quantized recomputed gradient)
+    /// and "step.updateRule" (theta_{t-1}'s leaf updated with the opened gradient leaf is
+    /// theta_t's leaf under weightsRoot, bit for bit).
+    mutating func checkStep(_ t: Int, recomputed: Result<StepRecomputation, any Error>, replay: ReplayState) {
         guard let theta = replay.thetaBefore[t], let committed = replay.gradients[t] else { return }
         let step = bundle.steps[t - 1]
         let leaves = challengedLeaves[t] ?? []
-        var recomputedGradient: [Float] = []
-        let recomputedLoss: Float
-        do {
-            let indices = try ChallengeDerivation.batchIndices(
-                datasetDigest: bundle.datasetDigest, blockSeed: bundle.blockSeed, step: t,
-                batchSize: bundle.batchSize, exampleCount: workload.exampleCount)
-            recomputedLoss = try workload.lossAndGradient(parameters: theta, indices: indices, gradient: &recomputedGradient)
-        } catch {
+        let recomputation: StepRecomputation
+        switch recomputed {
+        case let .success(value): recomputation = value
+        case let .failure(error):
             record(.init(name: "step.loss", step: t, passed: false, detail: "cannot recompute the step: \(error)"))
             return
         }
-        record(lossCheck("step.loss", step: t, claimed: step.loss, recomputed: recomputedLoss))
+        record(lossCheck("step.loss", step: t, claimed: step.loss, recomputed: recomputation.loss))
 
         let opened = openGradientLeaves(t, committed: committed, leaves: leaves, root: step.gradientRoot)
-        compareGradient(t, recomputed: recomputedGradient, opened: opened, leaves: leaves)
+        compareGradient(t, recomputed: recomputation.gradient, opened: opened, leaves: leaves)
         checkUpdateRule(t, theta: theta, opened: opened, leaves: leaves, replay: replay)
     }
 
@@ -42,8 +39,7 @@ extension VerificationRun {
     /// Opens each challenged leaf of the committed gradient with an inclusion proof against
     /// `root`; returns the leaves that open and parse, by index.
     private mutating func openGradientLeaves(_ t: Int, committed: QuantizedGradient, leaves: [Int], root: Digest) -> [Int: GradientLeaf] {
-        let hasher = RFC6962Hasher()
-        let hashes = (try? (0..<committed.leafCount).map { hasher.hashLeaf(try committed.leafBytes($0)) }) ?? []
+        let hashes = committed.leafHashes()
         var opened: [Int: GradientLeaf] = [:]
         var failures: [Int] = []
         for i in leaves {

@@ -62,6 +62,10 @@ public struct QuantizedGradient: Sendable, Hashable {
 
     /// Checks sizes, scales and codes of a run of blocks that starts at a block boundary.
     /// `firstParameter` only offsets the indices reported in errors.
+    ///
+    /// Well-formed data passes a branch-free scan over words (`isPlainlyValid`); only data
+    /// that scan cannot clear is walked parameter by parameter, which finds the first error
+    /// in the order this function documents.
     static func validate(parameterCount: Int, scales: [Float], packedCodes: [UInt8], firstParameter: Int = 0) throws {
         let wantScales = blockCount(parameters: parameterCount)
         guard scales.count == wantScales else {
@@ -71,6 +75,13 @@ public struct QuantizedGradient: Sendable, Hashable {
         guard packedCodes.count == wantBytes else {
             throw QuantizationError.packedByteCountMismatch(got: packedCodes.count, want: wantBytes)
         }
+        if isPlainlyValid(parameterCount: parameterCount, scales: scales, packedCodes: packedCodes) { return }
+        try findFirstError(parameterCount: parameterCount, scales: scales, packedCodes: packedCodes, firstParameter: firstParameter)
+    }
+
+    /// The parameter-by-parameter walk: throws the first malformation, in block then
+    /// parameter order. Requires sizes already checked.
+    private static func findFirstError(parameterCount: Int, scales: [Float], packedCodes: [UInt8], firstParameter: Int) throws {
         for (b, scale) in scales.enumerated() where !scale.isFinite || scale.sign == .minus {
             throw QuantizationError.invalidScale(block: firstParameter / blockSize + b, bitPattern: scale.bitPattern)
         }

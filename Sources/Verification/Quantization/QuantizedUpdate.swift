@@ -70,7 +70,7 @@ public enum QuantizedUpdate {
         return theta
     }
 
-    private static func checkLearningRate(_ lr: Float) throws {
+    static func checkLearningRate(_ lr: Float) throws {
         guard lr.isFinite else { throw QuantizationError.invalidLearningRate(bitPattern: lr.bitPattern) }
     }
 
@@ -79,16 +79,47 @@ public enum QuantizedUpdate {
     private static func kernel(
         _ theta: inout [Float], thetaRange: Range<Int>, scales: [Float], packedCodes: [UInt8], learningRate lr: Float
     ) {
-        let base = thetaRange.lowerBound
         theta.withUnsafeMutableBufferPointer { th in
             scales.withUnsafeBufferPointer { s in
                 packedCodes.withUnsafeBufferPointer { p in
-                    for i in 0..<thetaRange.count {
-                        let code = QuantizedGradient.decodeNibble(p[i >> 1] >> UInt8((i & 1) * 4))
-                        th[base + i] = updated(th[base + i], scale: s[i / QuantizedGradient.blockSize], code: code, learningRate: lr)
-                    }
+                    guard !thetaRange.isEmpty, let thetaBase = th.baseAddress, let scaleBase = s.baseAddress,
+                          let codeBase = p.baseAddress else { return }
+                    updateBlocks(thetaBase + thetaRange.lowerBound, count: thetaRange.count, scales: scaleBase, codes: codeBase, learningRate: lr)
                 }
             }
+        }
+    }
+
+    /// Updates `count` parameters at `theta`, which start a block: `scales` and `codes` point at
+    /// that block's scale and first code byte.
+    ///
+    /// Walks block by block and byte by byte (two parameters per byte) so the inner loop has
+    /// no division and vectorizes; each parameter still gets exactly `updated`'s three
+    /// roundings (Float(code) is exact, so converting from Int8 or Int is the same value).
+    @inline(__always)
+    static func updateBlocks(
+        _ theta: UnsafeMutablePointer<Float>, count: Int, scales: UnsafePointer<Float>, codes: UnsafePointer<UInt8>,
+        learningRate lr: Float
+    ) {
+        var start = 0, block = 0
+        while start < count {
+            let end = Swift.min(start + QuantizedGradient.blockSize, count)
+            let scale = scales[block]
+            let out = theta + start
+            let bytes = codes + start / 2
+            let pairs = (end - start) / 2
+            for j in 0..<pairs {
+                let byte = bytes[j]
+                let low = Float(Int8(bitPattern: byte << 4) >> 4), high = Float(Int8(bitPattern: byte) >> 4)
+                out[2 * j] = out[2 * j] - lr * (scale * low)
+                out[2 * j + 1] = out[2 * j + 1] - lr * (scale * high)
+            }
+            if (end - start) % 2 == 1 {
+                let code = QuantizedGradient.decodeNibble(bytes[pairs])
+                out[2 * pairs] = updated(out[2 * pairs], scale: scale, code: code, learningRate: lr)
+            }
+            start = end
+            block += 1
         }
     }
 }

@@ -61,9 +61,15 @@ public func matmulBackward(
 /// core when it is unset. A server that runs verifications concurrently should pass 1: with
 /// the other cores busy, a multi-threaded sgemm runs several times slower (PITFALLS.md).
 /// Requires `count >= 1`.
+///
+/// With 1, OpenBLAS's idle worker threads are also stopped: started when the library loads,
+/// they spin in `sched_yield` for a while before sleeping, which cost about 0.08 s of CPU
+/// per process here (8% of `merkle root` on 1 GiB). A later count above 1 starts them again
+/// on the next multi-threaded call.
 public func setBLASThreadCount(_ count: Int) {
     precondition(count >= 1, "thread count must be at least 1, got \(count)")
     openblas_set_num_threads(Int32(count))
+    if count == 1 { _ = blas_thread_shutdown_() }
 }
 
 /// The number of threads OpenBLAS currently uses.

@@ -1,4 +1,5 @@
 import Testing
+import CBLAS
 import Verification
 
 /// matmul and layer norm against their naive Double twins and finite differences.
@@ -85,6 +86,25 @@ struct LinearKernelTests {
         let before = blasThreadCount()
         setBLASThreadCount(1)
         #expect(blasThreadCount() == 1)
+        setBLASThreadCount(before)
+    }
+
+    @Test func sgemmStillWorksAfterStoppingAndRestartingBLASThreads() {
+        // 256x256 crosses OpenBLAS's threshold for splitting work over threads.
+        let n = 256
+        let a = (0..<(n * n)).map { Float($0 % 17) - 8 }, b = (0..<(n * n)).map { Float($0 % 13) - 6 }
+        func product() -> [Float] {
+            var c = [Float](repeating: 0, count: n * n)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(n), blasint(n),
+                        1, a, blasint(n), b, blasint(n), 0, &c, blasint(n))
+            return c
+        }
+        let before = blasThreadCount()
+        let want = product()
+        setBLASThreadCount(1)
+        #expect(product() == want)
+        setBLASThreadCount(2)
+        #expect(product() == want)
         setBLASThreadCount(before)
     }
 }
