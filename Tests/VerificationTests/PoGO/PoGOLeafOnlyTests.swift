@@ -116,7 +116,7 @@ import Testing
         // scales larger, so its leaves open but the update rule does not give theta_2.
         let scaled = try QuantizedGradient(quantizing: run.gradients[1].dequantized().map { $0 * 1.1 })
         run.gradients[1] = scaled
-        run.steps[1].gradientRoot = try VerificationRun.gradientRoot(scaled)
+        run.steps[1].gradientRoot = scaled.merkleRoot()
         let bundle = try ProofBundle(bytes: try run.bundleJSON(.inline, trees: true))
         let beacon = try PoGOTestSupport.beacon(challenging: 2, in: bundle, policy: Self.leafOnly)
         let report = try PoGOTestSupport.verify(bundle, beacon: beacon, policy: Self.leafOnly)
