@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import Verification
+
+/// `verifier bench-poq` run as a process: `--dump` writes the encoder's outputs in the bench's
+/// batching (checked against the in-process evaluator), and its argument limits.
+struct BenchPoQCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let model = root.appendingPathComponent("models/all-MiniLM-L6-v2").path
+
+    struct Dump: Decodable {
+        let impl: String
+        let batch: Int
+        let seq: Int
+        let threads: Int
+        let paddedLengths: [Int]
+        let ids: [[Int32]]
+        let hidden: [[Float]]
+        let embeddings: [[Float]]
+    }
+
+    static let pairs = [
+        ("How many people live in Berlin?", "Berlin has a population of 3,520,031 registered inhabitants."),
+        ("What is the capital of France?", "Paris."),
+        ("Who wrote Pride and Prejudice?", "Jane Austen wrote it in 1813."),
+    ]
+
+    private func verifier(_ arguments: [String]) throws -> Int32 {
+        let candidates = [".build/debug/verifier", ".build/release/verifier"].map { Self.root.appendingPathComponent($0).path }
+        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) })
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = arguments
+        p.standardOutput = Pipe()
+        p.standardError = Pipe()
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    /// A fresh folder holding the pairs file; fails when scripts/setup has not fetched the model.
+    private func folder() throws -> URL {
+        try #require(FileManager.default.fileExists(atPath: Self.model + "/model.safetensors"),
+                     "models/all-MiniLM-L6-v2 is missing: run scripts/setup")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bench-poq-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let text = Self.pairs.map { "\($0.0)\t\($0.1)\n" }.joined()
+        try text.write(to: url.appendingPathComponent("pairs.tsv"), atomically: true, encoding: .utf8)
+        return url
+    }
+
+    private func arguments(_ dir: URL, _ extra: [String]) -> [String] {
+        ["bench-poq", "--model", Self.model, "--pairs", dir.appendingPathComponent("pairs.tsv").path] + extra
+    }
+
+    @Test func dumpHoldsTheEncoderOutputsOfEveryPairPaddedToSeq() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("dump.json").path
+        #expect(try verifier(arguments(dir, ["--batch", "2", "--seq", "40", "--threads", "1", "--dump", path])) == 0)
+        let dump = try JSONDecoder().decode(Dump.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(dump.impl == "swift" && dump.batch == 2 && dump.seq == 40 && dump.threads == 1)
+        #expect(dump.paddedLengths == [40, 40])
+
+        let evaluator = try PoQEvaluator(directory: Self.model, limits: PoQLimits(maxSequenceTokens: 40))
+        let encodings = Self.pairs.map { evaluator.tokenizer.encodePair($0.0, $0.1) }
+        #expect(dump.ids == encodings.map(\.ids))
+        let states = evaluator.encoder.hiddenStates(encodings, paddedLength: 40)
+        let embeddings = states.meanPooledNormalized()
+        for (i, encoding) in encodings.enumerated() {
+            let rows = (0..<encoding.count).flatMap { states.row(i, $0) }
+            #expect(dump.hidden[i].count == encoding.count * 384)
+            #expect(zip(dump.hidden[i], rows).allSatisfy { abs($0 - $1) <= 1e-5 }, "pair \(i) hidden states")
+            #expect(zip(dump.embeddings[i], embeddings[i]).allSatisfy { abs($0 - $1) <= 1e-6 }, "pair \(i) embedding")
+        }
+    }
+
+    @Test func seqOfThreeIsAcceptedAndTwoRefused() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("dump.json").path
+        #expect(try verifier(arguments(dir, ["--seq", "3", "--dump", path])) == 0)
+        #expect(try verifier(arguments(dir, ["--seq", "2", "--dump", path])) == 2)
+    }
+
+    @Test func batchAndRunsOfOneAreAcceptedAndZeroRefused() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try verifier(arguments(dir, ["--batch", "1", "--runs", "1", "--seq", "8"])) == 0)
+        #expect(try verifier(arguments(dir, ["--batch", "0", "--runs", "1"])) == 2)
+        #expect(try verifier(arguments(dir, ["--batch", "1", "--runs", "0"])) == 2)
+    }
+}
