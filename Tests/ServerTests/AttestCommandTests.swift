@@ -13,21 +13,8 @@ struct AttestCommandTests {
     }
 
     static func verifier(_ arguments: [String]) throws -> Output {
-        let binary = root.appendingPathComponent(".build/debug/verifier").path
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            Issue.record("\(binary) is missing: run swift build first")
-            throw POSIXError(.ENOENT)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
+        let (status, data, _) = try Tool.run(Repository.binary, arguments)
+        return Output(status: status, stdout: String(decoding: data, as: UTF8.self),
                       json: try? JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 

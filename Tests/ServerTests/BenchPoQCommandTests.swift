@@ -26,16 +26,7 @@ struct BenchPoQCommandTests {
     ]
 
     private func verifier(_ arguments: [String]) throws -> Int32 {
-        let candidates = [".build/debug/verifier", ".build/release/verifier"].map { Self.root.appendingPathComponent($0).path }
-        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) })
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        p.standardOutput = Pipe()
-        p.standardError = Pipe()
-        try p.run()
-        p.waitUntilExit()
-        return p.terminationStatus
+        try Tool.run(Repository.binary, arguments).0
     }
 
     /// A fresh folder holding the pairs file; fails when scripts/setup has not fetched the model.

@@ -6,29 +6,14 @@ import Verification
 struct MerkleCommandTests {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    struct BinaryMissing: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "\(path) is missing: run swift build first" }
-    }
-
     struct Run {
         let status: Int32
         let stdout: String
     }
 
     static func verifier(_ arguments: [String]) throws -> Run {
-        let binary = repoRoot.appendingPathComponent(".build/debug/verifier").path
-        guard FileManager.default.isExecutableFile(atPath: binary) else { throw BinaryMissing(path: binary) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = Pipe()
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: data, as: UTF8.self))
+        let (status, out, _) = try Tool.run(Repository.binary, arguments)
+        return Run(status: status, stdout: String(decoding: out, as: UTF8.self))
     }
 
     /// A checkpoint of 3 leaves whose middle leaf spans two tensors.

@@ -7,18 +7,8 @@ struct QuantizeCommandTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     private func verifier(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
-        let candidates = [".build/debug/verifier", ".build/release/verifier"].map { Self.root.appendingPathComponent($0).path }
-        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) })
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = Pipe()
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let (status, out, _) = try Tool.run(Repository.binary, arguments)
+        return (status, String(decoding: out, as: UTF8.self))
     }
 
     private func folder() throws -> URL {
