@@ -60,6 +60,12 @@ struct LiveServerTests {
         let wrongMethod = try client.readResponse()
         #expect(wrongMethod.status == 405)
         #expect(wrongMethod.header("Allow") == "GET, HEAD")
+        // The log names the pattern each path fits (a bounded metrics label), nil for none.
+        let routes = server.routeLog
+        #expect(routes.count == 3)
+        #expect(routes.contains { $0 == ("/items/a%20b", "/items/{id}") })
+        #expect(routes.contains { $0 == ("/nothing", nil) })
+        #expect(routes.contains { $0 == ("/hello", "/hello") })
     }
 
     @Test func turnsHTTPErrorsIntoProblemsAndHidesOtherErrors() throws {

@@ -78,6 +78,15 @@ final class LineSocket {
 }
 
 struct ServeBinaryTests {
+    @Test func missingDatasetFolderStopsStartWithAPlainMessage() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)").path
+        let (status, _, errors) = try Tool.run(ServeProcess.binary, ["serve", "--port", "0", "--data-dir", data,
+                                                                     "--dataset-dir", "/nonexistent-datasets"])
+        #expect(status != 0)
+        #expect(errors.contains("dataset directory /nonexistent-datasets does not exist or is not a folder"))
+        #expect(!errors.contains("NSCocoaErrorDomain"))
+    }
+
     @Test func answersHealthz() throws {
         let serve = try ServeProcess()
         let socket = try LineSocket(port: serve.port)

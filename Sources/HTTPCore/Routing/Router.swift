@@ -17,10 +17,13 @@ public struct Router: Sendable {
 
     struct Route: Sendable {
         enum Segment: Sendable, Equatable {
-            case literal(String)
+            /// A literal segment, as UTF-8 bytes.
+            case literal([UInt8])
             case parameter(String)
         }
         let method: HTTPMethod
+        /// The pattern as declared, e.g. `/v1/pogo/bundles/{id}`: a bounded label for metrics.
+        let pattern: String
         let segments: [Segment]
         let cost: Cost
         let handler: Handler
@@ -30,7 +33,8 @@ public struct Router: Sendable {
     enum Match {
         case found(Route, parameters: [String: String])
         case notFound
-        case methodNotAllowed(allow: [HTTPMethod])
+        /// The path fits `pattern`, but only under the methods in `allow`.
+        case methodNotAllowed(allow: [HTTPMethod], pattern: String)
     }
 
     private(set) var routes: [Route] = []
@@ -41,9 +45,9 @@ public struct Router: Sendable {
     public mutating func add(_ method: HTTPMethod, _ pattern: String, cost: Cost = .inline, _ handler: @escaping Handler) {
         precondition(pattern.hasPrefix("/"), "route pattern \(pattern) must start with /")
         let segments: [Route.Segment] = pattern.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
-            $0.hasPrefix("{") && $0.hasSuffix("}") ? .parameter(String($0.dropFirst().dropLast())) : .literal(String($0))
+            $0.hasPrefix("{") && $0.hasSuffix("}") ? .parameter(String($0.dropFirst().dropLast())) : .literal(Array($0.utf8))
         }
-        routes.append(Route(method: method, segments: segments, cost: cost, handler: handler))
+        routes.append(Route(method: method, pattern: pattern, segments: segments, cost: cost, handler: handler))
     }
 
     public mutating func get(_ pattern: String, cost: Cost = .inline, _ handler: @escaping Handler) {
@@ -62,36 +66,77 @@ public struct Router: Sendable {
         add(.delete, pattern, cost: cost, handler)
     }
 
-    /// Finds the route for `method` and `path` (the target without its query).
+    /// Finds the route for `method` and `path` (the target without its query). Compares bytes in
+    /// place: no allocation unless the route has parameters.
     func match(method: HTTPMethod, path: Substring) -> Match {
-        guard path.utf8.first == 0x2F else { return .notFound }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        var allowed: [HTTPMethod] = []
-        var getRoute: (Route, [String: String])?
-        for route in routes {
-            guard let parameters = Self.bind(route.segments, parts) else { continue }
-            if route.method == method { return .found(route, parameters: parameters) }
-            if route.method == .get && method == .head { getRoute = (route, parameters) }
-            allowed.append(route.method)
+        var path = path
+        return path.withUTF8 { bytes in
+            guard bytes.first == 0x2F else { return .notFound }
+            var allowed: [HTTPMethod] = []
+            var fitting: String?
+            var getRoute: Route?
+            for route in routes where Self.fits(route.segments, bytes) {
+                if route.method == method { return .found(route, parameters: Self.parameters(route.segments, bytes)) }
+                if route.method == .get && method == .head { getRoute = route }
+                allowed.append(route.method)
+                fitting = fitting ?? route.pattern
+            }
+            if let route = getRoute { return .found(route, parameters: Self.parameters(route.segments, bytes)) }
+            guard let pattern = fitting else { return .notFound }
+            if allowed.contains(.get) && !allowed.contains(.head) { allowed.append(.head) }
+            return .methodNotAllowed(allow: Array(Set(allowed)).sorted { $0.rawValue < $1.rawValue }, pattern: pattern)
         }
-        if let (route, parameters) = getRoute { return .found(route, parameters: parameters) }
-        guard !allowed.isEmpty else { return .notFound }
-        if allowed.contains(.get) && !allowed.contains(.head) { allowed.append(.head) }
-        return .methodNotAllowed(allow: Array(Set(allowed)).sorted { $0.rawValue < $1.rawValue })
     }
 
-    /// The parameters when `parts` fit `segments`, else nil.
-    private static func bind(_ segments: [Route.Segment], _ parts: ArraySlice<Substring>) -> [String: String]? {
-        guard segments.count == parts.count else { return nil }
-        var parameters: [String: String] = [:]
-        for (segment, part) in zip(segments, parts) {
-            switch segment {
-            case .literal(let text):
-                guard part == text else { return nil }
-            case .parameter(let name):
-                guard !part.isEmpty else { return nil }
-                parameters[name] = PercentDecoding.decode(part, plusIsSpace: false)
+    /// Calls `body` with the byte range of each `/`-separated segment of `path` after its leading
+    /// `/`, in order, while it returns true; returns the number of segments visited.
+    private static func forEachSegment(_ path: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Bool) -> Int {
+        var start = 1
+        var count = 0
+        while true {
+            var end = start
+            while end < path.count && path[end] != 0x2F { end += 1 }
+            count += 1
+            guard body(start..<end) else { return count }
+            guard end < path.count else { return count }
+            start = end + 1
+        }
+    }
+
+    /// Whether `path` has as many segments as `segments`, each literal equal and each parameter
+    /// non-empty.
+    private static func fits(_ segments: [Route.Segment], _ path: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        var ok = true
+        let visited = forEachSegment(path) { range in
+            guard index < segments.count else {
+                ok = false
+                return false
             }
+            switch segments[index] {
+            case .literal(let text):
+                ok = text.elementsEqual(path[range])
+            case .parameter:
+                ok = !range.isEmpty
+            }
+            index += 1
+            return ok
+        }
+        return ok && visited == segments.count
+    }
+
+    /// The percent-decoded parameter values of a path that `fits` `segments`.
+    private static func parameters(_ segments: [Route.Segment], _ path: UnsafeBufferPointer<UInt8>) -> [String: String] {
+        guard segments.contains(where: { if case .parameter = $0 { true } else { false } }) else { return [:] }
+        var parameters: [String: String] = [:]
+        var index = 0
+        _ = forEachSegment(path) { range in
+            if case .parameter(let name) = segments[index] {
+                let text = Substring(decoding: UnsafeBufferPointer(rebasing: path[range]), as: UTF8.self)
+                parameters[name] = PercentDecoding.decode(text, plusIsSpace: false)
+            }
+            index += 1
+            return true
         }
         return parameters
     }

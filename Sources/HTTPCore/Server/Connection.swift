@@ -57,6 +57,8 @@ final class Connection {
 struct RequestInfo: Sendable {
     var method: HTTPMethod
     var path: String
+    /// The route pattern the path fits (also when the method is not allowed); nil when none does.
+    var route: String? = nil
     var version: HTTPVersion
     var keepAlive: Bool
     var receivedAt: UInt64

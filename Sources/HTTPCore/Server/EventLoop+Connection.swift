@@ -69,12 +69,18 @@ extension EventLoop {
     }
 
     private func dispatch(_ c: Connection, _ request: HTTPRequest) {
-        let info = RequestInfo(method: request.method, path: String(request.path), version: request.version,
+        var info = RequestInfo(method: request.method, path: String(request.path), version: request.version,
                                keepAlive: request.keepAlive, receivedAt: Syscall.now())
-        switch context.router.match(method: request.method, path: request.path) {
+        let match = context.router.match(method: request.method, path: request.path)
+        switch match {
+        case .found(let route, _): info.route = route.pattern
+        case .methodNotAllowed(_, let pattern): info.route = pattern
+        case .notFound: break
+        }
+        switch match {
         case .notFound:
             respond(c, info, .problem(ProblemDetails(status: .notFound, detail: "no resource at \(info.path)")))
-        case .methodNotAllowed(let allow):
+        case .methodNotAllowed(let allow, _):
             let list = allow.map(\.rawValue).joined(separator: ", ")
             let problem = ProblemDetails(status: .methodNotAllowed, detail: "\(info.method) is not allowed on \(info.path)")
             respond(c, info, .problem(problem, headers: ["Allow": list]))
@@ -86,7 +92,7 @@ extension EventLoop {
                 respond(c, info, Self.invoke(route.handler, routed, info, logger))
                 return
             }
-            let request = routed
+            let (request, info) = (routed, info)
             c.awaitingWorker = true
             let fd = c.fd, serial = c.serial
             let accepted = context.pool.trySubmit { [self] in
@@ -139,7 +145,8 @@ extension EventLoop {
         }
         if !keep { c.closeAfterOutput = true }
         let durationMs = Double(Syscall.now() &- info.receivedAt) / 1_000_000
-        context.logger(.request(method: info.method.rawValue, path: info.path, status: response.status.code, durationMs: durationMs))
+        context.logger(.request(method: info.method.rawValue, path: info.path, route: info.route, status: response.status.code,
+                                durationMs: durationMs))
     }
 
     /// Sends what can be sent, pulling streamed bodies only while the output is below the limit.

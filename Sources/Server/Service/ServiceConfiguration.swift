@@ -44,6 +44,9 @@ struct ServiceConfiguration: Sendable {
     /// of each output. Default 4,096: at most 4 UTF-8 bytes each, so the evaluator's byte limit
     /// (`PoQLimits.maxTextBytes`, 16,384) is never the one that refuses.
     var poqMaxTextCharacters = PoQLimits().maxTextBytes / 4
+    /// HTTP I/O threads, each an epoll loop accepting, parsing and answering cheap requests.
+    /// Default: online CPUs.
+    var httpIOThreads = ServiceConfiguration.onlineCPUs
     /// Threads of the HTTP server's pool for heavy handlers (scoring, submission). Default: online CPUs.
     var httpWorkerThreads = ServiceConfiguration.onlineCPUs
     /// Heavy requests allowed to wait for a pool thread; more get 503. Default 64.

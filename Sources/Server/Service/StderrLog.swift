@@ -22,9 +22,19 @@ final class StderrLog: Sendable {
         thread.start()
     }
 
-    /// A logger for `HTTPServer` writing one line per event.
+    /// A logger for `HTTPServer` writing one line per event. Request lines, one per request,
+    /// are formatted byte by byte straight into the buffer.
     var httpLogger: HTTPLogger {
         { [self] event in
+            if case .request(let method, let path, _, let status, let durationMs) = event {
+                let size = buffer.withLock { b in
+                    Self.appendRequestLine(method: method, path: path, status: status, durationMs: durationMs, to: &b)
+                    b.append(0x0A)
+                    return b.count
+                }
+                if size >= 1 << 16 { wake.signal() }
+                return
+            }
             let (line, urgent) = Self.format(event)
             write(line, flushNow: urgent)
         }
@@ -71,9 +81,10 @@ final class StderrLog: Sendable {
         switch event {
         case .listening(let host, let port):
             return ("event=listening host=\(quoted(host)) port=\(port)", true)
-        case .request(let method, let path, let status, let durationMs):
-            let ms = (durationMs * 1000).rounded() / 1000
-            return ("event=request method=\(quoted(method)) path=\(quoted(path)) status=\(status) duration_ms=\(ms)", false)
+        case .request(let method, let path, _, let status, let durationMs):
+            var line: [UInt8] = []
+            appendRequestLine(method: method, path: path, status: status, durationMs: durationMs, to: &line)
+            return (String(decoding: line, as: UTF8.self), false)
         case .handlerFailed(let method, let path, let error):
             return ("event=handler_failed method=\(quoted(method)) path=\(quoted(path)) error=\(quoted(error))", true)
         case .ioFailed(let error):
@@ -85,20 +96,65 @@ final class StderrLog: Sendable {
         }
     }
 
+    /// `event=request method=M path=P status=S duration_ms=D`, D in milliseconds rounded to
+    /// the microsecond and written like a Swift `Double` (`0.012`, `3.0`).
+    static func appendRequestLine(method: String, path: String, status: Int, durationMs: Double, to out: inout [UInt8]) {
+        out.append(contentsOf: "event=request method=".utf8)
+        appendQuoted(method, to: &out)
+        out.append(contentsOf: " path=".utf8)
+        appendQuoted(path, to: &out)
+        out.append(contentsOf: " status=".utf8)
+        appendDecimal(status, to: &out)
+        out.append(contentsOf: " duration_ms=".utf8)
+        let rounded = Int((max(0, min(durationMs, 1e12)) * 1000).rounded())
+        appendDecimal(rounded / 1000, to: &out)
+        out.append(0x2E)
+        var fraction = rounded % 1000
+        guard fraction != 0 else {
+            out.append(0x30)
+            return
+        }
+        var digits = 3
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        var divisor = digits == 3 ? 100 : digits == 2 ? 10 : 1
+        while divisor > 0 {
+            out.append(0x30 + UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
+    }
+
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        // Up to 15 bytes a String is stored inline: no allocation.
+        out.append(contentsOf: String(value).utf8)
+    }
+
     /// The value as is when it has no spaces, quotes, `=`, backslashes or controls, else
-    /// double-quoted with escapes.
+    /// double-quoted with `\\`, `\"` and `\n` escaped.
     static func quoted(_ value: String) -> String {
-        let plain = !value.isEmpty && value.utf8.allSatisfy { $0 > 0x20 && $0 != 0x22 && $0 != 0x3D && $0 != 0x5C && $0 != 0x7F }
-        guard !plain else { return value }
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(scalar)
+        var out: [UInt8] = []
+        appendQuoted(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+        let utf8 = value.utf8
+        let plain = !utf8.isEmpty && utf8.allSatisfy { $0 > 0x20 && $0 != 0x22 && $0 != 0x3D && $0 != 0x5C && $0 != 0x7F }
+        guard !plain else {
+            out.append(contentsOf: utf8)
+            return
+        }
+        out.append(0x22)
+        for byte in utf8 {
+            switch byte {
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+            default: out.append(byte)
             }
         }
-        return out + "\""
+        out.append(0x22)
     }
 }

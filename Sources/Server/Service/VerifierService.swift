@@ -59,10 +59,10 @@ final class VerifierService: Sendable {
             startDelay: .milliseconds(configuration.workerStartDelayMilliseconds))
     }
 
-    /// The HTTP server configuration: address, body limit and heavy-handler pool.
+    /// The HTTP server configuration: address, body limit, I/O threads and heavy-handler pool.
     var httpConfiguration: HTTPServerConfiguration {
         HTTPServerConfiguration(host: configuration.host, port: configuration.port, maxBodyBytes: configuration.maxBodyBytes,
-                                workerThreads: configuration.httpWorkerThreads,
+                                ioThreads: configuration.httpIOThreads, workerThreads: configuration.httpWorkerThreads,
                                 workerQueueCapacity: configuration.httpQueueCapacity)
     }
 
@@ -86,9 +86,8 @@ final class VerifierService: Sendable {
     var httpLogger: HTTPLogger {
         let write = log.httpLogger
         return { [metrics] event in
-            if case let .request(method, path, status, durationMs) = event {
-                metrics.recordRequest(route: RouteTemplates.template(for: path), method: method, status: status,
-                                      seconds: durationMs / 1000)
+            if case let .request(method, _, route, status, durationMs) = event {
+                metrics.recordRequest(route: route ?? "other", method: method, status: status, seconds: durationMs / 1000)
             }
             write(event)
         }

@@ -14,7 +14,12 @@ public struct DatasetResolver: Sendable {
 
     /// Indexes every regular file directly in `directory` (not recursing, skipping names that
     /// start with "."), hashing each file's bytes; files above `maxBytes` are skipped.
+    /// Throws `DatasetDirectoryError` when `directory` is missing or not a folder.
     public static func indexing(directory: String, maxBytes: Int = 64 << 20) throws -> DatasetResolver {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DatasetDirectoryError(directory: directory)
+        }
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         var paths: [Digest: String] = [:]
         for name in names where !name.hasPrefix(".") {
@@ -32,5 +37,14 @@ public struct DatasetResolver: Sendable {
     /// The file holding the data set with this digest, if known.
     public func path(for digest: Digest) -> String? {
         paths[digest]
+    }
+}
+
+/// The data set folder does not exist or is not a folder.
+public struct DatasetDirectoryError: Error, Equatable, CustomStringConvertible {
+    public let directory: String
+
+    public var description: String {
+        "dataset directory \(directory) does not exist or is not a folder (set VERIFIER_DATASET_DIR or --dataset-dir; scripts/setup fetches the default data sets into ./data)"
     }
 }

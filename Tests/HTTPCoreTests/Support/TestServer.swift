@@ -56,7 +56,14 @@ final class TestServer: Sendable {
     /// The request log lines seen so far, as (method, path, status).
     var requestLog: [(String, String, Int)] {
         recorder.events.withLock { $0 }.compactMap {
-            if case .request(let m, let p, let s, _) = $0 { (m, p, s) } else { nil }
+            if case .request(let m, let p, _, let s, _) = $0 { (m, p, s) } else { nil }
+        }
+    }
+
+    /// The route pattern of each logged request, as (path, route).
+    var routeLog: [(String, String?)] {
+        recorder.events.withLock { $0 }.compactMap {
+            if case .request(_, let p, let r, _, _) = $0 { (p, r) } else { nil }
         }
     }
 }

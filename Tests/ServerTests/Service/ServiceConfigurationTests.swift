@@ -25,22 +25,20 @@ struct ServiceConfigurationTests {
     @Test(arguments: [
         ("VERIFIER_WORKERS", "-1"), ("VERIFIER_LEASE_SECONDS", "0"), ("VERIFIER_MAX_ATTEMPTS", "0"),
         ("VERIFIER_CONFIRM_THRESHOLD", "1.5"), ("VERIFIER_SLASH_THRESHOLD", "0"), ("VERIFIER_ALLOW_FILE_ARTIFACTS", "maybe"),
-        ("VERIFIER_OUTLIER_DISTANCE", "2"), ("VERIFIER_MAX_BUNDLE_BYTES", "1023"),
+        ("VERIFIER_OUTLIER_DISTANCE", "2"), ("VERIFIER_MAX_BUNDLE_BYTES", "1023"), ("VERIFIER_HTTP_IO_THREADS", "0"),
     ])
     func refusesOutOfRangeValues(_ variable: String, _ value: String) {
         #expect(throws: UsageError.self) { try ServiceConfiguration.parse([], environment: [variable: value]) }
     }
 
+    @Test func setsHTTPIOThreads() throws {
+        #expect(try ServiceConfiguration.parse(["--http-io-threads", "1"], environment: [:]).httpIOThreads == 1)
+        #expect(try ServiceConfiguration.parse([], environment: ["VERIFIER_HTTP_IO_THREADS": "3"]).httpIOThreads == 3)
+        #expect(try ServiceConfiguration.parse([], environment: [:]).httpIOThreads == ServiceConfiguration.onlineCPUs)
+    }
+
     @Test func limitsAcceptTheirBounds() throws {
         let c = try ServiceConfiguration.parse([], environment: ["VERIFIER_MAX_BUNDLE_BYTES": "1024", "VERIFIER_MAX_ATTEMPTS": "1"])
         #expect(c.maxBundleBytes == 1024 && c.maxAttempts == 1)
-    }
-
-    @Test func mapsPathsToRouteTemplates() {
-        #expect(RouteTemplates.template(for: "/v1/pogo/bundles/abc") == "/v1/pogo/bundles/{id}")
-        #expect(RouteTemplates.template(for: "/v1/pogo/bundles") == "/v1/pogo/bundles")
-        #expect(RouteTemplates.template(for: "/v1/pogo/bundles/") == "other")
-        #expect(RouteTemplates.template(for: "/nope") == "other")
-        #expect(RouteTemplates.template(for: "-") == "other")
     }
 }
