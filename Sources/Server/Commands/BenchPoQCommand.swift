@@ -8,8 +8,9 @@ internal import Verification
 /// exactly N tokens (truncated to N first), else each batch is padded to its longest pair.
 /// A timed pass runs every batch through the encoder and mean-pools and normalises its
 /// outputs; tokenization is done before timing (onnxruntime's side also tokenizes untimed).
-/// One untimed warm-up pass precedes the timed runs. Prints one JSON line: batch, seq,
-/// OpenBLAS threads in effect, pairs, runs, median ms per pair. With `--dump FILE` it times
+/// One untimed warm-up pass precedes the timed runs. `--threads N` splits each batch's work
+/// across N Dispatch tasks (`BertEncoder.hiddenStates(threads:)`), each sgemm on one OpenBLAS
+/// thread. Prints one JSON line: batch, seq, threads, pairs, runs, median ms per pair. With `--dump FILE` it times
 /// nothing and writes the outputs of one pass instead (see `PoQBenchDump`).
 enum BenchPoQCommand: Subcommand {
     static let name = "bench-poq"
@@ -27,7 +28,7 @@ enum BenchPoQCommand: Subcommand {
         guard batch >= 1, runs >= 1, threads >= 1 else { throw UsageError("--batch, --runs and --threads must be at least 1") }
         // [CLS] and two [SEP] need 3 positions; a shorter limit leaves no room for text.
         if let seq, seq < 3 { throw UsageError("--seq must be at least 3, got \(seq)") }
-        setBLASThreadCount(threads)
+        setBLASThreadCount(1)
         // One pair per line, query and passage separated by a tab.
         let lines = try String(contentsOfFile: pairsPath, encoding: .utf8).split(separator: "\n")
         let pairs = lines.compactMap { line -> (String, String)? in
@@ -41,15 +42,15 @@ enum BenchPoQCommand: Subcommand {
             Array(encodings[$0..<min(encodings.count, $0 + batch)])
         }
         if let dump = args.value("--dump") {
-            let states = batches.map { evaluator.encoder.hiddenStates($0, paddedLength: seq) }
-            let outputs = PoQBenchDump(batch: batch, seq: seq, threads: blasThreadCount(), batches: batches, states: states)
+            let states = batches.map { evaluator.encoder.hiddenStates($0, paddedLength: seq, threads: threads) }
+            let outputs = PoQBenchDump(batch: batch, seq: seq, threads: threads, batches: batches, states: states)
             try outputs.json.write(toFile: dump, atomically: true, encoding: .utf8)
             return 0
         }
         // The same work onnxruntime's graph does per batch: hidden states, then pooling.
         let pass = {
             for chunk in batches {
-                _ = evaluator.encoder.hiddenStates(chunk, paddedLength: seq).meanPooledNormalized()
+                _ = evaluator.encoder.hiddenStates(chunk, paddedLength: seq, threads: threads).meanPooledNormalized()
             }
         }
         pass()
@@ -63,7 +64,7 @@ enum BenchPoQCommand: Subcommand {
         perPair.sort()
         let meanTokens = Double(encodings.map(\.count).reduce(0, +)) / Double(encodings.count)
         let seqText = seq.map(String.init) ?? "\"unpadded\""
-        print("{\"impl\":\"swift\",\"batch\":\(batch),\"seq\":\(seqText),\"threads\":\(blasThreadCount()),\"pairs\":\(encodings.count),"
+        print("{\"impl\":\"swift\",\"batch\":\(batch),\"seq\":\(seqText),\"threads\":\(threads),\"pairs\":\(encodings.count),"
             + "\"meanTokens\":\(String(format: "%.1f", meanTokens)),\"runs\":\(runs),"
             + "\"msPerPair\":\(String(format: "%.3f", perPair[perPair.count / 2]))}")
         return 0

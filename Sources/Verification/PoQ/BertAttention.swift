@@ -16,29 +16,31 @@ internal import Foundation
 /// - out: (B, T, C), overwritten.
 /// - scores: (T, T) scratch, overwritten.
 /// - qkv: (B, T, 3C). lengths: (B), each in 1...T.
+/// - pairs: the (sequence, head) pairs to compute, numbered b·NH + h; the others' columns of
+///   `out` are left alone, so disjoint ranges can run concurrently (each with its own `scores`).
 /// Requires C divisible by NH.
 func bidirectionalAttentionForward(
     out: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
-    lengths: [Int], B: Int, T: Int, C: Int, NH: Int
+    lengths: [Int], B: Int, T: Int, C: Int, NH: Int, pairs: Range<Int>? = nil
 ) {
     precondition(NH > 0 && C % NH == 0, "C=\(C) not divisible by NH=\(NH)")
     precondition(lengths.count == B && lengths.allSatisfy { $0 >= 1 && $0 <= T }, "lengths out of 1...\(T)")
     let hs = C / NH
     let scale = 1 / sqrtf(Float(hs))
     let (t32, hs32, ld3, ldc) = (blasint(T), blasint(hs), blasint(3 * C), blasint(C))
-    for b in 0..<B {
-        let length = lengths[b]
-        let l32 = blasint(length)
-        for h in 0..<NH {
-            let q = qkv + b * T * 3 * C + h * hs
-            let k = q + C
-            let v = q + 2 * C
-            // scores (T, length) = scale · q (T, hs) · k(length, hs)ᵀ, row stride `length`.
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t32, l32, hs32,
-                        scale, q, ld3, k, ld3, 0, scores, l32)
-            softmaxRows(scores, N: T, C: length)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t32, hs32, l32,
-                        1, scores, l32, v, ld3, 0, out + b * T * C + h * hs, ldc)
-        }
+    let pairs = pairs ?? 0..<B * NH
+    precondition(pairs.lowerBound >= 0 && pairs.upperBound <= B * NH, "pairs \(pairs) out of 0..<\(B * NH)")
+    for pair in pairs {
+        let (b, h) = pair.quotientAndRemainder(dividingBy: NH)
+        let l32 = blasint(lengths[b])
+        let q = qkv + b * T * 3 * C + h * hs
+        let k = q + C
+        let v = q + 2 * C
+        // scores (T, length) = scale · q (T, hs) · k(length, hs)ᵀ, row stride `length`.
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t32, l32, hs32,
+                    scale, q, ld3, k, ld3, 0, scores, l32)
+        softmaxRows(scores, N: T, C: Int(l32))
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t32, hs32, l32,
+                    1, scores, l32, v, ld3, 0, out + b * T * C + h * hs, ldc)
     }
 }

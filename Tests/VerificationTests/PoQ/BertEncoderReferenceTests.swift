@@ -53,6 +53,32 @@ struct BertEncoderReferenceTests {
         }
     }
 
+    /// Splitting the work across threads (rows, and (sequence, head) pairs for attention) is
+    /// deterministic for a given thread count, moves values only by rounding (OpenBLAS picks
+    /// other edge kernels for other row counts) and still matches the reference.
+    @Test func threadedEncoderIsDeterministicAndMatchesReference() throws {
+        let reference = try Self.reference()
+        let evaluator = try PoQTestSupport.similarityEvaluator()
+        let encodings = reference.texts.map { evaluator.tokenizer.encode($0) }
+        let single = evaluator.encoder.hiddenStates(encodings, paddedLength: 40)
+        for threads in [2, 3, 7] {
+            let split = evaluator.encoder.hiddenStates(encodings, paddedLength: 40, threads: threads)
+            #expect(split.values == evaluator.encoder.hiddenStates(encodings, paddedLength: 40, threads: threads).values)
+            var worst: Float = 0
+            for b in 0..<single.batchSize {
+                for t in 0..<single.lengths[b] {
+                    worst = max(worst, zip(single.row(b, t), split.row(b, t)).map { abs($0 - $1) }.max() ?? 0)
+                }
+            }
+            #expect(worst <= 1e-5, "threads \(threads): largest difference \(worst) on the sequences' own rows")
+            for (b, want) in reference.hidden.enumerated() {
+                var got: [Float] = []
+                for t in 0..<split.lengths[b] { got.append(contentsOf: split.row(b, t)) }
+                #expect(Self.maxDifference(got, want) <= Self.tolerance)
+            }
+        }
+    }
+
     @Test func crossEncoderPooledAndLogitsMatchReference() throws {
         let reference = try Self.reference()
         let directory = try PoQTestSupport.crossEncoderDirectory()

@@ -46,6 +46,34 @@ struct ActivationKernelTests {
               f: { max($0, 0) }, df: { $0 > 0 ? 1 : 0 })
     }
 
+    /// The call-free erf behind GELU stays within 2 ulp of libm's `erff` on a dense sweep of
+    /// [-6, 6] (every 2^-14, so both polynomial pieces, the split at 0.921875 and the clamp at
+    /// 3.925 are covered), keeps erf odd, and passes NaN and infinities through correctly.
+    @Test func vectorErfIsWithinTwoUlpOfLibm() {
+        var worst: Float = 0
+        var worstAt: Float = 0
+        func erf(_ x: Float) -> Float { vectorErf(SIMD8(repeating: x))[0] }
+        for i in -98_304...98_304 {
+            let x = Float(i) / 16_384
+            let want = erff(x)
+            let got = erf(x)
+            let ulps = abs(got - want) / max(want.magnitude.ulp, Float.leastNormalMagnitude)
+            if ulps > worst { (worst, worstAt) = (ulps, x) }
+            #expect(erf(-x) == -got)
+        }
+        #expect(worst <= 2, "worst \(worst) ulp at \(worstAt)")
+        for x in [Float(1e-30), 1e-8, Float(0.921875).nextDown, 0.921875, 3.925, 10, 1e30] {
+            #expect(abs(erf(x) - erff(x)) <= 2 * erff(x).ulp, "\(x)")
+        }
+        #expect(erf(0) == 0 && erf(.infinity) == 1 && erf(-.infinity) == -1)
+        #expect(erf(.nan).isNaN)
+        // Lanes are independent: a mixed vector gives each lane's own value.
+        let mixed = SIMD8<Float>(-3, -1, -0.5, 0, 0.25, 0.95, 2, .nan)
+        let each = vectorErf(mixed)
+        for lane in 0..<7 { #expect(each[lane] == erf(mixed[lane])) }
+        #expect(each[7].isNaN)
+    }
+
     @Test func geluWorksInPlace() {
         let x = FloatBuffer([-2, -0.5, 0, 0.5, 2])
         geluForward(out: x.pointer, inp: x.pointer, count: x.count)
