@@ -56,7 +56,7 @@ public final class BertEncoder: Sendable {
         for layer in weights.layers {
             forEachPart(of: N, parts: parts) { rows, _ in
                 let r = rows.lowerBound
-                matmulForward(out: scratch.qkv + r * 3 * C, inp: scratch.hidden + r * C, weight: layer.qkvWeight, bias: layer.qkvBias,
+                matmulForward(out: scratch.qkv + r * 3 * C, inp: scratch.hidden + r * C, weightT: layer.qkvWeightT, bias: layer.qkvBias,
                               N: rows.count, C: C, OC: 3 * C)
             }
             forEachPart(of: B * NH, parts: parts) { pairs, part in
@@ -65,15 +65,15 @@ public final class BertEncoder: Sendable {
             }
             forEachPart(of: N, parts: parts) { rows, _ in
                 let (r, n) = (rows.lowerBound, rows.count)
-                matmulForward(out: scratch.sum + r * C, inp: scratch.context + r * C, weight: layer.attentionOutWeight,
+                matmulForward(out: scratch.sum + r * C, inp: scratch.context + r * C, weightT: layer.attentionOutWeightT,
                               bias: layer.attentionOutBias, N: n, C: C, OC: C)
                 addInPlace(scratch.sum + r * C, scratch.hidden + r * C, count: n * C)
                 layerNormForward(out: scratch.hidden + r * C, mean: nil, rstd: nil, inp: scratch.sum + r * C, weight: layer.attentionNormWeight,
                                  bias: layer.attentionNormBias, N: n, C: C, eps: eps)
-                matmulForward(out: scratch.inter + r * I, inp: scratch.hidden + r * C, weight: layer.intermediateWeight,
+                matmulForward(out: scratch.inter + r * I, inp: scratch.hidden + r * C, weightT: layer.intermediateWeightT,
                               bias: layer.intermediateBias, N: n, C: C, OC: I)
                 geluForward(out: scratch.inter + r * I, inp: scratch.inter + r * I, count: n * I)
-                matmulForward(out: scratch.sum + r * C, inp: scratch.inter + r * I, weight: layer.outputWeight, bias: layer.outputBias,
+                matmulForward(out: scratch.sum + r * C, inp: scratch.inter + r * I, weightT: layer.outputWeightT, bias: layer.outputBias,
                               N: n, C: I, OC: C)
                 addInPlace(scratch.sum + r * C, scratch.hidden + r * C, count: n * C)
                 layerNormForward(out: scratch.hidden + r * C, mean: nil, rstd: nil, inp: scratch.sum + r * C, weight: layer.outputNormWeight,

@@ -7,16 +7,18 @@
 /// at load so that one sgemm computes all three.
 public struct BertWeights: Sendable {
     /// One transformer layer. Shapes: C hidden, I intermediate.
+    /// The four projection matrices are stored transposed, (in, out), for the faster sgemm
+    /// path of `matmulForward(out:inp:weightT:...)`.
     public struct Layer: Sendable {
-        var qkvWeight: [Float]       // (3C, C): query rows, then key rows, then value rows
+        var qkvWeightT: [Float]      // (C, 3C): columns query, then key, then value
         var qkvBias: [Float]         // (3C)
-        var attentionOutWeight: [Float]  // (C, C)
+        var attentionOutWeightT: [Float] // (C, C)
         var attentionOutBias: [Float]    // (C)
         var attentionNormWeight: [Float] // (C)
         var attentionNormBias: [Float]   // (C)
-        var intermediateWeight: [Float] // (I, C)
+        var intermediateWeightT: [Float] // (C, I)
         var intermediateBias: [Float]   // (I)
-        var outputWeight: [Float]       // (C, I)
+        var outputWeightT: [Float]      // (I, C)
         var outputBias: [Float]         // (C)
         var outputNormWeight: [Float]   // (C)
         var outputNormBias: [Float]     // (C)
@@ -62,17 +64,17 @@ public struct BertWeights: Sendable {
             let p = "encoder.layer.\(l)."
             let a = p + "attention."
             return Layer(
-                qkvWeight: try model(a + "self.query.weight", [c, c]) + model(a + "self.key.weight", [c, c])
-                    + model(a + "self.value.weight", [c, c]),
+                qkvWeightT: transposed(try model(a + "self.query.weight", [c, c]) + model(a + "self.key.weight", [c, c])
+                    + model(a + "self.value.weight", [c, c]), rows: 3 * c, columns: c),
                 qkvBias: try model(a + "self.query.bias", [c]) + model(a + "self.key.bias", [c])
                     + model(a + "self.value.bias", [c]),
-                attentionOutWeight: try model(a + "output.dense.weight", [c, c]),
+                attentionOutWeightT: transposed(try model(a + "output.dense.weight", [c, c]), rows: c, columns: c),
                 attentionOutBias: try model(a + "output.dense.bias", [c]),
                 attentionNormWeight: try model(a + "output.LayerNorm.weight", [c]),
                 attentionNormBias: try model(a + "output.LayerNorm.bias", [c]),
-                intermediateWeight: try model(p + "intermediate.dense.weight", [i, c]),
+                intermediateWeightT: transposed(try model(p + "intermediate.dense.weight", [i, c]), rows: i, columns: c),
                 intermediateBias: try model(p + "intermediate.dense.bias", [i]),
-                outputWeight: try model(p + "output.dense.weight", [c, i]),
+                outputWeightT: transposed(try model(p + "output.dense.weight", [c, i]), rows: c, columns: i),
                 outputBias: try model(p + "output.dense.bias", [c]),
                 outputNormWeight: try model(p + "output.LayerNorm.weight", [c]),
                 outputNormBias: try model(p + "output.LayerNorm.bias", [c]))
@@ -90,4 +92,14 @@ public struct BertWeights: Sendable {
             guard poolerWeight != nil else { throw BertModelError.crossEncoderWithoutPooler }
         }
     }
+}
+
+/// The transpose of a row-major (rows, columns) matrix, row-major (columns, rows).
+private func transposed(_ m: [Float], rows: Int, columns: Int) -> [Float] {
+    precondition(m.count == rows * columns, "matrix of \(m.count) values is not \(rows)x\(columns)")
+    var out = [Float](repeating: 0, count: m.count)
+    for r in 0..<rows {
+        for c in 0..<columns { out[c * rows + r] = m[r * columns + c] }
+    }
+    return out
 }

@@ -11,6 +11,28 @@ public func matmulForward(
     out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
     weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int
 ) {
+    linearForward(out: out, inp: inp, weight: weight, transposed: false, bias: bias, N: N, C: C, OC: OC)
+}
+
+/// Computes `out = inp · weightT + bias` for a weight stored transposed, (C, OC): the same
+/// product as `matmulForward(out:inp:weight:...)` with `weight` = weightTᵀ, through sgemm's
+/// NoTrans/NoTrans path, which packs the weight faster (1.4x for MiniLM's shapes here, measured
+/// with OpenBLAS 0.3.21 on 39 and 2,048 rows). For weights that do not change, e.g. inference.
+///
+/// - out: (N, OC), overwritten. May not alias `inp` or `weightT`.
+/// - inp: (N, C). weightT: (C, OC). bias: (OC) or nil for no bias.
+public func matmulForward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+    weightT: UnsafePointer<Float>, bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int
+) {
+    linearForward(out: out, inp: inp, weight: weightT, transposed: true, bias: bias, N: N, C: C, OC: OC)
+}
+
+/// The two `matmulForward`s: `weight` is (OC, C), or (C, OC) when `transposed`.
+private func linearForward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>, transposed: Bool,
+    bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int
+) {
     precondition(N >= 0 && C >= 0 && OC >= 0, "negative matmul shape")
     guard N > 0, OC > 0 else { return }
     var beta: Float = 0
@@ -23,8 +45,8 @@ public func matmulForward(
         if bias == nil { out.update(repeating: 0, count: N * OC) }
         return
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(N), blasint(OC), blasint(C),
-                1, inp, blasint(C), weight, blasint(C), beta, out, blasint(OC))
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, transposed ? CblasNoTrans : CblasTrans, blasint(N), blasint(OC), blasint(C),
+                1, inp, blasint(C), weight, blasint(transposed ? OC : C), beta, out, blasint(OC))
 }
 
 /// Adds the gradients of `matmulForward` into `dinp`, `dweight` and `dbias` (callers zero them).

@@ -19,6 +19,20 @@ struct LinearKernelTests {
         #expect(relativeError(out.array, Naive.matmul(inp.doubles, weight.doubles, nil, N: N, C: C, OC: OC)) < 1e-6)
     }
 
+    @Test func matmulForwardWithTransposedWeightMatchesNaiveTwin() {
+        var rng = TestRandom(seed: 3)
+        let weightValues = rng.floats(OC * C)
+        var transposed = [Float](repeating: 0, count: OC * C)
+        for o in 0..<OC { for c in 0..<C { transposed[c * OC + o] = weightValues[o * C + c] } }
+        let inp = FloatBuffer(rng.floats(N * C)), weightT = FloatBuffer(transposed)
+        let bias = FloatBuffer(rng.floats(OC)), out = FloatBuffer(zeros: N * OC)
+        let weight = weightValues.map(Double.init)
+        matmulForward(out: out.pointer, inp: inp.pointer, weightT: weightT.pointer, bias: bias.pointer, N: N, C: C, OC: OC)
+        #expect(relativeError(out.array, Naive.matmul(inp.doubles, weight, bias.doubles, N: N, C: C, OC: OC)) < 1e-6)
+        matmulForward(out: out.pointer, inp: inp.pointer, weightT: weightT.pointer, bias: nil, N: N, C: C, OC: OC)
+        #expect(relativeError(out.array, Naive.matmul(inp.doubles, weight, nil, N: N, C: C, OC: OC)) < 1e-6)
+    }
+
     @Test func matmulBackwardAddsNaiveGradients() {
         var rng = TestRandom(seed: 2)
         let inp = FloatBuffer(rng.floats(N * C)), weight = FloatBuffer(rng.floats(OC * C))
