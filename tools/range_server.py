@@ -8,13 +8,19 @@
   GET /slow?ms=M&bytes=B    B bytes sent in 10 pieces over M milliseconds
   GET /status/NNN           an empty answer with status NNN
 
---ignore-range answers every file request with 200 and the whole body. The server binds
-127.0.0.1 on --port (0 picks a free port) and prints "PORT <n>" on stdout once listening.
+--ignore-range answers every file request with 200 and the whole body. --tls CERT serves
+https instead, with a fresh self-signed certificate for 127.0.0.1 (an IP subjectAltName)
+written to CERT as PEM, so a client can trust exactly it. The server binds 127.0.0.1 on
+--port (0 picks a free port) and prints "PORT <n>" on stdout once listening.
 """
 import argparse
+import datetime
+import ipaddress
 import os
 import signal
+import ssl
 import sys
+import tempfile
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -89,16 +95,49 @@ class Handler(BaseHTTPRequestHandler):
         return self.send_body(206, data[start:end], [("Content-Range", "bytes %d-%d/%d" % (start, end - 1, len(data)))])
 
 
+def self_signed_context(cert_path):
+    """A server TLS context with a new P-256 certificate for 127.0.0.1, its PEM at cert_path."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "range_server test")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+    with open(cert_path, "wb") as f:
+        f.write(cert_pem)
+    with tempfile.NamedTemporaryFile("wb", suffix=".pem") as both:
+        both.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption()) + cert_pem)
+        both.flush()
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(both.name)
+    return context
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", required=True)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--ignore-range", action="store_true")
+    parser.add_argument("--tls", metavar="CERT")
     args = parser.parse_args()
     # A parent's blocked-signal mask is inherited; unblock so SIGTERM stops the server.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
+    if args.tls:
+        # A client that refuses the certificate fails the handshake inside accept(); that
+        # SSLError is an OSError, which the server loop drops.
+        server.socket = self_signed_context(args.tls).wrap_socket(server.socket, server_side=True)
     server.root = os.path.realpath(args.dir)
     server.ignore_range = args.ignore_range
     print("PORT %d" % server.server_address[1], flush=True)

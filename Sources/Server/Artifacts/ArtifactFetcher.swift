@@ -51,7 +51,7 @@ public struct ArtifactFetcher: Sendable {
         for (option, value) in [
             (CURLOPT_PROTOCOLS_STR, c.protocols), (CURLOPT_REDIR_PROTOCOLS_STR, c.redirectProtocols),
             // No proxy from the environment: the address check must see the real peer.
-            (CURLOPT_PROXY, ""), (CURLOPT_RANGE, range.map(TransferState.spec)),
+            (CURLOPT_PROXY, ""), (CURLOPT_RANGE, range.map(TransferState.spec)), (CURLOPT_CAINFO, c.caFile),
         ] where setup == CURLE_OK {
             if let value { setup = ccurl_setopt_string(handle, option, value) }
         }
@@ -83,6 +83,8 @@ public struct ArtifactFetcher: Sendable {
         case CURLE_TOO_MANY_REDIRECTS: .tooManyRedirects(limit: configuration.maxRedirects)
         case CURLE_UNSUPPORTED_PROTOCOL: .schemeNotAllowed(url: url)
         case CURLE_FILESIZE_EXCEEDED: .tooLarge(limit: configuration.maxBytes)
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CONNECT_ERROR:
+            .tls(message: String(cString: curl_easy_strerror(code)))
         default: state.refused ?? Self.transferError(code)
         }
     }

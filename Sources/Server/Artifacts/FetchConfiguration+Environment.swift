@@ -1,3 +1,5 @@
+internal import Foundation
+
 extension FetchConfiguration {
     /// A variable that does not parse, with its value.
     public struct EnvironmentError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -11,6 +13,7 @@ extension FetchConfiguration {
     public static let environmentVariables = [
         "VERIFIER_FETCH_ALLOWLIST", "VERIFIER_FETCH_MAX_BYTES", "VERIFIER_FETCH_TIMEOUT_MS",
         "VERIFIER_FETCH_CONNECT_TIMEOUT_MS", "VERIFIER_FETCH_MAX_REDIRECTS", "VERIFIER_FETCH_ALLOW_FILE",
+        "VERIFIER_FETCH_CA_FILE",
     ]
 
     /// The defaults overridden by the VERIFIER_FETCH_* variables present in `environment`
@@ -36,6 +39,12 @@ extension FetchConfiguration {
         if let text = environment["VERIFIER_FETCH_ALLOW_FILE"] {
             guard text == "0" || text == "1" else { throw EnvironmentError(variable: "VERIFIER_FETCH_ALLOW_FILE", value: text, expected: "0 or 1") }
             allowFileScheme = text == "1"
+        }
+        if let text = environment["VERIFIER_FETCH_CA_FILE"] {
+            guard FileManager.default.isReadableFile(atPath: text) else {
+                throw EnvironmentError(variable: "VERIFIER_FETCH_CA_FILE", value: text, expected: "a readable PEM file")
+            }
+            caFile = text
         }
     }
 }

@@ -17,10 +17,14 @@ public struct FetchConfiguration: Sendable, Hashable {
     /// Addresses exempt from the refusal of non-public addresses (loopback, private, ...),
     /// for operators who keep artifacts on private storage. Default empty.
     public var allowlist: [AllowlistEntry]
+    /// PEM file of the certificate authorities trusted for `https` (CURLOPT_CAINFO), for
+    /// storage behind a private CA; nil uses the system's bundle. Certificates and host names
+    /// are always verified. Default nil.
+    public var caFile: String?
 
     public init(
         connectTimeoutMs: Int = 5_000, totalTimeoutMs: Int = 60_000, maxBytes: Int = 256 << 20, maxRedirects: Int = 3,
-        allowFileScheme: Bool = false, allowlist: [AllowlistEntry] = []
+        allowFileScheme: Bool = false, allowlist: [AllowlistEntry] = [], caFile: String? = nil
     ) {
         self.connectTimeoutMs = connectTimeoutMs
         self.totalTimeoutMs = totalTimeoutMs
@@ -28,6 +32,7 @@ public struct FetchConfiguration: Sendable, Hashable {
         self.maxRedirects = maxRedirects
         self.allowFileScheme = allowFileScheme
         self.allowlist = allowlist
+        self.caFile = caFile
     }
 
     /// The schemes fetched, as libcurl's protocol list (CURLOPT_PROTOCOLS_STR).

@@ -17,6 +17,9 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     case rangeNotHonoured(rangeEnd: Int, limit: Int)
     /// A 206 answer whose Content-Range does not start where asked, or that sends too much.
     case rangeMismatch(requested: String, got: String)
+    /// The TLS handshake failed: the certificate did not verify against the trusted CAs, did
+    /// not name the host, or the CA file could not be read.
+    case tls(message: String)
     /// Any other libcurl failure.
     case transfer(code: Int, message: String)
 
@@ -30,6 +33,7 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .httpStatus(code): "HTTP status \(code)"
         case let .rangeNotHonoured(end, limit): "server ignored Range and the range ends at byte \(end), beyond the \(limit)-byte limit"
         case let .rangeMismatch(requested, got): "asked for bytes \(requested), server answered \(got)"
+        case let .tls(message): "TLS failed: \(message)"
         case let .transfer(code, message): "transfer failed (curl \(code)): \(message)"
         }
     }

@@ -31,6 +31,28 @@ import Testing
         }
     }
 
+    /// https through libcurl and OpenSSL: whole bodies and ranges when the server's certificate
+    /// is trusted through `caFile`; without it (system CAs only) the handshake fails as `.tls`,
+    /// and an unreadable CA file is refused before any transfer.
+    @Test func fetchesOverHTTPSOnlyWithATrustedCertificate() throws {
+        let secure = try RangeServer(tls: true)
+        let url = try secure.put("s.bin", RangeServer.pattern(3_000))
+        #expect(url.hasPrefix("https://127.0.0.1:"))
+        let trusted = ArtifactFetcher(configuration: try secure.configuration { $0.caFile = secure.certificate })
+        #expect(try trusted.fetch(url) == RangeServer.pattern(3_000))
+        #expect(try trusted.fetch(url, range: 100..<164) == Array(RangeServer.pattern(3_000)[100..<164]))
+        let untrusted = ArtifactFetcher(configuration: try secure.configuration())
+        #expect { try untrusted.fetch(url) } throws: { error in
+            guard case FetchError.tls = error else { return false }
+            return true
+        }
+        let environment = ["VERIFIER_FETCH_CA_FILE": try #require(secure.certificate)]
+        #expect(try FetchConfiguration(environment: environment).caFile == secure.certificate)
+        #expect(throws: FetchConfiguration.EnvironmentError.self) {
+            try FetchConfiguration(environment: ["VERIFIER_FETCH_CA_FILE": "/nonexistent/ca.pem"])
+        }
+    }
+
     @Test func readsSingleRangeWith206() throws {
         let url = try server.put("r.bin", RangeServer.pattern(5_000))
         #expect(try fetcher().fetch(url, range: 1_000..<1_032) == Array(RangeServer.pattern(5_000)[1_000..<1_032]))

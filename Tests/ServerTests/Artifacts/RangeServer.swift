@@ -17,18 +17,24 @@ final class RangeServer: @unchecked Sendable {
     let port: Int
     private let process: Process
 
-    var base: String { "http://127.0.0.1:\(port)" }
+    /// With `tls`, the PEM of the server's self-signed certificate (trust it to connect).
+    let certificate: String?
 
-    /// Starts a server over a new temporary directory; `ignoreRange` makes it answer 200 always.
-    init(ignoreRange: Bool = false, directory: String? = nil) throws {
+    var base: String { (certificate == nil ? "http" : "https") + "://127.0.0.1:\(port)" }
+
+    /// Starts a server over a new temporary directory; `ignoreRange` makes it answer 200 always;
+    /// `tls` serves https with a fresh self-signed certificate for 127.0.0.1.
+    init(ignoreRange: Bool = false, tls: Bool = false, directory: String? = nil) throws {
         let python = Self.repoRoot + "/.venv/bin/python"
         guard FileManager.default.isExecutableFile(atPath: python) else { throw PythonMissing(path: python) }
         let dir = directory ?? NSTemporaryDirectory() + "/range-server-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         self.directory = dir
+        certificate = tls ? NSTemporaryDirectory() + "/range-server-cert-" + UUID().uuidString + ".pem" : nil
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [Self.repoRoot + "/tools/range_server.py", "--dir", dir] + (ignoreRange ? ["--ignore-range"] : [])
+            + (certificate.map { ["--tls", $0] } ?? [])
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -50,6 +56,7 @@ final class RangeServer: @unchecked Sendable {
         // SIGKILL: the test runner's blocked-signal mask is inherited, so SIGTERM may stay pending.
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        if let certificate { try? FileManager.default.removeItem(atPath: certificate) }
     }
 
     /// Writes `bytes` as DIR/name and returns its URL.
