@@ -28,9 +28,10 @@ public final class BertEncoder: Sendable {
     /// are padded to `paddedLength` when given (it must be at least the longest sequence),
     /// else to the longest sequence.
     ///
-    /// With `threads` > 1 every step is split across that many Dispatch tasks: projections,
-    /// GELU and LayerNorm by rows, attention by (sequence, head) pairs; each sgemm then runs
-    /// on one OpenBLAS thread (call `setBLASThreadCount(1)` first). The result is deterministic
+    /// With `threads` > 1 every step is split across that many Dispatch tasks: projections by
+    /// rows (by output columns when there are fewer than 64 rows per task), GELU and LayerNorm
+    /// by rows, attention by (sequence, head) pairs; each sgemm then runs on one OpenBLAS
+    /// thread (call `setBLASThreadCount(1)` first). The result is deterministic
     /// for a given `threads`; other counts differ by rounding only (OpenBLAS uses other edge
     /// kernels for other row counts; about 2e-6 measured on MiniLM).
     public func hiddenStates(_ batch: [BertEncoding], paddedLength: Int? = nil, threads: Int = 1) -> BertHiddenStates {
@@ -54,30 +55,28 @@ public final class BertEncoder: Sendable {
                              weight: embeddingNorm.0, bias: embeddingNorm.1, N: rows.count, C: C, eps: eps)
         }
         for layer in weights.layers {
-            forEachPart(of: N, parts: parts) { rows, _ in
-                let r = rows.lowerBound
-                matmulForward(out: scratch.qkv + r * 3 * C, inp: scratch.hidden + r * C, weightT: layer.qkvWeightT, bias: layer.qkvBias,
-                              N: rows.count, C: C, OC: 3 * C)
-            }
+            linear(scratch.qkv, scratch.hidden, layer.qkvWeightT, layer.qkvBias, N: N, C: C, OC: 3 * C, parts: parts)
             forEachPart(of: B * NH, parts: parts) { pairs, part in
                 bidirectionalAttentionForward(out: scratch.context, scores: scratch.scores + part * T * T, qkv: scratch.qkv,
                                               lengths: lengths, B: B, T: T, C: C, NH: NH, pairs: pairs)
             }
+            linear(scratch.sum, scratch.context, layer.attentionOutWeightT, layer.attentionOutBias, N: N, C: C, OC: C, parts: parts)
             forEachPart(of: N, parts: parts) { rows, _ in
                 let (r, n) = (rows.lowerBound, rows.count)
-                matmulForward(out: scratch.sum + r * C, inp: scratch.context + r * C, weightT: layer.attentionOutWeightT,
-                              bias: layer.attentionOutBias, N: n, C: C, OC: C)
                 addInPlace(scratch.sum + r * C, scratch.hidden + r * C, count: n * C)
-                layerNormForward(out: scratch.hidden + r * C, mean: nil, rstd: nil, inp: scratch.sum + r * C, weight: layer.attentionNormWeight,
-                                 bias: layer.attentionNormBias, N: n, C: C, eps: eps)
-                matmulForward(out: scratch.inter + r * I, inp: scratch.hidden + r * C, weightT: layer.intermediateWeightT,
-                              bias: layer.intermediateBias, N: n, C: C, OC: I)
-                geluForward(out: scratch.inter + r * I, inp: scratch.inter + r * I, count: n * I)
-                matmulForward(out: scratch.sum + r * C, inp: scratch.inter + r * I, weightT: layer.outputWeightT, bias: layer.outputBias,
-                              N: n, C: I, OC: C)
+                layerNormForward(out: scratch.hidden + r * C, mean: nil, rstd: nil, inp: scratch.sum + r * C,
+                                 weight: layer.attentionNormWeight, bias: layer.attentionNormBias, N: n, C: C, eps: eps)
+            }
+            linear(scratch.inter, scratch.hidden, layer.intermediateWeightT, layer.intermediateBias, N: N, C: C, OC: I, parts: parts)
+            forEachPart(of: N, parts: parts) { rows, _ in
+                geluForward(out: scratch.inter + rows.lowerBound * I, inp: scratch.inter + rows.lowerBound * I, count: rows.count * I)
+            }
+            linear(scratch.sum, scratch.inter, layer.outputWeightT, layer.outputBias, N: N, C: I, OC: C, parts: parts)
+            forEachPart(of: N, parts: parts) { rows, _ in
+                let (r, n) = (rows.lowerBound, rows.count)
                 addInPlace(scratch.sum + r * C, scratch.hidden + r * C, count: n * C)
-                layerNormForward(out: scratch.hidden + r * C, mean: nil, rstd: nil, inp: scratch.sum + r * C, weight: layer.outputNormWeight,
-                                 bias: layer.outputNormBias, N: n, C: C, eps: eps)
+                layerNormForward(out: scratch.hidden + r * C, mean: nil, rstd: nil, inp: scratch.sum + r * C,
+                                 weight: layer.outputNormWeight, bias: layer.outputNormBias, N: n, C: C, eps: eps)
             }
         }
         return BertHiddenStates(batchSize: B, paddedLength: T, channels: C, lengths: lengths,
@@ -150,6 +149,30 @@ private struct EncoderScratch: @unchecked Sendable {
     func deallocate() {
         for p in [hidden, sum, context, qkv, inter, scores] { p.deallocate() }
     }
+}
+
+/// `out = inp · weightT + bias` (N, OC) split across `parts` tasks: by rows when each part gets
+/// at least 64, else by output columns, so that with few rows each task packs only its share
+/// of the weight instead of all of it.
+private func linear(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafeMutablePointer<Float>, _ weightT: [Float],
+                    _ bias: [Float], N: Int, C: Int, OC: Int, parts: Int) {
+    let buffers = UncheckedPointers(out: out, inp: inp)
+    if N >= 64 * parts {
+        forEachPart(of: N, parts: parts) { rows, _ in
+            matmulForward(out: buffers.out + rows.lowerBound * OC, inp: buffers.inp + rows.lowerBound * C, weightT: weightT,
+                          bias: bias, N: rows.count, C: C, OC: OC)
+        }
+    } else {
+        forEachPart(of: OC, parts: parts) { columns, _ in
+            matmulForward(out: buffers.out, inp: buffers.inp, weightT: weightT, bias: bias, N: N, C: C, OC: OC, columns: columns)
+        }
+    }
+}
+
+/// Two buffers handed to parallel parts that write disjoint regions of `out`.
+private struct UncheckedPointers: @unchecked Sendable {
+    let out: UnsafeMutablePointer<Float>
+    let inp: UnsafeMutablePointer<Float>
 }
 
 /// Splits `0..<count` into `parts` contiguous ranges of near-equal size and runs `body` on each

@@ -31,6 +31,24 @@ struct LinearKernelTests {
         #expect(relativeError(out.array, Naive.matmul(inp.doubles, weight, bias.doubles, N: N, C: C, OC: OC)) < 1e-6)
         matmulForward(out: out.pointer, inp: inp.pointer, weightT: weightT.pointer, bias: nil, N: N, C: C, OC: OC)
         #expect(relativeError(out.array, Naive.matmul(inp.doubles, weight, nil, N: N, C: C, OC: OC)) < 1e-6)
+
+        // A column range writes exactly those columns, with and without bias.
+        let full = Naive.matmul(inp.doubles, weight, bias.doubles, N: N, C: C, OC: OC)
+        for columns in [0..<2, 2..<5, 4..<5] {
+            let part = FloatBuffer([Float](repeating: -7, count: N * OC))
+            matmulForward(out: part.pointer, inp: inp.pointer, weightT: weightT.pointer, bias: bias.pointer,
+                          N: N, C: C, OC: OC, columns: columns)
+            for n in 0..<N {
+                for o in 0..<OC {
+                    let got = Double(part.array[n * OC + o])
+                    if columns.contains(o) {
+                        #expect(abs(got - full[n * OC + o]) <= 1e-5 * max(1, abs(full[n * OC + o])))
+                    } else {
+                        #expect(got == -7)
+                    }
+                }
+            }
+        }
     }
 
     @Test func matmulBackwardAddsNaiveGradients() {
