@@ -29,7 +29,7 @@ public final class BertEncoder: Sendable {
     /// else to the longest sequence.
     ///
     /// With `threads` > 1 every step is split across that many Dispatch tasks: projections by
-    /// rows (by output columns when there are fewer than 64 rows per task), GELU and LayerNorm
+    /// rows (by output columns when there are fewer than 256 rows per task), GELU and LayerNorm
     /// by rows, attention by (sequence, head) pairs; each sgemm then runs on one OpenBLAS
     /// thread (call `setBLASThreadCount(1)` first). The result is deterministic
     /// for a given `threads`; other counts differ by rounding only (OpenBLAS uses other edge
@@ -152,12 +152,12 @@ private struct EncoderScratch: @unchecked Sendable {
 }
 
 /// `out = inp · weightT + bias` (N, OC) split across `parts` tasks: by rows when each part gets
-/// at least 64, else by output columns, so that with few rows each task packs only its share
+/// at least 256, else by output columns, so that with few rows each task packs only its share
 /// of the weight instead of all of it.
 private func linear(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafeMutablePointer<Float>, _ weightT: [Float],
                     _ bias: [Float], N: Int, C: Int, OC: Int, parts: Int) {
     let buffers = UncheckedPointers(out: out, inp: inp)
-    if N >= 64 * parts {
+    if N >= 256 * parts {
         forEachPart(of: N, parts: parts) { rows, _ in
             matmulForward(out: buffers.out + rows.lowerBound * OC, inp: buffers.inp + rows.lowerBound * C, weightT: weightT,
                           bias: bias, N: rows.count, C: C, OC: OC)

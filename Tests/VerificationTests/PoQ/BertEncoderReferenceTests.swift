@@ -53,17 +53,20 @@ struct BertEncoderReferenceTests {
         }
     }
 
-    /// Splitting the work across threads (rows, and (sequence, head) pairs for attention) is
+    /// Splitting the work across threads (rows or output columns, and (sequence, head) pairs
+    /// for attention) is
     /// deterministic for a given thread count, moves values only by rounding (OpenBLAS picks
     /// other edge kernels for other row counts) and still matches the reference.
     @Test func threadedEncoderIsDeterministicAndMatchesReference() throws {
         let reference = try Self.reference()
         let evaluator = try PoQTestSupport.similarityEvaluator()
         let encodings = reference.texts.map { evaluator.tokenizer.encode($0) }
-        let single = evaluator.encoder.hiddenStates(encodings, paddedLength: 40)
-        for threads in [2, 3, 7] {
-            let split = evaluator.encoder.hiddenStates(encodings, paddedLength: 40, threads: threads)
-            #expect(split.values == evaluator.encoder.hiddenStates(encodings, paddedLength: 40, threads: threads).values)
+        // 40 positions: fewer than 256 rows per task, projections split by columns; 128: by rows.
+        try #require(encodings.count * 40 < 2 * 256 && encodings.count * 128 >= 2 * 256)
+        for (threads, padded) in [(2, 40), (3, 40), (7, 40), (2, 128)] {
+            let single = evaluator.encoder.hiddenStates(encodings, paddedLength: padded)
+            let split = evaluator.encoder.hiddenStates(encodings, paddedLength: padded, threads: threads)
+            #expect(split.values == evaluator.encoder.hiddenStates(encodings, paddedLength: padded, threads: threads).values)
             var worst: Float = 0
             for b in 0..<single.batchSize {
                 for t in 0..<single.lengths[b] {
