@@ -54,9 +54,8 @@ struct BertEncoderReferenceTests {
     }
 
     /// Splitting the work across threads (rows or output columns, and (sequence, head) pairs
-    /// for attention) is
-    /// deterministic for a given thread count, moves values only by rounding (OpenBLAS picks
-    /// other edge kernels for other row counts) and still matches the reference.
+    /// for attention) is deterministic for a given thread count, moves values only by rounding
+    /// (OpenBLAS picks other edge kernels for other shapes) and still matches the reference.
     @Test func threadedEncoderIsDeterministicAndMatchesReference() throws {
         let reference = try Self.reference()
         let evaluator = try PoQTestSupport.similarityEvaluator()
