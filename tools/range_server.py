@@ -7,6 +7,7 @@
   GET /hops/N/PATH          a chain of N redirects (to /hops/N-1/PATH ...) ending at /PATH
   GET /slow?ms=M&bytes=B    B bytes sent in 10 pieces over M milliseconds
   GET /status/NNN           an empty answer with status NNN
+  GET /connections          the number of TCP connections accepted so far, as text
 
 --ignore-range answers every file request with 200 and the whole body. --tls CERT serves
 https instead, with a fresh self-signed certificate for 127.0.0.1 (an IP subjectAltName)
@@ -21,6 +22,7 @@ import signal
 import ssl
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,6 +48,15 @@ def parse_range(header, size):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without TCP_NODELAY the body of every answer
+    # on a kept-alive connection waits for the client's delayed ACK (about 40 ms).
+    disable_nagle_algorithm = True
+
+    def setup(self):
+        # One handler per connection: count them (for the fetcher's connection-reuse test).
+        with self.server.lock:
+            self.server.connections += 1
+        super().setup()
 
     def log_message(self, *args):
         pass
@@ -79,6 +90,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"x" * (piece if i < 9 else total - 9 * piece))
                 self.wfile.flush()
             return
+        if path == "/connections":
+            return self.send_body(200, str(self.server.connections).encode())
         if path.startswith("/status/"):
             return self.send_body(int(path[len("/status/"):]), b"")
         full = os.path.realpath(os.path.join(self.server.root, path.lstrip("/")))
@@ -134,6 +147,8 @@ def main():
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
+    server.lock = threading.Lock()
+    server.connections = 0
     if args.tls:
         # A client that refuses the certificate fails the handshake inside accept(); that
         # SSLError is an OSError, which the server loop drops.

@@ -3,6 +3,7 @@ internal import Glibc
 #endif
 internal import CCurl
 internal import Foundation
+internal import Synchronization
 
 /// Fetches artifacts over HTTP(S) (and `file://` when configured) with libcurl: whole bodies,
 /// or single byte ranges with Range requests, within `FetchConfiguration`'s limits.
@@ -14,9 +15,13 @@ internal import Foundation
 /// discarded and the transfer stops at the range's end; a range ending beyond `maxBytes` is
 /// refused (`rangeNotHonoured`), so such a server never costs more than `maxBytes` of transfer.
 ///
-/// Each fetch uses its own easy handle and state, so one fetcher serves many threads.
+/// Each fetch uses its own easy handle and state, so one fetcher serves many threads. Handles
+/// go back to the fetcher's pool after a transfer (options reset, connections kept), so the
+/// many range reads of a leaf-only verification reuse their HTTP connections instead of
+/// opening one each. A reused connection is one this fetcher's address check already passed.
 public struct ArtifactFetcher: Sendable {
     public let configuration: FetchConfiguration
+    private let pool = EasyHandlePool()
 
     public init(configuration: FetchConfiguration = FetchConfiguration()) {
         self.configuration = configuration
@@ -36,8 +41,8 @@ public struct ArtifactFetcher: Sendable {
 
     private func perform(_ url: String, range: Range<Int>?) throws(FetchError) -> [UInt8] {
         guard CurlGlobal.initialized else { throw .transfer(code: -1, message: "curl_global_init failed") }
-        guard let handle = curl_easy_init() else { throw .transfer(code: -1, message: "curl_easy_init failed") }
-        defer { curl_easy_cleanup(handle) }
+        guard let handle = pool.take() else { throw .transfer(code: -1, message: "curl_easy_init failed") }
+        defer { pool.give(handle) }
         let state = TransferState(configuration: configuration, range: range)
         let user = Unmanaged.passUnretained(state).toOpaque()
         let c = configuration
@@ -129,6 +134,39 @@ public struct ArtifactFetcher: Sendable {
         default:
             return nil
         }
+    }
+}
+
+/// Idle libcurl easy handles of one fetcher. libcurl keeps a connection cache per easy handle;
+/// `curl_easy_reset` clears the options (and with them the pointers to a finished transfer's
+/// state) but keeps the cache. At most `capacity` handles wait; more are cleaned up.
+final class EasyHandlePool: Sendable {
+    /// An easy handle (`CURL *`), only ever used by one transfer at a time.
+    private struct Handle: @unchecked Sendable {
+        let raw: UnsafeMutableRawPointer
+    }
+
+    private let idle = Mutex<[Handle]>([])
+    private let capacity = 8
+
+    /// An idle handle, else a new one (nil when libcurl cannot allocate one).
+    func take() -> UnsafeMutableRawPointer? {
+        idle.withLock { $0.popLast()?.raw } ?? curl_easy_init()
+    }
+
+    /// Returns `handle` after its transfer.
+    func give(_ handle: UnsafeMutableRawPointer) {
+        curl_easy_reset(handle)
+        let kept = idle.withLock { handles in
+            guard handles.count < capacity else { return false }
+            handles.append(Handle(raw: handle))
+            return true
+        }
+        if !kept { curl_easy_cleanup(handle) }
+    }
+
+    deinit {
+        for handle in idle.withLock({ $0 }) { curl_easy_cleanup(handle.raw) }
     }
 }
 

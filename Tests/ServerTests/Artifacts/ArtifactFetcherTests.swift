@@ -53,6 +53,21 @@ import Testing
         }
     }
 
+    /// Range reads through one fetcher reuse its HTTP connection (a leaf-only verification
+    /// reads hundreds of ranges); separate fetchers do not share connections.
+    @Test func rangeReadsReuseTheConnection() throws {
+        let fresh = try RangeServer()
+        let url = try fresh.put("c.bin", RangeServer.pattern(10_000))
+        let f = ArtifactFetcher(configuration: try fresh.configuration())
+        for i in 0..<20 {
+            #expect(try f.fetch(url, range: i * 100..<i * 100 + 50) == Array(RangeServer.pattern(10_000)[i * 100..<i * 100 + 50]))
+        }
+        // The count request itself goes through the same fetcher, hence the same connection.
+        #expect(String(decoding: try f.fetch(fresh.base + "/connections"), as: UTF8.self) == "1")
+        _ = try ArtifactFetcher(configuration: try fresh.configuration()).fetch(url, range: 0..<10)
+        #expect(String(decoding: try f.fetch(fresh.base + "/connections"), as: UTF8.self) == "2")
+    }
+
     @Test func readsSingleRangeWith206() throws {
         let url = try server.put("r.bin", RangeServer.pattern(5_000))
         #expect(try fetcher().fetch(url, range: 1_000..<1_032) == Array(RangeServer.pattern(5_000)[1_000..<1_032]))

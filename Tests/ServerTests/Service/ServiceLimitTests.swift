@@ -91,7 +91,8 @@ struct ServiceLimitTests {
         let scoring = try Curl.post(service.url + "/v1/poq/scores", json: ["prompt": "p", "outputs": ["o"]])
         #expect(scoring.status == 503 && scoring.headers["retry-after"] != nil)
         #expect(service.log.contains("event=model_unavailable"))
-        #expect(service.log.contains("event=request method=GET path=/readyz status=503"))
+        // Request lines are written in batches (at least every 100 ms), so wait for it.
+        _ = try service.waitForLine(timeout: 10) { $0.contains("event=request method=GET path=/readyz status=503") }
     }
 
     @Test func generatesTheSigningKeyOnceWithMode0600() throws {
