@@ -71,20 +71,16 @@ extension EventLoop {
     private func dispatch(_ c: Connection, _ request: HTTPRequest) {
         var info = RequestInfo(method: request.method, path: String(request.path), version: request.version,
                                keepAlive: request.keepAlive, receivedAt: Syscall.now())
-        let match = context.router.match(method: request.method, path: request.path)
-        switch match {
-        case .found(let route, _): info.route = route.pattern
-        case .methodNotAllowed(_, let pattern): info.route = pattern
-        case .notFound: break
-        }
-        switch match {
+        switch context.router.match(method: request.method, path: request.path) {
         case .notFound:
             respond(c, info, .problem(ProblemDetails(status: .notFound, detail: "no resource at \(info.path)")))
-        case .methodNotAllowed(let allow, _):
+        case .methodNotAllowed(let allow, let pattern):
+            info.route = pattern
             let list = allow.map(\.rawValue).joined(separator: ", ")
             let problem = ProblemDetails(status: .methodNotAllowed, detail: "\(info.method) is not allowed on \(info.path)")
             respond(c, info, .problem(problem, headers: ["Allow": list]))
         case .found(let route, let parameters):
+            info.route = route.pattern
             var routed = request
             routed.pathParameters = parameters
             let logger = context.logger

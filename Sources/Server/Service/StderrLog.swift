@@ -27,12 +27,9 @@ final class StderrLog: Sendable {
     var httpLogger: HTTPLogger {
         { [self] event in
             if case .request(let method, let path, _, let status, let durationMs) = event {
-                let size = buffer.withLock { b in
-                    Self.appendRequestLine(method: method, path: path, status: status, durationMs: durationMs, to: &b)
-                    b.append(0x0A)
-                    return b.count
+                append(flushNow: false) {
+                    Self.appendRequestLine(method: method, path: path, status: status, durationMs: durationMs, to: &$0)
                 }
-                if size >= 1 << 16 { wake.signal() }
                 return
             }
             let (line, urgent) = Self.format(event)
@@ -43,8 +40,13 @@ final class StderrLog: Sendable {
     /// Appends one line; writes it at once when `flushNow`, and wakes the writer thread early
     /// when 64 KiB are waiting.
     func write(_ line: String, flushNow: Bool = true) {
+        append(flushNow: flushNow) { $0.append(contentsOf: line.utf8) }
+    }
+
+    /// Appends the bytes `line` writes, then a line feed, to the buffer; see `write`.
+    private func append(flushNow: Bool, _ line: (inout [UInt8]) -> Void) {
         let size = buffer.withLock { b in
-            b.append(contentsOf: line.utf8)
+            line(&b)
             b.append(0x0A)
             return b.count
         }

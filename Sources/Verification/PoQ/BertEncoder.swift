@@ -54,6 +54,15 @@ public final class BertEncoder: Sendable {
             layerNormForward(out: scratch.hidden + rows.lowerBound * C, mean: nil, rstd: nil, inp: scratch.sum + rows.lowerBound * C,
                              weight: embeddingNorm.0, bias: embeddingNorm.1, N: rows.count, C: C, eps: eps)
         }
+        /// hidden = LayerNorm(sum + hidden), split by rows; `sum` keeps the residual sum.
+        func addAndNormalize(_ weight: [Float], _ bias: [Float]) {
+            forEachPart(of: N, parts: parts) { rows, _ in
+                let (r, n) = (rows.lowerBound, rows.count)
+                addInPlace(scratch.sum + r * C, scratch.hidden + r * C, count: n * C)
+                layerNormForward(out: scratch.hidden + r * C, mean: nil, rstd: nil, inp: scratch.sum + r * C,
+                                 weight: weight, bias: bias, N: n, C: C, eps: eps)
+            }
+        }
         for layer in weights.layers {
             linear(scratch.qkv, scratch.hidden, layer.qkvWeightT, layer.qkvBias, N: N, C: C, OC: 3 * C, parts: parts)
             forEachPart(of: B * NH, parts: parts) { pairs, part in
@@ -61,23 +70,13 @@ public final class BertEncoder: Sendable {
                                               lengths: lengths, B: B, T: T, C: C, NH: NH, pairs: pairs)
             }
             linear(scratch.sum, scratch.context, layer.attentionOutWeightT, layer.attentionOutBias, N: N, C: C, OC: C, parts: parts)
-            forEachPart(of: N, parts: parts) { rows, _ in
-                let (r, n) = (rows.lowerBound, rows.count)
-                addInPlace(scratch.sum + r * C, scratch.hidden + r * C, count: n * C)
-                layerNormForward(out: scratch.hidden + r * C, mean: nil, rstd: nil, inp: scratch.sum + r * C,
-                                 weight: layer.attentionNormWeight, bias: layer.attentionNormBias, N: n, C: C, eps: eps)
-            }
+            addAndNormalize(layer.attentionNormWeight, layer.attentionNormBias)
             linear(scratch.inter, scratch.hidden, layer.intermediateWeightT, layer.intermediateBias, N: N, C: C, OC: I, parts: parts)
             forEachPart(of: N, parts: parts) { rows, _ in
                 geluForward(out: scratch.inter + rows.lowerBound * I, inp: scratch.inter + rows.lowerBound * I, count: rows.count * I)
             }
             linear(scratch.sum, scratch.inter, layer.outputWeightT, layer.outputBias, N: N, C: I, OC: C, parts: parts)
-            forEachPart(of: N, parts: parts) { rows, _ in
-                let (r, n) = (rows.lowerBound, rows.count)
-                addInPlace(scratch.sum + r * C, scratch.hidden + r * C, count: n * C)
-                layerNormForward(out: scratch.hidden + r * C, mean: nil, rstd: nil, inp: scratch.sum + r * C,
-                                 weight: layer.outputNormWeight, bias: layer.outputNormBias, N: n, C: C, eps: eps)
-            }
+            addAndNormalize(layer.outputNormWeight, layer.outputNormBias)
         }
         return BertHiddenStates(batchSize: B, paddedLength: T, channels: C, lengths: lengths,
                                 values: Array(UnsafeBufferPointer(start: scratch.hidden, count: N * C)))
