@@ -63,7 +63,7 @@ public final class CanonicalParameters: @unchecked Sendable {
             // leaves: smaller chunks split it evenly over the cores (815 leaves in 256-leaf
             // chunks leave one core with 512 of them).
             if case .floats = backing { builder.chunkLeaves = 64 }
-            return try builder.root(of: 0..<leafCount, leafHash: leafHash(base)) { done in
+            return try builder.root(of: 0..<leafCount, leaves: leaves(base)) { done in
                 // Pages behind us are not needed again: drop them from this process so its
                 // resident size stays flat however large the file (the page cache keeps them).
                 advise(base, MADV_DONTNEED, upTo: done.upperBound * Self.leafByteCount)
@@ -86,11 +86,11 @@ public final class CanonicalParameters: @unchecked Sendable {
     /// infinity checks as `commitment()`.
     public func leafHashes() throws -> [Digest] {
         try withBase { base in
-            let hash = leafHash(base)
+            let leaves = leaves(base)
             let hasher = NodeHasher()
             let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.leafByteCount, alignment: 16)
             defer { scratch.deallocate() }
-            return try (0..<leafCount).map { try hash($0, hasher, scratch).digest }
+            return try (0..<leafCount).map { try leaves.hash($0, hasher, scratch).digest }
         }
     }
 
@@ -100,26 +100,23 @@ public final class CanonicalParameters: @unchecked Sendable {
         guard index >= 0, index < leafCount else { throw CommitmentError.leafIndexOutOfRange(index: index, leafCount: leafCount) }
         return try withBase { base in
             try MerkleTreeBuilder(scratchBytes: Self.leafByteCount)
-                .inclusionProof(index: index, size: leafCount, leafHash: leafHash(base))
+                .inclusionProof(index: index, size: leafCount, leaves: leaves(base))
         }
     }
 
-    /// Hashes leaf i and checks that its parameters are finite.
+    /// The leaves read from `base`, each checked for finite parameters once hashed.
     ///
     /// The check runs after the hash, on the 4 KiB the hash has just pulled into L1: run
     /// first, it is the loop that waits for the data to arrive from memory, while SHA-256 is
     /// slow enough for the prefetcher to stay ahead of it. A non-finite leaf still throws
     /// before its hash is used.
-    private func leafHash(_ base: UnsafeRawBufferPointer) -> MerkleTreeBuilder.LeafHash {
+    private func leaves(_ base: UnsafeRawBufferPointer) -> LeafBytes {
         let layout = layout
-        return { i, hasher, scratch in
-            let bytes = layout.leafBytes(i, base: base, scratch: scratch)
-            let hash = hasher.hashLeaf(bytes)
+        return LeafBytes(bytes: { i, scratch in layout.leafBytes(i, base: base, scratch: scratch) }) { i, bytes in
             if let bad = CanonicalLayout.firstNonFinite(bytes) {
                 let (tensor, element) = layout.locate(parameter: i * Self.parametersPerLeaf + bad.index)
                 throw CommitmentError.nonFinite(tensor: tensor, element: element, bits: bad.bits)
             }
-            return hash
         }
     }
 

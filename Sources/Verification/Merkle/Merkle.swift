@@ -30,9 +30,9 @@ public enum Merkle {
     ) throws -> Digest {
         precondition(leafCount >= 0, "Requires leafCount >= 0")
         let builder = MerkleTreeBuilder(scratchBytes: maxLeafBytes)
-        return try builder.root(of: 0..<leafCount) { i, hasher, scratch in
-            hasher.hashLeaf(try leafBytes(i, scratch))
-        }.digest
+        return try withoutActuallyEscaping(leafBytes) { leafBytes in
+            try builder.root(of: 0..<leafCount, leaves: LeafBytes(bytes: leafBytes)).digest
+        }
     }
 
     /// The root over `leafCount` leaves whose leaf hashes (already domain-separated, i.e.
@@ -40,7 +40,9 @@ public enum Merkle {
     public static func root(leafCount: Int, leafHash: (Int) throws -> Digest) throws -> Digest {
         precondition(leafCount >= 0, "Requires leafCount >= 0")
         let builder = MerkleTreeBuilder(scratchBytes: 0)
-        return try builder.root(of: 0..<leafCount) { i, _, _ in Node(try leafHash(i)) }.digest
+        return try withoutActuallyEscaping(leafHash) { leafHash in
+            try builder.root(of: 0..<leafCount, leaves: LeafHashClosure { i, _, _ in Node(try leafHash(i)) }).digest
+        }
     }
 
     /// Leaf `index`'s hash and its inclusion proof (sibling first, root-side last) in the tree
@@ -53,8 +55,8 @@ public enum Merkle {
     ) throws -> (leafHash: Digest, proof: [Digest]) {
         guard index >= 0, index < leafCount else { throw MerkleError.indexOutOfRange(index: index, size: leafCount) }
         let builder = MerkleTreeBuilder(scratchBytes: maxLeafBytes)
-        return try builder.inclusionProof(index: index, size: leafCount) { i, hasher, scratch in
-            hasher.hashLeaf(try leafBytes(i, scratch))
+        return try withoutActuallyEscaping(leafBytes) { leafBytes in
+            try builder.inclusionProof(index: index, size: leafCount, leaves: LeafBytes(bytes: leafBytes))
         }
     }
 
@@ -66,6 +68,8 @@ public enum Merkle {
     ) throws -> (leafHash: Digest, proof: [Digest]) {
         guard index >= 0, index < leafCount else { throw MerkleError.indexOutOfRange(index: index, size: leafCount) }
         let builder = MerkleTreeBuilder(scratchBytes: 0)
-        return try builder.inclusionProof(index: index, size: leafCount) { i, _, _ in Node(try leafHash(i)) }
+        return try withoutActuallyEscaping(leafHash) { leafHash in
+            try builder.inclusionProof(index: index, size: leafCount, leaves: LeafHashClosure { i, _, _ in Node(try leafHash(i)) })
+        }
     }
 }

@@ -10,17 +10,17 @@ internal import Foundation
 /// a `PerfectSubtreeStack`. Memory is one window of chunk results plus O(log n) stack
 /// entries, whatever the number of leaves.
 struct MerkleTreeBuilder {
-    /// Computes one leaf's hash: (index, this thread's hasher, this thread's scratch buffer).
-    typealias LeafHash = (Int, NodeHasher, UnsafeMutableRawBufferPointer) throws -> Node
-
     /// Leaves per chunk (a power of two). 256 leaves of 4 KiB is 1 MiB of hashing per task,
     /// long enough to amortise scheduling and short enough to balance two cores.
     var chunkLeaves = 256
     /// Chunks per window, per core: more evens out the end-of-window wait, less keeps the
     /// results array small.
     var chunksPerCorePerWindow = 16
-    /// Size of each thread's scratch buffer handed to the leaf closure.
+    /// Size of the scratch buffer for one leaf (see `LeafHashing`).
     let scratchBytes: Int
+    /// Whether leaves are hashed in pairs with the SHA extensions where the CPU has them;
+    /// false hashes everything with OpenSSL (tests compare the two).
+    var paired = NodeHasher.pairedAvailable
 
     init(scratchBytes: Int) {
         self.scratchBytes = max(scratchBytes, 0)
@@ -29,8 +29,8 @@ struct MerkleTreeBuilder {
     /// The RFC 6962 root of the leaves in `range`, as a tree of its own (the range's first
     /// leaf is leaf 0). `afterWindow` is called, on the calling thread, with each prefix of
     /// `range` once it has been hashed, so a caller can release the memory behind it.
-    func root(of range: Range<Int>, leafHash: LeafHash, afterWindow: (Range<Int>) -> Void = { _ in }) throws -> Node {
-        let hasher = NodeHasher()
+    func root<Leaves: LeafHashing>(of range: Range<Int>, leaves: Leaves, afterWindow: (Range<Int>) -> Void = { _ in }) throws -> Node {
+        let hasher = NodeHasher(paired: paired)
         guard !range.isEmpty else { return Node(RFC6962Hasher().emptyRoot) }
         var stack = PerfectSubtreeStack()
         let chunkCount = (range.count + chunkLeaves - 1) / chunkLeaves
@@ -38,7 +38,7 @@ struct MerkleTreeBuilder {
         var firstChunk = 0
         while firstChunk < chunkCount {
             let chunks = min(window, chunkCount - firstChunk)
-            let results = try hashChunks(firstChunk..<(firstChunk + chunks), of: range, leafHash: leafHash)
+            let results = try hashChunks(firstChunk..<(firstChunk + chunks), of: range, leaves: leaves)
             for chunk in results { stack.append(contentsOf: chunk, hasher: hasher) }
             firstChunk += chunks
             afterWindow(range.lowerBound..<min(range.upperBound, range.lowerBound + firstChunk * chunkLeaves))
@@ -51,35 +51,35 @@ struct MerkleTreeBuilder {
     /// Walks down the RFC 6962 split from the root: at each level the sibling subtree's root
     /// is computed with `root(of:)`, so the sibling sizes add up to size - 1 leaves hashed.
     /// Requires `0 <= index < size`.
-    func inclusionProof(index: Int, size: Int, leafHash: LeafHash) throws -> (leafHash: Digest, proof: [Digest]) {
+    func inclusionProof<Leaves: LeafHashing>(index: Int, size: Int, leaves: Leaves) throws -> (leafHash: Digest, proof: [Digest]) {
         precondition(index >= 0 && index < size, "Requires 0 <= index < size")
         var siblings: [Digest] = []
         var lo = 0, hi = size
         while hi - lo > 1 {
             let k = Merkle.splitPoint(hi - lo)
             if index - lo < k {
-                siblings.append(try root(of: (lo + k)..<hi, leafHash: leafHash).digest)
+                siblings.append(try root(of: (lo + k)..<hi, leaves: leaves).digest)
                 hi = lo + k
             } else {
-                siblings.append(try root(of: lo..<(lo + k), leafHash: leafHash).digest)
+                siblings.append(try root(of: lo..<(lo + k), leaves: leaves).digest)
                 lo += k
             }
         }
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: scratchBytes, alignment: 16)
         defer { scratch.deallocate() }
-        let leaf = try leafHash(index, NodeHasher(), scratch)
+        let leaf = try leaves.hash(index, NodeHasher(paired: paired), scratch)
         return (leaf.digest, siblings.reversed())
     }
 
     /// Hashes the chunks `chunks` of `range` in parallel; each result is the chunk's compact
     /// range (one perfect subtree, except for a short last chunk).
-    private func hashChunks(_ chunks: Range<Int>, of range: Range<Int>, leafHash: LeafHash) throws -> [PerfectSubtreeStack] {
+    private func hashChunks<Leaves: LeafHashing>(_ chunks: Range<Int>, of range: Range<Int>, leaves: Leaves) throws -> [PerfectSubtreeStack] {
         let slots = ResultSlots(count: chunks.count)
         let chunkLeaves = chunkLeaves
-        // The leaf closure's contract (documented on `Merkle.root`) is that it may be called
+        // The leaf source's contract (documented on `Merkle.root`) is that it may be called
         // from several threads; the box only carries it across the @Sendable boundary for
         // the duration of this call.
-        let hashLeaves = { (leaves: Range<Int>) throws -> PerfectSubtreeStack in try self.hashLeaves(leaves, leafHash: leafHash) }
+        let hashLeaves = { (range: Range<Int>) throws -> PerfectSubtreeStack in try self.hashLeaves(range, leaves: leaves) }
         withoutActuallyEscaping(hashLeaves) { hashLeaves in
             let task = UncheckedSendable(hashLeaves)
             let body = { @Sendable (j: Int) in
@@ -92,13 +92,20 @@ struct MerkleTreeBuilder {
         return try slots.values()
     }
 
-    /// The compact range of leaves `leaves`, hashed on the current thread.
-    private func hashLeaves(_ leaves: Range<Int>, leafHash: LeafHash) throws -> PerfectSubtreeStack {
-        let hasher = NodeHasher()
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: scratchBytes, alignment: 16)
+    /// The compact range of leaves `range`, hashed on the current thread two at a time.
+    private func hashLeaves<Leaves: LeafHashing>(_ range: Range<Int>, leaves: Leaves) throws -> PerfectSubtreeStack {
+        let hasher = NodeHasher(paired: paired)
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * scratchBytes, alignment: 16)
         defer { scratch.deallocate() }
         var stack = PerfectSubtreeStack()
-        for i in leaves { stack.append(try leafHash(i, hasher, scratch), size: 1, hasher: hasher) }
+        var i = range.lowerBound
+        while i + 1 < range.upperBound {
+            let (a, b) = try leaves.hashPair(i, hasher, scratch)
+            stack.append(a, size: 1, hasher: hasher)
+            stack.append(b, size: 1, hasher: hasher)
+            i += 2
+        }
+        if i < range.upperBound { stack.append(try leaves.hash(i, hasher, scratch), size: 1, hasher: hasher) }
         return stack
     }
 }

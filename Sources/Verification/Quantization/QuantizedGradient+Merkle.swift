@@ -3,17 +3,22 @@
 ///
 /// Leaf i's bytes are its scales as fp32 little-endian followed by its packed codes; on this
 /// little-endian host (safetensors files are read the same way) the first part is exactly the
-/// memory of `scales[firstBlock..<...]`, so the incremental hash absorbs the two slices in
-/// turn and no leaf is ever assembled.
+/// memory of `scales[firstBlock..<...]`. The root gathers each leaf's two slices into a
+/// 576-byte per-thread buffer so leaves can be hashed in pairs (`NodeHasher.hashLeaves`);
+/// `leafHashes` absorbs the two slices in turn.
 extension QuantizedGradient {
     /// The RFC 6962 root over the gradient's leaves, the value committed as `gradientRoot`.
     public func merkleRoot() -> Digest {
         withLeafParts { leafCount, parts in
             do {
-                return try MerkleTreeBuilder(scratchBytes: 0).root(of: 0..<leafCount) { i, hasher, _ in
+                let leaves = LeafBytes(bytes: { i, scratch in
                     let (scaleBytes, codeBytes) = parts(i)
-                    return hasher.hashLeaf(scaleBytes, codeBytes)
-                }.digest
+                    scratch.copyMemory(from: scaleBytes)
+                    UnsafeMutableRawBufferPointer(rebasing: scratch[scaleBytes.count...]).copyMemory(from: codeBytes)
+                    return UnsafeRawBufferPointer(rebasing: scratch[0..<(scaleBytes.count + codeBytes.count)])
+                })
+                let full = GradientLeaf.byteCount(parameters: GradientLeaf.parametersPerLeaf)
+                return try MerkleTreeBuilder(scratchBytes: full).root(of: 0..<leafCount, leaves: leaves).digest
             } catch {
                 // The leaf closure above cannot throw; the builder's signature allows it for others.
                 preconditionFailure("gradient leaf hashing threw \(error)")
@@ -33,9 +38,9 @@ extension QuantizedGradient {
     }
 
     /// Calls `body` with the leaf count and a function giving leaf i's two byte ranges
-    /// (scales, codes), valid during the call.
+    /// (scales, codes), valid during the call (the function must not outlive it).
     private func withLeafParts<R>(
-        _ body: (Int, (Int) -> (UnsafeRawBufferPointer, UnsafeRawBufferPointer)) -> R
+        _ body: (Int, @escaping (Int) -> (UnsafeRawBufferPointer, UnsafeRawBufferPointer)) -> R
     ) -> R {
         let parameterCount = parameterCount, leafCount = leafCount
         return scales.withUnsafeBytes { scaleBytes in

@@ -26,16 +26,19 @@ extension QuantizedUpdate {
             gradient.scales.withUnsafeBufferPointer { s in
                 gradient.packedCodes.withUnsafeBufferPointer { p in
                     let (thetaBase, scaleBase, codeBase) = (th.baseAddress!, s.baseAddress!, p.baseAddress!)
-                    return updateAndHash(leafCount: leafCount, builder: builder) { i, hasher in
+                    // Each leaf is updated just before it is hashed, and checked just after.
+                    let leaves = LeafBytes(bytes: { i, _ in
                         let range = QuantizedGradient.leafRange(i, parameters: parameterCount)
                         let leaf = thetaBase + range.lowerBound
                         updateBlocks(leaf, count: range.count, scales: scaleBase + range.lowerBound / QuantizedGradient.blockSize,
                                      codes: codeBase + range.lowerBound / 2, learningRate: learningRate)
-                        let bytes = UnsafeRawBufferPointer(start: leaf, count: range.count * MemoryLayout<Float>.size)
-                        let hash = hasher.hashLeaf(bytes)
-                        if let bad = CanonicalLayout.firstNonFinite(bytes) { firstBad[i] = range.lowerBound + bad.index }
-                        return hash
+                        return UnsafeRawBufferPointer(start: leaf, count: range.count * MemoryLayout<Float>.size)
+                    }) { i, bytes in
+                        if let bad = CanonicalLayout.firstNonFinite(bytes) {
+                            firstBad[i] = QuantizedGradient.leafRange(i, parameters: parameterCount).lowerBound + bad.index
+                        }
                     }
+                    return updateAndHash(leafCount: leafCount, builder: builder, leaves: leaves)
                 }
             }
         }
@@ -45,12 +48,12 @@ extension QuantizedUpdate {
         return ParameterCommitment(root: root, leafCount: leafCount, parameterCount: parameterCount)
     }
 
-    /// The root over `leafCount` leaves hashed by `leafHash`, which never throws.
-    private static func updateAndHash(leafCount: Int, builder: MerkleTreeBuilder, _ leafHash: (Int, NodeHasher) -> Node) -> Digest {
+    /// The root over `leafCount` leaves from `leaves`, whose closures never throw.
+    private static func updateAndHash(leafCount: Int, builder: MerkleTreeBuilder, leaves: LeafBytes) -> Digest {
         do {
-            return try builder.root(of: 0..<leafCount) { i, hasher, _ in leafHash(i, hasher) }.digest
+            return try builder.root(of: 0..<leafCount, leaves: leaves).digest
         } catch {
-            // The leaf closure cannot throw; the builder's signature allows it for others.
+            // The leaf closures cannot throw; the builder's signature allows it for others.
             preconditionFailure("leaf hashing threw \(error)")
         }
     }
