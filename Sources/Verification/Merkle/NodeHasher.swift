@@ -1,5 +1,5 @@
 internal import CCrypto
-internal import CSHA256
+internal import CKernels
 
 /// A 32-byte tree hash held inline, so the hashing hot path allocates nothing.
 struct Node: Equatable {
@@ -20,7 +20,7 @@ struct Node: Equatable {
 /// `RFC6962Hasher` is the obviously correct form; this one exists for throughput: it keeps
 /// one `EVP_MD_CTX` and a pre-fetched SHA-256 implementation (avoiding OpenSSL 3's
 /// per-call algorithm lookup) and writes into `Node` values. `hashLeaves` hashes two
-/// equal-length leaves in one interleaved pass (Sources/CSHA256), about 1.7x OpenSSL's
+/// equal-length leaves in one interleaved pass (Sources/CKernels/sha256pair.c), about 1.7x OpenSSL's
 /// speed on 4 KiB leaves, because one SHA-256 stream leaves the SHA unit idle while it
 /// waits on its own previous round. Not thread-safe: one per thread.
 final class NodeHasher {

@@ -1,84 +1,21 @@
+internal import CKernels
 internal import Foundation
 
 // Element-wise kernels over `count` contiguous floats. Unless a doc comment says otherwise,
 // `out` may alias `inp` (each element is read before it is written).
 
 /// Exact GELU: `out = 0.5 * x * (1 + erf(x / sqrt(2)))`, the form BERT and our GPT use, with
-/// `erf` from `vectorErf` (within 1 ulp of libm's `erff`), eight lanes at a time.
+/// the erf of `erfForward`, eight lanes at a time (Sources/CKernels/activations.c: AVX2 + FMA
+/// where the CPU has them, else the baseline x86-64 instructions).
 public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
-    let invSqrt2: Float = 0.70710678118654752
-    var i = 0
-    while i < count {
-        let n = min(8, count - i)
-        var x = SIMD8<Float>()
-        if n == 8 {
-            x = UnsafeRawPointer(inp + i).loadUnaligned(as: SIMD8<Float>.self)
-        } else {
-            for lane in 0..<n { x[lane] = inp[i + lane] }
-        }
-        let y = 0.5 * x * (1 + vectorErf(x * invSqrt2))
-        if n == 8 {
-            UnsafeMutableRawPointer(out + i).storeBytes(of: y, as: SIMD8<Float>.self)
-        } else {
-            for lane in 0..<n { out[i + lane] = y[lane] }
-        }
-        i += n
-    }
+    kernels_gelu(out, inp, count)
 }
 
-/// The error function of each lane in fp32, with vector operations only (no branches or calls).
-///
-/// The polynomials are N. Juffa's faithfully rounded `erff` (the ones onnxruntime's MLAS uses):
-/// for |x| < 0.921875, `erf(x) = x + x·p(x²)`; above, `erf(x) = 1 - exp(-(t + t·q(t)))` with
-/// t = |x| clamped to 3.925 (where erf rounds to 1 in fp32). Here they are evaluated with
-/// separate multiplies and adds (no FMA in the baseline x86-64 target), and `exp` is a
-/// Cody-Waite reduction with a degree-7 Taylor polynomial; tests bound the result within 2 ulp
-/// of libm's `erff` over [-6, 6] (1 ulp measured). NaN gives NaN.
-@inline(__always)
-public func vectorErf(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let signBits = unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x8000_0000
-    let t = pointwiseMin(unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self),
-                         SIMD8(repeating: 3.925))
-    let s = t * t
-    var p = SIMD8<Float>(repeating: -5.99104969e-4)
-    p = p * s + 4.99339588e-3
-    p = p * s - 2.67667342e-2
-    p = p * s + 1.12818025e-1
-    p = p * s - 3.76124859e-1
-    p = p * s + 1.28379151e-1
-    let small = t + t * p
-    var q = 1.72948930e-5 * t - 3.83208680e-4
-    q = q * s + (3.88393435e-3 * t - 2.42545605e-2)
-    q = q * t + 1.06777847e-1
-    q = q * t + 6.34846687e-1
-    q = q * t + 1.28717512e-1
-    q = q * t + t
-    let large = 1 - expOfNegative(q)
-    let r = small.replacing(with: large, where: t .>= 0.921875)
-    let signed = unsafeBitCast(unsafeBitCast(r, to: SIMD8<UInt32>.self) | signBits, to: SIMD8<Float>.self)
-    return signed.replacing(with: x, where: x .!= x)
-}
-
-/// e^-q per lane for q in [0, 32]: q·log2(e) = n + f with n an integer (rounded with the
-/// 1.5·2^23 trick, which also leaves n in the low bits), e^-q = 2^-n · e^r with
-/// r = -q + n·ln 2 in [-ln2/2, ln2/2] (ln 2 split in two parts for exactness), e^r by its
-/// Taylor polynomial of degree 7 (truncation error under 1e-8 on that interval).
-@inline(__always)
-private func expOfNegative(_ q: SIMD8<Float>) -> SIMD8<Float> {
-    let shifter: Float = 12_582_912  // 1.5 · 2^23
-    let m = q * 1.44269504 + shifter
-    let n = m - shifter
-    let r = (n * 0.693145752 - q) + n * 1.42860677e-6
-    var e = SIMD8<Float>(repeating: 1.0 / 5040)
-    e = e * r + 1.0 / 720
-    e = e * r + 1.0 / 120
-    e = e * r + 1.0 / 24
-    e = e * r + 1.0 / 6
-    e = e * r + 0.5
-    e = e * r + 1
-    e = e * r + 1
-    let k = unsafeBitCast(m, to: SIMD8<UInt32>.self) &- shifter.bitPattern
-    return e * unsafeBitCast((127 &- k) &<< 23, to: SIMD8<Float>.self)
+/// `out = erf(inp)` in fp32 without libm calls: N. Juffa's faithfully rounded `erff`
+/// polynomials (the ones onnxruntime's MLAS uses), within 2 ulp of libm's `erff` (1 ulp
+/// measured over [-6, 6]); erf is odd, saturates to ±1, and NaN gives NaN.
+public func erfForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
+    kernels_erf(out, inp, count)
 }
 
 /// Adds the gradient of exact GELU into `dinp`: `dinp += dout * (Φ(x) + x φ(x))`.

@@ -1,8 +1,8 @@
-import CSHA256
+import CKernels
 import Testing
 @testable import Verification
 
-/// The two-message SHA-256 (Sources/CSHA256) against OpenSSL, FIPS 180-2 known answers and
+/// The two-message SHA-256 (Sources/CKernels/sha256pair.c) against OpenSSL, FIPS 180-2 known answers and
 /// the recursive reference tree. It runs only where the CPU has the SHA extensions; elsewhere
 /// every hash goes through OpenSSL and these paths are not taken.
 @Suite(.enabled(if: sha256pair_available() != 0, "no x86 SHA extensions on this CPU"))

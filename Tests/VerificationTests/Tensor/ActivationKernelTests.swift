@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Testing
 import Verification
@@ -48,30 +49,51 @@ struct ActivationKernelTests {
 
     /// The call-free erf behind GELU stays within 2 ulp of libm's `erff` on a dense sweep of
     /// [-6, 6] (every 2^-14, so both polynomial pieces, the split at 0.921875 and the clamp at
-    /// 3.925 are covered), keeps erf odd, and passes NaN and infinities through correctly.
-    @Test func vectorErfIsWithinTwoUlpOfLibm() {
+    /// 3.925 are covered), keeps erf odd, and passes NaN and infinities through correctly;
+    /// the same for the baseline build of the kernel, whatever this CPU runs by default.
+    @Test(arguments: ["dispatched", "baseline"])
+    func erfIsWithinTwoUlpOfLibm(version: String) {
+        let kernel = version == "baseline" ? kernels_erf_baseline : kernels_erf
+        func erfs(_ xs: [Float]) -> [Float] {
+            var out = [Float](repeating: 0, count: xs.count)
+            kernel(&out, xs, xs.count)
+            return out
+        }
+        let xs = (-98_304...98_304).map { Float($0) / 16_384 }
+        let got = erfs(xs), negated = erfs(xs.map { -$0 })
         var worst: Float = 0
         var worstAt: Float = 0
-        func erf(_ x: Float) -> Float { vectorErf(SIMD8(repeating: x))[0] }
-        for i in -98_304...98_304 {
-            let x = Float(i) / 16_384
+        for (i, x) in xs.enumerated() {
             let want = erff(x)
-            let got = erf(x)
-            let ulps = abs(got - want) / max(want.magnitude.ulp, Float.leastNormalMagnitude)
+            let ulps = abs(got[i] - want) / max(want.magnitude.ulp, Float.leastNormalMagnitude)
             if ulps > worst { (worst, worstAt) = (ulps, x) }
-            #expect(erf(-x) == -got)
         }
         #expect(worst <= 2, "worst \(worst) ulp at \(worstAt)")
-        for x in [Float(1e-30), 1e-8, Float(0.921875).nextDown, 0.921875, 3.925, 10, 1e30] {
-            #expect(abs(erf(x) - erff(x)) <= 2 * erff(x).ulp, "\(x)")
+        #expect(zip(got, negated).allSatisfy { $0 == -$1 }, "erf is odd")
+        let special: [Float] = [1e-30, 1e-8, Float(0.921875).nextDown, 0.921875, 3.925, 10, 1e30]
+        for (x, y) in zip(special, erfs(special)) { #expect(abs(y - erff(x)) <= 2 * erff(x).ulp, "\(x)") }
+        #expect(erfs([0, .infinity, -.infinity]) == [0, 1, -1])
+        // Every count from 1 to 17 (whole vectors and each tail length): each element's value
+        // is the same as computed alone, NaN stays NaN, and nothing past `count` is written.
+        let mixed: [Float] = [-3, -1, -0.5, 0, 0.25, 0.95, 2, .nan, 3.5, -0.1, 1e-3, 4, -4, 0.5, 0.921875, 7, -2]
+        for n in 1...mixed.count {
+            var out = [Float](repeating: 42, count: mixed.count)
+            kernel(&out, mixed, n)
+            for i in 0..<n { #expect(out[i] == erfs([mixed[i]])[0] || (out[i].isNaN && mixed[i].isNaN), "n \(n) lane \(i)") }
+            #expect(out[n...].allSatisfy { $0 == 42 }, "n \(n)")
         }
-        #expect(erf(0) == 0 && erf(.infinity) == 1 && erf(-.infinity) == -1)
-        #expect(erf(.nan).isNaN)
-        // Lanes are independent: a mixed vector gives each lane's own value.
-        let mixed = SIMD8<Float>(-3, -1, -0.5, 0, 0.25, 0.95, 2, .nan)
-        let each = vectorErf(mixed)
-        for lane in 0..<7 { #expect(each[lane] == erf(mixed[lane])) }
-        #expect(each[7].isNaN)
+    }
+
+    /// GELU in its dispatched (AVX2 + FMA here) and baseline builds against the Double twin.
+    @Test func geluBaselineAndDispatchedBothMatchTheNaiveTwin() {
+        var rng = TestRandom(seed: 15)
+        let values = rng.floats(1003, scale: 6)
+        var fast = [Float](repeating: 0, count: values.count), base = fast
+        kernels_gelu(&fast, values, values.count)
+        kernels_gelu_baseline(&base, values, values.count)
+        let want = values.map { Naive.gelu(Double($0)) }
+        #expect(relativeError(fast, want) < 1e-6)
+        #expect(relativeError(base, want) < 1e-6)
     }
 
     @Test func geluWorksInPlace() {

@@ -1,0 +1,20 @@
+#ifndef VERIFIER_ACTIVATIONS_H
+#define VERIFIER_ACTIVATIONS_H
+
+#include <stddef.h>
+
+/// out[i] = erf(in[i]) in fp32, within 2 ulp of libm's erff (N. Juffa's polynomials).
+/// `out` may equal `in`.
+void kernels_erf(float *out, const float *in, size_t count);
+
+/// Exact (erf-form) GELU: out[i] = 0.5 x (1 + erf(x / sqrt 2)). `out` may equal `in`.
+void kernels_gelu(float *out, const float *in, size_t count);
+
+/// 1 when the AVX2 + FMA versions run on this CPU (else the baseline x86-64 / generic ones).
+int kernels_have_avx2_fma(void);
+
+/// The baseline versions, whatever the CPU (tests compare them with the dispatched ones).
+void kernels_erf_baseline(float *out, const float *in, size_t count);
+void kernels_gelu_baseline(float *out, const float *in, size_t count);
+
+#endif
