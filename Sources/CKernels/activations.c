@@ -1,8 +1,9 @@
-// Element-wise erf and GELU on eight lanes at a time, written once with the compiler's vector
-// extensions and compiled twice: for the baseline target and for AVX2 + FMA, chosen at run
-// time. Swift's SIMD8<Float> on the baseline x86-64 target is two SSE registers per value and
-// several of its operations are not inlined; this form runs a GELU of a BERT layer about 4x
-// faster on AVX2 (measured in scripts/bench-poq, see docs/poq.md).
+// Element-wise erf and GELU, and LayerNorm rows, eight lanes at a time, written once with
+// the compiler's vector extensions and compiled twice: for the baseline target and for
+// AVX2 + FMA, chosen at run time. Swift's SIMD8<Float> on the baseline x86-64 target is two
+// SSE registers per value and several of its operations are not inlined, and a Swift float
+// sum is one long dependency chain; here GELU's share of the BERT encoder fell from 10% to
+// 4.6% (perf, docs/poq.md).
 #include "activations.h"
 
 #include <stdint.h>
@@ -88,13 +89,67 @@ BODY v8f gelu8(v8f x) { return 0.5f * x * (1.0f + erf8(x * 0.70710678118654752f)
 MAP8(erf_map, erf8)
 MAP8(gelu_map, gelu8)
 
+/// Loads floats [i, i + n) of x into the first n lanes, zeros elsewhere (n <= 8).
+BODY v8f load_partial(const float *x, size_t n) {
+    v8f v = {};
+    memcpy(&v, x, n * sizeof(float));
+    return v;
+}
+
+/// Lane 0 + lane 1 + ... + lane 7, in that order.
+BODY float sum_lanes(v8f v) {
+    float s = v[0];
+    for (int k = 1; k < 8; k++) s += v[k];
+    return s;
+}
+
+BODY void layernorm_rows(float *out, float *mean, float *rstd, const float *in, const float *weight,
+                         const float *bias, size_t N, size_t C, float eps) {
+    const size_t whole = C / 8 * 8, rest = C - whole;
+    for (size_t n = 0; n < N; n++) {
+        const float *x = in + n * C;
+        float *o = out + n * C;
+        v8f acc = {};
+        for (size_t i = 0; i < whole; i += 8) { v8f v; memcpy(&v, x + i, sizeof v); acc += v; }
+        if (rest) acc += load_partial(x + whole, rest);
+        const float m = sum_lanes(acc) / (float)C;
+        v8f dev = {};
+        for (size_t i = 0; i < whole; i += 8) { v8f v; memcpy(&v, x + i, sizeof v); v -= m; dev += v * v; }
+        if (rest) {
+            v8f v = load_partial(x + whole, rest) - m;
+            for (size_t k = rest; k < 8; k++) v[k] = 0;
+            dev += v * v;
+        }
+        const float s = 1.0f / __builtin_sqrtf(sum_lanes(dev) / (float)C + eps);
+        for (size_t i = 0; i < whole; i += 8) {
+            v8f v, w, b;
+            memcpy(&v, x + i, sizeof v);
+            memcpy(&w, weight + i, sizeof w);
+            memcpy(&b, bias + i, sizeof b);
+            v = (v - m) * s * w + b;
+            memcpy(o + i, &v, sizeof v);
+        }
+        for (size_t i = whole; i < C; i++) o[i] = (x[i] - m) * s * weight[i] + bias[i];
+        if (mean) mean[n] = m;
+        if (rstd) rstd[n] = s;
+    }
+}
+
 void kernels_erf_baseline(float *out, const float *in, size_t count) { erf_map(out, in, count); }
 void kernels_gelu_baseline(float *out, const float *in, size_t count) { gelu_map(out, in, count); }
+void kernels_layernorm_baseline(float *out, float *mean, float *rstd, const float *in, const float *weight,
+                                const float *bias, size_t N, size_t C, float eps) {
+    layernorm_rows(out, mean, rstd, in, weight, bias, N, C, eps);
+}
 
 #if defined(__x86_64__)
 #define FAST __attribute__((target("avx2,fma")))
 static FAST void erf_avx2(float *out, const float *in, size_t count) { erf_map(out, in, count); }
 static FAST void gelu_avx2(float *out, const float *in, size_t count) { gelu_map(out, in, count); }
+static FAST void layernorm_avx2(float *out, float *mean, float *rstd, const float *in, const float *weight,
+                                const float *bias, size_t N, size_t C, float eps) {
+    layernorm_rows(out, mean, rstd, in, weight, bias, N, C, eps);
+}
 
 int kernels_have_avx2_fma(void) {
     static int cached = -1;
@@ -112,8 +167,18 @@ void kernels_erf(float *out, const float *in, size_t count) {
 void kernels_gelu(float *out, const float *in, size_t count) {
     if (kernels_have_avx2_fma()) gelu_avx2(out, in, count); else gelu_map(out, in, count);
 }
+
+void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, const float *weight,
+                       const float *bias, size_t N, size_t C, float eps) {
+    if (kernels_have_avx2_fma()) layernorm_avx2(out, mean, rstd, in, weight, bias, N, C, eps);
+    else layernorm_rows(out, mean, rstd, in, weight, bias, N, C, eps);
+}
 #else
 int kernels_have_avx2_fma(void) { return 0; }
 void kernels_erf(float *out, const float *in, size_t count) { erf_map(out, in, count); }
 void kernels_gelu(float *out, const float *in, size_t count) { gelu_map(out, in, count); }
+void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, const float *weight,
+                       const float *bias, size_t N, size_t C, float eps) {
+    layernorm_rows(out, mean, rstd, in, weight, bias, N, C, eps);
+}
 #endif

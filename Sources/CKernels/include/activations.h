@@ -10,11 +10,20 @@ void kernels_erf(float *out, const float *in, size_t count);
 /// Exact (erf-form) GELU: out[i] = 0.5 x (1 + erf(x / sqrt 2)). `out` may equal `in`.
 void kernels_gelu(float *out, const float *in, size_t count);
 
+/// LayerNorm of N rows of C floats: out = (x - mean) * rstd * weight + bias with
+/// rstd = 1 / sqrt(var + eps), mean and variance (two passes) summed in eight lanes and then
+/// lane 0 to 7, so the result does not depend on alignment. `mean` and `rstd` (N each) may
+/// be NULL; `out` may equal `in`.
+void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, const float *weight,
+                       const float *bias, size_t N, size_t C, float eps);
+
 /// 1 when the AVX2 + FMA versions run on this CPU (else the baseline x86-64 / generic ones).
 int kernels_have_avx2_fma(void);
 
 /// The baseline versions, whatever the CPU (tests compare them with the dispatched ones).
 void kernels_erf_baseline(float *out, const float *in, size_t count);
 void kernels_gelu_baseline(float *out, const float *in, size_t count);
+void kernels_layernorm_baseline(float *out, float *mean, float *rstd, const float *in, const float *weight,
+                                const float *bias, size_t N, size_t C, float eps);
 
 #endif

@@ -1,5 +1,6 @@
 import Testing
 import CBLAS
+import CKernels
 import Verification
 
 /// matmul and layer norm against their naive Double twins and finite differences.
@@ -90,6 +91,37 @@ struct LinearKernelTests {
                          weight: weight.pointer, bias: bias.pointer, N: N, C: C, eps: 1e-5)
         let want = Naive.layerNorm(inp.doubles, weight.doubles, bias.doubles, N: N, C: C, eps: 1e-5)
         #expect(relativeError(out.array, want) < 1e-5)
+    }
+
+    /// Both builds of the C kernel (AVX2 + FMA where available, and baseline) on widths with
+    /// every tail length, against the Double twin, including mean and rstd, rows far from
+    /// zero (the two-pass variance), nil mean/rstd, and in place.
+    @Test(arguments: ["dispatched", "baseline"])
+    func layerNormKernelOnEveryTailLength(version: String) {
+        let kernel = version == "baseline" ? kernels_layernorm_baseline : kernels_layernorm
+        var rng = TestRandom(seed: 6)
+        for width in [1, 2, 7, 8, 9, 15, 16, 17, 33, 384] {
+            let rows = 3
+            var values = rng.floats(rows * width, scale: 3)
+            for c in 0..<width { values[2 * width + c] = 100 + values[2 * width + c] }  // offset larger than the spread
+            let weight = rng.floats(width), bias = rng.floats(width)
+            var out = [Float](repeating: 0, count: rows * width), mean = [Float](repeating: 0, count: rows)
+            var rstd = mean
+            kernel(&out, &mean, &rstd, values, weight, bias, rows, width, 1e-5)
+            let d = values.map(Double.init)
+            let want = Naive.layerNorm(d, weight.map(Double.init), bias.map(Double.init), N: rows, C: width, eps: 1e-5)
+            #expect(relativeError(out, want) < 1e-4, "width \(width)")
+            for n in 0..<rows {
+                let row = d[n * width..<(n + 1) * width]
+                let m = row.reduce(0, +) / Double(width)
+                let v = row.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(width)
+                #expect(abs(Double(mean[n]) - m) <= 1e-6 * max(1, abs(m)), "width \(width) row \(n) mean")
+                #expect(abs(Double(rstd[n]) * (v + 1e-5).squareRoot() - 1) < 1e-3, "width \(width) row \(n) rstd")
+            }
+            var again = values
+            again.withUnsafeMutableBufferPointer { p in kernel(p.baseAddress!, nil, nil, p.baseAddress!, weight, bias, rows, width, 1e-5) }
+            #expect(again == out, "width \(width): in place, without mean and rstd")
+        }
     }
 
     @Test func layerNormBackwardMatchesNaiveTwinAndFiniteDifferences() {
