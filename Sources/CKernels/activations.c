@@ -1,4 +1,4 @@
-// Element-wise erf and GELU, and LayerNorm rows, eight lanes at a time, written once with
+// Element-wise erf and GELU, and softmax and LayerNorm rows, eight lanes at a time, written once with
 // the compiler's vector extensions and compiled twice: for the baseline target and for
 // AVX2 + FMA, chosen at run time. Swift's SIMD8<Float> on the baseline x86-64 target is two
 // SSE registers per value and several of its operations are not inlined, and a Swift float
@@ -103,6 +103,33 @@ BODY float sum_lanes(v8f v) {
     return s;
 }
 
+BODY void softmax_rows(float *x, size_t N, size_t C) {
+    const size_t whole = C / 8 * 8, rest = C - whole;
+    for (size_t n = 0; n < N; n++) {
+        float *row = x + n * C;
+        float maximum = -__builtin_inff();
+        for (size_t i = 0; i < C; i++) maximum = row[i] > maximum ? row[i] : maximum;
+        v8f acc = {};
+        for (size_t i = 0; i < whole; i += 8) {
+            v8f v;
+            memcpy(&v, row + i, sizeof v);
+            v8f q = maximum - v;
+            v = exp_negative8(select8(q > 87.0f, (v8f){} + 87.0f, q));  // NaN stays NaN
+            acc += v;
+            memcpy(row + i, &v, sizeof v);
+        }
+        if (rest) {
+            v8f q = maximum - load_partial(row + whole, rest);
+            v8f v = exp_negative8(select8(q > 87.0f, (v8f){} + 87.0f, q));  // NaN stays NaN
+            for (size_t k = rest; k < 8; k++) v[k] = 0;
+            acc += v;
+            memcpy(row + whole, &v, rest * sizeof(float));
+        }
+        const float inv = 1.0f / sum_lanes(acc);
+        for (size_t i = 0; i < C; i++) row[i] *= inv;
+    }
+}
+
 BODY void layernorm_rows(float *out, float *mean, float *rstd, const float *in, const float *weight,
                          const float *bias, size_t N, size_t C, float eps) {
     const size_t whole = C / 8 * 8, rest = C - whole;
@@ -137,6 +164,7 @@ BODY void layernorm_rows(float *out, float *mean, float *rstd, const float *in, 
 
 void kernels_erf_baseline(float *out, const float *in, size_t count) { erf_map(out, in, count); }
 void kernels_gelu_baseline(float *out, const float *in, size_t count) { gelu_map(out, in, count); }
+void kernels_softmax_rows_baseline(float *x, size_t N, size_t C) { softmax_rows(x, N, C); }
 void kernels_layernorm_baseline(float *out, float *mean, float *rstd, const float *in, const float *weight,
                                 const float *bias, size_t N, size_t C, float eps) {
     layernorm_rows(out, mean, rstd, in, weight, bias, N, C, eps);
@@ -146,6 +174,7 @@ void kernels_layernorm_baseline(float *out, float *mean, float *rstd, const floa
 #define FAST __attribute__((target("avx2,fma")))
 static FAST void erf_avx2(float *out, const float *in, size_t count) { erf_map(out, in, count); }
 static FAST void gelu_avx2(float *out, const float *in, size_t count) { gelu_map(out, in, count); }
+static FAST void softmax_avx2(float *x, size_t N, size_t C) { softmax_rows(x, N, C); }
 static FAST void layernorm_avx2(float *out, float *mean, float *rstd, const float *in, const float *weight,
                                 const float *bias, size_t N, size_t C, float eps) {
     layernorm_rows(out, mean, rstd, in, weight, bias, N, C, eps);
@@ -168,6 +197,10 @@ void kernels_gelu(float *out, const float *in, size_t count) {
     if (kernels_have_avx2_fma()) gelu_avx2(out, in, count); else gelu_map(out, in, count);
 }
 
+void kernels_softmax_rows(float *x, size_t N, size_t C) {
+    if (kernels_have_avx2_fma()) softmax_avx2(x, N, C); else softmax_rows(x, N, C);
+}
+
 void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, const float *weight,
                        const float *bias, size_t N, size_t C, float eps) {
     if (kernels_have_avx2_fma()) layernorm_avx2(out, mean, rstd, in, weight, bias, N, C, eps);
@@ -177,6 +210,7 @@ void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, co
 int kernels_have_avx2_fma(void) { return 0; }
 void kernels_erf(float *out, const float *in, size_t count) { erf_map(out, in, count); }
 void kernels_gelu(float *out, const float *in, size_t count) { gelu_map(out, in, count); }
+void kernels_softmax_rows(float *x, size_t N, size_t C) { softmax_rows(x, N, C); }
 void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, const float *weight,
                        const float *bias, size_t N, size_t C, float eps) {
     layernorm_rows(out, mean, rstd, in, weight, bias, N, C, eps);

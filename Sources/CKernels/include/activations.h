@@ -17,12 +17,18 @@ void kernels_gelu(float *out, const float *in, size_t count);
 void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, const float *weight,
                        const float *bias, size_t N, size_t C, float eps);
 
+/// Softmax of each of N rows of C floats, in place: exp(x - max) / sum. exp is a vector
+/// polynomial within about 2e-7 relative of libm's expf; arguments below -87 give 2^-126
+/// scaled values instead of smaller ones (a difference under 1.2e-38 per element).
+void kernels_softmax_rows(float *x, size_t N, size_t C);
+
 /// 1 when the AVX2 + FMA versions run on this CPU (else the baseline x86-64 / generic ones).
 int kernels_have_avx2_fma(void);
 
 /// The baseline versions, whatever the CPU (tests compare them with the dispatched ones).
 void kernels_erf_baseline(float *out, const float *in, size_t count);
 void kernels_gelu_baseline(float *out, const float *in, size_t count);
+void kernels_softmax_rows_baseline(float *x, size_t N, size_t C);
 void kernels_layernorm_baseline(float *out, float *mean, float *rstd, const float *in, const float *weight,
                                 const float *bias, size_t N, size_t C, float eps);
 
