@@ -84,7 +84,10 @@ def parse_request(req):
         if not 0 < value <= 1:
             raise Refused(f"thresholds.{name}")
     distance = float(t.get("outlierDistance", 0.1))
-    return kind, subject, verifiers, req["attestations"], confirm, slash, distance
+    quorum = Fraction(t["quorum"]) if "quorum" in t else Fraction(2, 3)
+    if not 0 < quorum <= 1:
+        raise Refused("thresholds.quorum")
+    return kind, subject, verifiers, req["attestations"], confirm, slash, distance, quorum
 
 
 def read_ballot(env, kind, subject, by_id):
@@ -149,7 +152,7 @@ def read_ballot(env, kind, subject, by_id):
 
 
 def finalize(req):
-    kind, subject, verifiers, attestations, confirm, slash, distance = parse_request(req)
+    kind, subject, verifiers, attestations, confirm, slash, distance, quorum = parse_request(req)
     by_id = {kid: key for kid, key, _ in verifiers}
     stake_of = {kid: s for kid, _, s in verifiers}
     cast, rejected = {}, []
@@ -185,14 +188,15 @@ def finalize(req):
         result["decision"] = "confirm" if c and not s else "slash" if s and not c else "undecided"
     else:
         consensus = None
-        for score in sorted(v["score"] for v in votes):
+        quorate = voted > 0 and Fraction(voted, total) >= quorum
+        for score in (sorted(v["score"] for v in votes) if quorate else []):
             if 2 * sum(v["stake"] for v in votes if v["score"] <= score) >= voted:
                 consensus = score
                 break
         result["consensus"] = consensus
         result["decision"] = "undecided" if consensus is None else "scored"
         result["outliers"] = [{"keyId": v["keyId"], "score": v["score"], "distance": abs(v["score"] - consensus)}
-                              for v in votes if abs(v["score"] - consensus) > distance]
+                              for v in votes if consensus is not None and abs(v["score"] - consensus) > distance]
     return result
 
 

@@ -53,6 +53,7 @@ extension ServiceConfiguration {
         Option(name: "confirm-threshold") { $0.confirmThreshold = try threshold($1, "confirm-threshold") },
         Option(name: "slash-threshold") { $0.slashThreshold = try threshold($1, "slash-threshold") },
         Option(name: "outlier-distance") { $0.outlierDistance = try number($1, "outlier-distance", 0...1) },
+        Option(name: "quorum") { $0.quorum = try threshold($1, "quorum") },
     ]
 
     /// The configuration from `arguments` (flags), then `environment`, then the defaults.

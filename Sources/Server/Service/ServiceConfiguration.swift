@@ -59,6 +59,8 @@ struct ServiceConfiguration: Sendable {
     var slashThreshold: Double?
     /// Default PoQ outlier distance when a request names none. Default 0.1.
     var outlierDistance = FinalizationRequest.defaultOutlierDistance
+    /// Default PoQ quorum (voting stake / total stake) when a request names none; nil = exactly 2/3.
+    var quorum: Double?
     /// Limits on fetching http(s) artifacts, from the `VERIFIER_FETCH_*` variables
     /// (docs/configuration-fetch.md); `file://` follows `policy.allowFileURIs`.
     var fetch = FetchConfiguration()

@@ -27,14 +27,16 @@ extension VerifierService {
         var confirm = request.thresholds.confirm
         var slash = request.thresholds.slash
         var outlierDistance = request.outlierDistance
+        var quorum = request.quorum
         if given["confirm"] == nil, let value = configuration.confirmThreshold, let threshold = StakeThreshold(value) { confirm = threshold }
         if given["slash"] == nil, let value = configuration.slashThreshold, let threshold = StakeThreshold(value) { slash = threshold }
         if given["outlierDistance"] == nil { outlierDistance = configuration.outlierDistance }
+        if given["quorum"] == nil, let value = configuration.quorum, let threshold = StakeThreshold(value) { quorum = threshold }
         do {
             return try FinalizationRequest(kind: request.kind, subject: request.subject, verifiers: request.verifiers,
                                            attestations: request.attestations,
                                            thresholds: .init(confirm: confirm, slash: slash),
-                                           outlierDistance: outlierDistance, limits: limits)
+                                           outlierDistance: outlierDistance, quorum: quorum, limits: limits)
         } catch {
             throw Self.problem(error)
         }

@@ -4,7 +4,7 @@ extension FinalizationRequest {
     /// Parses and validates a request body:
     /// `{"kind": "pogo"|"poq", "subject": "<64 hex>", "verifiers": [{"publicKey": "<base64url>", "stake": <integer>}],
     /// "attestations": [<DSSE envelope object>, ...], "thresholds": {...}}`, where "thresholds" is optional and holds
-    /// "confirm" and/or "slash" for pogo, "outlierDistance" for poq. Unknown members are refused so
+    /// "confirm" and/or "slash" for pogo, "outlierDistance" and/or "quorum" for poq. Unknown members are refused so
     /// typos do not pass silently. An attestation that is not a well-formed envelope does not fail
     /// the request; it becomes `.malformed` and is rejected by the finalizer.
     public init(json: [UInt8], limits: FinalizationLimits = FinalizationLimits()) throws(FinalizationError) {
@@ -36,8 +36,9 @@ extension FinalizationRequest {
                     _ = try cursor.optionalMember("confirm")?.double()
                     _ = try cursor.optionalMember("slash")?.double()
                 case .poq:
-                    try cursor.onlyMembers(["outlierDistance"])
+                    try cursor.onlyMembers(["outlierDistance", "quorum"])
                     _ = try cursor.optionalMember("outlierDistance")?.double()
+                    _ = try cursor.optionalMember("quorum")?.double()
                 }
             }
             // JSONSerialization on Linux misreads many decimals by an ulp (measured: 1.0000000000000002
@@ -56,8 +57,9 @@ extension FinalizationRequest {
             let thresholds = Thresholds(confirm: try Self.threshold(numbers?.confirm, "confirm") ?? .twoThirds,
                                         slash: try Self.threshold(numbers?.slash, "slash") ?? .oneThird)
             let outlierDistance = numbers?.outlierDistance ?? Self.defaultOutlierDistance
+            let quorum = try Self.threshold(numbers?.quorum, "quorum") ?? .twoThirds
             try self.init(kind: kind, subject: subject, verifiers: exactVerifiers, attestations: attestations,
-                          thresholds: thresholds, outlierDistance: outlierDistance, limits: limits)
+                          thresholds: thresholds, outlierDistance: outlierDistance, quorum: quorum, limits: limits)
         } catch let error as JSONFieldError {
             throw .invalidField(error)
         } catch let error as FinalizationError {
@@ -111,6 +113,7 @@ extension FinalizationRequest {
             let confirm: Double?
             let slash: Double?
             let outlierDistance: Double?
+            let quorum: Double?
         }
         let verifiers: [Verifier]
         let thresholds: Numbers?

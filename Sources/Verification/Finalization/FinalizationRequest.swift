@@ -46,13 +46,16 @@ public struct FinalizationRequest: Sendable {
     public let thresholds: Thresholds
     /// Used when `kind` is poq: voters whose |score - consensus| > this are outliers.
     public let outlierDistance: Double
+    /// Used when `kind` is poq: a consensus is declared only when the voting stake is at least
+    /// this fraction of the total stake. Default exactly 2/3.
+    public let quorum: StakeThreshold
 
     /// Validates and builds a request. Refuses: no verifiers; more verifiers, attestations or
     /// signatures than `limits` allow; a stake of 0 or above `FinalizationLimits.maxStake`;
     /// a total stake above it; the same public key twice; an outlier distance outside [0, 1].
     public init(kind: FinalizationKind, subject: Digest, verifiers: [Verifier], attestations: [Attestation],
                 thresholds: Thresholds = Thresholds(), outlierDistance: Double = defaultOutlierDistance,
-                limits: FinalizationLimits = FinalizationLimits()) throws(FinalizationError) {
+                quorum: StakeThreshold = .twoThirds, limits: FinalizationLimits = FinalizationLimits()) throws(FinalizationError) {
         guard !verifiers.isEmpty else { throw .noVerifiers }
         guard verifiers.count <= limits.maxVerifiers else {
             throw .tooManyVerifiers(count: verifiers.count, limit: limits.maxVerifiers)
@@ -89,6 +92,7 @@ public struct FinalizationRequest: Sendable {
         self.attestations = attestations
         self.thresholds = thresholds
         self.outlierDistance = outlierDistance
+        self.quorum = quorum
     }
 
     /// The sum of all verifiers' stakes (voters, abstainers and equivocators alike).

@@ -12,8 +12,11 @@ internal import Foundation
 /// (the verifiers disagree beyond what the thresholds tolerate, e.g. P = 2T/3 and N = T/3
 /// with the defaults), gives undecided.
 ///
-/// PoQ: consensus is the lower stake-weighted median of the counted scores
-/// (`WeightedMedian.lower`); outliers are the voters with |score - consensus| > outlier distance.
+/// PoQ: when the voting stake V meets the quorum (V/T >= quorum, default 2/3, exact), consensus
+/// is the lower stake-weighted median of the counted scores (`WeightedMedian.lower`) and
+/// outliers are the voters with |score - consensus| > outlier distance; below the quorum there
+/// is no consensus and the decision is undecided. With the default quorum, stake below T/3
+/// is below half of V, so it cannot move the median outside the other voters' scores.
 public enum Finalizer {
     public static func finalize(_ request: FinalizationRequest) -> FinalizationResult {
         let reader = BallotReader(request: request)
@@ -68,7 +71,8 @@ public enum Finalizer {
                                       rejected: rejected, equivocating: equivocating, consensus: nil, outliers: [])
         case .poq:
             let scores = votes.map { (score: $0.score!, stake: $0.stake) }
-            let consensus = WeightedMedian.lower(scores)
+            let quorate = voted > 0 && request.quorum.isMet(part: voted, total: total)
+            let consensus = quorate ? WeightedMedian.lower(scores) : nil
             var outliers: [FinalizationResult.Outlier] = []
             if let consensus {
                 for vote in votes {

@@ -101,7 +101,8 @@ struct PoQAndFinalizationServiceTests {
 
     @Test func configuredThresholdsApplyWhenTheRequestNamesNone() throws {
         let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("thresholds") + "/var",
-                                         environment: ["VERIFIER_WORKERS": "0", "VERIFIER_CONFIRM_THRESHOLD": "0.5"])
+                                         environment: ["VERIFIER_WORKERS": "0", "VERIFIER_CONFIRM_THRESHOLD": "0.5",
+                                                       "VERIFIER_QUORUM": "0.5"])
         let key = SigningKey.generate(), other = SigningKey.generate()
         let bundle = SHA256.hash(Array("b".utf8))
         let envelope = try JSONSerialization.jsonObject(with: Data(
@@ -114,6 +115,17 @@ struct PoQAndFinalizationServiceTests {
         #expect(try Curl.post(service.url + "/v1/finalize", json: body).json["decision"] as? String == "confirm")
         body["thresholds"] = ["confirm": 0.75]
         #expect(try Curl.post(service.url + "/v1/finalize", json: body).json["decision"] as? String == "undecided")
+
+        // PoQ: one of two equal stakes voting meets the configured quorum of 0.5, not the default 2/3.
+        let output = SHA256.hash(Array("o".utf8))
+        let score = try JSONSerialization.jsonObject(with: Data(
+            AttestationPredicate.poqStatement(output: output, score: 0.25).signed(by: key).jsonBytes()))
+        var poq: [String: Any] = ["kind": "poq", "subject": output.hex, "attestations": [score], "verifiers": body["verifiers"]!]
+        let quorate = try Curl.post(service.url + "/v1/finalize", json: poq).json
+        #expect(quorate["decision"] as? String == "scored" && quorate["consensus"] as? Double == 0.25)
+        poq["thresholds"] = ["quorum": 0.75]
+        let short = try Curl.post(service.url + "/v1/finalize", json: poq)
+        #expect(short.status == 200 && short.json["decision"] as? String == "undecided" && short.json["consensus"] is NSNull)
     }
 
     @Test func verifiesAttestationsAgainstASuppliedKeyAndRefusesMalformedOnes() throws {

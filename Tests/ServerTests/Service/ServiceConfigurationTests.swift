@@ -8,7 +8,7 @@ struct ServiceConfigurationTests {
         #expect(c.modelDirectory == "./models/all-MiniLM-L6-v2" && c.datasetDirectory == "./data")
         #expect(c.workers == ServiceConfiguration.onlineCPUs && c.leaseSeconds == 30 && c.maxAttempts == 3)
         #expect(c.policy.allowFileURIs == false && c.maxBundleBytes == 16 << 20)
-        #expect(c.confirmThreshold == nil && c.slashThreshold == nil && c.outlierDistance == 0.1)
+        #expect(c.confirmThreshold == nil && c.slashThreshold == nil && c.outlierDistance == 0.1 && c.quorum == nil)
     }
 
     @Test func everyOptionHasAFlagAndAnEnvironmentVariable() throws {
@@ -26,6 +26,7 @@ struct ServiceConfigurationTests {
         ("VERIFIER_WORKERS", "-1"), ("VERIFIER_LEASE_SECONDS", "0"), ("VERIFIER_MAX_ATTEMPTS", "0"),
         ("VERIFIER_CONFIRM_THRESHOLD", "1.5"), ("VERIFIER_SLASH_THRESHOLD", "0"), ("VERIFIER_ALLOW_FILE_ARTIFACTS", "maybe"),
         ("VERIFIER_OUTLIER_DISTANCE", "2"), ("VERIFIER_MAX_BUNDLE_BYTES", "1023"), ("VERIFIER_HTTP_IO_THREADS", "0"),
+        ("VERIFIER_QUORUM", "0"), ("VERIFIER_QUORUM", "1.01"),
     ])
     func refusesOutOfRangeValues(_ variable: String, _ value: String) {
         #expect(throws: UsageError.self) { try ServiceConfiguration.parse([], environment: [variable: value]) }

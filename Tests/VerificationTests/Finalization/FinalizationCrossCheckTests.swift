@@ -65,7 +65,7 @@ struct FinalizationCrossCheckTests {
             }
             let extra = kind == .pogo
                 ? ",\"thresholds\":{\"confirm\":\(Double.random(in: 0.5...1, using: &rng)),\"slash\":\(Double.random(in: 0.1...0.5, using: &rng))}"
-                : ",\"thresholds\":{\"outlierDistance\":\(Double.random(in: 0...0.3, using: &rng))}"
+                : ",\"thresholds\":{\"outlierDistance\":\(Double.random(in: 0...0.3, using: &rng)),\"quorum\":\(Double.random(in: 0.05...1, using: &rng))}"
             let json = S.requestJSON(kind: kind.rawValue, verifiers: verifiers, attestations: envelopes, extra: extra)
             let path = directory.appendingPathComponent("request-\(round).json").path
             try Data(json).write(to: URL(fileURLWithPath: path))

@@ -1,7 +1,7 @@
 import Testing
 import Verification
 
-/// PoQ consensus: the lower stake-weighted median, outliers, equivocation, no votes.
+/// PoQ consensus: the lower stake-weighted median, outliers, equivocation, no votes, quorum.
 struct FinalizationPoQTests {
     typealias S = FinalizationTestSupport
 
@@ -59,10 +59,34 @@ struct FinalizationPoQTests {
         #expect(try JSONDecoderBox.decode(result.jsonBytes()) == result)
     }
 
+    /// The quorum is met exactly at voted/total = quorum (2 of 3 meets the default 2/3; a
+    /// binary64 quorum is its exact value), and below it there is no consensus, whatever the
+    /// voters said; equivocating and abstaining stake count against it.
+    @Test func consensusNeedsTheQuorumOfTheTotalStake() throws {
+        let keys = (0..<3).map(S.key)
+        let two = [S.poq(keys[0], 0.9), S.poq(keys[1], 0.8)]
+        let met = Finalizer.finalize(try S.request(.poq, stakes: [1, 1, 1], two))
+        #expect(met.decision == .scored && met.consensus == 0.8)
+        let below = Finalizer.finalize(try S.request(.poq, stakes: [1_000_000, 1_000_000, 1_000_001],
+                                                     [S.poq(keys[0], 0.9), S.poq(keys[1], 0.2)]))
+        // 2,000,000 of 3,000,001 voted: below 2/3 by a hair, so no consensus and no outliers.
+        #expect(below.decision == .undecided && below.consensus == nil && below.outliers.isEmpty)
+        #expect(below.votes.count == 2 && below.stake.voted == 2_000_000)
+        #expect(Finalizer.finalize(try S.request(.poq, stakes: [1, 1, 1], two, quorum: StakeThreshold(0.6667)!)).decision == .undecided)
+        #expect(Finalizer.finalize(try S.request(.poq, stakes: [1, 1, 1], two, quorum: StakeThreshold(2.0 / 3.0)!)).decision == .scored)
+        let lone = [S.poq(keys[0], 0.1)]
+        #expect(Finalizer.finalize(try S.request(.poq, stakes: [1, 1, 1], lone)).consensus == nil)
+        #expect(Finalizer.finalize(try S.request(.poq, stakes: [1, 1, 1], lone, quorum: .fraction(1, 3))).consensus == 0.1)
+        // An equivocating key's stake is not voting stake.
+        let equivocation = two + [S.poq(keys[2], 0.1), S.poq(keys[2], 0.2)]
+        #expect(Finalizer.finalize(try S.request(.poq, stakes: [1, 1, 2], equivocation)).decision == .undecided)
+    }
+
     @Test func differentScoresFromOneKeyAreEquivocation() throws {
         let keys = (0..<3).map(S.key)
         let result = Finalizer.finalize(try S.request(.poq, stakes: [1, 1, 1],
-                                                      [S.poq(keys[0], 0.5), S.poq(keys[0], 0.5000000000000001), S.poq(keys[1], 0.4), S.poq(keys[1], 0.4)]))
+                                                      [S.poq(keys[0], 0.5), S.poq(keys[0], 0.5000000000000001), S.poq(keys[1], 0.4), S.poq(keys[1], 0.4)],
+                                                      quorum: .fraction(1, 3)))
         #expect(result.equivocating.map(\.keyId) == [keys[0].keyID])
         #expect(result.consensus == 0.4 && result.voters == 1)
         #expect(result.stake.equivocated == 1 && result.stake.abstained == 1)

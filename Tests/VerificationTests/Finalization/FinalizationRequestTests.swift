@@ -71,6 +71,18 @@ struct FinalizationRequestTests {
         #expect(throws: FinalizationError.invalidOutlierDistance(1.5)) {
             try FinalizationRequest(json: S.requestJSON(kind: "poq", verifiers: [(k0, 1)], attestations: [], extra: poq))
         }
+        for value in [0.0, -0.25, 1.0000000000000002] {
+            #expect(throws: FinalizationError.invalidThreshold(name: "quorum", value: value)) {
+                try FinalizationRequest(json: S.requestJSON(kind: "poq", verifiers: [(k0, 1)], attestations: [],
+                                                            extra: ",\"thresholds\":{\"quorum\":\(value)}"))
+            }
+        }
+        let quorum = try FinalizationRequest(json: S.requestJSON(kind: "poq", verifiers: [(k0, 1)], attestations: [],
+                                                                 extra: ",\"thresholds\":{\"quorum\":0.5,\"outlierDistance\":0.2}"))
+        #expect(quorum.quorum == StakeThreshold(0.5)! && quorum.outlierDistance == 0.2)
+        #expect(try FinalizationRequest(json: S.requestJSON(kind: "poq", verifiers: [(k0, 1)], attestations: [])).quorum == .twoThirds)
+        #expect(field(S.requestJSON(verifiers: [(k0, 1)], attestations: [], extra: ",\"thresholds\":{\"quorum\":0.5}")) == "thresholds.quorum",
+                "quorum is a PoQ threshold; a pogo request refuses it")
     }
 
     @Test func stakeThresholdComparesExactly() {

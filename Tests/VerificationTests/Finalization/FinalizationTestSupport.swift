@@ -22,10 +22,11 @@ enum FinalizationTestSupport {
 
     /// A request over keys 0..<stakes.count with the given stakes.
     static func request(_ kind: FinalizationKind, stakes: [UInt64], _ attestations: [FinalizationRequest.Attestation],
-                        thresholds: FinalizationRequest.Thresholds = .init(), outlierDistance: Double = 0.1) throws -> FinalizationRequest {
+                        thresholds: FinalizationRequest.Thresholds = .init(), outlierDistance: Double = 0.1,
+                        quorum: StakeThreshold = .twoThirds) throws -> FinalizationRequest {
         let verifiers = stakes.enumerated().map { FinalizationRequest.Verifier(publicKey: key($0.offset).publicKey, stake: $0.element) }
         return try FinalizationRequest(kind: kind, subject: bundle, verifiers: verifiers, attestations: attestations,
-                                       thresholds: thresholds, outlierDistance: outlierDistance)
+                                       thresholds: thresholds, outlierDistance: outlierDistance, quorum: quorum)
     }
 
     /// Signs `statement` bytes as given, for payloads the builders refuse to make.
