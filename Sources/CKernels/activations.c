@@ -1,6 +1,6 @@
-// Element-wise erf and GELU, and softmax and LayerNorm rows, eight lanes at a time, written once with
-// the compiler's vector extensions and compiled twice: for the baseline target and for
-// AVX2 + FMA, chosen at run time. Swift's SIMD8<Float> on the baseline x86-64 target is two
+// Element-wise erf and GELU, and softmax and LayerNorm rows, eight lanes at a time, written
+// once with the compiler's vector extensions and compiled twice: for the baseline target and
+// for AVX2 + FMA, chosen at run time. Swift's SIMD8<Float> on the baseline x86-64 target is two
 // SSE registers per value and several of its operations are not inlined, and a Swift float
 // sum is one long dependency chain; here GELU's share of the BERT encoder fell from 10% to
 // 4.6% (perf, docs/poq.md).
@@ -20,7 +20,7 @@ typedef int32_t v8i __attribute__((vector_size(32)));
 
 BODY v8f select8(v8i mask, v8f yes, v8f no) { return (v8f)(((v8i)yes & mask) | ((v8i)no & ~mask)); }
 
-/// e^-q for q in [0, 32]: q log2(e) = n + f with n an integer (rounded by adding 1.5 * 2^23,
+/// e^-q for q in [0, 87] (callers clamp): q log2(e) = n + f with n an integer (rounded by adding 1.5 * 2^23,
 /// which also leaves n in the low mantissa bits), e^-q = 2^-n e^r with r = n ln 2 - q in
 /// [-ln2/2, ln2/2] (ln 2 in two parts for exactness), e^r by its degree-7 Taylor polynomial.
 BODY v8f exp_negative8(v8f q) {
@@ -181,12 +181,8 @@ static FAST void layernorm_avx2(float *out, float *mean, float *rstd, const floa
 }
 
 int kernels_have_avx2_fma(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return cached;
+    __builtin_cpu_init();  // idempotent; reads the CPU features once per process
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
 void kernels_erf(float *out, const float *in, size_t count) {
