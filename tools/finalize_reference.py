@@ -90,6 +90,14 @@ def parse_request(req):
     return kind, subject, verifiers, req["attestations"], confirm, slash, distance, quorum
 
 
+def unique_members(pairs):
+    """A JSON object whose keys must be distinct (a statement with a repeated key is malformed)."""
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("duplicate key")
+    return dict(pairs)
+
+
 def read_ballot(env, kind, subject, by_id):
     """Returns ("ballot", value, signers) or ("rejected", reason, signers), checks in the documented order."""
     try:
@@ -124,7 +132,7 @@ def read_ballot(env, kind, subject, by_id):
     if payload_type != IN_TOTO:
         return "rejected", "wrongPayloadType", signers
     try:
-        st = json.loads(payload)
+        st = json.loads(payload, object_pairs_hook=unique_members)
         assert st["_type"] == STATEMENT_V1 and isinstance(st["predicateType"], str) and st["predicateType"]
         subjects = st["subject"]
         assert isinstance(subjects, list) and subjects

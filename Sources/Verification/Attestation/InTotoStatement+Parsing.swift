@@ -17,7 +17,7 @@ public enum StatementError: Error, Equatable, Sendable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .invalidJSON: "statement is not valid JSON"
+        case .invalidJSON: "statement is not strict JSON (RFC 8259, valid UTF-8, no repeated keys)"
         case .notAnObject: "statement is not a JSON object"
         case let .wrongStatementType(got): "statement _type is \"\(got)\", want \"\(InTotoStatement.statementType)\""
         case let .missingField(field): "statement lacks \"\(field)\""
@@ -35,50 +35,61 @@ public enum StatementError: Error, Equatable, Sendable, CustomStringConvertible 
 }
 
 extension InTotoStatement {
-    /// Parses a statement, e.g. a verified DSSE payload. "_type" must be exactly
-    /// `statementType`; a missing "predicate" reads as `{}` (the spec treats unset as empty).
-    /// `predicateJSON` of the result is the predicate re-encoded with sorted keys: equal in
-    /// value to the signed bytes, not necessarily equal byte for byte (`1.0` becomes `1`).
+    /// Parses a statement, e.g. a verified DSSE payload, with the strict parser (valid UTF-8,
+    /// no duplicate keys anywhere, so no two readers can see different statements in the same
+    /// signed bytes). "_type" must be exactly `statementType`; a missing "predicate" reads as
+    /// `{}` (the spec treats unset as empty). `predicateJSON` of the result is the
+    /// predicate as signed minus insignificant whitespace: members in document order, number
+    /// literals exactly as written.
     public init(json: [UInt8]) throws(StatementError) {
-        let parsed: Any
+        let root: JSONValue
         do {
-            parsed = try JSONSerialization.jsonObject(with: Data(json))
+            root = try StrictJSONParser().parse(json)
         } catch {
             throw .invalidJSON
         }
-        guard let object = parsed as? [String: Any] else { throw .notAnObject }
-        let type: String = try Self.field("_type", in: object, want: "a string")
+        guard case .object = root else { throw .notAnObject }
+        guard case let .string(type) = try Self.field("_type", in: root) else {
+            throw .wrongFieldType(field: "_type", want: "a string")
+        }
         guard type == Self.statementType else { throw .wrongStatementType(got: type) }
-        let list: [Any] = try Self.field("subject", in: object, want: "an array")
+        guard case let .array(list) = try Self.field("subject", in: root) else {
+            throw .wrongFieldType(field: "subject", want: "an array")
+        }
         var subjects: [Subject] = []
         for (i, entry) in list.enumerated() {
-            guard let entry = entry as? [String: Any] else { throw .wrongFieldType(field: "subject[\(i)]", want: "an object") }
-            let digest: [String: String] = try Self.field("digest", in: entry, want: "an object of strings", path: "subject[\(i)].")
+            guard case .object = entry else { throw .wrongFieldType(field: "subject[\(i)]", want: "an object") }
+            let path = "subject[\(i)]."
+            guard case let .object(members) = try Self.field("digest", in: entry, path: path) else {
+                throw .wrongFieldType(field: path + "digest", want: "an object of strings")
+            }
+            var digest: [String: String] = [:]
+            for (algorithm, value) in members {
+                guard case let .string(text) = value else { throw .wrongFieldType(field: path + "digest", want: "an object of strings") }
+                digest[algorithm] = text
+            }
             var name: String? = nil
-            if entry["name"] != nil {
-                name = try Self.field("name", in: entry, want: "a string", path: "subject[\(i)].") as String
+            if let value = entry["name"] {
+                guard case let .string(text) = value else { throw .wrongFieldType(field: path + "name", want: "a string") }
+                name = text
             }
             subjects.append(Subject(name: name, digest: digest))
         }
-        let predicateType: String = try Self.field("predicateType", in: object, want: "a string")
-        var predicate: [String: Any] = [:]
-        if object["predicate"] != nil {
-            guard let value = object["predicate"] as? [String: Any] else { throw .predicateNotAnObject }
-            predicate = value
+        guard case let .string(predicateType) = try Self.field("predicateType", in: root) else {
+            throw .wrongFieldType(field: "predicateType", want: "a string")
         }
-        let bytes: Data
-        do {
-            bytes = try JSONSerialization.data(withJSONObject: predicate, options: [.sortedKeys, .withoutEscapingSlashes])
-        } catch {
-            throw .predicateEncodingFailed(String(describing: error))
+        var predicate: [UInt8] = Array("{}".utf8)
+        if let value = root["predicate"] {
+            guard case .object = value else { throw .predicateNotAnObject }
+            predicate = value.encoded()
         }
-        try self.init(subjects: subjects, predicateType: predicateType, predicateJSON: Array(bytes))
+        try self.init(subjects: subjects, predicateType: predicateType, predicateJSON: predicate)
     }
 
-    private static func field<T>(_ name: String, in object: [String: Any], want: String, path: String = "") throws(StatementError) -> T {
+    /// The member `name` of `object` (null included: callers refuse it as the wrong type).
+    private static func field(_ name: String, in object: JSONValue, path: String = "") throws(StatementError) -> JSONValue {
         guard let value = object[name] else { throw .missingField(path + name) }
-        guard let typed = value as? T else { throw .wrongFieldType(field: path + name, want: want) }
-        return typed
+        return value
     }
 }
 

@@ -44,13 +44,12 @@ public struct InTotoStatement: Sendable, Equatable {
     /// The bytes are embedded verbatim, minus surrounding whitespace; pass them with sorted
     /// keys if byte-identical output for value-identical predicates matters.
     /// Requires: at least one subject; each with a non-empty digest map of lower-case hex
-    /// values; a non-empty predicateType; a predicate that parses as a JSON object.
+    /// values; a non-empty predicateType; a predicate that parses as a JSON object (strictly:
+    /// valid UTF-8, no duplicate keys).
     public init(subjects: [Subject], predicateType: String, predicateJSON: [UInt8]) throws(StatementError) {
         try Self.validate(subjects: subjects, predicateType: predicateType)
         let trimmed = Self.trimmingWhitespace(predicateJSON)
-        guard (try? JSONSerialization.jsonObject(with: Data(trimmed))) is [String: Any] else {
-            throw .predicateNotAnObject
-        }
+        guard case .object = try? StrictJSONParser().parse(trimmed) else { throw .predicateNotAnObject }
         self.subjects = subjects
         self.predicateType = predicateType
         self.predicateJSON = trimmed

@@ -83,37 +83,30 @@ struct BallotReader {
             let got = statement.subjects[0].digest["sha256"] ?? "none"
             return .rejected(.wrongSubject, detail: "subject sha256 \(got.prefix(128))", signers: signers)
         }
-        switch ballot(payload: envelope.payload) {
+        switch ballot(predicateJSON: statement.predicateJSON) {
         case let .success(ballot): return .ballot(ballot, signers: signers)
         case let .failure(reason): return .rejected(.malformed, detail: reason.message, signers: signers)
         }
-    }
-
-    private struct ScorePayload: Decodable {
-        struct Predicate: Decodable {
-            let score: Double
-        }
-        let predicate: Predicate
     }
 
     private struct PredicateProblem: Error {
         let message: String
     }
 
-    /// Reads the ballot from the signed bytes themselves, so a score is the binary64 nearest
-    /// to the decimal written, with no re-encoding in between.
-    private func ballot(payload: [UInt8]) -> Result<Ballot, PredicateProblem> {
-        let predicate = ((try? JSONSerialization.jsonObject(with: Data(payload))) as? [String: Any])?["predicate"] as? [String: Any] ?? [:]
+    /// Reads the ballot from the statement's predicate, which keeps number literals as signed,
+    /// so a score is the binary64 nearest to the decimal written (Swift's `Double(String)`
+    /// rounds correctly), with no re-encoding in between.
+    private func ballot(predicateJSON: [UInt8]) -> Result<Ballot, PredicateProblem> {
+        let predicate = (try? StrictJSONParser().parse(predicateJSON)) ?? .object([])
         switch kind {
         case .pogo:
-            guard let text = predicate[AttestationPredicate.verdictField] as? String, let verdict = PoGOVerdict(rawValue: text) else {
+            guard case let .string(text) = predicate[AttestationPredicate.verdictField], let verdict = PoGOVerdict(rawValue: text) else {
                 return .failure(PredicateProblem(message: "predicate \"verdict\" must be \"positive\" or \"negative\""))
             }
             return .success(.verdict(verdict))
         case .poq:
-            // JSONDecoder reads the score correctly rounded (JSONSerialization on Linux can be an
-            // ulp off) and refuses true/false, strings and null.
-            guard let score = try? JSONDecoder().decode(ScorePayload.self, from: Data(payload)).predicate.score,
+            // Only a JSON number counts: true/false, strings and null are refused.
+            guard case let .number(literal) = predicate[AttestationPredicate.scoreField], let score = Double(literal),
                   score >= 0, score <= 1 else {
                 return .failure(PredicateProblem(message: "predicate \"score\" must be a number in [0, 1]"))
             }

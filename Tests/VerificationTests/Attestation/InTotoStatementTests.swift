@@ -50,6 +50,18 @@ struct InTotoStatementTests {
         #expect(try parsed.predicate(as: Score.self) == score)
     }
 
+    @Test func keepsThePredicateAsSignedAndRefusesInvalidUTF8() throws {
+        let json = #"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"}}],"predicateType":"p","predicate": { "z" : 1.0E0, "a":[0.30000000000000004, "\u00e9"] }}"#
+        let parsed = try InTotoStatement(json: Array(json.utf8))
+        #expect(String(decoding: parsed.predicateJSON, as: UTF8.self) == #"{"z":1.0E0,"a":[0.30000000000000004,"é"]}"#)
+        // The "p" of "predicateType":"p" becomes 0xFF: still JSON in shape, no longer UTF-8.
+        let marker = Array(#""predicateType":"p""#.utf8)
+        var bad = Array(json.utf8)
+        let at = try #require((0...(bad.count - marker.count)).first { Array(bad[$0..<($0 + marker.count)]) == marker })
+        bad[at + marker.count - 2] = 0xFF
+        #expect(throws: StatementError.invalidJSON) { try InTotoStatement(json: bad) }
+    }
+
     @Test func readsMissingPredicateAsEmptyObject() throws {
         let json = #"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"}}],"predicateType":"https://example.com/p"}"#
         let parsed = try InTotoStatement(json: Array(json.utf8))
@@ -109,6 +121,10 @@ struct InTotoStatementTests {
         (#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p"}"#, .noSubjects),
         (#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"}}],"predicateType":"p","predicate":[1]}"#, .predicateNotAnObject),
         (#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"}}],"predicateType":"p","predicate":null}"#, .predicateNotAnObject),
+        // Repeated keys, at the top, in a digest map, in the predicate: not strict JSON.
+        (#"{"_type":"https://in-toto.io/Statement/v1","_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"}}],"predicateType":"p"}"#, .invalidJSON),
+        (#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00","sha256":"11"}}],"predicateType":"p"}"#, .invalidJSON),
+        (#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"}}],"predicateType":"p","predicate":{"a":1,"a":2}}"#, .invalidJSON),
     ])
     func refusesMalformedStatement(_ json: String, _ error: StatementError) {
         #expect(throws: error) { try InTotoStatement(json: Array(json.utf8)) }

@@ -44,6 +44,24 @@ struct FinalizationCrossCheckTests {
         #expect(try Self.python(Self.fixtures.appendingPathComponent("\(kind)-request.json").path) == expected)
     }
 
+    /// Statements that repeat a key are malformed for both implementations (a reader keeping
+    /// the first value and one keeping the last would count different ballots).
+    @Test func repeatedKeysAreMalformedForBothImplementations() throws {
+        let keys = (0..<3).map(S.key)
+        let payloads = [
+            S.statementJSON(predicate: "{\"verdict\":\"negative\",\"verdict\":\"positive\"}"),
+            S.statementJSON(predicate: "{\"verdict\":\"positive\"}").replacingOccurrences(of: "{\"sha256\"", with: "{\"sha256\":\"00\",\"sha256\""),
+            S.statementJSON(predicate: "{\"verdict\":\"positive\"}"),
+        ]
+        let envelopes = zip(keys, payloads).map { DSSEEnvelope.sign(payload: Array($1.utf8), payloadType: InTotoStatement.payloadType, key: $0) }
+        let json = S.requestJSON(kind: "pogo", verifiers: keys.map { ($0, 1) }, attestations: envelopes)
+        let path = try AttestationTestSupport.scratchDirectory().appendingPathComponent("repeated.json").path
+        try Data(json).write(to: URL(fileURLWithPath: path))
+        let result = Finalizer.finalize(try FinalizationRequest(json: json))
+        #expect(result.rejected.map(\.reason) == [.malformed, .malformed] && result.voters == 1)
+        Self.expectSame(result, try Self.python(path))
+    }
+
     @Test(arguments: [FinalizationKind.pogo, .poq])
     func pythonReferenceAgreesOnRandomRequests(kind: FinalizationKind) throws {
         var rng = FinalizationRandom(seed: kind == .pogo ? 11 : 12)

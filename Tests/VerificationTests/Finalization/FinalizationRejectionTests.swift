@@ -64,10 +64,26 @@ struct FinalizationRejectionTests {
         }
         #expect(try rejection(S.signed(payload: "not json", by: k0))?.reason == .malformed)
         #expect(try rejection(.malformed("junk"))?.reason == .malformed)
+        // A repeated key anywhere in the signed statement makes it malformed: readers that keep
+        // the first and readers that keep the last would count different ballots.
+        let repeated = [
+            S.statementJSON(predicate: "{\"verdict\":\"negative\",\"verdict\":\"positive\"}"),
+            S.statementJSON(predicate: "{\"verdict\":\"positive\"}").replacingOccurrences(of: "{\"_type\"", with: "{\"predicateType\":\"x\",\"_type\""),
+            S.statementJSON(predicate: "{\"verdict\":\"positive\"}").replacingOccurrences(of: "{\"sha256\"", with: "{\"sha256\":\"00\",\"sha256\""),
+        ]
+        for payload in repeated {
+            #expect(try rejection(S.signed(payload: payload, by: k0))?.reason == .malformed, "\(payload)")
+        }
+        let poq = S.statementJSON(predicate: "{\"score\":0.9,\"score\":0.1}", predicateType: PredicateType.poqScore)
+        #expect(try rejection(S.signed(payload: poq, by: k0), kind: .poq)?.reason == .malformed)
     }
 
     @Test func acceptsScoresAtTheEndsOfTheRange() throws {
-        for (predicate, score) in [("{\"score\":0}", 0.0), ("{\"score\":1}", 1.0), ("{\"score\":1.0}", 1.0), ("{\"score\":0.25,\"evaluator\":\"x\"}", 0.25)] {
+        // 1E-1 and 0.1000000000000000055511151231257827 both name the double nearest 0.1; the
+        // score is read from the literal as signed, correctly rounded.
+        for (predicate, score) in [("{\"score\":0}", 0.0), ("{\"score\":1}", 1.0), ("{\"score\":1.0}", 1.0), ("{\"score\":0.25,\"evaluator\":\"x\"}", 0.25),
+                                   ("{\"score\":1E-1}", 0.1), ("{\"score\":0.1000000000000000055511151231257827}", 0.1),
+                                   ("{\"score\":0.30000000000000004}", 0.1 + 0.2)] {
             let payload = S.statementJSON(predicate: predicate, predicateType: PredicateType.poqScore)
             let result = Finalizer.finalize(try S.request(.poq, stakes: [1], [S.signed(payload: payload, by: k0)]))
             #expect(result.consensus == score, "\(predicate)")
