@@ -4,82 +4,73 @@ internal import Verification
 
 extension VerifierService {
     /// POST /v1/attestations/verify: {"envelope": {...}, "publicKey"?: base64url} checked against
-    /// the supplied key, else against this service's keys.
+    /// the supplied key, else against this service's keys. The body is read strictly (no
+    /// repeated keys, valid UTF-8), like every other JSON body of the service.
     func verifyAttestation(_ request: HTTPRequest) throws -> HTTPResponse {
         try ServiceProblem.requireBody(request.body, atMost: configuration.maxVerifyBytes)
-        let root: [String: Any]
+        let envelopeBytes: [UInt8]
+        let keyText: String?
         do {
-            guard let object = try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
-                throw ServiceProblem.field(.unprocessableContent, "body", "body must be a JSON object")
-            }
-            root = object
-        } catch let problem as HTTPProblem {
-            throw problem
+            let root = try JSONCursor.parse(request.body)
+            try root.onlyMembers(["envelope", "publicKey"])
+            envelopeBytes = try root.member("envelope").objectText()
+            keyText = try root.optionalMember("publicKey")?.string(maxBytes: 128)
         } catch {
-            throw ServiceProblem.field(.badRequest, "body", "body is not valid JSON")
-        }
-        if let unknown = root.keys.sorted().first(where: { $0 != "envelope" && $0 != "publicKey" }) {
-            throw ServiceProblem.field(.unprocessableContent, unknown, "\(unknown): unknown member")
-        }
-        guard let envelopeObject = root["envelope"] as? [String: Any] else {
-            throw ServiceProblem.field(.unprocessableContent, "envelope", "envelope: must be a DSSE envelope object")
+            throw ServiceProblem.jsonField(error)
         }
         var trusted = [key.publicKey]
-        if let keyValue = root["publicKey"] {
-            guard let text = keyValue as? String else {
-                throw ServiceProblem.field(.unprocessableContent, "publicKey", "publicKey: must be a base64url string")
-            }
+        if let keyText {
             do {
-                trusted = [try PublicKey(base64URL: text)]
+                trusted = [try PublicKey(base64URL: keyText)]
             } catch {
                 throw ServiceProblem.field(.unprocessableContent, "publicKey", "publicKey: \(error)")
             }
         }
         let envelope: DSSEEnvelope
         do {
-            let bytes = try JSONSerialization.data(withJSONObject: envelopeObject)
-            envelope = try DSSEEnvelope(json: Array(bytes))
-        } catch let error as DSSEError {
+            envelope = try DSSEEnvelope(json: envelopeBytes)
+        } catch {
             throw Self.problem(error)
         }
         return .json(bytes: Self.verificationDocument(envelope.verify(trustedKeys: trusted, expectedPayloadType: InTotoStatement.payloadType),
                                                       envelope: envelope))
     }
 
-    /// {valid, reason?, keyId?, payloadType, statement?}.
+    /// {keyId?, payloadType, reason?, statement?, valid}, members sorted. The statement's
+    /// predicate is echoed as signed (member order and number literals kept).
     static func verificationDocument(_ result: DSSEVerification, envelope: DSSEEnvelope) -> [UInt8] {
-        var document: [String: Any] = ["payloadType": envelope.payloadType]
+        var members: [(key: String, value: JSONValue)] = [("payloadType", .string(envelope.payloadType))]
+        func invalid(_ reason: String) {
+            members += [("reason", .string(reason)), ("valid", .bool(false))]
+        }
         switch result {
         case let .valid(keyID, payload):
-            document["keyId"] = keyID
+            members.append(("keyId", .string(keyID)))
             do {
                 let statement = try InTotoStatement(json: payload)
-                document["valid"] = true
-                document["statement"] = [
-                    "subjects": statement.subjects.map { subject -> [String: Any] in
-                        var entry: [String: Any] = ["digest": subject.digest]
-                        if let name = subject.name { entry["name"] = name }
-                        return entry
-                    },
-                    "predicateType": statement.predicateType,
-                    "predicate": (try? JSONSerialization.jsonObject(with: Data(statement.predicateJSON))) ?? [:],
-                ] as [String: Any]
+                // The statement parser has already read the predicate strictly.
+                let predicate = (try? StrictJSONParser().parse(statement.predicateJSON)) ?? .object([])
+                let subjects = statement.subjects.map { subject -> JSONValue in
+                    var entry: [(key: String, value: JSONValue)] = [
+                        ("digest", .object(subject.digest.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                    ]
+                    if let name = subject.name { entry.append(("name", .string(name))) }
+                    return .object(entry)
+                }
+                members.append(("statement", .object([("predicate", predicate), ("predicateType", .string(statement.predicateType)),
+                                                      ("subjects", .array(subjects))])))
+                members.append(("valid", .bool(true)))
             } catch {
-                document["valid"] = false
-                document["reason"] = "signature holds but the payload is not an in-toto Statement v1: \(error)"
+                invalid("signature holds but the payload is not an in-toto Statement v1: \(error)")
             }
         case let .wrongPayloadType(got, want):
-            document["valid"] = false
-            document["reason"] = "payloadType is \(got), want \(want)"
+            invalid("payloadType is \(got), want \(want)")
         case let .badSignature(keyIDs):
-            document["valid"] = false
-            document["reason"] = "no signature holds under the trusted keys \(keyIDs.joined(separator: ", "))"
+            invalid("no signature holds under the trusted keys \(keyIDs.joined(separator: ", "))")
         case let .noTrustedSignature(keyIDs):
-            document["valid"] = false
-            document["reason"] = "no signature names a trusted key (key ids present: \(keyIDs.joined(separator: ", ")))"
+            invalid("no signature names a trusted key (key ids present: \(keyIDs.joined(separator: ", ")))")
         }
-        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return Array(data)
+        return JSONValue.object(members.sorted { $0.key < $1.key }).encoded()
     }
 
     static func problem(_ error: DSSEError) -> HTTPProblem {

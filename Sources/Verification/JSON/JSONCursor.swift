@@ -103,6 +103,13 @@ public struct JSONCursor {
         return d
     }
 
+    /// This value, which must be an object, as compact JSON text (members in document order,
+    /// number literals as written), e.g. to hand a nested document to its own parser.
+    public func objectText() throws(JSONFieldError) -> [UInt8] {
+        guard case .object = value else { throw fail("must be an object") }
+        return value.encoded()
+    }
+
     /// A 32-byte digest written as 64 hex characters.
     public func digest() throws(JSONFieldError) -> Digest {
         guard case let .string(s) = value, let d = Digest(hex: s) else { throw fail("must be 64 hex characters (a SHA-256 digest)") }

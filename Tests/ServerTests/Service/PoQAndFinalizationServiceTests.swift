@@ -144,5 +144,14 @@ struct PoQAndFinalizationServiceTests {
         let malformed = try Curl.post(service.url + "/v1/attestations/verify", json: ["envelope": ["payloadType": "x"]])
         #expect(malformed.status == 422 && malformed.json["field"] as? String == "envelope.payload")
         #expect(malformed.headers["content-type"] == "application/problem+json")
+        #expect(try Curl.post(service.url + "/v1/attestations/verify", json: ["envelope": "x"]).json["field"] as? String == "envelope")
+        #expect(try Curl.post(service.url + "/v1/attestations/verify", json: ["envelope": envelope, "key": "k"]).json["field"] as? String == "key")
+
+        // A body that repeats a key is not JSON this service reads (which "envelope" would it be?).
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: ["envelope": envelope]), as: UTF8.self)
+        let file = try Repository.temporaryDirectory("verify-body") + "/repeated.json"
+        try Data(("{\"envelope\":{}," + body.dropFirst()).utf8).write(to: URL(fileURLWithPath: file))
+        let repeated = try Curl.post(service.url + "/v1/attestations/verify", file: file)
+        #expect(repeated.status == 400 && repeated.json["field"] as? String == "body", "\(repeated.text)")
     }
 }

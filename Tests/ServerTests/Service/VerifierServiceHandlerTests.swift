@@ -104,6 +104,19 @@ struct VerifierServiceHandlerTests {
             #expect(document["payloadType"] as? String == InTotoStatement.payloadType)
         }
     }
+
+    /// The predicate comes back as signed: member order and number literals untouched, so a
+    /// client sees the decimal the verifier wrote, not a re-encoding of it.
+    @Test func verificationDocumentEchoesThePredicateAsSigned() throws {
+        let key = SigningKey.generate()
+        let statement = try InTotoStatement(subjects: [.init(name: "o", sha256: SHA256.hash([2]))], predicateType: PredicateType.poqScore,
+                                            predicateJSON: Array(#"{"score":0.1000000000000000055511151231257827,"evaluator":"e"}"#.utf8))
+        let envelope = statement.signed(by: key)
+        let text = String(decoding: VerifierService.verificationDocument(.valid(keyID: key.keyID, payload: envelope.payload), envelope: envelope),
+                          as: UTF8.self)
+        #expect(text.contains(#""predicate":{"score":0.1000000000000000055511151231257827,"evaluator":"e"}"#), "\(text)")
+        #expect(text.hasPrefix(#"{"keyId":""#) && text.hasSuffix(#""valid":true}"#))
+    }
 }
 
 extension HTTPRequest {
