@@ -28,7 +28,7 @@ public enum DSSEError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .tooLarge(bytes, limit): "envelope has \(bytes) bytes, limit \(limit)"
-        case .invalidJSON: "envelope is not valid JSON"
+        case .invalidJSON: "envelope is not strict JSON (RFC 8259, valid UTF-8, no repeated keys)"
         case .notAnObject: "envelope is not a JSON object"
         case let .missingField(field): "envelope lacks \"\(field)\""
         case let .wrongFieldType(field, want): "envelope field \"\(field)\" is not \(want)"
@@ -40,23 +40,31 @@ public enum DSSEError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension DSSEEnvelope {
-    /// Parses the JSON envelope. "payload" and each "sig" may use the standard or URL-safe
-    /// base64 alphabet; "keyid" may be absent (an empty "keyid" counts as absent); unknown
-    /// members are ignored. An envelope with no signatures is malformed.
+    /// Parses the JSON envelope with the strict parser (valid UTF-8, no repeated keys: an
+    /// envelope with two "payload" members means different things to different readers).
+    /// "payload" and each "sig" may use the standard or URL-safe base64 alphabet; "keyid" may
+    /// be absent (an empty "keyid" counts as absent); unknown members are ignored. An envelope
+    /// with no signatures is malformed.
     public init(json: [UInt8], limits: DSSELimits = DSSELimits()) throws(DSSEError) {
         guard json.count <= limits.maxEnvelopeBytes else {
             throw .tooLarge(bytes: json.count, limit: limits.maxEnvelopeBytes)
         }
-        let parsed: Any
+        let root: JSONValue
         do {
-            parsed = try JSONSerialization.jsonObject(with: Data(json))
+            root = try StrictJSONParser().parse(json)
         } catch {
             throw .invalidJSON
         }
-        guard let object = parsed as? [String: Any] else { throw .notAnObject }
-        let payloadText: String = try Self.field("payload", in: object, want: "a string")
-        let payloadType: String = try Self.field("payloadType", in: object, want: "a string")
-        let list: [Any] = try Self.field("signatures", in: object, want: "an array")
+        guard case .object = root else { throw .notAnObject }
+        guard case let .string(payloadText) = try Self.field("payload", in: root) else {
+            throw .wrongFieldType(field: "payload", want: "a string")
+        }
+        guard case let .string(payloadType) = try Self.field("payloadType", in: root) else {
+            throw .wrongFieldType(field: "payloadType", want: "a string")
+        }
+        guard case let .array(list) = try Self.field("signatures", in: root) else {
+            throw .wrongFieldType(field: "signatures", want: "an array")
+        }
         guard !list.isEmpty else { throw .noSignatures }
         guard list.count <= limits.maxSignatures else {
             throw .tooManySignatures(count: list.count, limit: limits.maxSignatures)
@@ -64,23 +72,25 @@ extension DSSEEnvelope {
         guard let payload = Base64.decode(payloadText) else { throw .invalidBase64(field: "payload") }
         var signatures: [Signature] = []
         for (i, entry) in list.enumerated() {
-            guard let entry = entry as? [String: Any] else {
-                throw .wrongFieldType(field: "signatures[\(i)]", want: "an object")
+            guard case .object = entry else { throw .wrongFieldType(field: "signatures[\(i)]", want: "an object") }
+            let path = "signatures[\(i)]."
+            guard case let .string(sigText) = try Self.field("sig", in: entry, path: path) else {
+                throw .wrongFieldType(field: path + "sig", want: "a string")
             }
-            let sigText: String = try Self.field("sig", in: entry, want: "a string", path: "signatures[\(i)].")
-            guard let bytes = Base64.decode(sigText) else { throw .invalidBase64(field: "signatures[\(i)].sig") }
+            guard let bytes = Base64.decode(sigText) else { throw .invalidBase64(field: path + "sig") }
             var keyID: String? = nil
-            if entry["keyid"] != nil {
-                keyID = try Self.field("keyid", in: entry, want: "a string", path: "signatures[\(i)].") as String
+            if let value = entry["keyid"] {
+                guard case let .string(text) = value else { throw .wrongFieldType(field: path + "keyid", want: "a string") }
+                keyID = text
             }
             signatures.append(Signature(keyID: keyID, bytes: bytes))
         }
         self.init(payloadType: payloadType, payload: payload, signatures: signatures)
     }
 
-    private static func field<T>(_ name: String, in object: [String: Any], want: String, path: String = "") throws(DSSEError) -> T {
+    /// The member `name` of `object` (null included: callers refuse it as the wrong type).
+    private static func field(_ name: String, in object: JSONValue, path: String = "") throws(DSSEError) -> JSONValue {
         guard let value = object[name] else { throw .missingField(path + name) }
-        guard let typed = value as? T else { throw .wrongFieldType(field: path + name, want: want) }
-        return typed
+        return value
     }
 }

@@ -90,6 +90,8 @@ struct DSSEEnvelopeTests {
         ("numeric keyid", #"{"payload":"","payloadType":"t","signatures":[{"keyid":7,"sig":"AA=="}]}"#, .wrongFieldType(field: "signatures[0].keyid", want: "a string")),
         ("bad payload base64", #"{"payload":"aGVsbG8*","payloadType":"t","signatures":[{"sig":"AA=="}]}"#, .invalidBase64(field: "payload")),
         ("bad sig base64", #"{"payload":"","payloadType":"t","signatures":[{"sig":"AA=="},{"sig":"A"}]}"#, .invalidBase64(field: "signatures[1].sig")),
+        ("repeated payload", #"{"payload":"","payloadType":"t","payload":"aGk=","signatures":[{"sig":"AA=="}]}"#, .invalidJSON),
+        ("repeated keyid", #"{"payload":"","payloadType":"t","signatures":[{"keyid":"a","keyid":"b","sig":"AA=="}]}"#, .invalidJSON),
     ])
     func refusesMalformedEnvelope(_ name: String, _ json: String, _ error: DSSEError) {
         #expect(throws: error, "\(name)") { try DSSEEnvelope(json: Array(json.utf8)) }
