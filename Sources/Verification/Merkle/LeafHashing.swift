@@ -11,8 +11,7 @@ protocol LeafHashing {
     func hashPair(_ i: Int, _ hasher: NodeHasher, _ scratch: UnsafeMutableRawBufferPointer) throws -> (Node, Node)
 }
 
-/// Leaf hashes computed by a closure, one leaf at a time (for leaves that are already hashes,
-/// or made of several parts).
+/// Leaf hashes computed by a closure, one leaf at a time (for leaves given as their hashes).
 struct LeafHashClosure: LeafHashing {
     let body: (Int, NodeHasher, UnsafeMutableRawBufferPointer) throws -> Node
 
