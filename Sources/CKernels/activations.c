@@ -15,6 +15,7 @@
 
 typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
+typedef uint32_t v8u __attribute__((vector_size(32)));
 
 #define BODY static inline __attribute__((always_inline))
 
@@ -35,8 +36,10 @@ BODY v8f exp_negative8(v8f q) {
     e = e * r + 0.5f;
     e = e * r + 1.0f;
     e = e * r + 1.0f;
-    v8i k = (v8i)m - (v8i){0x4B400000, 0x4B400000, 0x4B400000, 0x4B400000, 0x4B400000, 0x4B400000, 0x4B400000, 0x4B400000};
-    return e * (v8f)((127 - k) << 23);
+    // n sits in the low bits of m's pattern; the exponent arithmetic is unsigned so that a NaN
+    // (whose garbage n makes 127 - n negative) wraps instead of shifting a negative number.
+    v8u k = (v8u)m - 0x4B400000u;
+    return e * (v8f)((127u - k) << 23);
 }
 
 /// N. Juffa's faithfully rounded erff (the polynomials onnxruntime's MLAS uses): for
