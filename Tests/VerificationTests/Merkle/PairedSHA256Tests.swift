@@ -103,6 +103,12 @@ struct PairedSHA256Tests {
             builder.paired = false
             let plain = try builder.root(of: 0..<size, leaves: leaves).digest
             #expect(paired == tree.root() && plain == paired, "\(size) leaves of \(leafBytes) bytes")
+            // Inclusion proofs walk the same builder over sibling ranges that start at odd leaves.
+            for index in Set([0, size / 3, size - 1]) {
+                let (leafHash, proof) = try Merkle.inclusionProof(index: index, leafCount: size, maxLeafBytes: leafBytes,
+                                                                  leafBytes: tree.leafBytes)
+                #expect(leafHash == tree.leafHash(index) && proof == tree.proof(index), "\(size) leaves, index \(index)")
+            }
         }
     }
 
