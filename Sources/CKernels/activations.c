@@ -173,8 +173,19 @@ void kernels_layernorm_baseline(float *out, float *mean, float *rstd, const floa
     layernorm_rows(out, mean, rstd, in, weight, bias, N, C, eps);
 }
 
+// The AVX2 + FMA builds: the same bodies compiled for that target. Elsewhere FAST is empty
+// and kernels_have_avx2_fma() is 0, so the dispatch below always takes the baseline.
 #if defined(__x86_64__)
 #define FAST __attribute__((target("avx2,fma")))
+int kernels_have_avx2_fma(void) {
+    __builtin_cpu_init();  // idempotent; reads the CPU features once per process
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#else
+#define FAST
+int kernels_have_avx2_fma(void) { return 0; }
+#endif
+
 static FAST void erf_avx2(float *out, const float *in, size_t count) { erf_map(out, in, count); }
 static FAST void gelu_avx2(float *out, const float *in, size_t count) { gelu_map(out, in, count); }
 static FAST void softmax_avx2(float *x, size_t N, size_t C) { softmax_rows(x, N, C); }
@@ -183,35 +194,20 @@ static FAST void layernorm_avx2(float *out, float *mean, float *rstd, const floa
     layernorm_rows(out, mean, rstd, in, weight, bias, N, C, eps);
 }
 
-int kernels_have_avx2_fma(void) {
-    __builtin_cpu_init();  // idempotent; reads the CPU features once per process
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-
 void kernels_erf(float *out, const float *in, size_t count) {
-    if (kernels_have_avx2_fma()) erf_avx2(out, in, count); else erf_map(out, in, count);
+    if (kernels_have_avx2_fma()) erf_avx2(out, in, count); else kernels_erf_baseline(out, in, count);
 }
 
 void kernels_gelu(float *out, const float *in, size_t count) {
-    if (kernels_have_avx2_fma()) gelu_avx2(out, in, count); else gelu_map(out, in, count);
+    if (kernels_have_avx2_fma()) gelu_avx2(out, in, count); else kernels_gelu_baseline(out, in, count);
 }
 
 void kernels_softmax_rows(float *x, size_t N, size_t C) {
-    if (kernels_have_avx2_fma()) softmax_avx2(x, N, C); else softmax_rows(x, N, C);
+    if (kernels_have_avx2_fma()) softmax_avx2(x, N, C); else kernels_softmax_rows_baseline(x, N, C);
 }
 
 void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, const float *weight,
                        const float *bias, size_t N, size_t C, float eps) {
     if (kernels_have_avx2_fma()) layernorm_avx2(out, mean, rstd, in, weight, bias, N, C, eps);
-    else layernorm_rows(out, mean, rstd, in, weight, bias, N, C, eps);
+    else kernels_layernorm_baseline(out, mean, rstd, in, weight, bias, N, C, eps);
 }
-#else
-int kernels_have_avx2_fma(void) { return 0; }
-void kernels_erf(float *out, const float *in, size_t count) { erf_map(out, in, count); }
-void kernels_gelu(float *out, const float *in, size_t count) { gelu_map(out, in, count); }
-void kernels_softmax_rows(float *x, size_t N, size_t C) { softmax_rows(x, N, C); }
-void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, const float *weight,
-                       const float *bias, size_t N, size_t C, float eps) {
-    layernorm_rows(out, mean, rstd, in, weight, bias, N, C, eps);
-}
-#endif
