@@ -1,4 +1,3 @@
-internal import Foundation
 internal import HTTPCore
 internal import Verification
 
@@ -10,36 +9,21 @@ extension VerifierService {
         let limits = FinalizationLimits(maxRequestBytes: configuration.maxFinalizeBytes)
         let parsed: FinalizationRequest
         do {
-            parsed = try FinalizationRequest(json: request.body, limits: limits)
+            parsed = try FinalizationRequest(json: request.body, limits: limits, defaults: finalizationDefaults)
         } catch {
             throw Self.problem(error)
         }
-        let finalRequest = try withConfiguredDefaults(parsed, body: request.body, limits: limits)
-        return try .json(Finalizer.finalize(finalRequest))
+        return try .json(Finalizer.finalize(parsed))
     }
 
-    /// `request` with the configured thresholds wherever the body named none.
-    private func withConfiguredDefaults(_ request: FinalizationRequest, body: [UInt8],
-                                        limits: FinalizationLimits) throws -> FinalizationRequest {
-        // A member that is absent or null was not given (the parser reads both the same way).
-        let thresholds = ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any])?["thresholds"] as? [String: Any] ?? [:]
-        let given = thresholds.filter { !($0.value is NSNull) }
-        var confirm = request.thresholds.confirm
-        var slash = request.thresholds.slash
-        var outlierDistance = request.outlierDistance
-        var quorum = request.quorum
-        if given["confirm"] == nil, let value = configuration.confirmThreshold, let threshold = StakeThreshold(value) { confirm = threshold }
-        if given["slash"] == nil, let value = configuration.slashThreshold, let threshold = StakeThreshold(value) { slash = threshold }
-        if given["outlierDistance"] == nil { outlierDistance = configuration.outlierDistance }
-        if given["quorum"] == nil, let value = configuration.quorum, let threshold = StakeThreshold(value) { quorum = threshold }
-        do {
-            return try FinalizationRequest(kind: request.kind, subject: request.subject, verifiers: request.verifiers,
-                                           attestations: request.attestations,
-                                           thresholds: .init(confirm: confirm, slash: slash),
-                                           outlierDistance: outlierDistance, quorum: quorum, limits: limits)
-        } catch {
-            throw Self.problem(error)
-        }
+    /// The configured thresholds (validated when the configuration was read), else the protocol's.
+    private var finalizationDefaults: FinalizationRequest.Defaults {
+        var defaults = FinalizationRequest.Defaults()
+        if let value = configuration.confirmThreshold, let threshold = StakeThreshold(value) { defaults.confirm = threshold }
+        if let value = configuration.slashThreshold, let threshold = StakeThreshold(value) { defaults.slash = threshold }
+        if let value = configuration.quorum, let threshold = StakeThreshold(value) { defaults.quorum = threshold }
+        defaults.outlierDistance = configuration.outlierDistance
+        return defaults
     }
 
     static func problem(_ error: FinalizationError) -> HTTPProblem {

@@ -6,8 +6,9 @@ extension FinalizationRequest {
     /// "attestations": [<DSSE envelope object>, ...], "thresholds": {...}}`, where "thresholds" is optional and holds
     /// "confirm" and/or "slash" for pogo, "outlierDistance" and/or "quorum" for poq. Unknown members are refused so
     /// typos do not pass silently. An attestation that is not a well-formed envelope does not fail
-    /// the request; it becomes `.malformed` and is rejected by the finalizer.
-    public init(json: [UInt8], limits: FinalizationLimits = FinalizationLimits()) throws(FinalizationError) {
+    /// the request; it becomes `.malformed` and is rejected by the finalizer. Thresholds the
+    /// body leaves out (or sets to null) take their values from `defaults`.
+    public init(json: [UInt8], limits: FinalizationLimits = FinalizationLimits(), defaults: Defaults = Defaults()) throws(FinalizationError) {
         guard json.count <= limits.maxRequestBytes else { throw .tooLarge(bytes: json.count, limit: limits.maxRequestBytes) }
         do {
             let root = try JSONCursor.parse(json)
@@ -54,10 +55,10 @@ extension FinalizationRequest {
                 Verifier(publicKey: pair.0, stake: try Self.stake(pair.1.stake, verifier: i))
             }
             let numbers = exact.thresholds
-            let thresholds = Thresholds(confirm: try Self.threshold(numbers?.confirm, "confirm") ?? .twoThirds,
-                                        slash: try Self.threshold(numbers?.slash, "slash") ?? .oneThird)
-            let outlierDistance = numbers?.outlierDistance ?? Self.defaultOutlierDistance
-            let quorum = try Self.threshold(numbers?.quorum, "quorum") ?? .twoThirds
+            let thresholds = Thresholds(confirm: try Self.threshold(numbers?.confirm, "confirm") ?? defaults.confirm,
+                                        slash: try Self.threshold(numbers?.slash, "slash") ?? defaults.slash)
+            let outlierDistance = numbers?.outlierDistance ?? defaults.outlierDistance
+            let quorum = try Self.threshold(numbers?.quorum, "quorum") ?? defaults.quorum
             try self.init(kind: kind, subject: subject, verifiers: exactVerifiers, attestations: attestations,
                           thresholds: thresholds, outlierDistance: outlierDistance, quorum: quorum, limits: limits)
         } catch let error as JSONFieldError {

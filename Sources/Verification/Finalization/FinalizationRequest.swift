@@ -36,6 +36,17 @@ public struct FinalizationRequest: Sendable {
     /// The default PoQ outlier distance: 0.1.
     public static let defaultOutlierDistance = 0.1
 
+    /// The values of the decision parameters a request's "thresholds" leaves out (or sets to
+    /// null). The protocol's defaults unless a service configures others.
+    public struct Defaults: Sendable {
+        public var confirm: StakeThreshold = .twoThirds
+        public var slash: StakeThreshold = .oneThird
+        public var outlierDistance: Double = FinalizationRequest.defaultOutlierDistance
+        public var quorum: StakeThreshold = .twoThirds
+
+        public init() {}
+    }
+
     public let kind: FinalizationKind
     /// SHA-256 of what is decided on: the proof bundle (pogo) or the scored output (poq).
     public let subject: Digest

@@ -85,6 +85,22 @@ struct FinalizationRequestTests {
                 "quorum is a PoQ threshold; a pogo request refuses it")
     }
 
+    /// Thresholds the body leaves out, or sets to null, take the given defaults; the body's own win.
+    @Test func omittedThresholdsTakeTheGivenDefaults() throws {
+        var defaults = FinalizationRequest.Defaults()
+        defaults.confirm = StakeThreshold(0.5)!
+        defaults.quorum = StakeThreshold(0.25)!
+        defaults.outlierDistance = 0.3
+        let pogo = try FinalizationRequest(json: S.requestJSON(verifiers: [(k0, 1)], attestations: [],
+                                                               extra: ",\"thresholds\":{\"confirm\":null,\"slash\":0.4}"), defaults: defaults)
+        #expect(pogo.thresholds == .init(confirm: StakeThreshold(0.5)!, slash: StakeThreshold(0.4)!))
+        let poq = try FinalizationRequest(json: S.requestJSON(kind: "poq", verifiers: [(k0, 1)], attestations: [],
+                                                              extra: ",\"thresholds\":{\"quorum\":0.75}"), defaults: defaults)
+        #expect(poq.quorum == StakeThreshold(0.75)! && poq.outlierDistance == 0.3)
+        let bare = try FinalizationRequest(json: S.requestJSON(kind: "poq", verifiers: [(k0, 1)], attestations: []), defaults: defaults)
+        #expect(bare.quorum == StakeThreshold(0.25)! && bare.thresholds.slash == .oneThird)
+    }
+
     @Test func stakeThresholdComparesExactly() {
         #expect(StakeThreshold.twoThirds.isMet(part: 2, total: 3))
         #expect(!StakeThreshold.twoThirds.isMet(part: 1_999_999, total: 3_000_000))
