@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 IN_TOTO = "application/vnd.in-toto+json"
 STATEMENT_V1 = "https://in-toto.io/Statement/v1"
-PREDICATE_TYPES = {"pogo": "https://pogo-verifier.dev/pogo/attestation/v1",
+PREDICATE_TYPES = {"pogo": "https://pogo-verifier.dev/pogo/attestation/v2",
                    "poq": "https://pogo-verifier.dev/poq/score/v1"}
 MAX_STAKE = 2**53 - 1
 
@@ -87,7 +87,12 @@ def parse_request(req):
     quorum = Fraction(t["quorum"]) if "quorum" in t else Fraction(2, 3)
     if not 0 < quorum <= 1:
         raise Refused("thresholds.quorum")
-    return kind, subject, verifiers, req["attestations"], confirm, slash, distance, quorum
+    beacon = req.get("beacon")
+    if beacon is not None:
+        if kind != "pogo" or not isinstance(beacon, str) or len(beacon) != 64:
+            raise Refused("beacon")
+        beacon = bytes.fromhex(beacon).hex()
+    return kind, subject, verifiers, req["attestations"], confirm, slash, distance, quorum, beacon
 
 
 def unique_members(pairs):
@@ -98,7 +103,7 @@ def unique_members(pairs):
     return dict(pairs)
 
 
-def read_ballot(env, kind, subject, by_id):
+def read_ballot(env, kind, subject, by_id, beacon):
     """Returns ("ballot", value, signers) or ("rejected", reason, signers), checks in the documented order."""
     try:
         if not isinstance(env, dict):
@@ -149,10 +154,16 @@ def read_ballot(env, kind, subject, by_id):
     if len(subjects) != 1 or subjects[0]["digest"].get("sha256") != subject:
         return "rejected", "wrongSubject", signers
     if kind == "pogo":
-        verdict = predicate.get("verdict")
-        if verdict not in ("positive", "negative"):
+        verdict, mode = predicate.get("verdict"), predicate.get("mode")
+        source, used = predicate.get("beaconSource"), predicate.get("beacon")
+        if verdict not in ("positive", "negative") or mode not in ("full", "leafOnly") \
+                or source not in ("verifier", "caller") or not isinstance(used, str) or len(used) != 64 \
+                or any(c not in "0123456789abcdef" for c in used):
             return "rejected", "malformed", signers
-        return "ballot", verdict, signers
+        # A beacon the caller chose counts only when the finalizer names it.
+        if source == "caller" and used != beacon:
+            return "rejected", "unboundBeacon", signers
+        return "ballot", (verdict, mode), signers
     score = predicate.get("score")
     if not is_number(score) or not 0 <= score <= 1:
         return "rejected", "malformed", signers
@@ -160,12 +171,12 @@ def read_ballot(env, kind, subject, by_id):
 
 
 def finalize(req):
-    kind, subject, verifiers, attestations, confirm, slash, distance, quorum = parse_request(req)
+    kind, subject, verifiers, attestations, confirm, slash, distance, quorum, beacon = parse_request(req)
     by_id = {kid: key for kid, key, _ in verifiers}
     stake_of = {kid: s for kid, _, s in verifiers}
     cast, rejected = {}, []
     for index, env in enumerate(attestations):
-        outcome, value, signers = read_ballot(env, kind, subject, by_id)
+        outcome, value, signers = read_ballot(env, kind, subject, by_id, beacon)
         if outcome == "rejected":
             # "detail" is informative text, not part of what implementations must agree on.
             rejected.append({"index": index, "reason": value, "detail": "", "signers": signers})
@@ -178,9 +189,14 @@ def finalize(req):
         indices = [i for _, i in cast[kid]]
         if len(values) > 1:
             equivocating.append({"keyId": kid, "stake": stake_of[kid], "attestations": indices})
-        else:
-            votes.append({"keyId": kid, "stake": stake_of[kid], ("verdict" if kind == "pogo" else "score"): cast[kid][0][0],
+        elif kind == "pogo":
+            verdict, mode = cast[kid][0][0]
+            # Only a positive reached by re-execution counts toward confirm; any negative toward slash.
+            side = "slash" if verdict == "negative" else "confirm" if mode == "full" else "neither"
+            votes.append({"keyId": kid, "stake": stake_of[kid], "verdict": verdict, "mode": mode, "countsToward": side,
                           "attestations": indices})
+        else:
+            votes.append({"keyId": kid, "stake": stake_of[kid], "score": cast[kid][0][0], "attestations": indices})
     total = sum(stake_of.values())
     voted = sum(v["stake"] for v in votes)
     equivocated = sum(e["stake"] for e in equivocating)
@@ -188,9 +204,10 @@ def finalize(req):
     result = {"kind": kind, "subject": subject, "stake": tally, "voters": len(votes), "votes": votes,
               "rejected": rejected, "equivocating": equivocating}
     if kind == "pogo":
-        positive = sum(v["stake"] for v in votes if v["verdict"] == "positive")
-        negative = voted - positive
-        tally.update(positive=positive, negative=negative)
+        positive = sum(v["stake"] for v in votes if v["countsToward"] == "confirm")
+        negative = sum(v["stake"] for v in votes if v["countsToward"] == "slash")
+        tally.update(positive=positive, negative=negative,
+                     leafOnlyPositive=sum(v["stake"] for v in votes if v["countsToward"] == "neither"))
         c = Fraction(positive, total) >= confirm
         s = Fraction(negative, total) >= slash
         result["decision"] = "confirm" if c and not s else "slash" if s and not c else "undecided"

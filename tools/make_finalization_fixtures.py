@@ -53,22 +53,35 @@ def envelope(payload, keys, payload_type="application/vnd.in-toto+json", keyids=
     return {"payload": base64.b64encode(payload).decode(), "payloadType": payload_type, "signatures": sigs}
 
 
+DRAWN = hashlib.sha256(b"drawn beacon").hexdigest()
+CHOSEN = hashlib.sha256(b"chosen beacon").hexdigest()
+
+
+def predicate(kind, value, mode="full", source="verifier", beacon=DRAWN):
+    if kind == "poq":
+        return {"score": value}
+    return {"verdict": value, "mode": mode, "beaconSource": source, "beacon": beacon}
+
+
 def request(kind, ballots, extra_keys_stakes, thresholds):
     ptype = finalize_reference.PREDICATE_TYPES[kind]
-    field = "verdict" if kind == "pogo" else "score"
     keys = [key(i) for i in range(len(extra_keys_stakes))]
     atts = []
-    for i, value in ballots:
-        atts.append(envelope(statement(ptype, {field: value}), [keys[i]]))
+    for i, value, *how in ballots:
+        atts.append(envelope(statement(ptype, predicate(kind, value, *how)), [keys[i]]))
+    first, second = predicate(kind, ballots[0][1]), predicate(kind, ballots[1][1])
     atts.append(atts[0])                                                       # duplicate of a vote
-    atts.append(envelope(statement(ptype, {field: ballots[1][1]}), [keys[5], keys[6]]))  # co-signed
-    atts.append(envelope(statement(ptype, {field: ballots[0][1]}), [key(99)]))           # unknown signer
-    atts.append(envelope(statement(ptype, {field: ballots[0][1]}), [keys[7]], corrupt=True))  # bad signature
-    atts.append(envelope(statement(ptype, {field: ballots[0][1]}, subject=OTHER), [keys[7]]))  # wrong subject
+    atts.append(envelope(statement(ptype, second), [keys[5], keys[6]]))        # co-signed
+    atts.append(envelope(statement(ptype, first), [key(99)]))                  # unknown signer
+    atts.append(envelope(statement(ptype, first), [keys[7]], corrupt=True))    # bad signature
+    atts.append(envelope(statement(ptype, first, subject=OTHER), [keys[7]]))   # wrong subject
     other_type = finalize_reference.PREDICATE_TYPES["poq" if kind == "pogo" else "pogo"]
-    atts.append(envelope(statement(other_type, {field: ballots[0][1]}), [keys[7]]))  # wrong predicate type
-    atts.append(envelope(statement(ptype, {field: ballots[0][1]}), [keys[7]], payload_type="application/json"))
-    atts.append(envelope(statement(ptype, {field: "junk"}), [keys[7]]))           # malformed predicate
+    atts.append(envelope(statement(other_type, first), [keys[7]]))             # wrong predicate type
+    atts.append(envelope(statement(ptype, first), [keys[7]], payload_type="application/json"))
+    atts.append(envelope(statement(ptype, dict(first, **{"verdict" if kind == "pogo" else "score": "junk"})), [keys[7]]))
+    if kind == "pogo":
+        # A beacon the caller chose, which the request does not name.
+        atts.append(envelope(statement(ptype, predicate(kind, "positive", "full", "caller", CHOSEN)), [keys[7]]))
     atts.append({"payload": "!!", "payloadType": "x", "signatures": []})         # malformed envelope
     atts.append("not an envelope")
     verifiers = [{"publicKey": base64.urlsafe_b64encode(raw_public(k)).decode().rstrip("="), "stake": s}
@@ -82,9 +95,13 @@ def request(kind, ballots, extra_keys_stakes, thresholds):
 def main():
     os.makedirs(OUT, exist_ok=True)
     stakes = [40, 25, 10, 7, 6, 5, 4, 3]
-    # Key 4 equivocates (positive then negative); keys 5 and 6 co-sign; key 7 only sends rejected attestations.
-    pogo = request("pogo", [(0, "positive"), (1, "positive"), (2, "negative"), (3, "positive"), (4, "positive"), (4, "negative")],
+    # Key 4 equivocates (positive then negative); keys 5 and 6 co-sign; key 7 only sends rejected
+    # attestations. Key 3's positive is leaf-only (counts toward neither side); key 1's used a
+    # caller beacon the request names.
+    pogo = request("pogo", [(0, "positive"), (1, "positive", "full", "caller", hashlib.sha256(b"named beacon").hexdigest()),
+                            (2, "negative"), (3, "positive", "leafOnly"), (4, "positive"), (4, "negative")],
                    stakes, None)
+    pogo["beacon"] = hashlib.sha256(b"named beacon").hexdigest()
     poq = request("poq", [(0, 0.8125), (1, 0.79), (2, 0.3), (3, 0.95), (4, 0.5), (4, 0.55)], stakes, {"outlierDistance": 0.1})
     for name, req in (("pogo", pogo), ("poq", poq)):
         with open(os.path.join(OUT, f"{name}-request.json"), "w") as f:

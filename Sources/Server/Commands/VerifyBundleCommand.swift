@@ -2,27 +2,27 @@ internal import Foundation
 internal import Verification
 
 /// `verifier verify-bundle BUNDLE.json`: verifies a PoGO bundle against the data sets in
-/// --data-dir (default data/) and prints the report as JSON; with --key, prints
-/// {"report": ..., "envelope": ...} with the signed DSSE attestation. Without --beacon, 32
-/// random bytes are drawn (and recorded in the report). Exit status: 0 positive verdict,
+/// --dataset-dir (default data/, as `serve --dataset-dir`) and prints the report as JSON; with
+/// --key, prints {"report": ..., "envelope": ...} with the signed DSSE attestation. Without
+/// --beacon, 32 random bytes are drawn (beaconSource "verifier"); with it, the report and the
+/// attestation say the caller chose the beacon (beaconSource "caller"). Exit status: 0 positive verdict,
 /// 1 negative verdict, 2 usage error or verification could not complete. URI artifacts
 /// (http(s), and file:// with --allow-file) are fetched with the VERIFIER_FETCH_* limits of
 /// the environment (docs/configuration-fetch.md); --max-reexecuted P verifies a larger model
 /// in leaf-only mode.
 enum VerifyBundleCommand: Subcommand {
     static let name = "verify-bundle"
-    static let usage = "verify-bundle BUNDLE.json [--beacon HEX] [--allow-file] [--key KEYFILE] [--data-dir DIR] [--challenged-steps K] [--challenged-leaves K] [--max-reexecuted P]"
+    static let usage = "verify-bundle BUNDLE.json [--beacon HEX] [--allow-file] [--key KEYFILE] [--dataset-dir DIR] [--challenged-steps K] [--challenged-leaves K] [--max-reexecuted P]"
 
     static func run(_ arguments: [String]) throws -> Int32 {
-        let args = try ArgumentScanner(arguments, valued: ["--beacon", "--key", "--data-dir", "--challenged-steps", "--challenged-leaves", "--max-reexecuted"], flags: ["--allow-file"])
+        let args = try ArgumentScanner(arguments, valued: ["--beacon", "--key", "--dataset-dir", "--challenged-steps", "--challenged-leaves", "--max-reexecuted"], flags: ["--allow-file"])
         guard args.positionals.count == 1 else { throw UsageError("expected one BUNDLE.json argument") }
-        let beacon: Digest
+        let beacon: ChallengeBeacon
         if let text = args.value("--beacon") {
             guard let b = Digest(hex: text) else { throw UsageError("--beacon must be 64 hex characters") }
-            beacon = b
+            beacon = ChallengeBeacon(b, source: .caller)
         } else {
-            var rng = SystemRandomNumberGenerator()
-            beacon = Digest(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            beacon = ChallengeBeacon.drawn()
         }
         let key: SigningKey?
         if let keyPath = args.value("--key") {
@@ -49,17 +49,15 @@ enum VerifyBundleCommand: Subcommand {
             policy.maxReexecutedParameters = try args.int("--max-reexecuted") ?? policy.maxReexecutedParameters
             var fetch = try FetchConfiguration(environment: ProcessInfo.processInfo.environment)
             fetch.allowFileScheme = policy.allowFileURIs
-            let datasets = try DatasetResolver.indexing(directory: args.value("--data-dir") ?? "data")
+            let datasets = try DatasetResolver.indexing(directory: args.value("--dataset-dir") ?? "data")
             let report = try PoGOVerifier(policy: policy, datasets: datasets, source: URLArtifactSource(configuration: fetch))
                 .verify(bundle, beacon: beacon)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var out = try encoder.encode(report)
+            var out = report.jsonBytes()
             if let key {
                 let envelope = try PoGOAttestation.envelope(for: report, key: key)
-                out = Data("{\"envelope\":".utf8) + Data(envelope.jsonBytes()) + Data(",\"report\":".utf8) + out + Data("}".utf8)
+                out = Array("{\"envelope\":".utf8) + envelope.jsonBytes() + Array(",\"report\":".utf8) + out + Array("}".utf8)
             }
-            FileHandle.standardOutput.write(out + Data("\n".utf8))
+            FileHandle.standardOutput.write(Data(out + Array("\n".utf8)))
             return report.verdict == .positive ? 0 : 1
         } catch {
             return fail("\(error)")

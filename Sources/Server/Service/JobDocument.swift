@@ -7,35 +7,58 @@ enum JobDocument {
     private struct Summary: Encodable {
         let id: String
         let digest: String
+        let commitment: String?
         let status: String
         let beacon: String
+        let beaconSource: String
     }
 
     private struct Details: Encodable {
         let id: String
         let digest: String
+        let commitment: String?
+        let runKey: String?
         let status: String
         let beacon: String
+        let beaconSource: String
         let createdAt: String
         let updatedAt: String
         let startedAt: String?
         let finishedAt: String?
         let attempts: Int
         let error: String?
+        let equivocations: [EquivocationEntry]?
+        let equivocationCount: Int?
     }
 
-    /// {id, digest, status, beacon}.
+    private struct EquivocationEntry: Encodable {
+        let commitment: String
+        let digest: String
+        let submittedAt: String
+    }
+
+    /// The most equivocations a poll lists (newest first); `equivocationCount` has them all.
+    static let equivocationPageSize = 16
+
+    /// {id, digest, commitment, status, beacon, beaconSource}.
     static func submission(_ job: Job) -> [UInt8] {
-        encode(Summary(id: job.id, digest: job.digest.hex, status: job.status.rawValue, beacon: Hex.encode(job.beacon)))
+        encode(Summary(id: job.id, digest: job.digest.hex, commitment: job.commitment?.hex, status: job.status.rawValue,
+                       beacon: job.beacon.value.hex, beaconSource: job.beacon.source.rawValue))
     }
 
-    /// Every field of the job; `report` and `attestation` once present, `error` only when failed.
-    static func full(_ job: Job) -> [UInt8] {
+    /// Every field of the job; `report` and `attestation` once present, `error` only when failed,
+    /// `equivocations` (newest first) and `equivocationCount` only when some were recorded.
+    static func full(_ job: Job, equivocations: EquivocationPage) -> [UInt8] {
+        let listed = equivocations.total == 0 ? nil : equivocations.entries.map {
+            EquivocationEntry(commitment: $0.commitment.hex, digest: $0.digest.hex, submittedAt: timestamp($0.submittedAt))
+        }
         let details = Details(
-            id: job.id, digest: job.digest.hex, status: job.status.rawValue, beacon: Hex.encode(job.beacon),
+            id: job.id, digest: job.digest.hex, commitment: job.commitment?.hex, runKey: job.runKey?.hex,
+            status: job.status.rawValue, beacon: job.beacon.value.hex, beaconSource: job.beacon.source.rawValue,
             createdAt: timestamp(job.createdAt), updatedAt: timestamp(job.updatedAt), startedAt: job.startedAt.map(timestamp),
             finishedAt: job.finishedAt.map(timestamp), attempts: job.attempts,
-            error: job.status == .failed ? (job.lastError ?? "verification failed") : nil)
+            error: job.status == .failed ? (job.lastError ?? "verification failed") : nil,
+            equivocations: listed, equivocationCount: equivocations.total == 0 ? nil : equivocations.total)
         var out = encode(details)
         // Splice the stored JSON texts in before the closing brace.
         out.removeLast()

@@ -11,15 +11,12 @@ enum JobOutcome {
     /// Runs the verifier on `job`'s bundle with its recorded beacon and signs the verdict.
     static func of(_ job: Job, verifier: PoGOVerifier, key: SigningKey) -> JobOutcome {
         guard let bytes = job.bundle else { return .failure("bundle by location is not supported; submit the bytes") }
-        guard job.beacon.count == 32 else { return .failure("stored beacon has \(job.beacon.count) bytes") }
         do {
             let bundle = try ProofBundle(bytes: bytes)
-            let report = try verifier.verify(bundle, beacon: Digest(bytes: job.beacon))
+            let report = try verifier.verify(bundle, beacon: job.beacon)
             let envelope = try PoGOAttestation.envelope(for: report, key: key)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let reportText = String(decoding: try encoder.encode(report), as: UTF8.self)
-            return .verdict(report.verdict == .positive ? .verified : .rejected, report: reportText,
+            return .verdict(report.verdict == .positive ? .verified : .rejected,
+                            report: String(decoding: report.jsonBytes(), as: UTF8.self),
                             attestation: String(decoding: envelope.jsonBytes(), as: UTF8.self))
         } catch {
             return .failure(String(describing: error))

@@ -31,6 +31,13 @@ enum ServiceProblem {
         return field(.unprocessableContent, name, error.description, limit: error.limit)
     }
 
+    /// 409: the bundle's run is committed by another job with a different commitment; names that job.
+    static func equivocation(job: String, runKey: String) -> HTTPProblem {
+        HTTPProblem(.conflict, "run \(runKey) is committed by job \(job) with a different commitment; a second commitment "
+                    + "for one run is refused and recorded as equivocation evidence on that job",
+                    extensions: ["field": .string("body"), "job": .string(job), "location": .string("/v1/pogo/bundles/" + job)])
+    }
+
     /// 503 with Retry-After: a dependency (the store, the model) is not available now.
     static func unavailable(_ detail: String, retryAfter: Int = 1) -> ServiceUnavailable {
         ServiceUnavailable(detail: detail, retryAfter: retryAfter)

@@ -18,18 +18,21 @@ enum JobStatus: String, Sendable, CaseIterable, Hashable {
     var isFinal: Bool { self == .verified || self == .rejected || self == .failed }
 }
 
-/// One submitted bundle and everything the service has learned about it.
+/// One submitted commitment and everything the service has learned about it.
 struct Job: Sendable, Equatable {
-    /// The lower-case hex SHA-256 of the submitted bytes (`digest.hex`).
+    /// The lower-case hex commitment digest (`commitment.hex`); for jobs created before
+    /// schema version 3, the hex SHA-256 of the submitted bytes.
     let id: String
-    /// SHA-256 of the submitted bundle bytes.
+    /// SHA-256 of the stored bundle bytes (the first encoding of the commitment submitted).
     let digest: Digest
-    /// The bundle bytes, when they were submitted inline.
+    /// The bundle's commitment digest; nil only for an old job whose bundle could not be read.
+    let commitment: Digest?
+    /// The bundle's run key; nil only for an old job that shares its run with an earlier job.
+    let runKey: Digest?
+    /// The bundle bytes; nil only for old jobs submitted by reference, which cannot run.
     let bundle: [UInt8]?
-    /// Where to fetch the bundle, when it was submitted by reference.
-    let bundleLocation: String?
-    /// The 32-byte challenge beacon, fixed at submission so every attempt draws the same challenges.
-    let beacon: [UInt8]
+    /// The challenge beacon, fixed at submission so every attempt draws the same challenges.
+    let beacon: ChallengeBeacon
     let status: JobStatus
     let createdAt: Date
     /// Time of the last change to the row.
@@ -70,9 +73,37 @@ enum FailureDisposition: Sendable, Equatable {
     case leaseNotHeld
 }
 
-/// The answer to a submission: the job, and whether this call created it.
+/// The answer to a submission: the run's job, and what the submission did.
 struct SubmitResult: Sendable, Equatable {
+    /// What happened to a submission.
+    enum Disposition: Sendable, Equatable {
+        /// A new job was created for the commitment.
+        case created
+        /// The run's job has this commitment already; it is returned unchanged.
+        case sameCommitment
+        /// The run's job has another commitment: the submission was refused and recorded as
+        /// equivocation evidence on that job.
+        case otherCommitment
+    }
+
+    /// The run's job (the new one when created).
     let job: Job
-    /// False when a job with the same digest already existed and was returned unchanged.
-    let created: Bool
+    let disposition: Disposition
+
+    /// True when this call created the job.
+    var created: Bool { disposition == .created }
+}
+
+/// Evidence that a run was committed twice: the refused commitment, its bytes' digest and when.
+struct Equivocation: Sendable, Equatable {
+    let commitment: Digest
+    let digest: Digest
+    let submittedAt: Date
+}
+
+/// The equivocations recorded on a job, newest first, at most a page of them.
+struct EquivocationPage: Sendable, Equatable {
+    let entries: [Equivocation]
+    /// All recorded for the job.
+    let total: Int
 }

@@ -27,9 +27,15 @@ protocol JobStore: Sendable {
     /// The lease length and attempt limit this store applies.
     var policy: JobLeasePolicy { get }
 
-    /// Enqueues a bundle, or returns the existing job with the same digest (`created: false`,
-    /// job unchanged, the submission's beacon ignored). Concurrent submitters of one digest get one job.
+    /// Enqueues a commitment as a new job, unless its run has a job already: with the same
+    /// commitment that job is returned unchanged (`sameCommitment`, the submission's beacon
+    /// ignored); with another commitment the submission is recorded as equivocation evidence
+    /// on that job (`otherCommitment`). The run key is unique across every process sharing the
+    /// store, so concurrent submitters of one run get one job.
     func submit(_ submission: JobSubmission) throws -> SubmitResult
+
+    /// The equivocations recorded on job `id`, newest first, at most `limit`.
+    func equivocations(jobID: String, limit: Int) throws -> EquivocationPage
 
     /// The job with this id, or nil.
     func job(id: String) throws -> Job?

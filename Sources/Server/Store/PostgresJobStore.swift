@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Verification
 
 /// The job store on a PostgreSQL database, shared by any number of replicas; see docs/store.md.
 ///
@@ -52,25 +53,46 @@ final class PostgresJobStore: JobStore {
     }
 
     func submit(_ submission: JobSubmission) throws -> SubmitResult {
-        var bundle = PostgresValue.null
-        var location = PostgresValue.null
-        switch submission.payload {
-        case .bytes(let bytes): bundle = .bytes(bytes)
-        case .location(let text): location = .text(text)
-        }
-        return try pool.withConnection { db in
+        try pool.withConnection { db in
             let time = try milliseconds(db)
-            // The primary key decides: of many concurrent submitters (on any replica) exactly
-            // one inserts; the others wait for its commit and then find its row.
+            // The unique run key decides: of many concurrent submitters of one run (on any
+            // replica) exactly one inserts; the others wait for its commit, insert nothing, and
+            // then find its row.
             let inserted = try db.execute("""
-                INSERT INTO jobs (id, digest, bundle, bundle_location, beacon, status, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6) ON CONFLICT (id) DO NOTHING
-                """, [.text(submission.id), .bytes(submission.digest.bytes), bundle, location,
-                      .bytes(submission.beacon), .int64(time)]).affected
-            guard let job = try Self.fetch(db, id: submission.id) else {
-                throw JobStoreError.corruptRow(id: submission.id, column: "id")
+                INSERT INTO jobs (id, digest, commitment, run_key, bundle, beacon, beacon_source, status, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $8) ON CONFLICT DO NOTHING
+                """, [.text(submission.id), .bytes(submission.digest.bytes), .bytes(submission.commitment.bytes),
+                      .bytes(submission.runKey.bytes), .bytes(submission.bundle), .bytes(submission.beacon.value.bytes),
+                      .text(submission.beacon.source.rawValue), .int64(time)]).affected
+            guard let job = try Self.fetch(db, runKey: submission.runKey) else {
+                throw JobStoreError.corruptRow(id: submission.id, column: "run_key")
             }
-            return SubmitResult(job: job, created: inserted == 1)
+            if inserted == 1 { return SubmitResult(job: job, disposition: .created) }
+            guard job.commitment != submission.commitment else { return SubmitResult(job: job, disposition: .sameCommitment) }
+            try db.execute("""
+                INSERT INTO equivocations (job_id, commitment, digest, submitted_at) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (job_id, commitment) DO NOTHING
+                """, [.text(job.id), .bytes(submission.commitment.bytes), .bytes(submission.digest.bytes), .int64(time)])
+            return SubmitResult(job: job, disposition: .otherCommitment)
+        }
+    }
+
+    func equivocations(jobID: String, limit: Int) throws -> EquivocationPage {
+        try pool.withConnection { db in
+            let rows = try db.execute("""
+                SELECT commitment, digest, submitted_at FROM equivocations WHERE job_id = $1
+                ORDER BY submitted_at DESC, commitment LIMIT $2
+                """, [.text(jobID), .int64(Int64(max(limit, 0)))]).rows
+            let entries = try rows.map { row in
+                guard let commitment = try row.bytes(0), commitment.count == 32, let digest = try row.bytes(1), digest.count == 32,
+                      let at = try row.int64(2) else {
+                    throw JobStoreError.corruptRow(id: jobID, column: "equivocations")
+                }
+                return Equivocation(commitment: Digest(bytes: commitment), digest: Digest(bytes: digest),
+                                    submittedAt: Date(timeIntervalSince1970: Double(at) / 1000))
+            }
+            let total = try db.execute("SELECT count(*) FROM equivocations WHERE job_id = $1", [.text(jobID)]).rows.first?.int64(0)
+            return EquivocationPage(entries: entries, total: Int(total ?? 0))
         }
     }
 

@@ -1,7 +1,9 @@
-/// One PostgreSQL schema step: its version and the fixed SQL that takes the previous version to it.
+/// One PostgreSQL schema step: its version, the fixed SQL that takes the previous version to
+/// it, and optionally a rewrite of rows SQL cannot compute, run after it in the same transaction.
 struct PostgresMigration: Sendable {
     let version: Int
     let sql: String
+    var rewrite: (@Sendable (PostgresConnection) throws -> Void)? = nil
 }
 
 /// Applies schema migrations in order, each in its own transaction that also records the
@@ -42,6 +44,21 @@ enum PostgresMigrator {
             );
             CREATE INDEX jobs_by_status_age ON jobs (status, created_at, id);
             """),
+        // Version 2: as SQLite's version 3 (commitments, one per run, beacon source, evidence).
+        PostgresMigration(version: 2, sql: """
+            ALTER TABLE jobs ADD COLUMN commitment bytea CHECK (commitment IS NULL OR octet_length(commitment) = 32);
+            ALTER TABLE jobs ADD COLUMN run_key bytea CHECK (run_key IS NULL OR octet_length(run_key) = 32);
+            ALTER TABLE jobs ADD COLUMN beacon_source text NOT NULL DEFAULT 'caller'
+                CHECK (beacon_source IN ('verifier', 'caller'));
+            CREATE UNIQUE INDEX jobs_by_run ON jobs (run_key) WHERE run_key IS NOT NULL;
+            CREATE TABLE equivocations (
+                job_id text NOT NULL REFERENCES jobs (id),
+                commitment bytea NOT NULL CHECK (octet_length(commitment) = 32),
+                digest bytea NOT NULL CHECK (octet_length(digest) = 32),
+                submitted_at bigint NOT NULL,
+                PRIMARY KEY (job_id, commitment)
+            );
+            """, rewrite: PostgresJobStore.backfillRuns),
     ]
 
     /// The schema version recorded in the database; 0 when none is. Call inside a transaction
@@ -65,6 +82,7 @@ enum PostgresMigrator {
                 guard current <= supported else { throw JobStoreError.schemaTooNew(found: current, supported: supported) }
                 guard current < migration.version else { return }
                 try connection.executeScript(migration.sql)
+                try migration.rewrite?(connection)
                 try connection.execute("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                                        [.int64(Int64(migration.version)), .int64(appliedAt)])
             }

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Verification
 internal import Synchronization
 
 /// The job store on one SQLite file (WAL mode); see docs/store.md.
@@ -42,25 +43,54 @@ final class SQLiteJobStore: JobStore {
 
     func submit(_ submission: JobSubmission) throws -> SubmitResult {
         let time = Self.milliseconds(now())
-        var bundle = SQLiteValue.null
-        var location = SQLiteValue.null
-        switch submission.payload {
-        case .bytes(let bytes): bundle = .blob(bytes)
-        case .location(let text): location = .text(text)
-        }
         return try withConnection { db in
+            // Under BEGIN IMMEDIATE the lookup and the insert see no other writer in between.
             try db.immediateTransaction {
-                // The primary key decides: of many concurrent submitters exactly one inserts.
-                let inserted = try db.run("""
-                    INSERT INTO jobs (id, digest, bundle, bundle_location, beacon, status, created_at, updated_at)
-                    VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?6) ON CONFLICT (id) DO NOTHING
-                    """, [.text(submission.id), .blob(submission.digest.bytes), bundle, location,
-                          .blob(submission.beacon), .integer(time)])
+                if let existing = try Self.fetch(db, runKey: submission.runKey) {
+                    guard existing.commitment != submission.commitment else {
+                        return SubmitResult(job: existing, disposition: .sameCommitment)
+                    }
+                    try db.run("""
+                        INSERT INTO equivocations (job_id, commitment, digest, submitted_at) VALUES (?1, ?2, ?3, ?4)
+                        ON CONFLICT (job_id, commitment) DO NOTHING
+                        """, [.text(existing.id), .blob(submission.commitment.bytes), .blob(submission.digest.bytes),
+                              .integer(time)])
+                    return SubmitResult(job: existing, disposition: .otherCommitment)
+                }
+                try db.run("""
+                    INSERT INTO jobs (id, digest, commitment, run_key, bundle, beacon, beacon_source, status,
+                                      created_at, updated_at)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?8)
+                    """, [.text(submission.id), .blob(submission.digest.bytes), .blob(submission.commitment.bytes),
+                          .blob(submission.runKey.bytes), .blob(submission.bundle), .blob(submission.beacon.value.bytes),
+                          .text(submission.beacon.source.rawValue), .integer(time)])
                 guard let job = try Self.fetch(db, id: submission.id) else {
                     throw JobStoreError.corruptRow(id: submission.id, column: "id")
                 }
-                return SubmitResult(job: job, created: inserted == 1)
+                return SubmitResult(job: job, disposition: .created)
             }
+        }
+    }
+
+    func equivocations(jobID: String, limit: Int) throws -> EquivocationPage {
+        try withConnection { db in
+            let entries = try db.query("""
+                SELECT commitment, digest, submitted_at FROM equivocations WHERE job_id = ?1
+                ORDER BY submitted_at DESC, commitment LIMIT ?2
+                """, [.text(jobID), .integer(Int64(max(limit, 0)))]) { row in
+                guard case .blob(let commitment) = row.column(0), commitment.count == 32,
+                      case .blob(let digest) = row.column(1), digest.count == 32,
+                      case .integer(let at) = row.column(2) else {
+                    throw JobStoreError.corruptRow(id: jobID, column: "equivocations")
+                }
+                return Equivocation(commitment: Digest(bytes: commitment), digest: Digest(bytes: digest),
+                                    submittedAt: Date(timeIntervalSince1970: Double(at) / 1000))
+            }
+            let counts = try db.query("SELECT count(*) FROM equivocations WHERE job_id = ?1", [.text(jobID)]) { row in
+                row.column(0)
+            }
+            guard case .integer(let total)? = counts.first else { throw JobStoreError.corruptRow(id: jobID, column: "equivocations") }
+            return EquivocationPage(entries: entries, total: Int(total))
         }
     }
 

@@ -1,7 +1,9 @@
-/// One schema step: its version and the statements that take the previous version to it.
+/// One schema step: its version, the statements that take the previous version to it, and
+/// optionally a rewrite of rows that SQL cannot compute, run after them in the same transaction.
 struct SQLiteMigration: Sendable {
     let version: Int
     let sql: String
+    var rewrite: (@Sendable (SQLiteConnection) throws -> Void)? = nil
 }
 
 /// Applies schema migrations in order, each inside its own `BEGIN IMMEDIATE` transaction that
@@ -36,6 +38,24 @@ enum SQLiteMigrator {
             ALTER TABLE jobs ADD COLUMN bundle_location TEXT;
             CREATE INDEX jobs_by_status_age ON jobs (status, created_at, id);
             """),
+        // Version 3: jobs are commitments (id = commitment digest), one per run (a unique run
+        // key), with the beacon's source and the evidence of refused second commitments. Old
+        // jobs are bound to their runs by `LegacyRunBackfill`; their beacons' source is unknown,
+        // so it is recorded as `caller`, the kind finalization counts only when named.
+        SQLiteMigration(version: 3, sql: """
+            ALTER TABLE jobs ADD COLUMN commitment BLOB CHECK (commitment IS NULL OR length(commitment) = 32);
+            ALTER TABLE jobs ADD COLUMN run_key BLOB CHECK (run_key IS NULL OR length(run_key) = 32);
+            ALTER TABLE jobs ADD COLUMN beacon_source TEXT NOT NULL DEFAULT 'caller'
+                CHECK (beacon_source IN ('verifier', 'caller'));
+            CREATE UNIQUE INDEX jobs_by_run ON jobs (run_key) WHERE run_key IS NOT NULL;
+            CREATE TABLE equivocations (
+                job_id TEXT NOT NULL REFERENCES jobs (id),
+                commitment BLOB NOT NULL CHECK (length(commitment) = 32),
+                digest BLOB NOT NULL CHECK (length(digest) = 32),
+                submitted_at INTEGER NOT NULL,
+                PRIMARY KEY (job_id, commitment)
+            ) STRICT;
+            """, rewrite: SQLiteJobStore.backfillRuns),
     ]
 
     /// The schema version recorded in the database; 0 for a fresh file.
@@ -61,6 +81,7 @@ enum SQLiteMigrator {
                 guard current <= supported else { throw JobStoreError.schemaTooNew(found: current, supported: supported) }
                 guard current < migration.version else { return }
                 try connection.execute(migration.sql)
+                try migration.rewrite?(connection)
                 try connection.run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                                    [.integer(Int64(migration.version)), .integer(appliedAt)])
             }

@@ -118,8 +118,9 @@ public struct InTotoStatement: Sendable, Equatable {
 /// Predicate type URIs of this service's attestations. Their contents are specified with
 /// the PoGO and PoQ protocols.
 public enum PredicateType {
-    /// A PoGO verification verdict on a proof bundle.
-    public static let pogoAttestation = "https://pogo-verifier.dev/pogo/attestation/v1"
+    /// A PoGO verification verdict on a commitment. v2: the subject is the commitment digest
+    /// (v1 named the bundle bytes), and the predicate states `mode`, `beacon` and `beaconSource`.
+    public static let pogoAttestation = "https://pogo-verifier.dev/pogo/attestation/v2"
     /// PoQ scores of model outputs.
     public static let poqScore = "https://pogo-verifier.dev/poq/score/v1"
 }

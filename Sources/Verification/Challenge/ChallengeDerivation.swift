@@ -38,10 +38,12 @@ public enum ChallengeDerivation {
         return try IndexSampler.distinct(count: batchSize, below: exampleCount, from: &stream)
     }
 
-    /// The challenge seed: SHA-256("pogo/1/challenge" || bundleDigest || beacon), where the
-    /// beacon is any 32 bytes published after the bundle was committed.
-    public static func challengeSeed(bundleDigest: Digest, beacon: Digest) -> Digest {
-        seed(challengeLabel, bundleDigest.bytes, beacon.bytes)
+    /// The challenge seed: SHA-256("pogo/1/challenge" || commitmentDigest || beacon), where
+    /// `commitmentDigest` is the bundle's `ProofBundle.commitmentDigest` (not the digest of its
+    /// bytes, so a re-encoded bundle cannot draw new challenges) and the beacon is any 32 bytes
+    /// published after the commitment.
+    public static func challengeSeed(commitmentDigest: Digest, beacon: Digest) -> Digest {
+        seed(challengeLabel, commitmentDigest.bytes, beacon.bytes)
     }
 
     /// The challenged steps, 1-based, in draw order: `count` distinct of the `stepCount`

@@ -1,19 +1,28 @@
 /// The predicate members finalization reads, and builders of statements that carry them.
 ///
-/// PoGO attesters put `"verdict": "positive" | "negative"` in a statement of type
-/// `PredicateType.pogoAttestation` about the proof bundle; PoQ attesters put
+/// PoGO attesters put `"verdict": "positive" | "negative"`, `"mode": "full" | "leafOnly"`,
+/// `"beacon": "<64 hex>"` and `"beaconSource": "verifier" | "caller"` in a statement of type
+/// `PredicateType.pogoAttestation` about the commitment digest; PoQ attesters put
 /// `"score": <number in [0, 1]>` in a statement of type `PredicateType.poqScore` about
 /// exactly one output. Other predicate members are allowed and ignored by finalization.
 public enum AttestationPredicate {
     /// Predicate member holding a PoGO verdict: "positive" or "negative".
     public static let verdictField = "verdict"
+    /// Predicate member holding how a PoGO verdict was reached: "full" or "leafOnly".
+    public static let modeField = "mode"
+    /// Predicate member holding the beacon a PoGO verification drew its challenges from (hex).
+    public static let beaconField = "beacon"
+    /// Predicate member holding who chose that beacon: "verifier" or "caller".
+    public static let beaconSourceField = "beaconSource"
     /// Predicate member holding a PoQ score: a JSON number in [0, 1].
     public static let scoreField = "score"
 
-    /// A PoGO statement about the bundle with SHA-256 `bundle` carrying only `verdict`.
-    public static func pogoStatement(bundle: Digest, verdict: PoGOVerdict, name: String? = "bundle") throws(StatementError) -> InTotoStatement {
-        try InTotoStatement(subjects: [.init(name: name, sha256: bundle)], predicateType: PredicateType.pogoAttestation,
-                            predicate: [verdictField: verdict.rawValue])
+    /// A PoGO statement about the commitment `commitment` carrying only what finalization reads.
+    public static func pogoStatement(commitment: Digest, verdict: PoGOVerdict, mode: VerificationReport.Mode = .full,
+                                     beacon: ChallengeBeacon, name: String? = "commitment") throws(StatementError) -> InTotoStatement {
+        try InTotoStatement(subjects: [.init(name: name, sha256: commitment)], predicateType: PredicateType.pogoAttestation,
+                            predicate: [verdictField: verdict.rawValue, modeField: mode.rawValue,
+                                        beaconField: beacon.value.hex, beaconSourceField: beacon.source.rawValue])
     }
 
     /// A PoQ statement about the output with SHA-256 `output` carrying only `score`.

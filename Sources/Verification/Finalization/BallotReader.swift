@@ -1,8 +1,8 @@
 internal import Foundation
 
-/// A vote one attestation carries: a PoGO verdict or a PoQ score.
+/// A vote one attestation carries: a PoGO verdict with the mode that reached it, or a PoQ score.
 enum Ballot: Equatable {
-    case verdict(PoGOVerdict)
+    case verdict(PoGOVerdict, VerificationReport.Mode)
     case score(Double)
 }
 
@@ -18,7 +18,11 @@ enum Ballot: Equatable {
 /// 4. payload is an in-toto Statement v1 (`malformed`);
 /// 5. predicateType matches the kind (`wrongPredicateType`);
 /// 6. exactly one subject, whose "sha256" equals the request subject (`wrongSubject`);
-/// 7. the predicate holds a valid "verdict" or "score" (`malformed`).
+/// 7. the predicate holds a valid "verdict" or "score" (`malformed`); a pogo predicate also a
+///    "mode" (`full` or `leafOnly`), a "beacon" (64 lower-case hex) and a "beaconSource"
+///    (`verifier` or `caller`);
+/// 8. pogo: a `caller` beacon equals the request's "beacon" (`unboundBeacon`): a beacon the
+///    caller chose may have been chosen to avoid the forged steps.
 /// Every verifier with a valid signature on a passing envelope casts its ballot.
 struct BallotReader {
     /// The outcome for one attestation.
@@ -29,12 +33,14 @@ struct BallotReader {
 
     let kind: FinalizationKind
     let subject: Digest
+    let beacon: Digest?
     let verifiers: [FinalizationRequest.Verifier]
     private let indexByKeyID: [String: Int]
 
     init(request: FinalizationRequest) {
         kind = request.kind
         subject = request.subject
+        beacon = request.beacon
         verifiers = request.verifiers
         var index: [String: Int] = [:]
         for (i, verifier) in request.verifiers.enumerated() { index[verifier.publicKey.keyID] = i }
@@ -85,11 +91,12 @@ struct BallotReader {
         }
         switch ballot(predicateJSON: statement.predicateJSON) {
         case let .success(ballot): return .ballot(ballot, signers: signers)
-        case let .failure(reason): return .rejected(.malformed, detail: reason.message, signers: signers)
+        case let .failure(problem): return .rejected(problem.reason, detail: problem.message, signers: signers)
         }
     }
 
     private struct PredicateProblem: Error {
+        var reason = RejectionReason.malformed
         let message: String
     }
 
@@ -103,7 +110,23 @@ struct BallotReader {
             guard case let .string(text) = predicate[AttestationPredicate.verdictField], let verdict = PoGOVerdict(rawValue: text) else {
                 return .failure(PredicateProblem(message: "predicate \"verdict\" must be \"positive\" or \"negative\""))
             }
-            return .success(.verdict(verdict))
+            guard case let .string(modeText) = predicate[AttestationPredicate.modeField],
+                  let mode = VerificationReport.Mode(rawValue: modeText) else {
+                return .failure(PredicateProblem(message: "predicate \"mode\" must be \"full\" or \"leafOnly\""))
+            }
+            guard case let .string(sourceText) = predicate[AttestationPredicate.beaconSourceField],
+                  let source = ChallengeBeacon.Source(rawValue: sourceText) else {
+                return .failure(PredicateProblem(message: "predicate \"beaconSource\" must be \"verifier\" or \"caller\""))
+            }
+            guard case let .string(beaconText) = predicate[AttestationPredicate.beaconField], beaconText.utf8.count == 64,
+                  let used = Digest(hex: beaconText), used.hex == beaconText else {
+                return .failure(PredicateProblem(message: "predicate \"beacon\" must be 64 lower-case hex characters"))
+            }
+            if source == .caller, used != beacon {
+                let named = beacon.map { "the request names \($0.hex)" } ?? "the request names no beacon"
+                return .failure(PredicateProblem(reason: .unboundBeacon, message: "the caller chose beacon \(beaconText); \(named)"))
+            }
+            return .success(.verdict(verdict, mode))
         case .poq:
             // Only a JSON number counts: true/false, strings and null are refused.
             guard case let .number(literal) = predicate[AttestationPredicate.scoreField], let score = Double(literal),
@@ -129,4 +152,7 @@ public enum RejectionReason: String, Codable, Sendable, Hashable {
     case wrongPredicateType
     /// Validly signed, but not exactly one subject whose SHA-256 is the request's subject.
     case wrongSubject
+    /// Validly signed, but its challenges came from a beacon the caller chose, and the request
+    /// does not name that beacon.
+    case unboundBeacon
 }

@@ -3,8 +3,9 @@ internal import Foundation
 extension FinalizationRequest {
     /// Parses and validates a request body:
     /// `{"kind": "pogo"|"poq", "subject": "<64 hex>", "verifiers": [{"publicKey": "<base64url>", "stake": <integer>}],
-    /// "attestations": [<DSSE envelope object>, ...], "thresholds": {...}}`, where "thresholds" is optional and holds
-    /// "confirm" and/or "slash" for pogo, "outlierDistance" and/or "quorum" for poq. Unknown members are refused so
+    /// "attestations": [<DSSE envelope object>, ...], "thresholds": {...}, "beacon": "<64 hex>"}`, where "thresholds" is
+    /// optional and holds "confirm" and/or "slash" for pogo, "outlierDistance" and/or "quorum" for poq, and "beacon"
+    /// (pogo only, optional) names the caller beacon the decision accepts. Unknown members are refused so
     /// typos do not pass silently. An attestation that is not a well-formed envelope does not fail
     /// the request; it becomes `.malformed` and is rejected by the finalizer. Thresholds the
     /// body leaves out (or sets to null) take their values from `defaults`.
@@ -12,12 +13,17 @@ extension FinalizationRequest {
         guard json.count <= limits.maxRequestBytes else { throw .tooLarge(bytes: json.count, limit: limits.maxRequestBytes) }
         do {
             let root = try JSONCursor.parse(json)
-            try root.onlyMembers(["kind", "subject", "verifiers", "attestations", "thresholds"])
+            try root.onlyMembers(["kind", "subject", "verifiers", "attestations", "thresholds", "beacon"])
             let kindCursor = try root.member("kind")
             guard let kind = FinalizationKind(rawValue: try kindCursor.string(maxBytes: 16)) else {
                 throw kindCursor.fail("must be \"pogo\" or \"poq\"")
             }
             let subject = try root.member("subject").digest()
+            var beacon: Digest?
+            if let cursor = try root.optionalMember("beacon") {
+                guard kind == .pogo else { throw cursor.fail("applies to kind \"pogo\" only") }
+                beacon = try cursor.digest()
+            }
             let verifierCursors = try root.member("verifiers").array(maxCount: .max)
             guard verifierCursors.count <= limits.maxVerifiers else {
                 throw FinalizationError.tooManyVerifiers(count: verifierCursors.count, limit: limits.maxVerifiers)
@@ -60,7 +66,7 @@ extension FinalizationRequest {
             let outlierDistance = numbers?.outlierDistance ?? defaults.outlierDistance
             let quorum = try Self.threshold(numbers?.quorum, "quorum") ?? defaults.quorum
             try self.init(kind: kind, subject: subject, verifiers: exactVerifiers, attestations: attestations,
-                          thresholds: thresholds, outlierDistance: outlierDistance, quorum: quorum, limits: limits)
+                          thresholds: thresholds, outlierDistance: outlierDistance, quorum: quorum, beacon: beacon, limits: limits)
         } catch let error as JSONFieldError {
             throw .invalidField(error)
         } catch let error as FinalizationError {

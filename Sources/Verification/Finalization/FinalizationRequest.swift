@@ -60,13 +60,18 @@ public struct FinalizationRequest: Sendable {
     /// Used when `kind` is poq: a consensus is declared only when the voting stake is at least
     /// this fraction of the total stake. Default exactly 2/3.
     public let quorum: StakeThreshold
+    /// Used when `kind` is pogo: the caller beacon the decision accepts. An attestation whose
+    /// beacon the caller chose counts only when it equals this one; verifier-drawn beacons
+    /// always count.
+    public let beacon: Digest?
 
     /// Validates and builds a request. Refuses: no verifiers; more verifiers, attestations or
     /// signatures than `limits` allow; a stake of 0 or above `FinalizationLimits.maxStake`;
     /// a total stake above it; the same public key twice; an outlier distance outside [0, 1].
     public init(kind: FinalizationKind, subject: Digest, verifiers: [Verifier], attestations: [Attestation],
                 thresholds: Thresholds = Thresholds(), outlierDistance: Double = defaultOutlierDistance,
-                quorum: StakeThreshold = .twoThirds, limits: FinalizationLimits = FinalizationLimits()) throws(FinalizationError) {
+                quorum: StakeThreshold = .twoThirds, beacon: Digest? = nil,
+                limits: FinalizationLimits = FinalizationLimits()) throws(FinalizationError) {
         guard !verifiers.isEmpty else { throw .noVerifiers }
         guard verifiers.count <= limits.maxVerifiers else {
             throw .tooManyVerifiers(count: verifiers.count, limit: limits.maxVerifiers)
@@ -104,6 +109,7 @@ public struct FinalizationRequest: Sendable {
         self.thresholds = thresholds
         self.outlierDistance = outlierDistance
         self.quorum = quorum
+        self.beacon = beacon
     }
 
     /// The sum of all verifiers' stakes (voters, abstainers and equivocators alike).

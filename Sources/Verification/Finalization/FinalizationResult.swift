@@ -23,19 +23,33 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
         public let abstained: UInt64
         /// Stake of the equivocating keys, which counts for no side.
         public let equivocated: UInt64
-        /// pogo only: stake that voted positive.
+        /// pogo only: stake that voted positive in full mode: what the confirm threshold compares.
         public let positive: UInt64?
-        /// pogo only: stake that voted negative.
+        /// pogo only: stake that voted negative (either mode): what the slash threshold compares.
         public let negative: UInt64?
+        /// pogo only: stake that voted positive in leaf-only mode, which counts toward neither side.
+        public let leafOnlyPositive: UInt64?
 
-        public init(total: UInt64, voted: UInt64, abstained: UInt64, equivocated: UInt64, positive: UInt64?, negative: UInt64?) {
+        public init(total: UInt64, voted: UInt64, abstained: UInt64, equivocated: UInt64, positive: UInt64?, negative: UInt64?,
+                    leafOnlyPositive: UInt64?) {
             self.total = total
             self.voted = voted
             self.abstained = abstained
             self.equivocated = equivocated
             self.positive = positive
             self.negative = negative
+            self.leafOnlyPositive = leafOnlyPositive
         }
+    }
+
+    /// The side of a PoGO decision a vote counts toward.
+    public enum Side: String, Codable, Sendable, Hashable {
+        /// A positive verdict reached by re-execution (mode full).
+        case confirm
+        /// A negative verdict, in either mode.
+        case slash
+        /// A positive leaf-only verdict: consistency of the openings, not proof of training.
+        case neither
     }
 
     /// One key's counted ballot.
@@ -45,15 +59,22 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
         public let stake: UInt64
         /// pogo only.
         public let verdict: PoGOVerdict?
+        /// pogo only: how the verdict was reached.
+        public let mode: VerificationReport.Mode?
+        /// pogo only: the side the vote counts toward.
+        public let countsToward: Side?
         /// poq only.
         public let score: Double?
         /// Indices in "attestations" of every envelope carrying this ballot, ascending.
         public let attestations: [Int]
 
-        public init(keyId: String, stake: UInt64, verdict: PoGOVerdict?, score: Double?, attestations: [Int]) {
+        public init(keyId: String, stake: UInt64, verdict: PoGOVerdict?, mode: VerificationReport.Mode?, countsToward: Side?,
+                    score: Double?, attestations: [Int]) {
             self.keyId = keyId
             self.stake = stake
             self.verdict = verdict
+            self.mode = mode
+            self.countsToward = countsToward
             self.score = score
             self.attestations = attestations
         }

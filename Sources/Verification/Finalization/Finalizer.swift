@@ -6,8 +6,12 @@ internal import Foundation
 /// if they are all equal it votes once, otherwise it equivocates and its stake counts for no
 /// side. Keys with no counted ballot abstain, and abstentions count in the total.
 ///
-/// PoGO: with P, N the positive and negative stake and T the total stake of the verifier set,
-/// confirm holds when P/T >= confirm threshold and slash holds when N/T >= slash threshold
+/// PoGO: a ballot is a verdict and the mode that reached it. P is the stake of positive
+/// verdicts reached in full mode (re-execution); a positive leaf-only verdict proves only that
+/// the openings and the update rule hold, not that training happened, so it counts toward
+/// neither side (its stake is reported as `leafOnlyPositive`). N is the stake of negative
+/// verdicts in either mode (a failed opening is proof). With T the total stake of the verifier
+/// set, confirm holds when P/T >= confirm threshold and slash holds when N/T >= slash threshold
 /// (exact comparisons, see `StakeThreshold`). Exactly one holding decides; neither, or both
 /// (the verifiers disagree beyond what the thresholds tolerate, e.g. P = 2T/3 and N = T/3
 /// with the defaults), gives undecided.
@@ -45,10 +49,12 @@ public enum Finalizer {
             let ballot = cast[0].ballot
             counted.append((ballot, stake))
             switch ballot {
-            case let .verdict(verdict):
-                votes.append(.init(keyId: keyIDs[signer], stake: stake, verdict: verdict, score: nil, attestations: indices))
+            case let .verdict(verdict, mode):
+                votes.append(.init(keyId: keyIDs[signer], stake: stake, verdict: verdict, mode: mode,
+                                   countsToward: Self.side(verdict, mode), score: nil, attestations: indices))
             case let .score(score):
-                votes.append(.init(keyId: keyIDs[signer], stake: stake, verdict: nil, score: score, attestations: indices))
+                votes.append(.init(keyId: keyIDs[signer], stake: stake, verdict: nil, mode: nil, countsToward: nil,
+                                   score: score, attestations: indices))
             }
         }
         votes.sort { $0.keyId < $1.keyId }
@@ -60,13 +66,16 @@ public enum Finalizer {
         let subject = request.subject.hex
         switch request.kind {
         case .pogo:
-            let positive = counted.reduce(UInt64(0)) { $0 + ($1.ballot == .verdict(.positive) ? $1.stake : 0) }
-            let negative = voted - positive
+            func stake(toward side: FinalizationResult.Side) -> UInt64 {
+                votes.reduce(UInt64(0)) { $0 + ($1.countsToward == side ? $1.stake : 0) }
+            }
+            let positive = stake(toward: .confirm), negative = stake(toward: .slash)
             let confirm = request.thresholds.confirm.isMet(part: positive, total: total)
             let slash = request.thresholds.slash.isMet(part: negative, total: total)
             let decision: FinalizationResult.Decision = confirm == slash ? .undecided : (confirm ? .confirm : .slash)
             let tally = FinalizationResult.StakeTally(total: total, voted: voted, abstained: total - voted - equivocated,
-                                                      equivocated: equivocated, positive: positive, negative: negative)
+                                                      equivocated: equivocated, positive: positive, negative: negative,
+                                                      leafOnlyPositive: stake(toward: .neither))
             return FinalizationResult(kind: .pogo, subject: subject, decision: decision, stake: tally, votes: votes,
                                       rejected: rejected, equivocating: equivocating, consensus: nil, outliers: [])
         case .poq:
@@ -83,10 +92,22 @@ public enum Finalizer {
                 }
             }
             let tally = FinalizationResult.StakeTally(total: total, voted: voted, abstained: total - voted - equivocated,
-                                                      equivocated: equivocated, positive: nil, negative: nil)
+                                                      equivocated: equivocated, positive: nil, negative: nil, leafOnlyPositive: nil)
             return FinalizationResult(kind: .poq, subject: subject, decision: consensus == nil ? .undecided : .scored,
                                       stake: tally, votes: votes, rejected: rejected, equivocating: equivocating,
                                       consensus: consensus, outliers: outliers)
+        }
+    }
+}
+
+extension Finalizer {
+    /// The side a PoGO ballot counts toward: a full-mode positive toward confirm, any negative
+    /// toward slash, a leaf-only positive toward neither.
+    static func side(_ verdict: PoGOVerdict, _ mode: VerificationReport.Mode) -> FinalizationResult.Side {
+        switch (verdict, mode) {
+        case (.positive, .full): .confirm
+        case (.positive, .leafOnly): .neither
+        case (.negative, _): .slash
         }
     }
 }

@@ -1,13 +1,14 @@
-/// The signed statement of a PoGO verdict: an in-toto Statement v1 about the bundle, carried in
-/// a DSSE envelope signed with Ed25519.
+/// The signed statement of a PoGO verdict: an in-toto Statement v1 about the commitment, carried
+/// in a DSSE envelope signed with Ed25519.
 ///
-/// Subject: name "pogo-bundle", digest {"sha256": bundle digest}. predicateType:
-/// `PredicateType.pogoAttestation`. The predicate (`Predicate`) names the verdict, the
-/// randomness (beacon and challenge seed, from which anyone recomputes the challenged steps and
-/// leaves), what was checked, each check's result and the policy.
+/// Subject: name "pogo-commitment", digest {"sha256": commitment digest} (the same for every
+/// encoding of the bundle). predicateType: `PredicateType.pogoAttestation`. The predicate
+/// (`Predicate`) names the verdict, the mode, the randomness (beacon, who chose it, and the
+/// challenge seed, from which anyone recomputes the challenged steps and leaves), what was
+/// checked, each check's result and the policy.
 public enum PoGOAttestation {
-    /// The subject name of a PoGO bundle.
-    public static let subjectName = "pogo-bundle"
+    /// The subject name of a PoGO commitment.
+    public static let subjectName = "pogo-commitment"
 
     /// One check as attested: its name, step (for challenged-step checks) and result.
     public struct CheckResult: Sendable, Codable, Hashable {
@@ -21,7 +22,13 @@ public enum PoGOAttestation {
         public var verdict: VerificationReport.Verdict
         /// "full" (replay and re-execution) or "leafOnly" (openings and update rule only).
         public var mode: VerificationReport.Mode
+        /// SHA-256 of the bundle bytes this verifier received (one encoding of the commitment).
+        public var bundleDigest: String
+        public var runKey: String
         public var beacon: String
+        /// `verifier` (drawn at random by the verifier) or `caller` (counted at finalization
+        /// only when the finalizer names the same beacon).
+        public var beaconSource: ChallengeBeacon.Source
         public var challengeSeed: String
         public var stepsChecked: [Int]
         public var leavesChecked: [VerificationReport.ChallengedStep]
@@ -35,7 +42,10 @@ public enum PoGOAttestation {
         public init(report: VerificationReport) {
             verdict = report.verdict
             mode = report.mode
+            bundleDigest = report.bundleDigest
+            runKey = report.runKey
             beacon = report.beacon
+            beaconSource = report.beaconSource
             challengeSeed = report.challengeSeed
             stepsChecked = report.stepsChecked
             leavesChecked = report.leavesChecked
@@ -47,10 +57,10 @@ public enum PoGOAttestation {
     }
 
     /// The in-toto statement for `report`. Requires a report produced by the verifier (its
-    /// bundle digest is 64 lower-case hex characters).
+    /// commitment digest is 64 lower-case hex characters).
     public static func statement(for report: VerificationReport) throws(StatementError) -> InTotoStatement {
         try InTotoStatement(
-            subjects: [InTotoStatement.Subject(name: subjectName, digest: ["sha256": report.bundleDigest])],
+            subjects: [InTotoStatement.Subject(name: subjectName, digest: ["sha256": report.commitmentDigest])],
             predicateType: PredicateType.pogoAttestation, predicate: Predicate(report: report))
     }
 

@@ -20,8 +20,8 @@ public struct PoGOVerifier: Sendable {
         self.source = source
     }
 
-    /// Verifies `bundle` with the challenges derived from `beacon`.
-    public func verify(_ bundle: ProofBundle, beacon: Digest) throws(PoGOVerificationError) -> VerificationReport {
+    /// Verifies `bundle` with the challenges derived from its commitment digest and `beacon`.
+    public func verify(_ bundle: ProofBundle, beacon: ChallengeBeacon) throws(PoGOVerificationError) -> VerificationReport {
         guard policy.challengedSteps >= 1, policy.challengedLeaves >= 1, policy.maxCodeDistance >= 0 else {
             throw .invalidPolicy("challengedSteps and challengedLeaves must be at least 1, maxCodeDistance at least 0")
         }
@@ -49,7 +49,7 @@ public struct PoGOVerifier: Sendable {
 /// The state of one verification: the checks recorded so far and what later phases need.
 struct VerificationRun {
     let bundle: ProofBundle
-    let beacon: Digest
+    let beacon: ChallengeBeacon
     let policy: VerificationPolicy
     let challengeSeed: Digest
     let challengedSteps: [Int]
@@ -60,11 +60,11 @@ struct VerificationRun {
     var checksNotRun: [String]? = nil
     var timings = VerificationReport.Timings()
 
-    init(bundle: ProofBundle, beacon: Digest, policy: VerificationPolicy) {
+    init(bundle: ProofBundle, beacon: ChallengeBeacon, policy: VerificationPolicy) {
         self.bundle = bundle
         self.beacon = beacon
         self.policy = policy
-        challengeSeed = ChallengeDerivation.challengeSeed(bundleDigest: bundle.digest, beacon: beacon)
+        challengeSeed = ChallengeDerivation.challengeSeed(commitmentDigest: bundle.commitmentDigest, beacon: beacon.value)
         let n = bundle.steps.count
         // Both counts are within their populations, so the derivation cannot throw.
         challengedSteps = (try? ChallengeDerivation.challengedSteps(
@@ -126,7 +126,8 @@ struct VerificationRun {
         let failed = checks.filter { !$0.passed }.map(\.label)
         return VerificationReport(
             verdict: failed.isEmpty && !checks.isEmpty ? .positive : .negative, mode: checksNotRun == nil ? .full : .leafOnly,
-            bundleDigest: bundle.digest.hex, beacon: beacon.hex, challengeSeed: challengeSeed.hex,
+            bundleDigest: bundle.digest.hex, commitmentDigest: bundle.commitmentDigest.hex, runKey: bundle.runKey.hex,
+            beacon: beacon.value.hex, beaconSource: beacon.source, challengeSeed: challengeSeed.hex,
             stepsChecked: challengedSteps,
             leavesChecked: challengedSteps.map { .init(step: $0, leaves: challengedLeaves[$0] ?? []) },
             checks: checks, checksNotRun: checksNotRun, failedChecks: failed, timings: timings, policy: policy)

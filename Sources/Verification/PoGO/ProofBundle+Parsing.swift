@@ -64,6 +64,11 @@ extension ProofBundle {
         self.theta0Artifact = theta0
         self.gradientArtifacts = gradients
         self.trees = trees
+        self.runKey = Self.runKey(model: model, datasetDigest: datasetDigest, learningRate: lr, batchSize: batchSize,
+                                  blockSeed: blockSeed, parameterCount: params, theta0Root: theta0Root)
+        self.commitmentDigest = Self.commitmentDigest(
+            runKey: runKey, steps: steps, evaluationBatchSize: evaluationBatchSize,
+            initialEvaluationLoss: initialEvaluationLoss, finalEvaluationLoss: finalEvaluationLoss)
     }
 
     /// The optional tree files: `theta0Tree`, `weightTrees` and `gradientTrees` all present

@@ -2,7 +2,8 @@ internal import Foundation
 
 /// A PoGO proof bundle (pogo/1): the commitments a miner makes to a training run.
 ///
-/// The bundle digest is SHA-256 of the exact bytes submitted; parsing never re-encodes.
+/// `digest` is SHA-256 of the exact bytes submitted; `commitmentDigest` and `runKey` hash the
+/// parsed values in a canonical form, so every encoding of one commitment shares them.
 public struct ProofBundle: Sendable {
     /// The architecture and its configuration.
     public enum Model: Sendable, Hashable {
@@ -26,7 +27,13 @@ public struct ProofBundle: Sendable {
         public let loss: Float
     }
 
+    /// SHA-256 of the exact bytes submitted.
     public let digest: Digest
+    /// SHA-256 of what fixes the training trajectory (`ProofBundle.runKey`): one commitment per run.
+    public let runKey: Digest
+    /// SHA-256 of the committed content in canonical form (`ProofBundle.commitmentDigest`): the
+    /// same for every encoding of one commitment; the challenges derive from it.
+    public let commitmentDigest: Digest
     public let model: Model
     public let datasetDigest: Digest
     /// Learning rate, the JSON number rounded to the nearest fp32.

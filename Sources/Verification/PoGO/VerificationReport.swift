@@ -15,7 +15,9 @@ public struct VerificationReport: Sendable, Codable, Hashable {
         case full, leafOnly
     }
 
-    /// Values a check measured; fields that do not apply to a check are absent.
+    /// Values a check measured; fields that do not apply to a check are absent. A non-finite
+    /// value (a miner can drive a recomputation to one) is encoded as the JSON string "nan",
+    /// "inf" or "-inf", so every report can be encoded and signed (`Measurements+Coding`).
     public struct Measurements: Sendable, Codable, Hashable {
         public var claimedLoss: Float?
         public var recomputedLoss: Float?
@@ -75,8 +77,15 @@ public struct VerificationReport: Sendable, Codable, Hashable {
 
     public var verdict: Verdict
     public var mode: Mode
+    /// SHA-256 of the bundle bytes verified (one encoding of the commitment).
     public var bundleDigest: String
+    /// The commitment digest (docs/protocol-parts/bundle.md): the attestation's subject.
+    public var commitmentDigest: String
+    /// The run key: what fixes the training trajectory.
+    public var runKey: String
     public var beacon: String
+    /// Who chose the beacon: the verifier (drawn at random) or the caller.
+    public var beaconSource: ChallengeBeacon.Source
     public var challengeSeed: String
     /// Challenged steps (1-based) in draw order.
     public var stepsChecked: [Int]

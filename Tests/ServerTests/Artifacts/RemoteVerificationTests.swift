@@ -27,7 +27,7 @@ import Verification
         guard let data = FileManager.default.contents(atPath: digitsPath) else { throw RangeServer.PythonMissing(path: digitsPath) }
         let verifier = PoGOVerifier(policy: policy, datasets: DatasetResolver(paths: [SHA256.hash([UInt8](data)): digitsPath]),
                                     source: URLArtifactSource(configuration: fetch))
-        return try verifier.verify(bundle, beacon: SHA256.hash(Array("remote".utf8)))
+        return try verifier.verify(bundle, beacon: ChallengeBeacon(SHA256.hash(Array("remote".utf8)), source: .caller))
     }
 
     @Test func leafOnlyVerificationByRangeOfHonestBundle() throws {

@@ -10,12 +10,14 @@ struct PoGOServiceTests {
         let bundlePath = try Tool.mine(into: work + "/mined")
         let service = try ServiceProcess(dataDirectory: work + "/var")
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: bundlePath)))
-        let id = SHA256.hash(bytes).hex
+        let id = try ProofBundle(bytes: bytes).commitmentDigest.hex
 
         let submitted = try Curl.post(service.url + "/v1/pogo/bundles", file: bundlePath)
         #expect(submitted.status == 202)
         #expect(submitted.headers["location"] == "/v1/pogo/bundles/" + id)
-        #expect(submitted.json["id"] as? String == id && submitted.json["digest"] as? String == id)
+        #expect(submitted.json["id"] as? String == id && submitted.json["commitment"] as? String == id)
+        #expect(submitted.json["digest"] as? String == SHA256.hash(bytes).hex)
+        #expect(submitted.json["beaconSource"] as? String == "verifier")
         let beacon = try #require(submitted.json["beacon"] as? String)
         #expect(beacon.count == 64)
 
@@ -35,8 +37,11 @@ struct PoGOServiceTests {
         let signed = try statement(of: envelope)
         let subject = (signed["subject"] as? [[String: Any]])?.first
         #expect((subject?["digest"] as? [String: String])?["sha256"] == id)
-        #expect(subject?["name"] as? String == "pogo-bundle")
-        #expect((signed["predicate"] as? [String: Any])?["verdict"] as? String == "positive")
+        #expect(subject?["name"] as? String == "pogo-commitment")
+        let predicate = signed["predicate"] as? [String: Any]
+        #expect(predicate?["verdict"] as? String == "positive" && predicate?["mode"] as? String == "full")
+        #expect(predicate?["beaconSource"] as? String == "verifier" && predicate?["beacon"] as? String == beacon)
+        #expect(predicate?["bundleDigest"] as? String == SHA256.hash(bytes).hex)
         #expect(signed["predicateType"] as? String == PredicateType.pogoAttestation)
 
         // The service's own check agrees.

@@ -57,7 +57,7 @@ struct PoQAndFinalizationServiceTests {
         let bundle = SHA256.hash(Array("a bundle".utf8))
         let verifiers = zip(keys, stakes).map { ["publicKey": $0.publicKey.base64URL, "stake": $1] as [String: Any] }
         func attestation(_ key: SigningKey, _ verdict: PoGOVerdict) throws -> Any {
-            let envelope = try AttestationPredicate.pogoStatement(bundle: bundle, verdict: verdict).signed(by: key)
+            let envelope = try AttestationPredicate.pogoStatement(commitment: bundle, verdict: verdict, beacon: ChallengeBeacon(SHA256.hash([7]), source: .verifier)).signed(by: key)
             return try JSONSerialization.jsonObject(with: Data(envelope.jsonBytes()))
         }
         func decide(_ votes: [(Int, PoGOVerdict)]) throws -> [String: Any] {
@@ -106,7 +106,7 @@ struct PoQAndFinalizationServiceTests {
         let key = SigningKey.generate(), other = SigningKey.generate()
         let bundle = SHA256.hash(Array("b".utf8))
         let envelope = try JSONSerialization.jsonObject(with: Data(
-            AttestationPredicate.pogoStatement(bundle: bundle, verdict: .positive).signed(by: key).jsonBytes()))
+            AttestationPredicate.pogoStatement(commitment: bundle, verdict: .positive, beacon: ChallengeBeacon(SHA256.hash([7]), source: .verifier)).signed(by: key).jsonBytes()))
         var body: [String: Any] = [
             "kind": "pogo", "subject": bundle.hex, "attestations": [envelope],
             "verifiers": [["publicKey": key.publicKey.base64URL, "stake": 1], ["publicKey": other.publicKey.base64URL, "stake": 1]],
@@ -133,7 +133,7 @@ struct PoQAndFinalizationServiceTests {
                                          environment: ["VERIFIER_WORKERS": "0"])
         let key = SigningKey.generate()
         let envelope = try JSONSerialization.jsonObject(with: Data(
-            AttestationPredicate.pogoStatement(bundle: SHA256.hash([1]), verdict: .negative).signed(by: key).jsonBytes()))
+            AttestationPredicate.pogoStatement(commitment: SHA256.hash([1]), verdict: .negative, beacon: ChallengeBeacon(SHA256.hash([7]), source: .verifier)).signed(by: key).jsonBytes()))
         let notOurs = try Curl.post(service.url + "/v1/attestations/verify", json: ["envelope": envelope])
         #expect(notOurs.status == 200 && notOurs.json["valid"] as? Bool == false && notOurs.json["reason"] != nil)
         let supplied = try Curl.post(service.url + "/v1/attestations/verify",

@@ -34,7 +34,7 @@ struct VerifierServiceHandlerTests {
         #expect(first.status == .accepted && second.status == .ok)
         guard case let .bytes(a) = first.body, case let .bytes(b) = second.body else { Issue.record("not bytes"); return }
         #expect(a == b)
-        let id = SHA256.hash(Array(bytes)).hex
+        let id = try ProofBundle(bytes: Array(bytes)).commitmentDigest.hex
         #expect(first.headers["Location"] == "/v1/pogo/bundles/" + id)
         let poll = try service.bundleStatus(HTTPRequest(method: .get, target: "/v1/pogo/bundles/" + id).with(id: id))
         #expect(poll.headers["Retry-After"] == "1")
@@ -69,11 +69,13 @@ struct VerifierServiceHandlerTests {
 
     @Test func failedJobsCarryTheErrorAndNoReport() throws {
         let date = Date(timeIntervalSince1970: 1_700_000_000.123)
-        let job = Job(id: String(repeating: "a", count: 64), digest: Digest(bytes: [UInt8](repeating: 0xAA, count: 32)), bundle: [],
-                      bundleLocation: nil, beacon: [UInt8](repeating: 1, count: 32), status: .failed, createdAt: date,
-                      updatedAt: date, startedAt: date, finishedAt: date, leaseOwner: nil, leaseExpiresAt: nil, attempts: 3,
-                      lastError: "artifact unreadable", report: nil, attestation: nil)
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(JobDocument.full(job))) as? [String: Any])
+        let job = Job(id: String(repeating: "a", count: 64), digest: Digest(bytes: [UInt8](repeating: 0xAA, count: 32)),
+                      commitment: Digest(bytes: [UInt8](repeating: 0xAA, count: 32)), runKey: nil, bundle: [],
+                      beacon: ChallengeBeacon(Digest(bytes: [UInt8](repeating: 1, count: 32)), source: .verifier), status: .failed,
+                      createdAt: date, updatedAt: date, startedAt: date, finishedAt: date, leaseOwner: nil, leaseExpiresAt: nil,
+                      attempts: 3, lastError: "artifact unreadable", report: nil, attestation: nil)
+        let document = try #require(try JSONSerialization.jsonObject(
+            with: Data(JobDocument.full(job, equivocations: EquivocationPage(entries: [], total: 0)))) as? [String: Any])
         #expect(document["status"] as? String == "failed" && document["error"] as? String == "artifact unreadable")
         #expect(document["report"] == nil && document["attestation"] == nil)
         #expect(document["createdAt"] as? String == "2023-11-14T22:13:20.123Z")
@@ -88,7 +90,7 @@ struct VerifierServiceHandlerTests {
 
     @Test func verificationDocumentsExplainEveryOutcome() throws {
         let key = SigningKey.generate()
-        let envelope = try AttestationPredicate.pogoStatement(bundle: SHA256.hash([1]), verdict: .positive).signed(by: key)
+        let envelope = try AttestationPredicate.pogoStatement(commitment: SHA256.hash([1]), verdict: .positive, beacon: ChallengeBeacon(SHA256.hash([7]), source: .verifier)).signed(by: key)
         let cases: [(DSSEVerification, Bool)] = [
             (.valid(keyID: key.keyID, payload: envelope.payload), true),
             (.valid(keyID: key.keyID, payload: Array("not json".utf8)), false),

@@ -7,20 +7,23 @@ import Verification
 /// The behaviour every `JobStore` must have, run over each implementation in `JobStoreFactory.all`.
 struct JobStoreConformanceTests {
     @Test(arguments: JobStoreFactory.all)
-    func submitCreatesQueuedJobNamedByDigestWithRecordedBeacon(factory: JobStoreFactory) throws {
+    func submitCreatesQueuedJobNamedByCommitmentWithRecordedBeacon(factory: JobStoreFactory) throws {
         let (store, _, clock) = try factory.fresh()
         let bytes = testBundle(1)
-        let result = try store.submit(JobSubmission(bundle: bytes))
-        #expect(result.created)
+        let submission = try JobSubmission(bundle: bytes)
+        let result = try store.submit(submission)
+        #expect(result.disposition == .created)
         let job = result.job
-        #expect(job.id == SHA256.hash(bytes).hex)
+        #expect(job.id == submission.commitment.hex)
+        #expect(job.commitment == submission.commitment && job.runKey == submission.runKey)
         #expect(job.digest == SHA256.hash(bytes))
-        #expect(job.bundle == bytes && job.bundleLocation == nil)
-        #expect(job.beacon.count == 32)
+        #expect(job.bundle == bytes)
+        #expect(job.beacon == submission.beacon && job.beacon.source == .verifier)
         #expect(job.status == .queued && job.attempts == 0)
         #expect(job.createdAt == clock.now && job.updatedAt == clock.now)
         #expect(job.startedAt == nil && job.finishedAt == nil && job.leaseOwner == nil && job.leaseExpiresAt == nil)
         #expect(try store.job(id: job.id) == job)
+        #expect(try store.equivocations(jobID: job.id, limit: 10) == EquivocationPage(entries: [], total: 0))
     }
 
     @Test(arguments: JobStoreFactory.all)
@@ -29,29 +32,57 @@ struct JobStoreConformanceTests {
         let first = try store.submit(JobSubmission(bundle: testBundle(1), beacon: [UInt8](repeating: 1, count: 32)))
         clock.advance(seconds: 5)
         let second = try store.submit(JobSubmission(bundle: testBundle(1), beacon: [UInt8](repeating: 2, count: 32)))
-        #expect(!second.created)
+        #expect(second.disposition == .sameCommitment)
         #expect(second.job == first.job)
-        #expect(second.job.beacon == [UInt8](repeating: 1, count: 32))
+        #expect(second.job.beacon == ChallengeBeacon(Digest(bytes: [UInt8](repeating: 1, count: 32)), source: .caller))
         #expect(try store.counts()[.queued] == 1)
     }
 
     @Test(arguments: JobStoreFactory.all)
-    func submissionByLocationKeepsLocationAndDigest(factory: JobStoreFactory) throws {
-        let (store, _, _) = try factory.fresh()
-        let digest = SHA256.hash(testBundle(7))
-        let job = try store.submit(JobSubmission(location: "https://example.org/b.pogo", digest: digest)).job
-        #expect(job.id == digest.hex && job.bundle == nil && job.bundleLocation == "https://example.org/b.pogo")
+    func anotherEncodingOfTheCommitmentReturnsTheFirstJobUnchanged(factory: JobStoreFactory) throws {
+        let (store, _, clock) = try factory.fresh()
+        let first = try store.submit(JobSubmission(bundle: testBundle(1), run: "r", commitment: "c"))
+        clock.advance(seconds: 5)
+        let again = try store.submit(JobSubmission(bundle: testBundle(1) + [0x20], run: "r", commitment: "c"))
+        #expect(again.disposition == .sameCommitment)
+        #expect(again.job == first.job && again.job.digest == SHA256.hash(testBundle(1)))
+        #expect(try store.equivocations(jobID: first.job.id, limit: 10).total == 0)
+    }
+
+    @Test(arguments: JobStoreFactory.all)
+    func secondCommitmentForARunIsRefusedAndKeptAsEvidence(factory: JobStoreFactory) throws {
+        let (store, _, clock) = try factory.fresh()
+        let first = try store.submit(JobSubmission(bundle: testBundle(1), run: "r", commitment: "c1")).job
+        clock.advance(seconds: 5)
+        let other = try JobSubmission(bundle: testBundle(2), run: "r", commitment: "c2")
+        let refused = try store.submit(other)
+        #expect(refused.disposition == .otherCommitment)
+        #expect(refused.job == first)
+        clock.advance(seconds: 1)
+        // The same refused commitment again is one piece of evidence, not two.
+        #expect(try store.submit(other).disposition == .otherCommitment)
+        let third = try JobSubmission(bundle: testBundle(3), run: "r", commitment: "c3")
+        #expect(try store.submit(third).disposition == .otherCommitment)
+        let evidence = try store.equivocations(jobID: first.id, limit: 10)
+        #expect(evidence.total == 2)
+        #expect(evidence.entries == [
+            Equivocation(commitment: third.commitment, digest: third.digest, submittedAt: clock.now),
+            Equivocation(commitment: other.commitment, digest: other.digest, submittedAt: clock.now.addingTimeInterval(-1)),
+        ])
+        #expect(try store.equivocations(jobID: first.id, limit: 1).entries.count == 1)
+        #expect(try store.counts().values.reduce(0, +) == 1)
+        #expect(try store.job(id: other.id) == nil)
     }
 
     @Test(arguments: JobStoreFactory.all)
     func emptyBundleIsStoredAsEmptyBytesNotMissing(factory: JobStoreFactory) throws {
         let (store, _, _) = try factory.fresh()
         let job = try store.submit(JobSubmission(bundle: [])).job
-        #expect(job.bundle == [] && job.id == SHA256.hash([]).hex)
+        #expect(job.bundle == [] && job.digest == SHA256.hash([]))
     }
 
     @Test(arguments: JobStoreFactory.all)
-    func concurrentSubmittersOfOneDigestGetExactlyOneJob(factory: JobStoreFactory) throws {
+    func concurrentSubmittersOfOneCommitmentGetExactlyOneJob(factory: JobStoreFactory) throws {
         let (store, backing, clock) = try factory.fresh()
         let other = try backing.open(JobLeasePolicy(), clock)
         let results = Mutex<[SubmitResult]>([])
@@ -63,6 +94,26 @@ struct JobStoreConformanceTests {
         #expect(all.count == 64)
         #expect(all.filter(\.created).count == 1)
         #expect(Set(all.map(\.job.beacon)).count == 1)
+        #expect(try store.counts().values.reduce(0, +) == 1)
+    }
+
+    @Test(arguments: JobStoreFactory.all)
+    func concurrentDifferentCommitmentsOfOneRunGetOneJobAndTheRestAsEvidence(factory: JobStoreFactory) throws {
+        let (store, backing, clock) = try factory.fresh()
+        let other = try backing.open(JobLeasePolicy(), clock)
+        let results = Mutex<[SubmitResult]>([])
+        try concurrently(32) { index in
+            let submission = try JobSubmission(bundle: testBundle(index), run: "one run", commitment: "c\(index % 8)")
+            let result = try (index.isMultiple(of: 2) ? store : other).submit(submission)
+            results.withLock { $0.append(result) }
+        }
+        let all = results.withLock { $0 }
+        #expect(all.filter(\.created).count == 1)
+        #expect(Set(all.map(\.job.id)).count == 1)
+        let winner = try #require(all.first(where: \.created)?.job)
+        // Of the 8 commitments, the winner's 4 submissions are one job; the other 7 are evidence.
+        #expect(all.filter { $0.disposition == .sameCommitment }.count == 3)
+        #expect(try store.equivocations(jobID: winner.id, limit: 100).total == 7)
         #expect(try store.counts().values.reduce(0, +) == 1)
     }
 

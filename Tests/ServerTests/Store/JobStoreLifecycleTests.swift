@@ -69,6 +69,7 @@ struct JobStoreLifecycleTests {
         do {
             let store = try backing.open(JobLeasePolicy(), clock)
             let a = try store.submit(JobSubmission(bundle: testBundle(1))).job
+            clock.advance(seconds: 1)
             let b = try store.submit(JobSubmission(bundle: testBundle(2))).job
             _ = try store.claim(owner: "w")
             #expect(try store.complete(id: a.id, owner: "w", verdict: .verified, report: "{\"r\":1}", attestation: "{}"))

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import Verification
 @testable import Server
 
 /// A clock the tests move by hand, so lease expiry needs no sleeping.
@@ -59,6 +60,30 @@ extension JobStoreFactory {
 /// Distinct bundle bytes for test number `n`.
 func testBundle(_ n: Int) -> [UInt8] {
     Array("bundle-\(n)".utf8)
+}
+
+extension JobSubmission {
+    /// A submission of any bytes: by default each distinct `bundle` is its own run with its own
+    /// commitment; `run` and `commitment` name them explicitly (equivocation tests).
+    init(bundle: [UInt8], run: String? = nil, commitment: String? = nil, beacon: [UInt8]? = nil) throws(JobStoreError) {
+        let text = String(decoding: bundle, as: UTF8.self)
+        try self.init(bundle: bundle, commitment: SHA256.hash(Array("commitment \(commitment ?? text)".utf8)),
+                      runKey: SHA256.hash(Array("run \(run ?? text)".utf8)), beacon: beacon)
+    }
+}
+
+/// The bytes of a small bundle that parses (an MLP [2, 2, 2], 12 parameters, inline artifacts of
+/// junk): `run` varies the block seed, `loss` the claimed loss of its one step, `spacing` the
+/// whitespace. For migration tests, which need bundles the store can read.
+func parseableBundle(run: Int, loss: String = "1.5", spacing: String = "") -> [UInt8] {
+    let hex = { (n: Int) in String(repeating: String(format: "%02x", n % 256), count: 32) }
+    return Array("""
+        {"protocol":"pogo/1",\(spacing)"model":{"architecture":"mlp","config":{"inputs":2,"hidden":[2],"classes":2,"activation":"tanh"}},
+        "dataset":{"sha256":"\(hex(1))"},"lr":0.1,"batchSize":4,"blockSeed":"\(hex(run))","parameters":12,
+        "theta0Root":"\(hex(3))","steps":[{"weightsRoot":"\(hex(4))","gradientRoot":"\(hex(5))","loss":\(loss)}],
+        "evaluation":{"batchSize":64,"initialLoss":2.0,"finalLoss":1.0},
+        "artifacts":{"theta0":{"inline":"AA=="},"gradients":[{"inline":"AA=="}]}}
+        """.utf8)
 }
 
 /// Runs `body(i)` for i in 0..<count, each on its own thread (not a pool sized to the cores,

@@ -6,7 +6,7 @@ import Verification
 struct JobSubmissionTests {
     @Test func acceptsBeaconOfThirtyTwoBytesAndRefusesThirtyOneOrThirtyThree() throws {
         let beacon = [UInt8](repeating: 7, count: 32)
-        #expect(try JobSubmission(bundle: [1], beacon: beacon).beacon == beacon)
+        #expect(try JobSubmission(bundle: [1], beacon: beacon).beacon == ChallengeBeacon(Digest(bytes: beacon), source: .caller))
         #expect(throws: JobStoreError.invalidBeacon(byteCount: 31)) {
             try JobSubmission(bundle: [1], beacon: [UInt8](repeating: 7, count: 31))
         }
@@ -15,16 +15,19 @@ struct JobSubmissionTests {
         }
     }
 
-    @Test func drawsAFreshRandomBeaconWhenNoneIsGiven() throws {
+    @Test func drawsAFreshRandomBeaconMarkedAsTheVerifiersWhenNoneIsGiven() throws {
         let beacons = try (0..<8).map { _ in try JobSubmission(bundle: [1]).beacon }
-        #expect(beacons.allSatisfy { $0.count == 32 })
-        #expect(Set(beacons).count == 8)
+        #expect(beacons.allSatisfy { $0.source == .verifier })
+        #expect(Set(beacons.map(\.value)).count == 8)
     }
 
-    @Test func idIsLowerCaseHexSHA256OfTheBytes() throws {
+    @Test func idIsTheCommitmentDigestAndDigestIsTheBytes() throws {
+        let bytes = parseableBundle(run: 1)
+        let parsed = try ProofBundle(bytes: bytes)
+        let submission = try JobSubmission(bundle: bytes, parsed: parsed)
+        #expect(submission.id == parsed.commitmentDigest.hex && submission.runKey == parsed.runKey)
         // SHA-256("abc"), FIPS 180-2 appendix B.1.
-        let submission = try JobSubmission(bundle: Array("abc".utf8))
-        #expect(submission.id == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(try JobSubmission(bundle: Array("abc".utf8)).digest.hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     @Test func storeRefusesPolicyOutsideItsRanges() throws {

@@ -61,20 +61,44 @@ struct PostgresJobStoreTests {
         let url = try PostgresTestCluster.freshSchemaURL()
         _ = try Self.store(url)
         try PostgresConnection(url: url).execute("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)")
-        #expect(throws: JobStoreError.schemaTooNew(found: 99, supported: 1)) { try Self.store(url) }
+        #expect(throws: JobStoreError.schemaTooNew(found: 99, supported: 2)) { try Self.store(url) }
     }
 
     @Test func failingMigrationStepRollsBackEntirely() throws {
         let url = try PostgresTestCluster.freshSchemaURL()
         let broken = PostgresMigrator.jobStoreMigrations + [
-            PostgresMigration(version: 2, sql: "CREATE TABLE extra (x integer); THIS IS NOT SQL;"),
+            PostgresMigration(version: 3, sql: "CREATE TABLE extra (x integer); THIS IS NOT SQL;"),
         ]
         let error = try #require(throws: PostgresError.self) {
             try PostgresJobStore(url: url, migrations: broken, clock: .local { Date() })
         }
         #expect(error.sqlstate == "42601") // syntax_error
-        #expect(try Self.scalar(url, "SELECT max(version) FROM schema_migrations") == 1)
+        #expect(try Self.scalar(url, "SELECT max(version) FROM schema_migrations") == 2)
         #expect(try Self.scalar(url, "SELECT count(*) FROM pg_tables WHERE tablename = 'extra'") == 0)
+    }
+
+    @Test func migrationBindsOldJobsToTheirRunsAndRecordsOldEquivocations() throws {
+        let url = try PostgresTestCluster.freshSchemaURL()
+        let first = parseableBundle(run: 1), other = parseableBundle(run: 1, loss: "1.25"), junk: [UInt8] = [1, 2, 3]
+        do {
+            let old = try PostgresConnection(url: url)
+            try PostgresMigrator.migrate(old, migrations: Array(PostgresMigrator.jobStoreMigrations.prefix(1)), appliedAt: 0)
+            for (n, bytes) in [first, other, junk].enumerated() {
+                try old.execute("""
+                    INSERT INTO jobs (id, digest, bundle, beacon, status, created_at, updated_at)
+                    VALUES ($1, $2, $3, $4, 'queued', $5, $5)
+                    """, [.text(SHA256.hash(bytes).hex), .bytes(SHA256.hash(bytes).bytes), .bytes(bytes),
+                          .bytes([UInt8](repeating: 9, count: 32)), .int64(Int64(1000 * (n + 1)))])
+            }
+        }
+        let store = try Self.store(url)
+        let parsed = try [first, other].map { try ProofBundle(bytes: $0) }
+        let jobs = try [first, other, junk].map { try #require(try store.job(id: SHA256.hash($0).hex)) }
+        #expect(jobs.map(\.commitment) == [parsed[0].commitmentDigest, parsed[1].commitmentDigest, nil])
+        #expect(jobs.map(\.runKey) == [parsed[0].runKey, nil, nil])
+        #expect(jobs.allSatisfy { $0.beacon.source == .caller })
+        #expect(try store.equivocations(jobID: jobs[0].id, limit: 10).entries.map(\.commitment) == [parsed[1].commitmentDigest])
+        #expect(try store.submit(JobSubmission(bundle: first + [0x0A], parsed: parsed[0])).job == jobs[0])
     }
 
     @Test func bundleBytesRoundTripUnchangedIncludingNulAndHighBytes() throws {

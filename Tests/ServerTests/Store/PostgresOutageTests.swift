@@ -9,8 +9,10 @@ struct PostgresOutageTests {
         let directory = "/tmp/verifier-pg-outage-\(getpid())-\(UUID().uuidString.prefix(8))"
         let url = try PostgresTestCluster.start(directory: directory)
         defer { _ = try? PostgresTestCluster.run(["stop", directory]) }
-        let store = try PostgresJobStore(url: url, clock: .local(TestClock().source))
+        let clock = TestClock()
+        let store = try PostgresJobStore(url: url, clock: .local(clock.source))
         let first = try store.submit(JobSubmission(bundle: testBundle(1))).job
+        clock.advance(seconds: 1)
         // Several idle pooled connections, all of which the restart breaks.
         try concurrently(8) { _ in try store.ping() }
 

@@ -36,12 +36,41 @@ struct SQLiteJobStoreTests {
                 """, [.text(digest.hex), .blob(digest.bytes), .blob([1, 2, 3]), .blob([UInt8](repeating: 9, count: 32))])
         }
         let store = try SQLiteJobStore(path: path)
-        #expect(try store.schemaVersion() == 2)
+        #expect(try store.schemaVersion() == 3)
         let job = try #require(try store.job(id: digest.hex))
-        #expect(job.bundle == [1, 2, 3] && job.bundleLocation == nil && job.status == .queued)
+        #expect(job.bundle == [1, 2, 3] && job.status == .queued)
         #expect(job.createdAt == Date(timeIntervalSince1970: 1))
-        let byLocation = try store.submit(JobSubmission(location: "/data/b", digest: SHA256.hash([4])))
-        #expect(byLocation.job.bundleLocation == "/data/b")
+        // Not a bundle: no commitment, no run; its beacon's source is unknown, so `caller`.
+        #expect(job.commitment == nil && job.runKey == nil && job.beacon.source == .caller)
+    }
+
+    @Test func migrationBindsOldJobsToTheirRunsAndRecordsOldEquivocations() throws {
+        let path = try Self.scratchPath()
+        let first = parseableBundle(run: 1), respaced = parseableBundle(run: 1, spacing: " ")
+        let other = parseableBundle(run: 1, loss: "1.25"), second = parseableBundle(run: 2)
+        do {
+            let old = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 1_000)
+            try SQLiteMigrator.migrate(old, migrations: Array(SQLiteMigrator.jobStoreMigrations.prefix(2)), appliedAt: 0)
+            for (n, bytes) in [first, respaced, other, second].enumerated() {
+                try old.run("""
+                    INSERT INTO jobs (id, digest, bundle, beacon, status, created_at, updated_at)
+                    VALUES (?1, ?2, ?3, ?4, 'verified', ?5, ?5)
+                    """, [.text(SHA256.hash(bytes).hex), .blob(SHA256.hash(bytes).bytes), .blob(bytes),
+                          .blob([UInt8](repeating: 9, count: 32)), .integer(Int64(1000 * (n + 1)))])
+            }
+        }
+        let store = try SQLiteJobStore(path: path)
+        let parsed = try [first, respaced, other, second].map { try ProofBundle(bytes: $0) }
+        let jobs = try [first, respaced, other, second].map { try #require(try store.job(id: SHA256.hash($0).hex)) }
+        #expect(zip(jobs, parsed).allSatisfy { $0.commitment == $1.commitmentDigest })
+        #expect(jobs.map(\.runKey) == [parsed[0].runKey, nil, nil, parsed[3].runKey])
+        let evidence = try store.equivocations(jobID: jobs[0].id, limit: 10)
+        #expect(evidence.entries == [Equivocation(commitment: parsed[2].commitmentDigest, digest: SHA256.hash(other),
+                                                  submittedAt: Date(timeIntervalSince1970: 3))])
+        // New submissions meet the old jobs: the same commitment is the old job, another one is refused.
+        #expect(try store.submit(JobSubmission(bundle: respaced, parsed: parsed[1])) == SubmitResult(job: jobs[0], disposition: .sameCommitment))
+        let third = parseableBundle(run: 1, loss: "1.75")
+        #expect(try store.submit(JobSubmission(bundle: third, parsed: try ProofBundle(bytes: third))).disposition == .otherCommitment)
     }
 
     @Test func refusesDatabaseMigratedByNewerBuild() throws {
@@ -49,17 +78,17 @@ struct SQLiteJobStoreTests {
         _ = try SQLiteJobStore(path: path)
         let raw = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 1_000)
         try raw.run("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)")
-        #expect(throws: JobStoreError.schemaTooNew(found: 99, supported: 2)) { try SQLiteJobStore(path: path) }
+        #expect(throws: JobStoreError.schemaTooNew(found: 99, supported: 3)) { try SQLiteJobStore(path: path) }
     }
 
     @Test func failingMigrationStepRollsBackEntirely() throws {
         let path = try Self.scratchPath()
         let broken = SQLiteMigrator.jobStoreMigrations + [
-            SQLiteMigration(version: 3, sql: "CREATE TABLE extra (x INTEGER); THIS IS NOT SQL;"),
+            SQLiteMigration(version: 4, sql: "CREATE TABLE extra (x INTEGER); THIS IS NOT SQL;"),
         ]
         #expect(throws: SQLiteError.self) { try SQLiteJobStore(path: path, migrations: broken) }
         let raw = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 1_000)
-        #expect(try SQLiteMigrator.currentVersion(raw) == 2)
+        #expect(try SQLiteMigrator.currentVersion(raw) == 3)
         #expect(try Self.scalar(raw, "SELECT count(*) FROM sqlite_schema WHERE name = 'extra'") == .integer(0))
     }
 
@@ -67,7 +96,7 @@ struct SQLiteJobStoreTests {
         let path = try Self.scratchPath()
         try concurrently(8) { _ in _ = try SQLiteJobStore(path: path) }
         let raw = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 1_000)
-        #expect(try Self.scalar(raw, "SELECT count(*) FROM schema_migrations") == .integer(2))
+        #expect(try Self.scalar(raw, "SELECT count(*) FROM schema_migrations") == .integer(3))
     }
 
     @Test func unopenablePathReportsCantOpenWithPath() throws {

@@ -24,8 +24,8 @@ struct ChallengeDerivationTests {
     @Test func derivesChallengeSeedFromLabelBundleAndBeacon() {
         let bundle = SHA256.hash(Array("bundle".utf8)), beacon = SHA256.hash(Array("beacon".utf8))
         let want = SHA256.hash(Array("pogo/1/challenge".utf8) + bundle.bytes + beacon.bytes)
-        #expect(ChallengeDerivation.challengeSeed(bundleDigest: bundle, beacon: beacon) == want)
-        #expect(ChallengeDerivation.challengeSeed(bundleDigest: beacon, beacon: bundle) != want)
+        #expect(ChallengeDerivation.challengeSeed(commitmentDigest: bundle, beacon: beacon) == want)
+        #expect(ChallengeDerivation.challengeSeed(commitmentDigest: beacon, beacon: bundle) != want)
     }
 
     @Test func numbersChallengedStepsFromOne() throws {
@@ -71,7 +71,7 @@ struct ChallengeDocumentExampleTests {
         #expect(Array(batch.prefix(8)) == [168, 270, 1600, 1431, 611, 188, 414, 1645])
         #expect(try ChallengeDerivation.publicEvaluationBatch(datasetDigest: dataset, blockSeed: block, batchSize: 5, exampleCount: 1797)
             == [1346, 984, 1492, 1752, 269])
-        let seed = ChallengeDerivation.challengeSeed(bundleDigest: digest("bundle"), beacon: digest("beacon"))
+        let seed = ChallengeDerivation.challengeSeed(commitmentDigest: digest("bundle"), beacon: digest("beacon"))
         #expect(seed.hex == "6c2e9bea4e79c2bac2e42e2e883c25a98876e07f1a0ac0a14b06ead02937ab4d")
         #expect(try ChallengeDerivation.challengedSteps(challengeSeed: seed, stepCount: 100, count: 8) == [90, 7, 74, 55, 22, 82, 91, 87])
         #expect(try ChallengeDerivation.challengedLeaves(challengeSeed: seed, step: 1, leafCount: 17, count: 4) == [6, 12, 10, 1])

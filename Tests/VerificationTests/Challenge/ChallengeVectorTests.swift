@@ -79,7 +79,7 @@ enum ChallengeVectorRunner {
                 batchSize: try int(c, "batch_size"), exampleCount: try int(c, "n"))
             #expect(got == (try ints(c, "indices")))
         case "challenge_seed":
-            let got = ChallengeDerivation.challengeSeed(bundleDigest: try digest(c, "bundle"), beacon: try digest(c, "beacon"))
+            let got = ChallengeDerivation.challengeSeed(commitmentDigest: try digest(c, "bundle"), beacon: try digest(c, "beacon"))
             #expect(got == (try digest(c, "seed")))
         case "steps":
             let got = try ChallengeDerivation.challengedSteps(

@@ -34,7 +34,8 @@ struct FinalizationCrossCheckTests {
         let expected = try JSONDecoderBox.decode(Array(try Data(contentsOf: Self.fixtures.appendingPathComponent("\(kind)-expected.json"))))
         let result = Finalizer.finalize(try FinalizationRequest(json: Array(request)))
         Self.expectSame(result, expected)
-        #expect(Set(result.rejected.map(\.reason)).count == 6, "the fixture exercises every rejection reason")
+        // unboundBeacon applies to pogo only.
+        #expect(Set(result.rejected.map(\.reason)).count == (kind == "pogo" ? 7 : 6), "the fixture exercises every rejection reason")
         #expect(!result.equivocating.isEmpty && result.votes.contains { $0.attestations.count > 1 })
     }
 
@@ -49,9 +50,9 @@ struct FinalizationCrossCheckTests {
     @Test func repeatedKeysAreMalformedForBothImplementations() throws {
         let keys = (0..<3).map(S.key)
         let payloads = [
-            S.statementJSON(predicate: "{\"verdict\":\"negative\",\"verdict\":\"positive\"}"),
-            S.statementJSON(predicate: "{\"verdict\":\"positive\"}").replacingOccurrences(of: "{\"sha256\"", with: "{\"sha256\":\"00\",\"sha256\""),
-            S.statementJSON(predicate: "{\"verdict\":\"positive\"}"),
+            S.statementJSON(predicate: S.pogoPredicate("\"verdict\":\"negative\",\"verdict\":\"positive\"")),
+            S.statementJSON(predicate: S.pogoPredicate()).replacingOccurrences(of: "{\"sha256\"", with: "{\"sha256\":\"00\",\"sha256\""),
+            S.statementJSON(predicate: S.pogoPredicate()),
         ]
         let envelopes = zip(keys, payloads).map { DSSEEnvelope.sign(payload: Array($1.utf8), payloadType: InTotoStatement.payloadType, key: $0) }
         let json = S.requestJSON(kind: "pogo", verifiers: keys.map { ($0, 1) }, attestations: envelopes)
@@ -75,14 +76,20 @@ struct FinalizationCrossCheckTests {
             for _ in 0..<Int.random(in: 0...12, using: &rng) {
                 let signer = Int.random(in: 0...8, using: &rng) < 8 ? keys[Int.random(in: 0..<8, using: &rng)] : S.key(50)
                 let subject = Int.random(in: 0..<10, using: &rng) == 0 ? S.otherBundle : S.bundle
+                // PoGO ballots vary in mode and in beacon: drawn, the caller's named one, another caller's.
+                let beacons = [S.drawnBeacon, S.callerBeacon, ChallengeBeacon(S.otherBundle, source: .caller)]
                 let statement = kind == .pogo
-                    ? try AttestationPredicate.pogoStatement(bundle: subject, verdict: Bool.random(using: &rng) ? .positive : .negative)
+                    ? try AttestationPredicate.pogoStatement(
+                        commitment: subject, verdict: Bool.random(using: &rng) ? .positive : .negative,
+                        mode: Int.random(in: 0..<3, using: &rng) == 0 ? .leafOnly : .full,
+                        beacon: beacons[Int.random(in: 0..<3, using: &rng)])
                     : try AttestationPredicate.poqStatement(output: subject, score: Double.random(in: 0...1, using: &rng))
                 envelopes.append(statement.signed(by: signer))
                 if Bool.random(using: &rng), let last = envelopes.last { envelopes.append(last) }
             }
+            let named = Bool.random(using: &rng) ? ",\"beacon\":\"\(S.callerBeacon.value.hex)\"" : ""
             let extra = kind == .pogo
-                ? ",\"thresholds\":{\"confirm\":\(Double.random(in: 0.5...1, using: &rng)),\"slash\":\(Double.random(in: 0.1...0.5, using: &rng))}"
+                ? ",\"thresholds\":{\"confirm\":\(Double.random(in: 0.5...1, using: &rng)),\"slash\":\(Double.random(in: 0.1...0.5, using: &rng))}" + named
                 : ",\"thresholds\":{\"outlierDistance\":\(Double.random(in: 0...0.3, using: &rng)),\"quorum\":\(Double.random(in: 0.05...1, using: &rng))}"
             let json = S.requestJSON(kind: kind.rawValue, verifiers: verifiers, attestations: envelopes, extra: extra)
             let path = directory.appendingPathComponent("request-\(round).json").path

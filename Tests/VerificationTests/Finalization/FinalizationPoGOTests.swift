@@ -9,7 +9,7 @@ struct FinalizationPoGOTests {
     @Test func confirmsWhenPositiveStakeReachesTwoThirds() throws {
         let result = Finalizer.finalize(try S.request(.pogo, stakes: [5, 3, 2], [S.pogo(k0, .positive), S.pogo(k1, .positive), S.pogo(k2, .negative)]))
         #expect(result.decision == .confirm)
-        #expect(result.stake == .init(total: 10, voted: 10, abstained: 0, equivocated: 0, positive: 8, negative: 2))
+        #expect(result.stake == .init(total: 10, voted: 10, abstained: 0, equivocated: 0, positive: 8, negative: 2, leafOnlyPositive: 0))
         #expect(result.voters == 3)
         #expect(result.votes.map(\.keyId) == [k0, k1, k2].map(\.keyID).sorted())
         #expect(result.rejected.isEmpty && result.equivocating.isEmpty)
@@ -18,7 +18,7 @@ struct FinalizationPoGOTests {
     @Test func slashesWhenNegativeStakeReachesOneThird() throws {
         let result = Finalizer.finalize(try S.request(.pogo, stakes: [5, 3, 2], [S.pogo(k0, .negative), S.pogo(k1, .positive)]))
         #expect(result.decision == .slash)
-        #expect(result.stake == .init(total: 10, voted: 8, abstained: 2, equivocated: 0, positive: 3, negative: 5))
+        #expect(result.stake == .init(total: 10, voted: 8, abstained: 2, equivocated: 0, positive: 3, negative: 5, leafOnlyPositive: 0))
     }
 
     @Test func staysUndecidedWhenNeitherThresholdIsMet() throws {
@@ -28,7 +28,7 @@ struct FinalizationPoGOTests {
         #expect(result.stake.abstained == 1)
         let none = Finalizer.finalize(try S.request(.pogo, stakes: [1, 1, 1], []))
         #expect(none.decision == .undecided)
-        #expect(none.stake == .init(total: 3, voted: 0, abstained: 3, equivocated: 0, positive: 0, negative: 0))
+        #expect(none.stake == .init(total: 3, voted: 0, abstained: 3, equivocated: 0, positive: 0, negative: 0, leafOnlyPositive: 0))
     }
 
     @Test func confirmsAtExactlyTwoOfThreeAndNotBelow() throws {
@@ -76,13 +76,13 @@ struct FinalizationPoGOTests {
         let result = Finalizer.finalize(try S.request(.pogo, stakes: [2, 1, 1],
                                                       [S.pogo(k0, .positive), S.pogo(k1, .positive), S.pogo(k0, .negative), S.pogo(k2, .positive)]))
         #expect(result.equivocating == [.init(keyId: k0.keyID, stake: 2, attestations: [0, 2])])
-        #expect(result.stake == .init(total: 4, voted: 2, abstained: 0, equivocated: 2, positive: 2, negative: 0))
+        #expect(result.stake == .init(total: 4, voted: 2, abstained: 0, equivocated: 2, positive: 2, negative: 0, leafOnlyPositive: 0))
         #expect(!result.votes.contains { $0.keyId == k0.keyID })
         #expect(result.decision == .undecided)
     }
 
     @Test func countsEveryVerifierThatCoSignedAnEnvelope() throws {
-        let statement = try AttestationPredicate.pogoStatement(bundle: S.bundle, verdict: .positive)
+        let statement = try AttestationPredicate.pogoStatement(commitment: S.bundle, verdict: .positive, beacon: S.drawnBeacon)
         let envelope = DSSEEnvelope.sign(payload: statement.jsonBytes(), payloadType: InTotoStatement.payloadType, keys: [k0, k1, S.key(9)])
         let result = Finalizer.finalize(try S.request(.pogo, stakes: [1, 1, 1], [.envelope(envelope)]))
         #expect(result.decision == .confirm)

@@ -41,7 +41,7 @@ struct FinalizationPoQTests {
         #expect(result.decision == .scored && result.voters == 4)
         #expect(result.outliers == [.init(keyId: keys[2].keyID, score: 0.2, distance: 0.7 - 0.2),
                                     .init(keyId: keys[3].keyID, score: 0.81, distance: 0.81 - 0.7)].sorted { $0.keyId < $1.keyId })
-        #expect(result.stake == .init(total: 8, voted: 8, abstained: 0, equivocated: 0, positive: nil, negative: nil))
+        #expect(result.stake == .init(total: 8, voted: 8, abstained: 0, equivocated: 0, positive: nil, negative: nil, leafOnlyPositive: nil))
     }
 
     @Test func outlierDistanceIsStrictAndConfigurable() throws {

@@ -50,12 +50,18 @@ struct FinalizationRejectionTests {
     }
 
     @Test func rejectsWrongPayloadType() throws {
-        let payload = S.statementJSON(predicate: "{\"verdict\":\"positive\"}")
+        let payload = S.statementJSON(predicate: S.pogoPredicate())
         #expect(try rejection(S.signed(payload: payload, payloadType: "application/json", by: k0))?.reason == .wrongPayloadType)
     }
 
     @Test func rejectsMalformedStatementsAndPredicates() throws {
-        for predicate in ["{}", "{\"verdict\":\"maybe\"}", "{\"verdict\":true}"] {
+        let hex = S.drawnBeacon.value.hex
+        for predicate in ["{}", S.pogoPredicate("\"verdict\":\"maybe\""), S.pogoPredicate("\"verdict\":true"), "{\"verdict\":\"positive\"}",
+                          S.pogoPredicate(mode: "partial"), S.pogoPredicate(source: "miner"), S.pogoPredicate(beacon: hex.uppercased()),
+                          S.pogoPredicate(beacon: String(hex.dropLast(2))),
+                          "{\"beacon\":\"\(hex)\",\"beaconSource\":\"verifier\",\"verdict\":\"positive\"}",
+                          "{\"beacon\":\"\(hex)\",\"mode\":\"full\",\"verdict\":\"positive\"}",
+                          "{\"beaconSource\":\"verifier\",\"mode\":\"full\",\"verdict\":\"positive\"}"] {
             #expect(try rejection(S.signed(payload: S.statementJSON(predicate: predicate), by: k0))?.reason == .malformed, "\(predicate)")
         }
         for predicate in ["{}", "{\"score\":1.5}", "{\"score\":-0.1}", "{\"score\":\"0.5\"}", "{\"score\":true}"] {
@@ -67,9 +73,9 @@ struct FinalizationRejectionTests {
         // A repeated key anywhere in the signed statement makes it malformed: readers that keep
         // the first and readers that keep the last would count different ballots.
         let repeated = [
-            S.statementJSON(predicate: "{\"verdict\":\"negative\",\"verdict\":\"positive\"}"),
-            S.statementJSON(predicate: "{\"verdict\":\"positive\"}").replacingOccurrences(of: "{\"_type\"", with: "{\"predicateType\":\"x\",\"_type\""),
-            S.statementJSON(predicate: "{\"verdict\":\"positive\"}").replacingOccurrences(of: "{\"sha256\"", with: "{\"sha256\":\"00\",\"sha256\""),
+            S.statementJSON(predicate: S.pogoPredicate("\"verdict\":\"negative\",\"verdict\":\"positive\"")),
+            S.statementJSON(predicate: S.pogoPredicate()).replacingOccurrences(of: "{\"_type\"", with: "{\"predicateType\":\"x\",\"_type\""),
+            S.statementJSON(predicate: S.pogoPredicate()).replacingOccurrences(of: "{\"sha256\"", with: "{\"sha256\":\"00\",\"sha256\""),
         ]
         for payload in repeated {
             #expect(try rejection(S.signed(payload: payload, by: k0))?.reason == .malformed, "\(payload)")

@@ -16,7 +16,7 @@ struct FinalizationRequestTests {
     }
 
     @Test func parsesRequestAndDecides() throws {
-        let envelopes = [k0, k1].map { try! AttestationPredicate.pogoStatement(bundle: S.bundle, verdict: .positive).signed(by: $0) }
+        let envelopes = [k0, k1].map { try! AttestationPredicate.pogoStatement(commitment: S.bundle, verdict: .positive, beacon: S.drawnBeacon).signed(by: $0) }
         let json = S.requestJSON(verifiers: [(k0, 1), (k1, 1), (k2, 1)], attestations: envelopes,
                                  extra: ",\"thresholds\":{\"confirm\":0.6}")
         let request = try FinalizationRequest(json: json)
@@ -137,7 +137,7 @@ struct FinalizationRequestTests {
     @Test func attestationLimitAcceptsNAndRefusesNPlusOne() throws {
         let limit = FinalizationLimits().maxAttestations
         #expect(limit == 4_000)
-        let envelope = try AttestationPredicate.pogoStatement(bundle: S.bundle, verdict: .positive).signed(by: k0)
+        let envelope = try AttestationPredicate.pogoStatement(commitment: S.bundle, verdict: .positive, beacon: S.drawnBeacon).signed(by: k0)
         let request = try FinalizationRequest(json: S.requestJSON(verifiers: [(k0, 1)], attestations: Array(repeating: envelope, count: limit)))
         let result = Finalizer.finalize(request)
         #expect(result.decision == .confirm && result.votes[0].attestations.count == limit)
@@ -147,7 +147,7 @@ struct FinalizationRequestTests {
     }
 
     @Test func signatureAndSizeLimitsAcceptNAndRefuseNPlusOne() throws {
-        let envelope = DSSEEnvelope.sign(payload: try AttestationPredicate.pogoStatement(bundle: S.bundle, verdict: .positive).jsonBytes(),
+        let envelope = DSSEEnvelope.sign(payload: try AttestationPredicate.pogoStatement(commitment: S.bundle, verdict: .positive, beacon: S.drawnBeacon).jsonBytes(),
                                          payloadType: InTotoStatement.payloadType, keys: [k0, k1, k2])
         let limits = FinalizationLimits(maxSignatures: 6)
         _ = try FinalizationRequest(json: S.requestJSON(verifiers: [(k0, 1)], attestations: [envelope, envelope]), limits: limits)

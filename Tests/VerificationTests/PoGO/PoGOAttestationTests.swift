@@ -16,11 +16,12 @@ import Testing
         }
         let statement = try InTotoStatement(json: payload)
         #expect(statement.predicateType == PredicateType.pogoAttestation)
-        #expect(statement.subjects == [InTotoStatement.Subject(name: "pogo-bundle", sha256: bundle.digest)])
+        #expect(statement.subjects == [InTotoStatement.Subject(name: "pogo-commitment", sha256: bundle.commitmentDigest)])
         let predicate = try statement.predicate(as: PoGOAttestation.Predicate.self)
         #expect(predicate.verdict == .positive)
         #expect(predicate.mode == .full)
-        #expect(predicate.beacon == PoGOTestSupport.blockSeed.hex)
+        #expect(predicate.beacon == PoGOTestSupport.blockSeed.hex && predicate.beaconSource == .caller)
+        #expect(predicate.bundleDigest == bundle.digest.hex && predicate.runKey == bundle.runKey.hex)
         #expect(predicate.stepsChecked == report.stepsChecked)
         #expect(predicate.checks.count == report.checks.count)
         #expect(predicate.policy == VerificationPolicy())
@@ -30,8 +31,8 @@ import Testing
         let run = try PoGOTestSupport.mine(try PoGOTestSupport.mlpMiner(), steps: 2)
         let report = try PoGOTestSupport.verify(try PoGOTestSupport.bundle(run), beacon: PoGOTestSupport.blockSeed)
         let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
-        #expect(Set(object.keys) == ["verdict", "mode", "bundleDigest", "beacon", "challengeSeed", "stepsChecked",
-                                     "leavesChecked", "checks", "failedChecks", "timings", "policy"])
+        #expect(Set(object.keys) == ["verdict", "mode", "bundleDigest", "commitmentDigest", "runKey", "beacon", "beaconSource",
+                                     "challengeSeed", "stepsChecked", "leavesChecked", "checks", "failedChecks", "timings", "policy"])
         let decoded = try JSONDecoder().decode(VerificationReport.self, from: JSONEncoder().encode(report))
         #expect(decoded == report)
     }

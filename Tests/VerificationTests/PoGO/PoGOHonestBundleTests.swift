@@ -28,7 +28,7 @@ import Testing
         let bundle = try PoGOTestSupport.bundle(run)
         let beacon = SHA256.hash(Array("any beacon".utf8))
         let report = try PoGOTestSupport.verify(bundle, beacon: beacon)
-        let seed = ChallengeDerivation.challengeSeed(bundleDigest: bundle.digest, beacon: beacon)
+        let seed = ChallengeDerivation.challengeSeed(commitmentDigest: bundle.commitmentDigest, beacon: beacon)
         #expect(report.challengeSeed == seed.hex)
         #expect(report.stepsChecked == (try ChallengeDerivation.challengedSteps(challengeSeed: seed, stepCount: 3, count: 2)))
         let leafCount = QuantizedGradient.leafCount(parameters: bundle.parameterCount)

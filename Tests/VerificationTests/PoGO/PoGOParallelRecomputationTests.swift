@@ -7,7 +7,7 @@ import Testing
 struct PoGOParallelRecomputationTests {
     /// The verifier's phases run sequentially on the calling thread, as before concurrency.
     static func sequentialReport(_ bundle: ProofBundle, beacon: Digest, policy: VerificationPolicy = .init()) throws -> VerificationReport {
-        var run = VerificationRun(bundle: bundle, beacon: beacon, policy: policy)
+        var run = VerificationRun(bundle: bundle, beacon: ChallengeBeacon(beacon, source: .caller), policy: policy)
         let loader = ArtifactLoader(allowFileURIs: false, maxFileBytes: policy.maxArtifactFileBytes)
         guard let path = PoGOTestSupport.datasets.path(for: bundle.datasetDigest),
               let workload = run.checkDataset(PoGOTestSupport.bytes(path)),
@@ -45,7 +45,7 @@ struct PoGOParallelRecomputationTests {
             }
             let bundle = try PoGOTestSupport.bundle(run)
             let beacon = SHA256.hash(Array("parallel \(trial)".utf8))
-            let concurrent = try verifier.verify(bundle, beacon: beacon)
+            let concurrent = try verifier.verify(bundle, beacon: ChallengeBeacon(beacon, source: .caller))
             #expect(Self.withoutTimings(concurrent) == Self.withoutTimings(try Self.sequentialReport(bundle, beacon: beacon)),
                     "trial \(trial)")
         }
@@ -73,7 +73,7 @@ struct PoGOParallelRecomputationTests {
     /// Records the progress checks for one combination of evaluation results.
     static func progressChecks(_ losses: [Result<Float, any Error>]) throws -> [String] {
         let bundle = try PoGOTestSupport.bundle(try PoGOTestSupport.mine(try PoGOTestSupport.mlpMiner(), steps: 2))
-        var run = VerificationRun(bundle: bundle, beacon: SHA256.hash([1]), policy: .init())
+        var run = VerificationRun(bundle: bundle, beacon: ChallengeBeacon(SHA256.hash([1]), source: .caller), policy: .init())
         run.checkProgress(ProgressEvaluation(publicInitial: losses[0], publicFinal: losses[1],
                                              secretInitial: losses[2], secretFinal: losses[3]))
         return run.checks.map { "\($0.name):\($0.passed)" }

@@ -54,7 +54,7 @@ enum PoGOTestSupport {
         let n = bundle.steps.count
         for i in 0..<100_000 {
             let beacon = SHA256.hash(Array("beacon \(i)".utf8))
-            let seed = ChallengeDerivation.challengeSeed(bundleDigest: bundle.digest, beacon: beacon)
+            let seed = ChallengeDerivation.challengeSeed(commitmentDigest: bundle.commitmentDigest, beacon: beacon)
             if try ChallengeDerivation.challengedSteps(challengeSeed: seed, stepCount: n, count: min(policy.challengedSteps, n)).contains(step) {
                 return beacon
             }
@@ -67,7 +67,7 @@ enum PoGOTestSupport {
         let n = bundle.steps.count
         for i in 0..<100_000 {
             let beacon = SHA256.hash(Array("beacon \(i)".utf8))
-            let seed = ChallengeDerivation.challengeSeed(bundleDigest: bundle.digest, beacon: beacon)
+            let seed = ChallengeDerivation.challengeSeed(commitmentDigest: bundle.commitmentDigest, beacon: beacon)
             if try !ChallengeDerivation.challengedSteps(challengeSeed: seed, stepCount: n, count: min(policy.challengedSteps, n)).contains(step) {
                 return beacon
             }
@@ -76,7 +76,7 @@ enum PoGOTestSupport {
     }
 
     static func verify(_ bundle: ProofBundle, beacon: Digest, policy: VerificationPolicy = .init()) throws -> VerificationReport {
-        try PoGOVerifier(policy: policy, datasets: datasets).verify(bundle, beacon: beacon)
+        try PoGOVerifier(policy: policy, datasets: datasets).verify(bundle, beacon: ChallengeBeacon(beacon, source: .caller))
     }
 
     /// Verifies `run` with a beacon that challenges `step`.
