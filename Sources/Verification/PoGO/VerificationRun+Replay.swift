@@ -22,6 +22,9 @@ extension VerificationRun {
         var state = ReplayState()
         var theta = theta0
         var gradientFailures: [Int] = [], weightsFailures: [Int] = []
+        // The first theta_t the update rule drove to NaN or an infinity (a huge committed scale
+        // can): such a theta has no valid commitment, so its step fails replay.weightsRoots.
+        var nonFinite: (step: Int, parameter: Int)?
         for (index, step) in bundle.steps.enumerated() {
             let t = index + 1
             guard let gradient = try loadGradient(t, loader: loader) else { return nil }
@@ -33,7 +36,13 @@ extension VerificationRun {
             if gradient.merkleRoot() != step.gradientRoot { gradientFailures.append(t) }
             // The learning rate is finite (parser) and the sizes match (checked on load), so
             // the update always happens; only a non-finite result fails the commitment.
-            let weights = try? QuantizedUpdate.applyAndCommit(gradient, learningRate: bundle.learningRate, to: &theta)
+            let weights: ParameterCommitment?
+            do {
+                weights = try QuantizedUpdate.applyAndCommit(gradient, learningRate: bundle.learningRate, to: &theta)
+            } catch {
+                if nonFinite == nil, case let .nonFinite(_, element, _)? = error as? CommitmentError { nonFinite = (t, element) }
+                weights = nil
+            }
             if challenged.contains(t) {
                 state.thetaAfterLeafHashes[t] = (try? CanonicalParameters(parameters: theta).leafHashes()) ?? []
             }
@@ -41,7 +50,12 @@ extension VerificationRun {
         }
         record(.init(name: "structure.gradients", passed: true, detail: "\(bundle.steps.count) artifacts of \(bundle.parameterCount) parameters"))
         record(Self.replayCheck("replay.gradientRoots", failures: gradientFailures, of: bundle.steps.count))
-        record(Self.replayCheck("replay.weightsRoots", failures: weightsFailures, of: bundle.steps.count))
+        var weightsCheck = Self.replayCheck("replay.weightsRoots", failures: weightsFailures, of: bundle.steps.count)
+        if let nonFinite {
+            weightsCheck.detail += "; theta_\(nonFinite.step) has a non-finite parameter \(nonFinite.parameter) "
+                + "(the update rule overflowed at step \(nonFinite.step))"
+        }
+        record(weightsCheck)
         state.thetaN = theta
         return state
     }

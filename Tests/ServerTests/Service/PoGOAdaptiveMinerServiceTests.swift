@@ -117,4 +117,43 @@ struct PoGOAdaptiveMinerServiceTests {
         request["beacon"] = chosen.hex
         #expect(try Curl.post(service.url + "/v1/finalize", json: request).json["decision"] as? String == "confirm")
     }
+
+    @Test func nonFiniteMeasurementsEndInASignedRejectionNotAFailure() throws {
+        let work = try Repository.temporaryDirectory("pogo-nonfinite")
+        let honest = try Tool.mine(into: work + "/mined", steps: 4)
+        var bundle = try Self.object(honest)
+        var artifacts = try #require(bundle["artifacts"] as? [String: Any])
+        var gradients = try #require(artifacts["gradients"] as? [[String: Any]])
+        let encoded = try #require(gradients[2]["inline"] as? String)
+        let path = work + "/grad-3.safetensors"
+        try #require(Data(base64Encoded: encoded)).write(to: URL(fileURLWithPath: path))
+        let gradient = try GradientArtifact.read(path: path)
+        // Block 0 of step 3: scale 3e38, every code 7. The update overflows to -infinity and
+        // theta_N's losses become NaN: measurements no JSON number can hold.
+        var scales = gradient.scales, packed = gradient.packedCodes
+        scales[0] = 3e38
+        for i in 0..<32 { packed[i] = 0x77 }
+        let tampered = try QuantizedGradient(parameterCount: gradient.parameterCount, scales: scales, packedCodes: packed)
+        gradients[2]["inline"] = Data(GradientArtifact.encode(tampered)).base64EncodedString()
+        artifacts["gradients"] = gradients
+        bundle["artifacts"] = artifacts
+        let forged = work + "/forged.json"
+        try Self.write(bundle, to: forged)
+
+        let service = try ServiceProcess(dataDirectory: work + "/var")
+        let submitted = try Curl.post(service.url + "/v1/pogo/bundles", file: forged)
+        let job = try Curl.pollJob(service, id: try #require(submitted.json["id"] as? String))
+        #expect(job["status"] as? String == "rejected" && job["attempts"] as? Int == 1, "job: \(job)")
+        #expect(job["attestation"] != nil)
+        let report = try #require(job["report"] as? [String: Any])
+        #expect((report["failedChecks"] as? [String])?.contains("replay.weightsRoots") == true)
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: report), as: UTF8.self)
+        #expect(text.contains("\"nan\""), "\(text.prefix(2000))")
+
+        // The command line says "negative" (exit 1), not "could not complete" (exit 2).
+        let (status, output, errors) = try Tool.run(Repository.binary, ["verify-bundle", forged, "--beacon", String(repeating: "5", count: 64)])
+        #expect(status == 1, "\(errors)")
+        let printed = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+        #expect(printed["verdict"] as? String == "negative")
+    }
 }
