@@ -6,7 +6,8 @@ Uses Python's `cryptography` (Ed25519) and its own PAE, written from the DSSE sp
 
   dsse_verify.py verify ENVELOPE.json --public-key HEX [--payload-type TYPE]
       Exit 0 and print {"valid": true, ...} when a signature checks under the key
-      (and the payloadType matches, if given); exit 1 otherwise.
+      (and the payloadType matches, if given); exit 1 otherwise. Keys and signatures follow
+      the strict rules of docs/protocol-parts/attestations.md.
   dsse_verify.py sign --seed HEX --payload-type TYPE --payload-file FILE
       Print an envelope signed by the Ed25519 key with that 32-byte seed. Payload and
       signature use URL-safe base64 without padding (DSSE allows either alphabet), and
@@ -25,6 +26,23 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 
+# Strict Ed25519 acceptance (docs/protocol-parts/attestations.md, "Which keys and signatures
+# are accepted"): OpenSSL checks S < L and the equation, not these.
+P, L = 2**255 - 19, 2**252 + 27742317777372353535851937790883648493
+Y8 = 2707385501144840649318225287225658788936804267575313519463743609750303402022
+SMALL_ORDER_Y = {0, 1, P - 1, Y8, P - Y8, P, P + 1}
+
+
+def acceptable_point(b):
+    """A 32-byte key or R that is canonical and not of small order."""
+    y, sign = int.from_bytes(b, "little") & (2**255 - 1), b[31] >> 7
+    return y < P and not (sign and y in (1, P - 1)) and y not in SMALL_ORDER_Y
+
+
+def acceptable_signature(sig):
+    return len(sig) == 64 and acceptable_point(sig[:32]) and int.from_bytes(sig[32:], "little") < L
+
+
 def pae(payload_type: bytes, body: bytes) -> bytes:
     return b"DSSEv1 %d %s %d %s" % (len(payload_type), payload_type, len(body), body)
 
@@ -41,13 +59,20 @@ def raw_public(key) -> bytes:
 def verify(args) -> int:
     with open(args.envelope, "rb") as f:
         envelope = json.load(f)
-    public_key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(args.public_key))
+    raw = bytes.fromhex(args.public_key)
+    if len(raw) != 32 or not acceptable_point(raw):
+        print(json.dumps({"valid": False, "reason": "public key is not canonical or has small order"}))
+        return 1
+    public_key = Ed25519PublicKey.from_public_bytes(raw)
     payload = b64decode(envelope["payload"])
     payload_type = envelope["payloadType"]
     message = pae(payload_type.encode("utf-8"), payload)
     for signature in envelope["signatures"]:
+        sig = b64decode(signature["sig"])
+        if not acceptable_signature(sig):
+            continue
         try:
-            public_key.verify(b64decode(signature["sig"]), message)
+            public_key.verify(sig, message)
         except InvalidSignature:
             continue
         if args.payload_type is not None and payload_type != args.payload_type:

@@ -3,8 +3,8 @@
 
 Reads a finalization request (JSON) and prints the result JSON. Written from the
 protocol text, not from the Swift code: its own base64, DSSE PAE, Ed25519 through
-pyca/cryptography, exact Fractions for thresholds. Exit 0 with a result, 2 when the
-request itself is refused (message on stderr).
+pyca/cryptography with the strict key and signature rules written out, exact Fractions
+for thresholds. Exit 0 with a result, 2 when the request itself is refused (message on stderr).
 
     finalize_reference.py REQUEST.json
 """
@@ -22,6 +22,23 @@ STATEMENT_V1 = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPES = {"pogo": "https://pogo-verifier.dev/pogo/attestation/v2",
                    "poq": "https://pogo-verifier.dev/poq/score/v1"}
 MAX_STAKE = 2**53 - 1
+
+
+# Strict Ed25519 acceptance (docs/protocol-parts/attestations.md, "Which keys and signatures
+# are accepted"): OpenSSL checks S < L and the equation, not these.
+P, L = 2**255 - 19, 2**252 + 27742317777372353535851937790883648493
+Y8 = 2707385501144840649318225287225658788936804267575313519463743609750303402022
+SMALL_ORDER_Y = {0, 1, P - 1, Y8, P - Y8, P, P + 1}
+
+
+def acceptable_point(b):
+    """A 32-byte key or R that is canonical and not of small order."""
+    y, sign = int.from_bytes(b, "little") & (2**255 - 1), b[31] >> 7
+    return y < P and not (sign and y in (1, P - 1)) and y not in SMALL_ORDER_Y
+
+
+def acceptable_signature(sig):
+    return len(sig) == 64 and acceptable_point(sig[:32]) and int.from_bytes(sig[32:], "little") < L
 
 
 class Refused(Exception):
@@ -66,6 +83,8 @@ def parse_request(req):
     seen = set()
     for i, v in enumerate(req.get("verifiers") or []):
         raw = b64(v["publicKey"])
+        if len(raw) != 32 or not acceptable_point(raw):
+            raise Refused(f"verifiers[{i}].publicKey")
         stake = v["stake"]
         if not is_number(stake) or stake != int(stake) or not 1 <= stake <= MAX_STAKE:
             raise Refused(f"verifiers[{i}].stake")
@@ -127,8 +146,9 @@ def read_ballot(env, kind, subject, by_id, beacon):
             continue
         checked = True
         try:
-            by_id[keyid].verify(sig, message)
-            signers.add(keyid)
+            if acceptable_signature(sig):
+                by_id[keyid].verify(sig, message)
+                signers.add(keyid)
         except InvalidSignature:
             pass
     signers = sorted(signers)

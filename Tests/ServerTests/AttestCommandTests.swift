@@ -88,4 +88,24 @@ struct AttestCommandTests {
         #expect(try Self.verifier(["attest", "verify", envelopePath, "--key", "not-a-key"]).status == 2)
         #expect(try Self.verifier(["attest", "verify", "--key", keyPath]).status == 2)
     }
+
+    /// The identity point as --key, base64url or in a PEM file: R = identity, S = 0 would fit
+    /// every envelope under it, so the key itself is a usage error naming why.
+    @Test func attestVerifyRefusesIdentityKey() throws {
+        let directory = try Self.scratch()
+        let identity = [1] + [UInt8](repeating: 0, count: 31)
+        let statement = try AttestationPredicate.pogoStatement(bundle: SHA256.hash([1]), verdict: .positive)
+        let envelope = DSSEEnvelope(payloadType: InTotoStatement.payloadType, payload: statement.jsonBytes(),
+                                    signatures: [.init(keyID: nil, bytes: identity + [UInt8](repeating: 0, count: 32))])
+        let envelopePath = directory.appendingPathComponent("forged.json").path
+        try Data(envelope.jsonBytes()).write(to: URL(fileURLWithPath: envelopePath))
+        let pemPath = directory.appendingPathComponent("identity.pub").path
+        let der = Hex.decode("302a300506032b6570032100")! + identity
+        try Data("-----BEGIN PUBLIC KEY-----\n\(Base64.encode(der))\n-----END PUBLIC KEY-----\n".utf8).write(to: URL(fileURLWithPath: pemPath))
+        for key in [Base64.encodeURLSafe(identity), pemPath] {
+            let (status, stdout, stderr) = try Tool.run(Repository.binary, ["attest", "verify", envelopePath, "--key", key])
+            #expect(status == 2, "\(String(decoding: stdout, as: UTF8.self))")
+            #expect(stderr.contains("small order 1"), "\(stderr)")
+        }
+    }
 }

@@ -57,7 +57,8 @@ public enum KeyFile {
     }
 
     /// Reads a PEM key file: a PKCS#8 Ed25519 private key (mode must deny group and others)
-    /// or a SubjectPublicKeyInfo Ed25519 public key. Only the first PEM block is read.
+    /// or a SubjectPublicKeyInfo Ed25519 public key, refused as `PublicKey.init(rawBytes:)`
+    /// refuses its bytes. Only the first PEM block is read.
     public static func read(_ path: String, limits: Limits = Limits()) throws(KeyFileError) -> Contents {
         let (bytes, mode) = try readBytes(path, limit: limits.maxBytes)
         var text = bytes
@@ -71,7 +72,11 @@ public enum KeyFile {
         case "PUBLIC KEY":
             guard let key = Ed25519Backend.readPublicKeyPEM(text) else { throw .unreadablePEM(path: path) }
             guard Ed25519Backend.isEd25519(key) else { throw .notEd25519(path: path) }
-            return .publicKey(PublicKey(backend: key))
+            do throws(KeyError) {
+                return .publicKey(try PublicKey(importing: key))
+            } catch {
+                throw .refusedPublicKey(path: path, error)
+            }
         case let label?:
             throw .unsupportedPEMLabel(path: path, label: label)
         case nil:

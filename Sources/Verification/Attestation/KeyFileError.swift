@@ -18,6 +18,8 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadablePEM(path: String)
     /// A valid key of another algorithm.
     case notEd25519(path: String)
+    /// An Ed25519 public key whose bytes `PublicKey.init(rawBytes:)` refuses (not canonical, or of small order).
+    case refusedPublicKey(path: String, KeyError)
 
     public var description: String {
         switch self {
@@ -31,6 +33,7 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unsupportedPEMLabel(path, label): "\(path) holds a \"\(label)\" PEM block; want PRIVATE KEY or PUBLIC KEY"
         case let .unreadablePEM(path): "\(path): OpenSSL could not decode the PEM block"
         case let .notEd25519(path): "\(path) holds a key that is not Ed25519"
+        case let .refusedPublicKey(path, error): "\(path): \(error)"
         }
     }
 }

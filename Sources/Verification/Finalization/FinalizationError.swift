@@ -11,7 +11,7 @@ public enum FinalizationError: Error, Equatable, Sendable, CustomStringConvertib
     /// A verifier's stake is not an integer in 1...`FinalizationLimits.maxStake`.
     case invalidStake(verifier: Int, stake: Double)
     case totalStakeTooLarge(total: UInt64, limit: UInt64)
-    case invalidPublicKey(verifier: Int, reason: String)
+    case invalidPublicKey(verifier: Int, reason: KeyError)
     case duplicateVerifier(keyID: String, first: Int, second: Int)
     /// A threshold outside (0, 1] (or not finite); `name` is "confirm" or "slash".
     case invalidThreshold(name: String, value: Double)

@@ -85,7 +85,7 @@ extension FinalizationRequest {
             do {
                 publicKey = try PublicKey(base64URL: keyText)
             } catch {
-                throw FinalizationError.invalidPublicKey(verifier: index, reason: error.description)
+                throw FinalizationError.invalidPublicKey(verifier: index, reason: error)
             }
             _ = try cursor.member("stake").double()
             return publicKey

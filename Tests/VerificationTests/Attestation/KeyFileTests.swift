@@ -56,6 +56,23 @@ struct KeyFileTests {
         #expect(loaded == key)
     }
 
+    /// A SubjectPublicKeyInfo (RFC 8410: the 12-byte prefix 302a300506032b6570032100, then the
+    /// 32 key bytes) holding the identity point, or y = p + 1 (the identity again, non-canonical).
+    @Test func refusesPublicKeyPEMOfSmallOrderOrNonCanonicalPoint() throws {
+        let directory = try AttestationTestSupport.scratchDirectory()
+        let cases: [([UInt8], KeyError)] = [
+            (Ed25519StrictTests.identity, .smallOrderPublicKey(hex: Hex.encode(Ed25519StrictTests.identity), order: 1)),
+            (Scalar25519.add(Ed25519StrictTests.p, Scalar25519.small(1)),
+             .nonCanonicalPublicKey(hex: "ee" + String(repeating: "ff", count: 30) + "7f", reason: .yNotReduced)),
+        ]
+        for (i, (raw, refusal)) in cases.enumerated() {
+            let der = Hex.decode("302a300506032b6570032100")! + raw
+            let path = directory.appendingPathComponent("weak\(i).pub").path
+            try Data("-----BEGIN PUBLIC KEY-----\n\(Base64.encode(der))\n-----END PUBLIC KEY-----\n".utf8).write(to: URL(fileURLWithPath: path))
+            #expect(throws: KeyFileError.refusedPublicKey(path: path, refusal)) { try KeyFile.read(path) }
+        }
+    }
+
     @Test func acceptsFileOfExactlyTheLimitAndRefusesOneByteMore() throws {
         let directory = try AttestationTestSupport.scratchDirectory()
         let pem = Array(try RFC8032Vector.all[0].signingKey().publicKey.pem.utf8)

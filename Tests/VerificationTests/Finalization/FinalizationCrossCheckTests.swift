@@ -63,6 +63,32 @@ struct FinalizationCrossCheckTests {
         Self.expectSame(result, try Self.python(path))
     }
 
+    /// The strict Ed25519 rules hold in both: an identity verifier key refuses the request, and
+    /// R = identity with S = h*a under an honest key (which the group equation alone accepts) is no ballot.
+    @Test func bothImplementationsRefuseSmallOrderKeysAndR() throws {
+        let keys = (0..<2).map(S.key)
+        let directory = try AttestationTestSupport.scratchDirectory()
+        let honest = String(decoding: S.requestJSON(verifiers: [(keys[0], 2), (keys[1], 1)], attestations: []), as: UTF8.self)
+        let weak = Array(honest.replacingOccurrences(of: keys[1].publicKey.base64URL,
+                                                     with: Base64.encodeURLSafe(Ed25519StrictTests.identity)).utf8)
+        let weakPath = directory.appendingPathComponent("weak.json").path
+        try Data(weak).write(to: URL(fileURLWithPath: weakPath))
+        #expect(throws: FinalizationError.self) { try FinalizationRequest(json: weak) }
+        #expect(try AttestationTestSupport.python([Self.script, weakPath]).status == 2)
+
+        guard case let .envelope(envelope) = S.pogo(keys[0], .positive) else { return }
+        let forged = try Ed25519StrictCrossCheckTests.identityRSignature(
+            seed: S.seed(0),
+            message: DSSEEnvelope.pae(payloadType: envelope.payloadType, payload: envelope.payload))
+        let ballot = DSSEEnvelope(payloadType: envelope.payloadType, payload: envelope.payload, signatures: [.init(keyID: keys[0].keyID, bytes: forged)])
+        let json = S.requestJSON(verifiers: [(keys[0], 2), (keys[1], 1)], attestations: [ballot])
+        let path = directory.appendingPathComponent("identity-r.json").path
+        try Data(json).write(to: URL(fileURLWithPath: path))
+        let result = Finalizer.finalize(try FinalizationRequest(json: json))
+        #expect(result.rejected.map(\.reason) == [.badSignature] && result.decision == .undecided)
+        Self.expectSame(result, try Self.python(path))
+    }
+
     @Test(arguments: [FinalizationKind.pogo, .poq])
     func pythonReferenceAgreesOnRandomRequests(kind: FinalizationKind) throws {
         var rng = FinalizationRandom(seed: kind == .pogo ? 11 : 12)

@@ -26,6 +26,17 @@ struct FinalizationRejectionTests {
         #expect(try rejection(.envelope(relabelled))?.reason == .badSignature)
     }
 
+    /// R = identity with S = h*a fits the group equation under k0's own key (OpenSSL alone
+    /// accepts it) but R has small order: the ballot does not count.
+    @Test func rejectsSignatureWithSmallOrderR() throws {
+        guard case let .envelope(envelope) = S.pogo(k0, .positive) else { return }
+        let forged = try Ed25519StrictCrossCheckTests.identityRSignature(
+            seed: S.seed(0), message: DSSEEnvelope.pae(payloadType: envelope.payloadType, payload: envelope.payload))
+        let attestation = DSSEEnvelope(payloadType: envelope.payloadType, payload: envelope.payload,
+                                       signatures: [.init(keyID: k0.keyID, bytes: forged)])
+        #expect(try rejection(.envelope(attestation))?.reason == .badSignature)
+    }
+
     @Test func rejectsUnknownSigner() throws {
         #expect(try rejection(S.pogo(S.key(7), .positive))?.reason == .unknownSigner)
         // A verifier's genuine signature without a key id is not attributed (keyid is required).

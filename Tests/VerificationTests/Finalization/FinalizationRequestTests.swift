@@ -52,6 +52,22 @@ struct FinalizationRequestTests {
         }
     }
 
+    /// A verifier key of small order (the identity) or with y >= p is refused naming that verifier.
+    @Test func refusesVerifierKeyOfSmallOrderOrNotCanonical() {
+        let good = String(decoding: S.requestJSON(verifiers: [(k0, 1), (k1, 1)], attestations: []), as: UTF8.self)
+        let identity = [1] + [UInt8](repeating: 0, count: 31)
+        let yIsP = [0xed] + [UInt8](repeating: 0xff, count: 30) + [0x7f]
+        let cases: [([UInt8], KeyError)] = [
+            (identity, .smallOrderPublicKey(hex: Hex.encode(identity), order: 1)),
+            (yIsP, .nonCanonicalPublicKey(hex: Hex.encode(yIsP), reason: .yNotReduced)),
+        ]
+        for (raw, refusal) in cases {
+            let json = good.replacingOccurrences(of: k1.publicKey.base64URL, with: Base64.encodeURLSafe(raw))
+            #expect(throws: FinalizationError.invalidPublicKey(verifier: 1, reason: refusal)) { try FinalizationRequest(json: Array(json.utf8)) }
+            #expect(field(Array(json.utf8)) == "verifiers[1].publicKey")
+        }
+    }
+
     @Test func refusesEmptyVerifierSet() {
         #expect(throws: FinalizationError.noVerifiers) { try FinalizationRequest(json: S.requestJSON(verifiers: [], attestations: [])) }
     }

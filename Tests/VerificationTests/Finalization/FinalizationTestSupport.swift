@@ -4,9 +4,14 @@ import Verification
 
 /// Keys, subjects and request builders shared by the finalization tests.
 enum FinalizationTestSupport {
-    /// Deterministic signing key number `i` (seed = SHA-256 of "finalization-test-key-<i>").
+    /// Deterministic signing key number `i`.
     static func key(_ i: Int) -> SigningKey {
-        try! SigningKey(seed: SHA256.hash(Array("finalization-test-key-\(i)".utf8)).bytes)
+        try! SigningKey(seed: seed(i))
+    }
+
+    /// The seed of key number `i`: SHA-256 of "finalization-test-key-<i>".
+    static func seed(_ i: Int) -> [UInt8] {
+        SHA256.hash(Array("finalization-test-key-\(i)".utf8)).bytes
     }
 
     static let bundle = SHA256.hash(Array("bundle".utf8))
