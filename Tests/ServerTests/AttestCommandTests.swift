@@ -94,7 +94,7 @@ struct AttestCommandTests {
     @Test func attestVerifyRefusesIdentityKey() throws {
         let directory = try Self.scratch()
         let identity = [1] + [UInt8](repeating: 0, count: 31)
-        let statement = try AttestationPredicate.pogoStatement(bundle: SHA256.hash([1]), verdict: .positive)
+        let statement = try AttestationPredicate.pogoStatement(commitment: SHA256.hash([1]), verdict: .positive, beacon: ChallengeBeacon(SHA256.hash([7]), source: .verifier))
         let envelope = DSSEEnvelope(payloadType: InTotoStatement.payloadType, payload: statement.jsonBytes(),
                                     signatures: [.init(keyID: nil, bytes: identity + [UInt8](repeating: 0, count: 32))])
         let envelopePath = directory.appendingPathComponent("forged.json").path

@@ -11,7 +11,7 @@ struct WeakKeyServiceTests {
 
     /// A PoGO statement about `bundle` with `signature` as its only signature.
     static func envelope(bundle: Digest, verdict: PoGOVerdict, keyID: String, signature: (DSSEEnvelope) throws -> [UInt8]) throws -> Any {
-        let payload = try AttestationPredicate.pogoStatement(bundle: bundle, verdict: verdict).jsonBytes()
+        let payload = try AttestationPredicate.pogoStatement(commitment: bundle, verdict: verdict, beacon: ChallengeBeacon(SHA256.hash([7]), source: .verifier)).jsonBytes()
         let unsigned = DSSEEnvelope(payloadType: InTotoStatement.payloadType, payload: payload, signatures: [])
         let signed = DSSEEnvelope(payloadType: unsigned.payloadType, payload: payload,
                                   signatures: [.init(keyID: keyID, bytes: try signature(unsigned))])
