@@ -21,7 +21,7 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
     /// boundary. Default 0.05.
     public var maxBoundaryDistance: Double
     /// Largest accepted |committed scale - recomputed scale| / recomputed scale of a compared
-    /// (non-noise) block. Default 0.006.
+    /// (non-noise) block. Default 0.007.
     public var scaleRelativeTolerance: Float
     /// Noise floor relative to the recomputed gradient's largest block scale: a block whose
     /// recomputed scale is below `noiseFloor * maxScale` is noise, and only its committed
@@ -40,7 +40,7 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
 
     public init(
         challengedSteps: Int = 2, challengedLeaves: Int = 8, lossRelativeTolerance: Float = 1e-3,
-        maxCodeMismatchFraction: Double = 0.015, maxBoundaryDistance: Double = 0.05, scaleRelativeTolerance: Float = 0.006,
+        maxCodeMismatchFraction: Double = 0.015, maxBoundaryDistance: Double = 0.05, scaleRelativeTolerance: Float = 0.007,
         noiseFloor: Float = 1e-6, progressMargin: Float = 0.005, allowFileURIs: Bool = false,
         maxArtifactFileBytes: Int = 256 << 20, maxReexecutedParameters: Int = 10_000_000
     ) {

@@ -9,7 +9,7 @@ struct ServiceConfigurationTests {
         #expect(c.workers == ServiceConfiguration.onlineCPUs && c.leaseSeconds == 30 && c.maxAttempts == 3)
         #expect(c.policy.allowFileURIs == false && c.maxBundleBytes == 16 << 20)
         #expect(c.confirmThreshold == nil && c.slashThreshold == nil && c.outlierDistance == 0.1 && c.quorum == nil)
-        #expect(c.policy.maxBoundaryDistance == 0.05 && c.policy.maxCodeMismatchFraction == 0.015 && c.policy.scaleRelativeTolerance == 0.006)
+        #expect(c.policy.maxBoundaryDistance == 0.05 && c.policy.maxCodeMismatchFraction == 0.015 && c.policy.scaleRelativeTolerance == 0.007)
     }
 
     @Test func everyOptionHasAFlagAndAnEnvironmentVariable() throws {

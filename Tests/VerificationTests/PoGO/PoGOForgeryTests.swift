@@ -24,7 +24,7 @@ import Testing
         // The measured values of each forgery, reported in docs/protocol-parts/verification.md.
         if let m = report.check(name, step: Self.forged)?.measured {
             print("pogo forgery \(label): mismatch \(m.mismatchedCodeFraction ?? -1) distance \(m.maxCodeDistance ?? -1) "
-                  + "scale \(m.maxScaleRelativeError ?? -1) loss \(m.lossRelativeError ?? -1)")
+                  + "boundary \(m.maxBoundaryDistance ?? -1) scale \(m.maxScaleRelativeError ?? -1) loss \(m.lossRelativeError ?? -1)")
         }
         #expect(report.verdict == .negative)
         #expect(report.check(name, step: Self.forged)?.passed == false, "\(report.failedChecks)")
