@@ -20,7 +20,8 @@ recomputed code r = clamp(rint(x), -7, 7)): the fraction of codes that differ (p
 largest code distance, the largest scale relative error |cs - rs| / rs, and for each differing
 code with |c - r| = 1 the distance |x - (c + r) / 2| of the recomputed value to the rounding
 boundary between the two codes (max and 99.9th percentile). The same codes measured in quanta
-of the RECOMPUTED scale (x' = g / rs) are shown for comparison.
+of the RECOMPUTED scale (x' = g / rs) are shown for comparison, and how many steps pass the
+policy given (every leaf).
 
 Forgers (on the honest fp32 trajectory; they know the verifier's gradient exactly), with a
 direction d ~ N(0, I) per run that they want to push the parameters along:
@@ -217,12 +218,12 @@ def summarize(values):
     return {"count": int(values.size), "max": float(values.max()), "p999": float(np.percentile(values, 99.9))}
 
 
-def measure_honest(run, seeds, steps, noise, noise_floor):
+def measure_honest(run, seeds, steps, noise, policy, noise_floor):
     out = {}
     for variant in HONEST:
         acc = {"boundary": [], "boundary_recomputed": [], "leaf_fraction": [], "leaf_fraction_recomputed": [],
                "distance": 0, "scale_error": 0.0, "compared_blocks": 0, "noise_blocks": 0, "noise_violations": 0,
-               "steps": 0, "codes": 0, "differs": 0}
+               "steps": 0, "passing": 0, "codes": 0, "differs": 0}
         for seed in seeds:
             theta = run.theta0(seed)
             rng = np.random.default_rng(seed)
@@ -245,11 +246,12 @@ def measure_honest(run, seeds, steps, noise, noise_floor):
                 for key in ("compared_blocks", "noise_blocks", "noise_violations"):
                     acc[key] += c[key]
                 acc["steps"] += 1
+                acc["passing"] += int(passes(c, policy))
                 acc["codes"] += int(c["compared"].sum())
                 acc["differs"] += int(c["differs"].sum())
                 theta = qr.update(theta, scales, codes, run.lr)
         out[variant] = {
-            "steps": acc["steps"], "comparedBlocks": acc["compared_blocks"], "noiseBlocks": acc["noise_blocks"],
+            "steps": acc["steps"], "passingSteps": acc["passing"], "comparedBlocks": acc["compared_blocks"], "noiseBlocks": acc["noise_blocks"],
             "noiseViolations": acc["noise_violations"], "comparedCodes": acc["codes"], "differingCodes": acc["differs"],
             "maxLeafMismatch": float(np.max(acc["leaf_fraction"])),
             "p999LeafMismatch": float(np.percentile(acc["leaf_fraction"], 99.9)),
@@ -329,13 +331,13 @@ def measure_forgers(run, seeds, steps, policy, noise_floor):
 
 def print_tables(results, args):
     print(f"honest variants against the fp32 reference (noise REL = {args.noise}; seeds {args.seeds}, {args.steps} steps, every leaf)")
-    print("| arch | variant | steps | compared blocks | noise blocks | max leaf mismatch (p99.9) | max code distance "
+    print("| arch | variant | steps passing | compared blocks | noise blocks | max leaf mismatch (p99.9) | max code distance "
           "| max scale rel. error | differing codes | max boundary distance (p99.9) | recomputed-scale quanta: max leaf mismatch, max boundary distance |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for arch, r in results.items():
         for variant, v in r["honest"].items():
             b, rb = v["boundaryDistance"], v["recomputedScale"]
-            print(f"| {arch} | {variant} | {v['steps']} | {v['comparedBlocks']} | {v['noiseBlocks']} "
+            print(f"| {arch} | {variant} | {v['passingSteps']} / {v['steps']} | {v['comparedBlocks']} | {v['noiseBlocks']} "
                   f"| {v['maxLeafMismatch']:.4%} ({v['p999LeafMismatch']:.4%}) | {v['maxCodeDistance']} "
                   f"| {v['maxScaleRelativeError']:.3g} | {v['differingCodes']} / {v['comparedCodes']} "
                   f"| {b['max']:.3g} ({b['p999']:.3g}) | {rb['maxLeafMismatch']:.4%}, {rb['boundaryDistance']['max']:.3g} |")
@@ -374,7 +376,7 @@ def main():
     results = {}
     for arch in args.arch.split(","):
         run = Run(arch)
-        results[arch] = {"honest": measure_honest(run, seeds, args.steps, args.noise, args.noise_floor),
+        results[arch] = {"honest": measure_honest(run, seeds, args.steps, args.noise, policy, args.noise_floor),
                          "forgers": measure_forgers(run, seeds, args.steps, policy, args.noise_floor)}
     if args.json:
         print(json.dumps(results, indent=1, sort_keys=True))

@@ -45,7 +45,11 @@ import Testing
                                                 policy: PoGOSteeringTests.challengingEverything(steps: steps))
         #expect(report.verdict == .positive, "\(report.failedChecks)")
         #expect(report.stepsChecked.count == steps)
-        #expect(report.checks.filter { $0.name == "step.gradient" }.allSatisfy { $0.measured.mismatchedCodeFraction == 0 })
+        // The verifier recomputes with the miner's own kernels: bit for bit the same gradients.
+        #expect(report.checks.filter { $0.name == "step.gradient" }.allSatisfy {
+            $0.measured.mismatchedCodeFraction == 0 && $0.measured.maxScaleRelativeError == 0
+        })
+        #expect(report.checks.filter { $0.name == "step.loss" }.allSatisfy { $0.measured.lossRelativeError == 0 })
     }
 
     /// tools/miner.py flags for each honest variant: numpy float32 as is, with TF32-like noise,
