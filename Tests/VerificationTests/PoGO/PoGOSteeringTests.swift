@@ -30,8 +30,8 @@ import Testing
             drifts.append(try SteeringForger.drift(forged, honest: honest, direction: d))
             return forged
         })
-        // The boundary rule alone catches it: also under the mismatch cap and scale tolerance it
-        // was built for (0.02, 0.01).
+        // Also rejected under the mismatch cap and scale tolerance it was built for (0.02, 0.01):
+        // its moved codes lie far from their boundaries at every step.
         let old = VerificationPolicy(maxCodeMismatchFraction: 0.02, scaleRelativeTolerance: 0.01)
         for policy in [Self.challengingEverything(steps: steps), Self.challengingEverything(old, steps: steps)] {
             let report = try PoGOTestSupport.verify(try PoGOTestSupport.bundle(run), beacon: PoGOTestSupport.blockSeed, policy: policy)
