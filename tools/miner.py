@@ -9,9 +9,14 @@ Swift verifier's by float rounding, which is what the verifier's tolerances must
 
     miner.py --arch mlp --hidden 32 --steps 8 --lr 0.1 --batch 64 --eval-batch 256 \
              --seed 1 --block-seed HEX --out DIR [--inline] [--dataset PATH] [--noise REL]
+             [--precision float32|float64] [--sum-order batched|reversed]
 
+Honest float noise, so the verifier's tolerances can be tested against it:
 --noise REL multiplies every gradient element by (1 + REL * N(0, 1)) before quantizing, a
-stand-in for a less precise device (e.g. REL = 1e-3 for TF32-like matmuls).
+stand-in for a less precise device (e.g. REL = 1e-3 for TF32-like matmuls);
+--precision float64 computes losses and gradients in binary64 and rounds them to fp32;
+--sum-order reversed adds per-example gradients in reverse example order instead of one
+batched matmul (see reference_models.loss_and_grad). tools/gradient_noise.py measures them.
 """
 import argparse
 import base64
@@ -119,6 +124,8 @@ def main():
     p.add_argument("--inline", action="store_true")
     p.add_argument("--dataset")
     p.add_argument("--noise", type=float, default=0.0)
+    p.add_argument("--precision", choices=["float32", "float64"], default="float32")
+    p.add_argument("--sum-order", choices=["batched", "reversed"], default="batched")
     ARGS = p.parse_args()
     os.makedirs(ARGS.out, exist_ok=True)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -137,7 +144,8 @@ def main():
     noise = np.random.default_rng(ARGS.seed)
 
     def loss_grad(vec, idx):
-        loss, grad = rm.loss_and_grad(unflatten(vec, shapes), {"arch": ARGS.arch, "config": json.dumps(cfg)}, data.batch(idx))
+        loss, grad = rm.loss_and_grad(unflatten(vec, shapes), {"arch": ARGS.arch, "config": json.dumps(cfg)}, data.batch(idx),
+                                      ARGS.precision, ARGS.sum_order)
         return F32(loss), canonical(grad, shapes)
 
     steps, grads = [], []

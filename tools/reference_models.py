@@ -15,7 +15,10 @@ gradient tensors (same names and shapes as the parameters) and the loss in __met
 (SplitMix64 scheme of models.md) as a checkpoint with that metadata.
 
 GELU uses the exact erf form; erf is math.erf (float64) applied element-wise through
-np.frompyfunc, rounded to float32: scipy-free and exact to float32 precision.
+np.frompyfunc, rounded to the working precision: scipy-free and exact to float32 precision.
+The model functions compute in the dtype of the parameters they are given (float32 for the
+reference); loss_and_grad can also run them in float64 or sum per-example gradients in
+another order (honest variants for the noise measurements of tools/gradient_noise.py).
 """
 
 import json
@@ -75,7 +78,7 @@ def cross_entropy(logits, targets):
     probs = e / s
     dlogits = probs.copy()
     dlogits[rows, targets] -= 1
-    return F32(losses.astype(np.float64).mean()), (dlogits / F32(len(targets))).astype(F32)
+    return F32(losses.astype(np.float64).mean()), (dlogits / F32(len(targets))).astype(logits.dtype)
 
 
 def layer_norm(x, w, b, eps=F32(1e-5)):
@@ -95,12 +98,12 @@ def layer_norm_back(dy, w, cache):
 
 
 def gelu(x):
-    return (F32(0.5) * x * (F32(1) + _erf(x.astype(np.float64) / math.sqrt(2)).astype(F32))).astype(F32)
+    return (F32(0.5) * x * (F32(1) + _erf(x.astype(np.float64) / math.sqrt(2)).astype(x.dtype))).astype(x.dtype)
 
 
 def gelu_grad(x):
-    cdf = F32(0.5) * (F32(1) + _erf(x.astype(np.float64) / math.sqrt(2)).astype(F32))
-    return (cdf + x * np.exp(F32(-0.5) * x * x) * F32(1 / math.sqrt(2 * math.pi))).astype(F32)
+    cdf = F32(0.5) * (F32(1) + _erf(x.astype(np.float64) / math.sqrt(2)).astype(x.dtype))
+    return (cdf + x * np.exp(F32(-0.5) * x * x) * F32(1 / math.sqrt(2 * math.pi))).astype(x.dtype)
 
 
 # ---- mlp -------------------------------------------------------------------------------------
@@ -109,7 +112,7 @@ def mlp_loss_and_grad(p, cfg, features, labels):
     widths = [cfg["inputs"]] + list(cfg["hidden"]) + [cfg["classes"]]
     K = len(widths) - 1
     act = np.tanh if cfg["activation"] == "tanh" else (lambda z: np.maximum(z, F32(0)))
-    a = [features.astype(F32)]
+    a = [features.astype(p["layers.0.weight"].dtype)]
     for i in range(K):
         z = a[i] @ p[f"layers.{i}.weight"].T + p[f"layers.{i}.bias"]
         a.append(act(z) if i < K - 1 else z)
@@ -179,7 +182,7 @@ def gpt_loss_and_grad(p, cfg, inputs, targets):
     np.add.at(g["wte"], inputs.reshape(-1), dx.reshape(B * T, C))
     g["wpe"] = np.zeros_like(p["wpe"])
     g["wpe"][:T] = dx.sum(0)
-    return loss, {k: v.astype(F32) for k, v in g.items()}
+    return loss, {k: v.astype(p["wte"].dtype) for k, v in g.items()}
 
 
 # ---- parameter layout and seeded initialisation -------------------------------------------
@@ -246,13 +249,40 @@ def init_params(arch, cfg, seed):
     return out
 
 
-def loss_and_grad(params, meta, batch):
+def loss_and_grad(params, meta, batch, precision="float32", sum_order="batched"):
+    """Loss and fp32 gradient of the mean loss over the batch.
+
+    precision "float64" runs the whole computation in binary64 from the fp32 parameters and
+    inputs and rounds the gradient to fp32 once at the end. sum_order "reversed" computes one
+    gradient per example and adds them in reverse example order (in the working precision),
+    then divides by the batch size. Both are honest implementations whose float rounding
+    differs from the default batched fp32 one; tools/gradient_noise.py measures by how much.
+    """
+    if precision not in ("float32", "float64") or sum_order not in ("batched", "reversed"):
+        raise ValueError(f"unknown precision {precision!r} or sum order {sum_order!r}")
+    if meta["arch"] not in ("mlp", "gpt"):
+        raise ValueError(f"unknown arch {meta['arch']!r}")
     cfg = json.loads(meta["config"])
+    dtype = np.float64 if precision == "float64" else F32
+    params = {k: v.astype(dtype) for k, v in params.items()}
     if meta["arch"] == "mlp":
-        return mlp_loss_and_grad(params, cfg, batch["features"], batch["labels"])
-    if meta["arch"] == "gpt":
-        return gpt_loss_and_grad(params, cfg, batch["inputs"], batch["targets"])
-    raise ValueError(f"unknown arch {meta['arch']!r}")
+        inputs, targets = batch["features"].astype(dtype), batch["labels"]
+        one = lambda x, y: mlp_loss_and_grad(params, cfg, x, y)
+    else:
+        inputs, targets = batch["inputs"], batch["targets"]
+        one = lambda x, y: gpt_loss_and_grad(params, cfg, x, y)
+    if sum_order == "batched":
+        loss, grad = one(inputs, targets)
+        return loss, {k: v.astype(F32) for k, v in grad.items()}
+    # Every example of a batch weighs the same (gpt: the same T tokens), so the batch mean is
+    # the mean of the per-example means.
+    losses, total = [], None
+    for i in reversed(range(len(targets))):
+        loss, grad = one(inputs[i:i + 1], targets[i:i + 1])
+        losses.append(loss)
+        total = grad if total is None else {k: total[k] + grad[k] for k in total}
+    loss = np.sum(np.array(losses, dtype=F32), dtype=F32) / F32(len(targets))
+    return F32(loss), {k: (v / dtype(len(targets))).astype(F32) for k, v in total.items()}
 
 
 def main(argv):

@@ -40,7 +40,7 @@ extension ServiceConfiguration {
         Option(name: "challenged-leaves") { $0.policy.challengedLeaves = try integer($1, "challenged-leaves", 1...1_000_000) },
         Option(name: "loss-tolerance") { $0.policy.lossRelativeTolerance = Float(try number($1, "loss-tolerance", 0...1)) },
         Option(name: "max-code-mismatch") { $0.policy.maxCodeMismatchFraction = try number($1, "max-code-mismatch", 0...1) },
-        Option(name: "max-code-distance") { $0.policy.maxCodeDistance = try integer($1, "max-code-distance", 0...14) },
+        Option(name: "max-boundary-distance") { $0.policy.maxBoundaryDistance = try number($1, "max-boundary-distance", 0...1) },
         Option(name: "scale-tolerance") { $0.policy.scaleRelativeTolerance = Float(try number($1, "scale-tolerance", 0...1)) },
         Option(name: "noise-floor") { $0.policy.noiseFloor = Float(try number($1, "noise-floor", 0...1)) },
         Option(name: "progress-margin") { $0.policy.progressMargin = Float(try number($1, "progress-margin", 0...1)) },

@@ -46,15 +46,27 @@ public struct PoGOMiner: Sendable {
             batchSize: settings.batchSize, exampleCount: workload.exampleCount)
     }
 
+    /// Chooses the quantized gradient committed at `step` from theta_{t-1} and the honest fp32
+    /// gradient: for forgeries that write scales and codes directly rather than quantize.
+    public typealias CommitmentChoice = (_ step: Int, _ theta: [Float], _ honest: [Float]) throws -> QuantizedGradient
+
     /// Trains `steps` steps from `theta0`, committing `choose(t, theta, honest)` at each step.
     public func mine(theta0: [Float], steps: Int, choose: GradientChoice = { _, _, honest in honest }) throws -> MinedRun {
+        try mine(theta0: theta0, steps: steps, commit: { t, theta, honest in
+            try QuantizedGradient(quantizing: try choose(t, theta, honest))
+        })
+    }
+
+    /// Trains `steps` steps from `theta0`, committing and applying `commit(t, theta, honest)` at
+    /// each step.
+    public func mine(theta0: [Float], steps: Int, commit: CommitmentChoice) throws -> MinedRun {
         var theta = theta0
         var gradient: [Float] = []
         var committed: [QuantizedGradient] = []
         var records: [MinedRun.Step] = []
         for t in stride(from: 1, through: steps, by: 1) {
             let loss = try workload.lossAndGradient(parameters: theta, indices: try batch(t), gradient: &gradient)
-            let q = try QuantizedGradient(quantizing: try choose(t, theta, gradient))
+            let q = try commit(t, theta, gradient)
             try QuantizedUpdate.apply(q, learningRate: settings.learningRate, to: &theta)
             records.append(MinedRun.Step(
                 weightsRoot: try ParameterCommitment(parameters: theta).root,

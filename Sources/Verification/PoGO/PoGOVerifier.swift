@@ -22,8 +22,8 @@ public struct PoGOVerifier: Sendable {
 
     /// Verifies `bundle` with the challenges derived from its commitment digest and `beacon`.
     public func verify(_ bundle: ProofBundle, beacon: ChallengeBeacon) throws(PoGOVerificationError) -> VerificationReport {
-        guard policy.challengedSteps >= 1, policy.challengedLeaves >= 1, policy.maxCodeDistance >= 0 else {
-            throw .invalidPolicy("challengedSteps and challengedLeaves must be at least 1, maxCodeDistance at least 0")
+        guard policy.challengedSteps >= 1, policy.challengedLeaves >= 1, policy.maxBoundaryDistance >= 0 else {
+            throw .invalidPolicy("challengedSteps and challengedLeaves must be at least 1, maxBoundaryDistance at least 0")
         }
         let start = ContinuousClock.now
         var run = VerificationRun(bundle: bundle, beacon: beacon, policy: policy)

@@ -1,8 +1,9 @@
 /// Every count and tolerance the PoGO verifier applies, each with a documented default.
 ///
-/// The defaults are chosen from measurement (docs/protocol-parts/verification.md): strictly
-/// between the largest difference seen between honest independent implementations (Swift and
-/// numpy float32) and the smallest difference of the forgeries, with margin on both sides.
+/// The defaults are chosen from measurement (docs/protocol-parts/verification.md,
+/// tools/gradient_noise.py): strictly between the largest difference seen between the verifier
+/// and honest miners whose float rounding differs (float64, another summation order, TF32-like
+/// relative noise of 1e-3) and what the forgeries need, with margin on both sides.
 public struct VerificationPolicy: Sendable, Hashable, Codable {
     /// Steps challenged for re-execution, k_steps (all steps when N is smaller). Default 2.
     public var challengedSteps: Int
@@ -11,12 +12,16 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
     /// Largest accepted |claimed - recomputed| / |recomputed| of a loss. Default 1e-3.
     public var lossRelativeTolerance: Float
     /// Largest accepted fraction of compared codes (noise blocks excluded) that differ from the
-    /// recomputed quantization, per challenged leaf. Default 0.02.
+    /// recomputed code, per challenged leaf. Default 0.015.
     public var maxCodeMismatchFraction: Double
-    /// Largest accepted |committed code - recomputed code|. Default 1.
-    public var maxCodeDistance: Int
+    /// Largest accepted distance, in quanta of the committed block scale, between the recomputed
+    /// value x = g / committedScale and the rounding boundary between a committed code and the
+    /// recomputed code r = clamp(roundHalfEven(x), -7, 7) when they differ (by one; a larger
+    /// difference never passes). Honest float noise only flips codes whose value lies next to a
+    /// boundary. Default 0.05.
+    public var maxBoundaryDistance: Double
     /// Largest accepted |committed scale - recomputed scale| / recomputed scale of a compared
-    /// (non-noise) block. Default 0.01.
+    /// (non-noise) block. Default 0.007.
     public var scaleRelativeTolerance: Float
     /// Noise floor relative to the recomputed gradient's largest block scale: a block whose
     /// recomputed scale is below `noiseFloor * maxScale` is noise, and only its committed
@@ -35,7 +40,7 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
 
     public init(
         challengedSteps: Int = 2, challengedLeaves: Int = 8, lossRelativeTolerance: Float = 1e-3,
-        maxCodeMismatchFraction: Double = 0.02, maxCodeDistance: Int = 1, scaleRelativeTolerance: Float = 0.01,
+        maxCodeMismatchFraction: Double = 0.015, maxBoundaryDistance: Double = 0.05, scaleRelativeTolerance: Float = 0.007,
         noiseFloor: Float = 1e-6, progressMargin: Float = 0.005, allowFileURIs: Bool = false,
         maxArtifactFileBytes: Int = 256 << 20, maxReexecutedParameters: Int = 10_000_000
     ) {
@@ -43,7 +48,7 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
         self.challengedLeaves = challengedLeaves
         self.lossRelativeTolerance = lossRelativeTolerance
         self.maxCodeMismatchFraction = maxCodeMismatchFraction
-        self.maxCodeDistance = maxCodeDistance
+        self.maxBoundaryDistance = maxBoundaryDistance
         self.scaleRelativeTolerance = scaleRelativeTolerance
         self.noiseFloor = noiseFloor
         self.progressMargin = progressMargin

@@ -3,7 +3,7 @@ internal import Foundation
 extension VerificationReport.Measurements {
     /// The JSON member names, one per stored property.
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case claimedLoss, recomputedLoss, lossRelativeError, mismatchedCodeFraction, maxCodeDistance
+        case claimedLoss, recomputedLoss, lossRelativeError, mismatchedCodeFraction, maxCodeDistance, maxBoundaryDistance
         case maxScaleRelativeError, comparedBlocks, noiseBlocks, firstFailingStep, failingSteps, leaves
     }
 
@@ -25,6 +25,7 @@ extension VerificationReport.Measurements {
         try put(lossRelativeError.map(Double.init), .lossRelativeError)
         try put(mismatchedCodeFraction, .mismatchedCodeFraction)
         try c.encodeIfPresent(maxCodeDistance, forKey: .maxCodeDistance)
+        try put(maxBoundaryDistance, .maxBoundaryDistance)
         try put(maxScaleRelativeError.map(Double.init), .maxScaleRelativeError)
         try c.encodeIfPresent(comparedBlocks, forKey: .comparedBlocks)
         try c.encodeIfPresent(noiseBlocks, forKey: .noiseBlocks)
@@ -51,6 +52,7 @@ extension VerificationReport.Measurements {
         lossRelativeError = try get(.lossRelativeError).map(Float.init)
         mismatchedCodeFraction = try get(.mismatchedCodeFraction)
         maxCodeDistance = try c.decodeIfPresent(Int.self, forKey: .maxCodeDistance)
+        maxBoundaryDistance = try get(.maxBoundaryDistance)
         maxScaleRelativeError = try get(.maxScaleRelativeError).map(Float.init)
         comparedBlocks = try c.decodeIfPresent(Int.self, forKey: .comparedBlocks)
         noiseBlocks = try c.decodeIfPresent(Int.self, forKey: .noiseBlocks)

@@ -24,7 +24,12 @@ public struct VerificationReport: Sendable, Codable, Hashable {
         public var lossRelativeError: Float?
         /// Largest per-leaf fraction of compared codes that differ.
         public var mismatchedCodeFraction: Double?
+        /// Largest |committed code - recomputed code|, the recomputed code taken in quanta of
+        /// the committed scale.
         public var maxCodeDistance: Int?
+        /// Largest distance, in quanta of the committed scale, between a recomputed value and
+        /// the rounding boundary between its differing committed and recomputed codes.
+        public var maxBoundaryDistance: Double?
         public var maxScaleRelativeError: Float?
         /// Blocks compared in full, and blocks below the noise floor (scale bound only).
         public var comparedBlocks: Int?

@@ -63,6 +63,8 @@ extension VerificationRun {
         return opened
     }
 
+    /// "step.gradient": each opened leaf against the recomputed gradient (`GradientComparison`),
+    /// in quanta of the committed scales, with the noise floor taken from quantize(recomputed).
     private mutating func compareGradient(_ t: Int, recomputed: [Float], opened: [Int: GradientLeaf], leaves: [Int]) {
         let name = "step.gradient"
         let quantized: QuantizedGradient
@@ -75,25 +77,33 @@ extension VerificationRun {
         m.leaves = leaves
         m.mismatchedCodeFraction = 0
         m.maxCodeDistance = 0
+        m.maxBoundaryDistance = 0
         m.maxScaleRelativeError = 0
         m.comparedBlocks = 0
         m.noiseBlocks = 0
-        var failing: [Int] = [], noiseViolations = 0
+        var failing: [Int] = [], noiseViolations = 0, nonFinite = 0
         for i in leaves {
-            guard let committedLeaf = opened[i], let recomputedLeaf = try? quantized.leaf(i) else { failing.append(i); continue }
-            let c = GradientComparison(committed: committedLeaf, recomputed: recomputedLeaf, floor: floor)
+            let range = QuantizedGradient.leafRange(i, parameters: quantized.parameterCount)
+            let blocks = (range.lowerBound / QuantizedGradient.blockSize)..<QuantizedGradient.blockCount(parameters: range.upperBound)
+            guard let committedLeaf = opened[i], committedLeaf.parameterCount == range.count else { failing.append(i); continue }
+            let c = GradientComparison(committed: committedLeaf, recomputed: recomputed[range],
+                                       recomputedScales: quantized.scales[blocks], floor: floor)
             m.mismatchedCodeFraction = max(m.mismatchedCodeFraction!, c.mismatchFraction)
             m.maxCodeDistance = max(m.maxCodeDistance!, c.maxCodeDistance)
+            m.maxBoundaryDistance = max(m.maxBoundaryDistance!, c.maxBoundaryDistance)
             m.maxScaleRelativeError = max(m.maxScaleRelativeError!, c.maxScaleRelativeError)
             m.comparedBlocks! += c.comparedBlocks
             m.noiseBlocks! += c.noiseBlocks
             noiseViolations += c.noiseViolations
+            nonFinite += c.nonFiniteValues
             if !c.passes(policy) { failing.append(i) }
         }
         let detail = "mismatched code fraction \(m.mismatchedCodeFraction!) (max \(policy.maxCodeMismatchFraction)), "
-            + "max code distance \(m.maxCodeDistance!) (max \(policy.maxCodeDistance)), "
+            + "max code distance \(m.maxCodeDistance!) (max 1), "
+            + "max boundary distance \(m.maxBoundaryDistance!) (max \(policy.maxBoundaryDistance)), "
             + "max scale relative error \(m.maxScaleRelativeError!) (max \(policy.scaleRelativeTolerance)), "
             + "\(m.noiseBlocks!) noise blocks (\(noiseViolations) above the floor)"
+            + (nonFinite == 0 ? "" : ", \(nonFinite) values not finite in quanta of the committed scale")
             + (failing.isEmpty ? "" : "; failing leaves \(failing)")
         record(.init(name: name, step: t, passed: failing.isEmpty, detail: detail, measured: m))
     }

@@ -9,6 +9,7 @@ struct ServiceConfigurationTests {
         #expect(c.workers == ServiceConfiguration.onlineCPUs && c.leaseSeconds == 30 && c.maxAttempts == 3)
         #expect(c.policy.allowFileURIs == false && c.maxBundleBytes == 16 << 20)
         #expect(c.confirmThreshold == nil && c.slashThreshold == nil && c.outlierDistance == 0.1 && c.quorum == nil)
+        #expect(c.policy.maxBoundaryDistance == 0.05 && c.policy.maxCodeMismatchFraction == 0.015 && c.policy.scaleRelativeTolerance == 0.007)
     }
 
     @Test func everyOptionHasAFlagAndAnEnvironmentVariable() throws {
@@ -26,7 +27,8 @@ struct ServiceConfigurationTests {
         ("VERIFIER_WORKERS", "-1"), ("VERIFIER_LEASE_SECONDS", "0"), ("VERIFIER_MAX_ATTEMPTS", "0"),
         ("VERIFIER_CONFIRM_THRESHOLD", "1.5"), ("VERIFIER_SLASH_THRESHOLD", "0"), ("VERIFIER_ALLOW_FILE_ARTIFACTS", "maybe"),
         ("VERIFIER_OUTLIER_DISTANCE", "2"), ("VERIFIER_MAX_BUNDLE_BYTES", "1023"), ("VERIFIER_HTTP_IO_THREADS", "0"),
-        ("VERIFIER_QUORUM", "0"), ("VERIFIER_QUORUM", "1.01"),
+        ("VERIFIER_QUORUM", "0"), ("VERIFIER_QUORUM", "1.01"), ("VERIFIER_MAX_BOUNDARY_DISTANCE", "1.01"),
+        ("VERIFIER_MAX_BOUNDARY_DISTANCE", "-0.01"), ("VERIFIER_MAX_CODE_MISMATCH", "1.01"),
     ])
     func refusesOutOfRangeValues(_ variable: String, _ value: String) {
         #expect(throws: UsageError.self) { try ServiceConfiguration.parse([], environment: [variable: value]) }
@@ -41,5 +43,7 @@ struct ServiceConfigurationTests {
     @Test func limitsAcceptTheirBounds() throws {
         let c = try ServiceConfiguration.parse([], environment: ["VERIFIER_MAX_BUNDLE_BYTES": "1024", "VERIFIER_MAX_ATTEMPTS": "1"])
         #expect(c.maxBundleBytes == 1024 && c.maxAttempts == 1)
+        #expect(try ServiceConfiguration.parse([], environment: ["VERIFIER_MAX_BOUNDARY_DISTANCE": "1"]).policy.maxBoundaryDistance == 1)
+        #expect(try ServiceConfiguration.parse(["--max-boundary-distance", "0"], environment: [:]).policy.maxBoundaryDistance == 0)
     }
 }

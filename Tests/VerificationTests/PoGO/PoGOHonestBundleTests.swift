@@ -37,23 +37,51 @@ import Testing
         }
     }
 
-    @Test(arguments: [(arch: "mlp", noise: "0"), (arch: "mlp", noise: "0.001"), (arch: "gpt", noise: "0")])
-    func acceptsBundleFromTheNumpyMiner(arch: String, noise: String) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pogo-numpy-\(arch)-\(noise)-\(getpid())").path
+    @Test(arguments: ["mlp", "gpt"])
+    func acceptsHonestSwiftBundleWithEveryStepAndLeafChallenged(arch: String) throws {
+        let (miner, steps) = try PoGOSteeringTests.run(arch)
+        let run = try PoGOTestSupport.mine(miner, steps: steps)
+        let report = try PoGOTestSupport.verify(try PoGOTestSupport.bundle(run), beacon: PoGOTestSupport.blockSeed,
+                                                policy: PoGOSteeringTests.challengingEverything(steps: steps))
+        #expect(report.verdict == .positive, "\(report.failedChecks)")
+        #expect(report.stepsChecked.count == steps)
+        // The verifier recomputes with the miner's own kernels: bit for bit the same gradients.
+        #expect(report.checks.filter { $0.name == "step.gradient" }.allSatisfy {
+            $0.measured.mismatchedCodeFraction == 0 && $0.measured.maxScaleRelativeError == 0
+        })
+        #expect(report.checks.filter { $0.name == "step.loss" }.allSatisfy { $0.measured.lossRelativeError == 0 })
+    }
+
+    /// tools/miner.py flags for each honest variant: numpy float32 as is, with TF32-like noise,
+    /// in float64, and with per-example gradients added in reverse order.
+    static let numpyVariants = ["plain": [], "noise": ["--noise", "0.001"], "float64": ["--precision", "float64"],
+                                "reversed": ["--sum-order", "reversed"]]
+
+    @Test(arguments: ["mlp", "gpt"], ["plain", "noise", "float64", "reversed"])
+    func acceptsBundleFromTheNumpyMinerWithEveryStepAndLeafChallenged(arch: String, variant: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pogo-numpy-\(arch)-\(variant)-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let config = arch == "mlp"
             ? ["--hidden", "32", "--steps", "5", "--lr", "0.1", "--batch", "64", "--eval-batch", "256"]
             : ["--layers", "1", "--channels", "32", "--heads", "2", "--context", "16", "--steps", "3", "--lr", "0.05",
                "--batch", "8", "--eval-batch", "32"]
         try PythonMiner.run(["--arch", arch] + config + ["--seed", "3", "--block-seed", PoGOTestSupport.blockSeed.hex,
-                                                         "--out", directory, "--noise", noise])
+                                                         "--out", directory] + (Self.numpyVariants[variant] ?? []))
         let data = try #require(FileManager.default.contents(atPath: directory + "/bundle.json"))
         let bundle = try ProofBundle(bytes: [UInt8](data))
-        var policy = VerificationPolicy()
+        var policy = PoGOSteeringTests.challengingEverything(steps: bundle.steps.count)
         policy.allowFileURIs = true
-        policy.challengedSteps = bundle.steps.count
         let report = try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy)
+        let measured = report.checks.filter { $0.name == "step.gradient" }.map(\.measured)
+        // The values reported in docs/protocol-parts/verification.md ("Why these tolerances").
+        print("pogo honest numpy \(arch) \(variant): mismatch \(measured.compactMap(\.mismatchedCodeFraction).max() ?? -1) "
+              + "distance \(measured.compactMap(\.maxCodeDistance).max() ?? -1) "
+              + "boundary \(measured.compactMap(\.maxBoundaryDistance).max() ?? -1) "
+              + "scale \(measured.compactMap(\.maxScaleRelativeError).max() ?? -1) "
+              + "loss \(report.checks.filter { $0.name == "step.loss" }.compactMap(\.measured.lossRelativeError).max() ?? -1)")
         #expect(report.verdict == .positive, "\(report.failedChecks): \(report.checks.filter { !$0.passed }.map(\.detail))")
+        #expect(report.stepsChecked.count == bundle.steps.count)
+        #expect(report.leavesChecked.allSatisfy { $0.leaves.count == QuantizedGradient.leafCount(parameters: bundle.parameterCount) })
     }
 
     @Test func refusesFileArtifactsUnlessAllowed() throws {

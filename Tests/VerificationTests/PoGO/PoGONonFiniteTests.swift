@@ -87,7 +87,7 @@ import Testing
         let floats: [WritableKeyPath<VerificationReport.Measurements, Float?>] = [
             \.claimedLoss, \.recomputedLoss, \.lossRelativeError, \.maxScaleRelativeError,
         ]
-        let doubles: [WritableKeyPath<VerificationReport.Measurements, Double?>] = [\.mismatchedCodeFraction]
+        let doubles: [WritableKeyPath<VerificationReport.Measurements, Double?>] = [\.mismatchedCodeFraction, \.maxBoundaryDistance]
         var samples: [VerificationReport.Measurements] = []
         for path in floats { var m = VerificationReport.Measurements(); m[keyPath: path] = value; samples.append(m) }
         for path in doubles { var m = VerificationReport.Measurements(); m[keyPath: path] = Double(value); samples.append(m) }

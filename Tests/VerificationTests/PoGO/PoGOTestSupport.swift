@@ -45,6 +45,12 @@ enum PoGOTestSupport {
         return try miner.mine(theta0: theta0, steps: steps)
     }
 
+    /// Mines `steps` steps from the seeded initial parameters, committing `commit`'s quantized
+    /// gradients as they are.
+    static func mine(_ miner: PoGOMiner, steps: Int, seed: UInt64 = 1, commit: PoGOMiner.CommitmentChoice) throws -> MinedRun {
+        try miner.mine(theta0: miner.workload.initialParameters(seed: seed), steps: steps, commit: commit)
+    }
+
     static func bundle(_ run: MinedRun) throws -> ProofBundle {
         try ProofBundle(bytes: run.bundleJSON(.inline))
     }
