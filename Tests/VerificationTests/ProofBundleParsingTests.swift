@@ -68,6 +68,19 @@ struct ProofBundleParsingTests {
         #expect(e?.limit == 64)
     }
 
+    @Test func acceptsTheMinimumEvaluationBatchAndRefusesOneLess() {
+        // A secret progress check resting on one example (E = 1) is a coin flip.
+        for (e, refused) in [(64, false), (63, true), (1, true)] {
+            let error = Self.refusal(Self.bundle { $0["evaluation"] = ["batchSize": e, "initialLoss": 2.3, "finalLoss": 1.0] })
+            #expect((error != nil) == refused, "E = \(e)")
+            if refused {
+                #expect(error?.field == "evaluation.batchSize" && error?.limit == 64, "E = \(e): \(String(describing: error))")
+            }
+        }
+        let custom = ProofBundleLimits(minEvaluationBatchSize: 8)
+        #expect(Self.refusal(Self.bundle { $0["evaluation"] = ["batchSize": 8, "initialLoss": 2.3, "finalLoss": 1.0] }, limits: custom) == nil)
+    }
+
     @Test func refusesParameterCountThatDisagreesWithModel() {
         #expect(Self.refusal(Self.bundle { $0["parameters"] = 7 })?.field == "parameters")
     }

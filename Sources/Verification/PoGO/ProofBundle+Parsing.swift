@@ -58,7 +58,7 @@ extension ProofBundle {
         self.parameterCount = params
         self.theta0Root = try root.member("theta0Root").digest()
         self.steps = steps
-        self.evaluationBatchSize = try eval.member("batchSize").int(in: 1...limits.maxEvaluationBatchSize)
+        self.evaluationBatchSize = try eval.member("batchSize").int(in: limits.minEvaluationBatchSize...limits.maxEvaluationBatchSize)
         self.initialEvaluationLoss = try Self.finiteFloat(eval.member("initialLoss"))
         self.finalEvaluationLoss = try Self.finiteFloat(eval.member("finalLoss"))
         self.theta0Artifact = theta0

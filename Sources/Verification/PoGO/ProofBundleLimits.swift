@@ -4,6 +4,9 @@ public struct ProofBundleLimits: Sendable, Hashable {
     public var maxSteps: Int
     /// Maximum batch size (examples per step). Default 1,024.
     public var maxBatchSize: Int
+    /// Minimum evaluation batch size E: below it the secret progress check is decided by chance
+    /// (measured with tools/progress_variance.py, docs/protocol-parts/verification.md). Default 64.
+    public var minEvaluationBatchSize: Int
     /// Maximum evaluation batch size. Default 2,048.
     public var maxEvaluationBatchSize: Int
     /// Maximum number of model parameters re-executed on this machine. Default 50,000,000.
@@ -24,13 +27,14 @@ public struct ProofBundleLimits: Sendable, Hashable {
     public var maxInlineArtifactBytes: Int
 
     public init(
-        maxSteps: Int = 1_000, maxBatchSize: Int = 1_024, maxEvaluationBatchSize: Int = 2_048,
+        maxSteps: Int = 1_000, maxBatchSize: Int = 1_024, minEvaluationBatchSize: Int = 64, maxEvaluationBatchSize: Int = 2_048,
         maxParameters: Int = 50_000_000, maxHiddenLayers: Int = 16, maxWidth: Int = 65_536,
         maxGPTLayers: Int = 48, maxGPTChannels: Int = 2_048, maxGPTContext: Int = 2_048,
         maxURIBytes: Int = 2_048, maxInlineArtifactBytes: Int = 64 << 20
     ) {
         self.maxSteps = maxSteps
         self.maxBatchSize = maxBatchSize
+        self.minEvaluationBatchSize = minEvaluationBatchSize
         self.maxEvaluationBatchSize = maxEvaluationBatchSize
         self.maxParameters = maxParameters
         self.maxHiddenLayers = maxHiddenLayers

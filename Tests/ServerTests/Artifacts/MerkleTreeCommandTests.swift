@@ -9,7 +9,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let mine = try MerkleCommandTests.verifier([
-            "mine", "--arch", "mlp", "--hidden", "8", "--steps", "2", "--lr", "0.1", "--batch", "16", "--eval-batch", "32",
+            "mine", "--arch", "mlp", "--hidden", "8", "--steps", "2", "--lr", "0.1", "--batch", "16", "--eval-batch", "64",
             "--block-seed", String(repeating: "01", count: 32), "--out", dir, "--trees",
             "--dataset", RangeServer.repoRoot + "/data/digits.csv",
         ])

@@ -64,7 +64,7 @@ import Testing
         let config = arch == "mlp"
             ? ["--hidden", "32", "--steps", "5", "--lr", "0.1", "--batch", "64", "--eval-batch", "256"]
             : ["--layers", "1", "--channels", "32", "--heads", "2", "--context", "16", "--steps", "3", "--lr", "0.05",
-               "--batch", "8", "--eval-batch", "32"]
+               "--batch", "8", "--eval-batch", "64"]
         try PythonMiner.run(["--arch", arch] + config + ["--seed", "3", "--block-seed", PoGOTestSupport.blockSeed.hex,
                                                          "--out", directory] + (Self.numpyVariants[variant] ?? []))
         let data = try #require(FileManager.default.contents(atPath: directory + "/bundle.json"))

@@ -34,7 +34,7 @@ enum PoGOTestSupport {
     static func gptMiner(lr: Float = 0.05) throws -> PoGOMiner {
         try PoGOMiner(settings: .init(model: .gpt(layers: 1, channels: 32, heads: 2, context: 16),
                                       datasetDigest: SHA256.hash(shakespeare), learningRate: lr, batchSize: 8,
-                                      evaluationBatchSize: 32, blockSeed: blockSeed),
+                                      evaluationBatchSize: 64, blockSeed: blockSeed),
                       datasetBytes: shakespeare)
     }
 
