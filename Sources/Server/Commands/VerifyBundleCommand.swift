@@ -9,7 +9,8 @@ internal import Verification
 /// 1 negative verdict, 2 usage error or verification could not complete. URI artifacts
 /// (http(s), and file:// with --allow-file) are fetched with the VERIFIER_FETCH_* limits of
 /// the environment (docs/configuration-fetch.md); --max-reexecuted P verifies a larger model
-/// in leaf-only mode.
+/// in leaf-only mode, as does a model whose re-execution would not fit this machine's memory
+/// (`MemoryLimit`, `ReexecutionCost`).
 enum VerifyBundleCommand: Subcommand {
     static let name = "verify-bundle"
     static let usage = "verify-bundle BUNDLE.json [--beacon HEX] [--allow-file] [--key KEYFILE] [--dataset-dir DIR] [--challenged-steps K] [--challenged-leaves K] [--max-reexecuted P]"
@@ -50,7 +51,8 @@ enum VerifyBundleCommand: Subcommand {
             var fetch = try FetchConfiguration(environment: ProcessInfo.processInfo.environment)
             fetch.allowFileScheme = policy.allowFileURIs
             let datasets = try DatasetResolver.indexing(directory: args.value("--dataset-dir") ?? "data")
-            let report = try PoGOVerifier(policy: policy, datasets: datasets, source: URLArtifactSource(configuration: fetch))
+            let memory = ReexecutionMemory(capacityBytes: MemoryLimit.defaultReexecutionBytes(limit: MemoryLimit.detect()))
+            let report = try PoGOVerifier(policy: policy, datasets: datasets, source: URLArtifactSource(configuration: fetch), memory: memory)
                 .verify(bundle, beacon: beacon)
             var out = report.jsonBytes()
             if let key {

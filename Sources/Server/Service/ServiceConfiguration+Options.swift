@@ -50,6 +50,12 @@ extension ServiceConfiguration {
         Option(name: "max-reexecuted-parameters") {
             $0.policy.maxReexecutedParameters = try integer($1, "max-reexecuted-parameters", 1...(1 << 40))
         },
+        Option(name: "activation-budget-bytes") {
+            $0.policy.activationBudgetBytes = try integer($1, "activation-budget-bytes", (1 << 20)...(1 << 40))
+        },
+        Option(name: "reexecution-memory-bytes") {
+            $0.reexecutionMemoryBytes = try integer($1, "reexecution-memory-bytes", (64 << 20)...(1 << 44))
+        },
         Option(name: "confirm-threshold") { $0.confirmThreshold = try threshold($1, "confirm-threshold") },
         Option(name: "slash-threshold") { $0.slashThreshold = try threshold($1, "slash-threshold") },
         Option(name: "outlier-distance") { $0.outlierDistance = try number($1, "outlier-distance", 0...1) },

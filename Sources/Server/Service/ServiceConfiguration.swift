@@ -53,6 +53,9 @@ struct ServiceConfiguration: Sendable {
     var httpQueueCapacity = 64
     /// The PoGO verifier's counts and tolerances (`file://` artifacts off by default).
     var policy = VerificationPolicy()
+    /// Bytes the full re-executions of this process may hold at once (`ReexecutionMemory`).
+    /// Default nil, meaning the container's or machine's memory less 1 GiB (`MemoryLimit`).
+    var reexecutionMemoryBytes: Int?
     /// Default PoGO confirmation threshold when a request names none; nil = exactly 2/3.
     var confirmThreshold: Double?
     /// Default PoGO slashing threshold when a request names none; nil = exactly 1/3.
@@ -67,6 +70,10 @@ struct ServiceConfiguration: Sendable {
 
     /// The signing key's path.
     var resolvedKeyFile: String { keyFile ?? dataDirectory + "/signing-key.pem" }
+    /// The re-execution memory in bytes: the setting, else the default from the memory limit.
+    var resolvedReexecutionMemoryBytes: Int {
+        reexecutionMemoryBytes ?? MemoryLimit.defaultReexecutionBytes(limit: MemoryLimit.detect())
+    }
     /// The SQLite database's path.
     var databasePath: String { dataDirectory + "/jobs.sqlite" }
 

@@ -33,8 +33,11 @@ final class VerifierService: Sendable {
                   ["key_id": key.keyID, "path": configuration.resolvedKeyFile])
         let datasets = try DatasetResolver.indexing(directory: configuration.datasetDirectory)
         log.event("datasets_indexed", ["directory": configuration.datasetDirectory])
+        let memory = ReexecutionMemory(capacityBytes: configuration.resolvedReexecutionMemoryBytes)
+        log.event("reexecution_memory", ["bytes": String(memory.capacityBytes),
+                                         "max_reexecuted_parameters": String(configuration.policy.maxReexecutedParameters)])
         verifier = PoGOVerifier(policy: configuration.policy, datasets: datasets,
-                                source: URLArtifactSource(configuration: configuration.fetch))
+                                source: URLArtifactSource(configuration: configuration.fetch), memory: memory)
         do {
             let evaluator = try PoQEvaluator(directory: configuration.modelDirectory, limits: configuration.poqLimits)
             log.event("model_loaded", ["directory": configuration.modelDirectory, "identity": evaluator.identity.description])

@@ -6,12 +6,15 @@ internal import Foundation
 /// as slices of one allocation); buffers start zeroed.
 final class FloatArena {
     private var blocks: [UnsafeMutablePointer<Float>] = []
+    /// Floats handed out so far (what the models' activation estimates must match).
+    private(set) var allocatedFloats = 0
 
     /// A new zeroed buffer of `count` floats, valid while the arena lives.
     func make(_ count: Int) -> UnsafeMutablePointer<Float> {
         let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         p.initialize(repeating: 0, count: max(count, 1))
         blocks.append(p)
+        allocatedFloats += count
         return p
     }
 

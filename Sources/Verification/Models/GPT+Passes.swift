@@ -35,15 +35,31 @@ private struct BlockWeights {
 }
 
 extension GPT {
-    func run(_ parameters: [Float], _ batch: TextBatch, gradient: inout [Float], backward: Bool) throws -> Float {
+    /// The mean loss of `parameters` on `batch`; with `backward`, its gradient is written into
+    /// `gradient` (resized to the parameter count). The passes read the caller's parameters in
+    /// place and write the gradient in place: no parameter-sized copy is made.
+    func run(_ parameters: [Float], _ batch: TextBatch, gradient: inout [Float], backward: Bool,
+             arena: FloatArena = FloatArena()) throws -> Float {
         let B = try validate(parameters, batch)
+        if backward { gradient = [Float](repeating: 0, count: layout.count) }
+        return parameters.withUnsafeBufferPointer { pp in
+            gradient.withUnsafeMutableBufferPointer { gp in
+                // Parameters are only read; the mutable pointer type lets one block-pointer helper
+                // serve parameters and gradients alike.
+                passes(params: UnsafeMutablePointer(mutating: pp.baseAddress!), grads: backward ? gp.baseAddress : nil,
+                       batch, B: B, arena: arena)
+            }
+        }
+    }
+
+    /// The forward pass, and the backward pass when `grads` (zeroed, one float per parameter) is
+    /// given; activations come from `arena`.
+    private func passes(params: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>?, _ batch: TextBatch, B: Int,
+                        arena: FloatArena) -> Float {
         let (T, C, NH, L, V) = (batch.T, config.channels, config.heads, config.layers, GPT.vocabulary)
         let BT = B * T
         let eps = GPT.layerNormEpsilon
-        let arena = FloatArena()
-        // Parameters are only read; a private copy gives the block-pointer helper one pointer type.
-        let params = arena.make(layout.count)
-        params.update(from: parameters, count: layout.count)
+        let backward = grads != nil
         let wte = params + layout.offset("wte"), wpe = params + layout.offset("wpe")
         let lnfw = params + layout.offset("ln_f.weight"), lnfb = params + layout.offset("ln_f.bias")
 
@@ -79,9 +95,7 @@ extension GPT {
         let mean = batch.targets.withUnsafeBufferPointer {
             crossEntropyForward(losses: losses, probs: probs, logits: logits, targets: $0.baseAddress!, N: BT, V: V)
         }
-        guard backward else { return mean }
-
-        let grads = arena.make(layout.count)
+        guard let grads else { return mean }
         let dwte = grads + layout.offset("wte"), dwpe = grads + layout.offset("wpe")
         // The logits are not needed any more, so their buffer holds their gradient.
         let dlogits = logits
@@ -124,7 +138,20 @@ extension GPT {
         batch.inputs.withUnsafeBufferPointer {
             encoderBackward(dwte: dwte, dwpe: dwpe, dout: dx, tokens: $0.baseAddress!, B: B, T: T, C: C)
         }
-        gradient = Array(UnsafeBufferPointer(start: grads, count: layout.count))
         return mean
     }
 }
+
+extension GPT {
+    /// Floats `passes` allocates for each example of `T` tokens: the saved activations of every
+    /// block (two alternating blocks when forward only), the head's, and with `backward` the
+    /// activation gradients. The (T, T) attention scratch of the backward pass is per pass, not
+    /// per example, and is left out.
+    func activationFloats(T: Int, backward: Bool) -> Int {
+        let (C, NH, L, V) = (config.channels, config.heads, config.layers, GPT.vocabulary)
+        let perBlock = 16 * T * C + 4 * T + NH * T * T
+        let head = T * C + (T * C + 2 * T) + (T * V + T) + 2 * T * C + T * V  // encoded, ln_f, probs and losses, projections, logits
+        return (backward ? L : min(L, 2)) * perBlock + head + (backward ? 16 * T * C : 0)
+    }
+}
+

@@ -92,11 +92,11 @@ public struct MLP: TrainableModel {
         return B
     }
 
-    private func run(_ parameters: [Float], _ batch: MLPBatch, gradient: inout [Float], backward: Bool) throws -> Float {
+    func run(_ parameters: [Float], _ batch: MLPBatch, gradient: inout [Float], backward: Bool,
+             arena: FloatArena = FloatArena()) throws -> Float {
         let B = try validate(parameters, batch)
         let w = config.widths
         let K = w.count - 1
-        let arena = FloatArena()
         // acts[i]: a_i (B, w[i]); pre[i]: z_i (B, w[i+1]).
         let acts = w.map { arena.make(B * $0) }
         let pre = (0..<K).map { arena.make(B * w[$0 + 1]) }
@@ -131,6 +131,14 @@ public struct MLP: TrainableModel {
             }
             return mean
         }
+    }
+
+    /// Floats `run` allocates for each example: activations and pre-activations of every layer,
+    /// probabilities and the loss, and with `backward` their gradients.
+    func activationFloats(backward: Bool) -> Int {
+        let w = config.widths
+        let forward = w.reduce(0, +) + w.dropFirst().reduce(0, +) + config.classes + 1
+        return forward + (backward ? w.reduce(0, +) + w.dropFirst().reduce(0, +) : 0)
     }
 
     private func activate(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {

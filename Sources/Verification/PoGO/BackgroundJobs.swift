@@ -17,6 +17,9 @@ final class BackgroundJobs<Value: Sendable>: @unchecked Sendable {
     }
 
     private let group = DispatchGroup()
+    /// At most `ReexecutionCost.defaultConcurrentPasses` jobs run at once: they are compute
+    /// bound, and each holds its pass's activations, so more would only add memory.
+    private let slots = DispatchSemaphore(value: ReexecutionCost.defaultConcurrentPasses)
     private let lock = NSLock()
     private var outcomes: [Int: Outcome] = [:]
     /// Jobs submitted so far; only the submitting thread touches it.
@@ -27,6 +30,8 @@ final class BackgroundJobs<Value: Sendable>: @unchecked Sendable {
         let index = submitted
         submitted += 1
         DispatchQueue.global().async(group: group) { [self] in
+            slots.wait()
+            defer { slots.signal() }
             let start = ContinuousClock.now
             let value = job()
             let outcome = Outcome(value: value, milliseconds: PoGOVerifier.milliseconds(since: start))

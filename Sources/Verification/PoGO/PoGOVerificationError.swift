@@ -14,9 +14,9 @@ public enum PoGOVerificationError: Error, Equatable, Sendable, CustomStringConve
     case fileURIsNotAllowed(artifact: String, uri: String)
     /// The artifact could not be read (missing file, I/O error, above the size limit).
     case artifactUnreadable(artifact: String, reason: String)
-    /// The model is above the re-execution cap and the bundle has no tree files, so neither
-    /// mode can run here.
-    case treeFilesRequired(parameters: Int, maxReexecuted: Int)
+    /// The model cannot be re-executed here (`reason`: above the parameter cap, the pass
+    /// budget or the memory) and the bundle has no tree files, so neither mode can run.
+    case treeFilesRequired(reason: String)
     /// The policy itself is unusable (e.g. zero challenged steps).
     case invalidPolicy(String)
     /// A local resource (temporary file, memory) failed.
@@ -29,8 +29,8 @@ public enum PoGOVerificationError: Error, Equatable, Sendable, CustomStringConve
         case let .cannotFetch(artifact, uri): "cannot fetch \(artifact) from \(uri): scheme not supported"
         case let .fileURIsNotAllowed(artifact, uri): "\(artifact): file URIs are not allowed (\(uri))"
         case let .artifactUnreadable(artifact, reason): "\(artifact) could not be read: \(reason)"
-        case let .treeFilesRequired(parameters, cap):
-            "the model has \(parameters) parameters, above the re-execution cap \(cap), and the bundle has no tree files for leaf-only verification"
+        case let .treeFilesRequired(reason):
+            "\(reason), and the bundle has no tree files for leaf-only verification"
         case let .invalidPolicy(reason): "invalid verification policy: \(reason)"
         case let .internalFailure(reason): "internal failure: \(reason)"
         }

@@ -2,8 +2,11 @@ internal import Foundation
 
 /// Verifies a PoGO proof bundle (pogo/1) by full re-execution: structure, replay of every
 /// step's roots, re-execution of the challenged steps, and progress on the evaluation batches;
-/// or, for a model above `policy.maxReexecutedParameters`, in leaf-only mode (Merkle openings
-/// and the update rule on the challenged leaves, read by byte range; the report says so).
+/// or, for a model it cannot re-execute (above `policy.maxReexecutedParameters`, one example
+/// above `policy.activationBudgetBytes`, or an estimated peak above `memory`'s capacity), in
+/// leaf-only mode (Merkle openings and the update rule on the challenged leaves, read by byte
+/// range; the report says so and why). A full re-execution holds its estimated peak of
+/// `memory` while it runs, so concurrent verifications never add up to more than its capacity.
 ///
 /// The verdict is positive only if every check passes. A report is returned for every bundle
 /// the verifier could examine, positive or negative; `PoGOVerificationError` is thrown only
@@ -13,11 +16,30 @@ public struct PoGOVerifier: Sendable {
     public let datasets: DatasetResolver
     /// Where URI artifacts are fetched; nil reads only allowed `file://` URIs locally.
     public let source: (any ArtifactSource)?
+    /// The memory full re-executions share; nil places no bound beyond the policy's.
+    public let memory: ReexecutionMemory?
 
-    public init(policy: VerificationPolicy = VerificationPolicy(), datasets: DatasetResolver, source: (any ArtifactSource)? = nil) {
+    public init(policy: VerificationPolicy = VerificationPolicy(), datasets: DatasetResolver, source: (any ArtifactSource)? = nil,
+                memory: ReexecutionMemory? = nil) {
         self.policy = policy
         self.datasets = datasets
         self.source = source
+        self.memory = memory
+    }
+
+    /// Why `bundle` cannot be re-executed here, or nil when it can.
+    public func leafOnlyReason(_ bundle: ProofBundle, cost: ReexecutionCost) -> String? {
+        if bundle.parameterCount > policy.maxReexecutedParameters {
+            return "the model has \(bundle.parameterCount) parameters, above the re-execution cap \(policy.maxReexecutedParameters)"
+        }
+        if !cost.fitsOnePass {
+            return "one example needs \(max(cost.backwardExampleBytes ?? .max, cost.forwardExampleBytes ?? 0)) bytes of activations, "
+                + "above the pass budget \(policy.activationBudgetBytes)"
+        }
+        if let memory, cost.peakBytes > memory.capacityBytes {
+            return "re-execution needs an estimated \(cost.peakBytes) bytes, above the \(memory.capacityBytes) bytes this verifier has"
+        }
+        return nil
     }
 
     /// Verifies `bundle` with the challenges derived from its commitment digest and `beacon`.
@@ -27,14 +49,21 @@ public struct PoGOVerifier: Sendable {
         }
         let start = ContinuousClock.now
         var run = VerificationRun(bundle: bundle, beacon: beacon, policy: policy)
-        if bundle.parameterCount > policy.maxReexecutedParameters {
-            guard let trees = bundle.trees else {
-                throw .treeFilesRequired(parameters: bundle.parameterCount, maxReexecuted: policy.maxReexecutedParameters)
-            }
+        let cost = ReexecutionCost(bundle: bundle, policy: policy)
+        if let reason = leafOnlyReason(bundle, cost: cost) {
+            guard let trees = bundle.trees else { throw .treeFilesRequired(reason: reason) }
+            run.leafOnlyReason = reason
             try run.executeLeafOnly(trees: trees, reader: ArtifactRangeReader(allowFileURIs: policy.allowFileURIs, source: source))
         } else {
-            try run.execute(datasets: datasets, loader: ArtifactLoader(
-                allowFileURIs: policy.allowFileURIs, maxFileBytes: policy.maxArtifactFileBytes, source: source))
+            run.estimatedPeakBytes = cost.peakBytes
+            let loader = ArtifactLoader(allowFileURIs: policy.allowFileURIs, maxFileBytes: policy.maxArtifactFileBytes, source: source)
+            if let memory {
+                try memory.withReservation(cost.peakBytes) { () throws(PoGOVerificationError) in
+                    try run.execute(datasets: datasets, loader: loader)
+                }
+            } else {
+                try run.execute(datasets: datasets, loader: loader)
+            }
         }
         run.timings.totalMs = Self.milliseconds(since: start)
         return run.report()
@@ -56,8 +85,10 @@ struct VerificationRun {
     let leafCount: Int
     var challengedLeaves: [Int: [Int]] = [:]
     var checks: [VerificationReport.Check] = []
-    /// Set by leaf-only mode: the full-mode checks that did not run.
+    /// Set by leaf-only mode: the full-mode checks that did not run, and why.
     var checksNotRun: [String]? = nil
+    var leafOnlyReason: String? = nil
+    var estimatedPeakBytes: Int? = nil
     var timings = VerificationReport.Timings()
 
     init(bundle: ProofBundle, beacon: ChallengeBeacon, policy: VerificationPolicy) {
@@ -130,7 +161,9 @@ struct VerificationRun {
             beacon: beacon.value.hex, beaconSource: beacon.source, challengeSeed: challengeSeed.hex,
             stepsChecked: challengedSteps,
             leavesChecked: challengedSteps.map { .init(step: $0, leaves: challengedLeaves[$0] ?? []) },
-            checks: checks, checksNotRun: checksNotRun, failedChecks: failed, timings: timings, policy: policy)
+            checks: checks, checksNotRun: checksNotRun, leafOnlyReason: leafOnlyReason, estimatedPeakBytes: estimatedPeakBytes,
+            failedChecks: failed, timings: timings,
+            policy: policy)
     }
 
     /// The relative error of a claimed value against a recomputed one.

@@ -22,6 +22,14 @@ public struct PoGOWorkload: Sendable {
     public let layout: ParameterLayout
     /// Number of examples batches are drawn from.
     public let exampleCount: Int
+    /// Largest activation memory, in bytes, of one pass; a batch whose activations need more is
+    /// run in chunks of whole examples, so that a long context or a large batch cannot take
+    /// the verifier's memory. Default `defaultActivationBudgetBytes`.
+    public var activationBudgetBytes = PoGOWorkload.defaultActivationBudgetBytes
+
+    /// 1.5 GiB: one example of a 12-layer, 768-channel, 12-head GPT at 1,024 tokens (GPT-2
+    /// small's shape) needs 1.27 GB for a forward and backward pass, and fits.
+    public static let defaultActivationBudgetBytes = 3 << 29
 
     /// Binds `model` to the data set file bytes `bytes`; a mismatch (a text file for an MLP,
     /// an MLP whose inputs or classes differ from the table) is thrown as `Mismatch`.
@@ -60,16 +68,72 @@ public struct PoGOWorkload: Sendable {
         }
     }
 
-    /// The mean loss of `parameters` on the examples at `indices`.
+    /// Bytes of activations one pass allocates per example (forward only, or forward and backward).
+    public func activationBytesPerExample(backward: Bool) -> Int {
+        switch bound {
+        case let .mlp(model, _): MemoryLayout<Float>.size * model.activationFloats(backward: backward)
+        case let .gpt(model, _): MemoryLayout<Float>.size * model.activationFloats(T: model.config.context, backward: backward)
+        }
+    }
+
+    /// The same for `model` without a data set; nil for a configuration no model accepts.
+    public static func activationBytesPerExample(model: ProofBundle.Model, backward: Bool) -> Int? {
+        switch model {
+        case let .mlp(inputs, hidden, classes, activationName):
+            guard let activation = MLP.Activation(rawValue: activationName),
+                  let mlp = try? MLP(MLP.Config(inputs: inputs, hidden: hidden, classes: classes, activation: activation)) else { return nil }
+            return MemoryLayout<Float>.size * mlp.activationFloats(backward: backward)
+        case let .gpt(layers, channels, heads, context):
+            guard let gpt = try? GPT(GPT.Config(layers: layers, channels: channels, heads: heads, context: context)) else { return nil }
+            return MemoryLayout<Float>.size * gpt.activationFloats(T: context, backward: backward)
+        }
+    }
+
+    /// Examples per pass within `activationBudgetBytes`; at least 1.
+    public func examplesPerPass(backward: Bool) -> Int {
+        max(1, activationBudgetBytes / max(1, activationBytesPerExample(backward: backward)))
+    }
+
+    /// The mean loss of `parameters` on the examples at `indices`. Above `examplesPerPass`
+    /// examples, the passes run on consecutive chunks and the mean is their example-weighted
+    /// mean, summed in binary64.
     public func loss(parameters: [Float], indices: [Int]) throws -> Float {
+        let chunk = examplesPerPass(backward: false)
+        guard indices.count > chunk else { return try passLoss(parameters, indices) }
+        var sum = 0.0
+        for start in stride(from: 0, to: indices.count, by: chunk) {
+            let part = Array(indices[start..<min(start + chunk, indices.count)])
+            sum += Double(try passLoss(parameters, part)) * Double(part.count)
+        }
+        return Float(sum / Double(indices.count))
+    }
+
+    /// The mean loss of `parameters` on the examples at `indices`, and its gradient. Above
+    /// `examplesPerPass` examples, chunk gradients are added in fp32, each times
+    /// (its examples / all examples): the same mean up to rounding.
+    public func lossAndGradient(parameters: [Float], indices: [Int], gradient: inout [Float]) throws -> Float {
+        let chunk = examplesPerPass(backward: true)
+        guard indices.count > chunk else { return try passLossAndGradient(parameters, indices, &gradient) }
+        gradient = [Float](repeating: 0, count: layout.count)
+        var sum = 0.0
+        var part: [Float] = []
+        for start in stride(from: 0, to: indices.count, by: chunk) {
+            let slice = Array(indices[start..<min(start + chunk, indices.count)])
+            sum += Double(try passLossAndGradient(parameters, slice, &part)) * Double(slice.count)
+            let weight = Float(slice.count) / Float(indices.count)
+            for i in gradient.indices { gradient[i] += part[i] * weight }
+        }
+        return Float(sum / Double(indices.count))
+    }
+
+    private func passLoss(_ parameters: [Float], _ indices: [Int]) throws -> Float {
         switch bound {
         case let .mlp(model, data): try model.loss(parameters: parameters, batch: data.batch(indices: indices))
         case let .gpt(model, data): try model.loss(parameters: parameters, batch: data.batch(indices: indices, T: model.config.context))
         }
     }
 
-    /// The mean loss of `parameters` on the examples at `indices`, and its gradient.
-    public func lossAndGradient(parameters: [Float], indices: [Int], gradient: inout [Float]) throws -> Float {
+    private func passLossAndGradient(_ parameters: [Float], _ indices: [Int], _ gradient: inout [Float]) throws -> Float {
         switch bound {
         case let .mlp(model, data):
             try model.lossAndGradient(parameters: parameters, batch: data.batch(indices: indices), gradient: &gradient)

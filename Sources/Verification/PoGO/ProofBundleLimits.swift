@@ -9,7 +9,8 @@ public struct ProofBundleLimits: Sendable, Hashable {
     public var minEvaluationBatchSize: Int
     /// Maximum evaluation batch size. Default 2,048.
     public var maxEvaluationBatchSize: Int
-    /// Maximum number of model parameters re-executed on this machine. Default 50,000,000.
+    /// Maximum number of model parameters. Default 1,000,000,000: models above a verifier's
+    /// re-execution cap (`VerificationPolicy.maxReexecutedParameters`) are checked leaf by leaf.
     public var maxParameters: Int
     /// Maximum MLP depth (hidden layers). Default 16.
     public var maxHiddenLayers: Int
@@ -28,7 +29,7 @@ public struct ProofBundleLimits: Sendable, Hashable {
 
     public init(
         maxSteps: Int = 1_000, maxBatchSize: Int = 1_024, minEvaluationBatchSize: Int = 64, maxEvaluationBatchSize: Int = 2_048,
-        maxParameters: Int = 50_000_000, maxHiddenLayers: Int = 16, maxWidth: Int = 65_536,
+        maxParameters: Int = 1_000_000_000, maxHiddenLayers: Int = 16, maxWidth: Int = 65_536,
         maxGPTLayers: Int = 48, maxGPTChannels: Int = 2_048, maxGPTContext: Int = 2_048,
         maxURIBytes: Int = 2_048, maxInlineArtifactBytes: Int = 64 << 20
     ) {

@@ -35,14 +35,19 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
     /// Largest artifact file read through a `file://` URI, in bytes. Default 256 MiB.
     public var maxArtifactFileBytes: Int
     /// Largest model (parameters P) verified by full re-execution; a larger one is verified
-    /// in leaf-only mode (docs/protocol-parts/remote.md). Default 10,000,000.
+    /// in leaf-only mode (docs/protocol-parts/remote.md). Default 180,000,000: the largest model
+    /// whose estimated peak (`ReexecutionCost`, with full passes) fits a replica of 8 GiB.
     public var maxReexecutedParameters: Int
+    /// Largest activation memory of one re-execution pass, in bytes; larger batches run in
+    /// chunks, and a model one example of which needs more is not re-executed. Default 1.5 GiB.
+    public var activationBudgetBytes: Int
 
     public init(
         challengedSteps: Int = 2, challengedLeaves: Int = 8, lossRelativeTolerance: Float = 1e-3,
         maxCodeMismatchFraction: Double = 0.015, maxBoundaryDistance: Double = 0.05, scaleRelativeTolerance: Float = 0.007,
         noiseFloor: Float = 1e-6, progressMargin: Float = 0.005, allowFileURIs: Bool = false,
-        maxArtifactFileBytes: Int = 256 << 20, maxReexecutedParameters: Int = 10_000_000
+        maxArtifactFileBytes: Int = 256 << 20, maxReexecutedParameters: Int = 180_000_000,
+        activationBudgetBytes: Int = PoGOWorkload.defaultActivationBudgetBytes
     ) {
         self.challengedSteps = challengedSteps
         self.challengedLeaves = challengedLeaves
@@ -55,5 +60,6 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
         self.allowFileURIs = allowFileURIs
         self.maxArtifactFileBytes = maxArtifactFileBytes
         self.maxReexecutedParameters = maxReexecutedParameters
+        self.activationBudgetBytes = activationBudgetBytes
     }
 }

@@ -99,6 +99,11 @@ public struct VerificationReport: Sendable, Codable, Hashable {
     public var checks: [Check]
     /// In leaf-only mode, the names of the full-mode checks that did not run; absent in full mode.
     public var checksNotRun: [String]? = nil
+    /// In leaf-only mode, why the model was not re-executed; absent in full mode.
+    public var leafOnlyReason: String? = nil
+    /// In full mode, the estimated peak memory of the re-execution (`ReexecutionCost`), bytes;
+    /// informative, like the timings.
+    public var estimatedPeakBytes: Int? = nil
     /// Labels of the failed checks, in the order they ran.
     public var failedChecks: [String]
     public var timings: Timings

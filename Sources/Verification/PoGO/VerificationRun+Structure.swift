@@ -3,9 +3,10 @@ extension VerificationRun {
     /// enough examples for a training batch and an evaluation batch.
     mutating func checkDataset(_ bytes: [UInt8]) -> PoGOWorkload? {
         let name = "structure.dataset"
-        let workload: PoGOWorkload
+        var workload: PoGOWorkload
         do {
             workload = try PoGOWorkload(model: bundle.model, datasetBytes: bytes)
+            workload.activationBudgetBytes = policy.activationBudgetBytes
         } catch {
             record(.init(name: name, passed: false, detail: "model and data set do not fit: \(error)"))
             return nil

@@ -32,7 +32,8 @@ import Testing
         let report = try PoGOTestSupport.verify(try PoGOTestSupport.bundle(run), beacon: PoGOTestSupport.blockSeed)
         let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
         #expect(Set(object.keys) == ["verdict", "mode", "bundleDigest", "commitmentDigest", "runKey", "beacon", "beaconSource",
-                                     "challengeSeed", "stepsChecked", "leavesChecked", "checks", "failedChecks", "timings", "policy"])
+                                     "challengeSeed", "stepsChecked", "leavesChecked", "checks", "failedChecks", "timings", "policy",
+                                     "estimatedPeakBytes"])
         let decoded = try JSONDecoder().decode(VerificationReport.self, from: JSONEncoder().encode(report))
         #expect(decoded == report)
     }

@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func refusesLeafOnlyWithoutTreeFiles() throws {
-        #expect(throws: PoGOVerificationError.treeFilesRequired(parameters: 2_410, maxReexecuted: 2_409)) {
+        #expect(throws: PoGOVerificationError.treeFilesRequired(reason: "the model has 2410 parameters, above the re-execution cap 2409")) {
             try Self.verify(try Self.minedRun().bundleJSON(.inline))
         }
     }
