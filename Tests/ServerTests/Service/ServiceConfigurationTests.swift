@@ -10,6 +10,8 @@ struct ServiceConfigurationTests {
         #expect(c.policy.allowFileURIs == false && c.maxBundleBytes == 16 << 20)
         #expect(c.confirmThreshold == nil && c.slashThreshold == nil && c.outlierDistance == 0.1 && c.quorum == nil)
         #expect(c.policy.maxBoundaryDistance == 0.05 && c.policy.maxCodeMismatchFraction == 0.015 && c.policy.scaleRelativeTolerance == 0.007)
+        #expect(c.policy.maxReexecutedParameters == 180_000_000 && c.policy.activationBudgetBytes == 3 << 29)
+        #expect(c.reexecutionMemoryBytes == nil && c.resolvedReexecutionMemoryBytes >= 256 << 20)
     }
 
     @Test func everyOptionHasAFlagAndAnEnvironmentVariable() throws {
@@ -29,6 +31,7 @@ struct ServiceConfigurationTests {
         ("VERIFIER_OUTLIER_DISTANCE", "2"), ("VERIFIER_MAX_BUNDLE_BYTES", "1023"), ("VERIFIER_HTTP_IO_THREADS", "0"),
         ("VERIFIER_QUORUM", "0"), ("VERIFIER_QUORUM", "1.01"), ("VERIFIER_MAX_BOUNDARY_DISTANCE", "1.01"),
         ("VERIFIER_MAX_BOUNDARY_DISTANCE", "-0.01"), ("VERIFIER_MAX_CODE_MISMATCH", "1.01"),
+        ("VERIFIER_ACTIVATION_BUDGET_BYTES", "1048575"), ("VERIFIER_REEXECUTION_MEMORY_BYTES", "67108863"),
     ])
     func refusesOutOfRangeValues(_ variable: String, _ value: String) {
         #expect(throws: UsageError.self) { try ServiceConfiguration.parse([], environment: [variable: value]) }
@@ -45,5 +48,25 @@ struct ServiceConfigurationTests {
         #expect(c.maxBundleBytes == 1024 && c.maxAttempts == 1)
         #expect(try ServiceConfiguration.parse([], environment: ["VERIFIER_MAX_BOUNDARY_DISTANCE": "1"]).policy.maxBoundaryDistance == 1)
         #expect(try ServiceConfiguration.parse(["--max-boundary-distance", "0"], environment: [:]).policy.maxBoundaryDistance == 0)
+    }
+
+    @Test func memorySettingsAcceptTheirLowerBounds() throws {
+        let c = try ServiceConfiguration.parse(["--activation-budget-bytes", "1048576"],
+                                               environment: ["VERIFIER_REEXECUTION_MEMORY_BYTES": "67108864"])
+        #expect(c.policy.activationBudgetBytes == 1 << 20 && c.reexecutionMemoryBytes == 64 << 20)
+        #expect(c.resolvedReexecutionMemoryBytes == 64 << 20)
+    }
+
+    @Test func memoryLimitIsTheSmallestOfCgroupAndMachine() {
+        let meminfo = "MemTotal:       24576000 kB\nMemFree:        1000 kB\n"
+        #expect(MemoryLimit.limit(cgroupV2: "2147483648\n", cgroupV1: nil, meminfo: meminfo) == 2 << 30)
+        #expect(MemoryLimit.limit(cgroupV2: "max\n", cgroupV1: nil, meminfo: meminfo) == 24_576_000 * 1024)
+        // cgroup v1 writes a huge number for "no limit".
+        #expect(MemoryLimit.limit(cgroupV2: nil, cgroupV1: "9223372036854771712\n", meminfo: meminfo) == 24_576_000 * 1024)
+        #expect(MemoryLimit.limit(cgroupV2: nil, cgroupV1: "1073741824", meminfo: nil) == 1 << 30)
+        #expect(MemoryLimit.limit(cgroupV2: nil, cgroupV1: nil, meminfo: nil) == nil)
+        #expect(MemoryLimit.defaultReexecutionBytes(limit: 2 << 30) == 1 << 30)
+        #expect(MemoryLimit.defaultReexecutionBytes(limit: 1 << 30) == 256 << 20)
+        #expect(MemoryLimit.defaultReexecutionBytes(limit: nil) == 7 << 30)
     }
 }
