@@ -70,7 +70,7 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     args.verifier = os.path.abspath(args.verifier)
-    args.bases, args.honest, args.forged = 1, 1, 0
+    args.runs, args.forged_runs, args.variants = 1, 0, 1
     scores = os.path.join(ROOT, "tools", "bench_cluster_scores.lua")
 
     rows = []
