@@ -71,12 +71,13 @@ import Testing
 
     static func nonFinite(_ name: String, scale: Float, code: UInt8) throws -> Row {
         let run = try PoGONonFiniteTests.tamperedRun { try PoGONonFiniteTests.withBlockZero($0, scale: scale, code: code) }
-        let (report, _) = try PoGONonFiniteTests.verifyAndEncode(run)
+        let (report, json) = try PoGONonFiniteTests.verifyAndEncode(run)
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
         #expect(report.verdict == .negative)
         // The forged step's checks and the run-wide ones; later steps fail too (their theta moved).
         let forged = report.failedChecks.filter { $0.hasSuffix("[\(PoGONonFiniteTests.forged)]") || !$0.contains("[") }.sorted()
         let later = report.failedChecks.count - forged.count
-        return Row(attack: name, outcome: "signed `negative` (the report encodes non-finite values as strings)",
+        return Row(attack: name, outcome: "signed `negative`" + (text.contains("\"nan\"") ? "; NaN measurements written as `\"nan\"`" : ""),
                    caughtBy: forged.map { "`\($0)`" }.joined(separator: ", ") + (later > 0 ? ", and \(later) checks of later steps" : ""))
     }
 
