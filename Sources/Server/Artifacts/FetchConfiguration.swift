@@ -23,7 +23,7 @@ public struct FetchConfiguration: Sendable, Hashable {
     public var caFile: String?
 
     public init(
-        connectTimeoutMs: Int = 5_000, totalTimeoutMs: Int = 60_000, maxBytes: Int = 256 << 20, maxRedirects: Int = 3,
+        connectTimeoutMs: Int = 5_000, totalTimeoutMs: Int = 60_000, maxBytes: Int = 1 << 30, maxRedirects: Int = 3,
         allowFileScheme: Bool = false, allowlist: [AllowlistEntry] = [], caFile: String? = nil
     ) {
         self.connectTimeoutMs = connectTimeoutMs

@@ -32,7 +32,8 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
     public var progressMargin: Float
     /// Whether `file://` artifact URIs are read (only for trusted, local callers). Default false.
     public var allowFileURIs: Bool
-    /// Largest artifact file read through a `file://` URI, in bytes. Default 256 MiB.
+    /// Largest artifact file read through a `file://` URI, in bytes. Default 1 GiB: theta_0 of
+    /// a model at the re-execution cap (4 bytes × 180M parameters, 720 MB) must be readable.
     public var maxArtifactFileBytes: Int
     /// Largest model (parameters P) verified by full re-execution; a larger one is verified
     /// in leaf-only mode (docs/protocol-parts/remote.md). Default 180,000,000: the largest model
@@ -46,7 +47,7 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
         challengedSteps: Int = 2, challengedLeaves: Int = 8, lossRelativeTolerance: Float = 1e-3,
         maxCodeMismatchFraction: Double = 0.015, maxBoundaryDistance: Double = 0.05, scaleRelativeTolerance: Float = 0.007,
         noiseFloor: Float = 1e-6, progressMargin: Float = 0.005, allowFileURIs: Bool = false,
-        maxArtifactFileBytes: Int = 256 << 20, maxReexecutedParameters: Int = 180_000_000,
+        maxArtifactFileBytes: Int = 1 << 30, maxReexecutedParameters: Int = 180_000_000,
         activationBudgetBytes: Int = PoGOWorkload.defaultActivationBudgetBytes
     ) {
         self.challengedSteps = challengedSteps
