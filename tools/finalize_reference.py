@@ -11,34 +11,21 @@ for thresholds. Exit 0 with a result, 2 when the request itself is refused (mess
 import base64
 import hashlib
 import json
+import os
 import sys
 from fractions import Fraction
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ed25519_rules import acceptable_point, acceptable_signature  # noqa: E402
+
 IN_TOTO = "application/vnd.in-toto+json"
 STATEMENT_V1 = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPES = {"pogo": "https://pogo-verifier.dev/pogo/attestation/v2",
                    "poq": "https://pogo-verifier.dev/poq/score/v1"}
 MAX_STAKE = 2**53 - 1
-
-
-# Strict Ed25519 acceptance (docs/protocol-parts/attestations.md, "Which keys and signatures
-# are accepted"): OpenSSL checks S < L and the equation, not these.
-P, L = 2**255 - 19, 2**252 + 27742317777372353535851937790883648493
-Y8 = 2707385501144840649318225287225658788936804267575313519463743609750303402022
-SMALL_ORDER_Y = {0, 1, P - 1, Y8, P - Y8, P, P + 1}
-
-
-def acceptable_point(b):
-    """A 32-byte key or R that is canonical and not of small order."""
-    y, sign = int.from_bytes(b, "little") & (2**255 - 1), b[31] >> 7
-    return y < P and not (sign and y in (1, P - 1)) and y not in SMALL_ORDER_Y
-
-
-def acceptable_signature(sig):
-    return len(sig) == 64 and acceptable_point(sig[:32]) and int.from_bytes(sig[32:], "little") < L
 
 
 class Refused(Exception):

@@ -26,22 +26,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import challenge_reference as ch  # noqa: E402
 import quant_reference as qr  # noqa: E402
 import reference_models as rm  # noqa: E402
+from miner import canonical, unflatten  # noqa: E402
 
 F32 = np.float32
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def canonical(tensors, shapes):
-    return np.concatenate([np.asarray(tensors[n], dtype=F32).reshape(-1) for n in sorted(shapes, key=str.encode)])
-
-
-def unflatten(vec, shapes):
-    out, at = {}, 0
-    for n in sorted(shapes, key=str.encode):
-        size = int(np.prod(shapes[n]))
-        out[n] = vec[at:at + size].reshape(shapes[n])
-        at += size
-    return out
 
 
 class Run:
