@@ -156,4 +156,23 @@ struct PoGOAdaptiveMinerServiceTests {
         let printed = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
         #expect(printed["verdict"] as? String == "negative")
     }
+
+    @Test(arguments: ["0", "0.001"])
+    func independentNumpyMinersBundlesVerifyThroughTheAPI(noise: String) throws {
+        // Nothing honest breaks: tools/miner.py (numpy, float rounding of its own, optionally
+        // TF32-like noise) through the service, with every step challenged.
+        let work = try Repository.temporaryDirectory("pogo-numpy-api")
+        let (status, _, errors) = try Tool.run(Repository.python, [
+            Repository.root.appendingPathComponent("tools/miner.py").path, "--arch", "mlp", "--hidden", "32", "--steps", "4",
+            "--lr", "0.1", "--batch", "64", "--eval-batch", "256", "--seed", "5", "--block-seed", String(repeating: "cd", count: 32),
+            "--out", work + "/mined", "--inline", "--noise", noise,
+        ])
+        #expect(status == 0, "\(errors)")
+        let service = try ServiceProcess(dataDirectory: work + "/var", environment: ["VERIFIER_CHALLENGED_STEPS": "4"])
+        let submitted = try Curl.post(service.url + "/v1/pogo/bundles", file: work + "/mined/bundle.json")
+        #expect(submitted.status == 202, "\(submitted.text)")
+        let job = try Curl.pollJob(service, id: try #require(submitted.json["id"] as? String))
+        #expect(job["status"] as? String == "verified", "job: \(job)")
+        #expect((job["report"] as? [String: Any])?["stepsChecked"] as? [Int] != nil)
+    }
 }
