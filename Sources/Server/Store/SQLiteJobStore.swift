@@ -31,7 +31,9 @@ final class SQLiteJobStore: JobStore {
         // WAL lets readers run beside the one writer and survives a killed process. In WAL,
         // synchronous=FULL fsyncs the log on every commit, so an acknowledged submission or
         // verdict survives power loss too; NORMAL could lose the last commits on power loss.
-        try connection.execute("PRAGMA journal_mode = WAL")
+        try Self.retryingWhileBusy(milliseconds: busyTimeoutMilliseconds) { () throws(SQLiteError) in
+            try connection.execute("PRAGMA journal_mode = WAL")
+        }
         try connection.execute("PRAGMA synchronous = FULL")
         try connection.execute("PRAGMA foreign_keys = ON")
         try SQLiteMigrator.migrate(connection, migrations: migrations, appliedAt: Self.milliseconds(now()))
@@ -39,6 +41,20 @@ final class SQLiteJobStore: JobStore {
         self.policy = policy
         self.path = path
         self.now = now
+    }
+
+    /// Runs `body` again while it fails with SQLITE_BUSY, for up to `milliseconds`. Switching a
+    /// fresh file to WAL needs an exclusive lock, and when other processes opening the same
+    /// file hold or want it, SQLite can answer BUSY at once instead of calling the busy handler
+    /// (it does so where waiting could deadlock).
+    private static func retryingWhileBusy(milliseconds: Int32, _ body: () throws(SQLiteError) -> Void) throws(SQLiteError) {
+        let deadline = ContinuousClock.now + .milliseconds(Int(milliseconds))
+        while true {
+            do { return try body() } catch {
+                guard error.isBusy, ContinuousClock.now < deadline else { throw error }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+        }
     }
 
     func submit(_ submission: JobSubmission) throws -> SubmitResult {
