@@ -17,6 +17,7 @@ extension ServiceConfiguration {
         Option(name: "host") { $0.host = $1 },
         Option(name: "port") { $0.port = try integer($1, "port", 0...65_535) },
         Option(name: "data-dir") { $0.dataDirectory = $1 },
+        Option(name: "min-free-bytes") { $0.minimumFreeBytes = try integer($1, "min-free-bytes", 0...(1 << 50)) },
         Option(name: "key-file") { $0.keyFile = $1 },
         Option(name: "model-dir") { $0.modelDirectory = $1 },
         Option(name: "dataset-dir") { $0.datasetDirectory = $1 },

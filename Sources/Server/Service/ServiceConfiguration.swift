@@ -14,6 +14,9 @@ struct ServiceConfiguration: Sendable {
     var port = 8080
     /// Folder of the SQLite store (and by default of the signing key). Default "./var".
     var dataDirectory = "./var"
+    /// Free bytes the data folder's file system must keep for /readyz to answer ready.
+    /// Default 268,435,456 (256 MiB: sixteen bundles at the largest size, with their WAL).
+    var minimumFreeBytes = 256 << 20
     /// PEM file of the Ed25519 signing key; generated (mode 0600) when missing.
     /// Default nil, meaning `<dataDirectory>/signing-key.pem`.
     var keyFile: String?
