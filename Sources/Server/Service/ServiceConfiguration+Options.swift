@@ -29,6 +29,9 @@ extension ServiceConfiguration {
             $0.workerStartDelayMilliseconds = try integer($1, "worker-start-delay-ms", 0...3_600_000)
         },
         Option(name: "allow-file-artifacts") { $0.policy.allowFileURIs = try boolean($1, "allow-file-artifacts") },
+        Option(name: "artifact-root") {
+            do { $0.artifactRoot = try FileArtifactRoot(path: $1) } catch { throw UsageError("artifact-root: \(error)") }
+        },
         Option(name: "max-bundle-bytes") { $0.maxBundleBytes = try integer($1, "max-bundle-bytes", 1_024...(1 << 30)) },
         Option(name: "max-finalize-bytes") { $0.maxFinalizeBytes = try integer($1, "max-finalize-bytes", 1_024...(1 << 30)) },
         Option(name: "max-verify-bytes") { $0.maxVerifyBytes = try integer($1, "max-verify-bytes", 1_024...(1 << 30)) },
@@ -78,7 +81,9 @@ extension ServiceConfiguration {
         } catch {
             throw UsageError("\(error)")
         }
-        configuration.fetch.allowFileScheme = configuration.policy.allowFileURIs
+        guard !configuration.policy.allowFileURIs || configuration.artifactRoot != nil else {
+            throw UsageError("allow-file-artifacts needs artifact-root: the folder file:// artifacts must lie in")
+        }
         return configuration
     }
 

@@ -56,6 +56,9 @@ struct ServiceConfiguration: Sendable {
     var httpQueueCapacity = 64
     /// The PoGO verifier's counts and tolerances (`file://` artifacts off by default).
     var policy = VerificationPolicy()
+    /// The folder `file://` artifacts must lie in; required when `policy.allowFileURIs` is set.
+    /// Default nil.
+    var artifactRoot: FileArtifactRoot?
     /// Bytes the full re-executions of this process may hold at once (`ReexecutionMemory`).
     /// Default nil, meaning the container's or machine's memory less 1 GiB (`MemoryLimit`).
     var reexecutionMemoryBytes: Int?
@@ -68,7 +71,7 @@ struct ServiceConfiguration: Sendable {
     /// Default PoQ quorum (voting stake / total stake) when a request names none; nil = exactly 2/3.
     var quorum: Double?
     /// Limits on fetching http(s) artifacts, from the `VERIFIER_FETCH_*` variables
-    /// (docs/configuration-fetch.md); `file://` follows `policy.allowFileURIs`.
+    /// (docs/configuration-fetch.md).
     var fetch = FetchConfiguration()
 
     /// The signing key's path.

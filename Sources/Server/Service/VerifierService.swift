@@ -40,8 +40,12 @@ final class VerifierService: Sendable {
         let memory = ReexecutionMemory(capacityBytes: configuration.resolvedReexecutionMemoryBytes)
         log.event("reexecution_memory", ["bytes": String(memory.capacityBytes),
                                          "max_reexecuted_parameters": String(configuration.policy.maxReexecutedParameters)])
-        verifier = PoGOVerifier(policy: configuration.policy, datasets: datasets,
-                                source: URLArtifactSource(configuration: configuration.fetch), memory: memory)
+        // The poller reads a fetch error's category; the log keeps the address it resolved to.
+        let source = URLArtifactSource(configuration: configuration.fetch) { uri, error in
+            log.event("artifact_fetch_failed", ["uri": uri, "error": error.detail])
+        }
+        verifier = PoGOVerifier(policy: configuration.policy, datasets: datasets, source: source,
+                                fileRoot: configuration.artifactRoot, memory: memory)
         do {
             let evaluator = try PoQEvaluator(directory: configuration.modelDirectory, limits: configuration.poqLimits)
             log.event("model_loaded", ["directory": configuration.modelDirectory, "identity": evaluator.identity.description])

@@ -166,7 +166,8 @@ struct PoGOServiceTests {
         #expect((failed["error"] as? String)?.contains("file URIs are not allowed") == true)
         #expect(failed["attestation"] == nil)
 
-        let allowed = try ServiceProcess(dataDirectory: work + "/allowed", environment: ["VERIFIER_ALLOW_FILE_ARTIFACTS": "true"])
+        let allowed = try ServiceProcess(dataDirectory: work + "/allowed", environment: ["VERIFIER_ALLOW_FILE_ARTIFACTS": "true",
+                                                                                         "VERIFIER_ARTIFACT_ROOT": work + "/mined"])
         let b = try Curl.post(allowed.url + "/v1/pogo/bundles", file: bundlePath)
         let verified = try Curl.pollJob(allowed, id: try #require(b.json["id"] as? String))
         #expect(verified["status"] as? String == "verified", "job: \(verified)")
