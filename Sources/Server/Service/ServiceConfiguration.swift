@@ -50,7 +50,7 @@ struct ServiceConfiguration: Sendable {
     /// HTTP I/O threads, each an epoll loop accepting, parsing and answering cheap requests.
     /// Default: online CPUs.
     var httpIOThreads = ServiceConfiguration.onlineCPUs
-    /// Threads of the HTTP server's pool for heavy handlers (scoring, submission). Default: online CPUs.
+    /// Threads of the HTTP server's pool for heavy handlers (submission, polls, scoring). Default: online CPUs.
     var httpWorkerThreads = ServiceConfiguration.onlineCPUs
     /// Heavy requests allowed to wait for a pool thread; more get 503. Default 64.
     var httpQueueCapacity = 64

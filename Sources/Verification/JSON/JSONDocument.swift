@@ -5,8 +5,8 @@ enum JSONKind: UInt64, Sendable {
 
 /// A parsed JSON document in compact form: the source bytes and a tape of one 8-byte entry per
 /// value (and per object key), so a document of n bytes costs at most about 4n bytes (the worst
-/// case is an array of one-digit numbers, two bytes per value) instead of a tree of enums
-/// (about 30 bytes per value, plus a heap string per number).
+/// case is an array of one-digit numbers, two bytes per value) where a tree of enums cost about
+/// 30 (measured: 495 MiB for a 16 MiB array of zeros, a heap string per number).
 ///
 /// An entry holds the value's kind in its top 3 bits. Numbers and strings store the offset of
 /// their first byte in the source (the text is re-read on access; a string's bit 60 says
@@ -24,13 +24,10 @@ final class JSONDocument: Sendable {
     /// The document's text, valid strict JSON.
     let bytes: [UInt8]
     private let chunks: [[UInt64]]
-    /// Number of tape entries.
-    let count: Int
 
-    init(bytes: [UInt8], chunks: [[UInt64]], count: Int) {
+    init(bytes: [UInt8], chunks: [[UInt64]]) {
         self.bytes = bytes
         self.chunks = chunks
-        self.count = count
     }
 
     /// The root value.

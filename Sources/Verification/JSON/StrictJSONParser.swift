@@ -32,7 +32,7 @@ struct StrictJSONParser {
             try reader.value(depth: 0, shape: shape)
             reader.skipWhitespace()
             guard reader.position == buffer.count else { throw reader.syntax("trailing content after the document") }
-            return JSONDocument(bytes: bytes, chunks: reader.tape.chunks, count: reader.tape.count)
+            return JSONDocument(bytes: bytes, chunks: reader.tape.chunks)
         }
     }
 
