@@ -4,16 +4,16 @@ import Testing
 /// Issue 13: a 16 MiB JSON array sent to a JSON route cost 495 MiB of resident memory before it
 /// was refused ("must be an object"), so six at once killed a 2 GiB pod. Measured on the real
 /// binary: the peak resident memory (VmHWM, reset through /proc/PID/clear_refs) while four
-/// such bodies are handled at once, four handler threads so all four parse together.
+/// such bodies are handled at once, four handler threads so all four parse together. (An
+/// array where a route accepts any value is parsed whole: scripts/test.d/80-hostile-load.sh
+/// measures that case on the release build.)
 struct JSONMemoryServiceTests {
     static let bodyBytes = 16 << 20
 
     /// A body of `bodyBytes` bytes: `prefix`, then `0,0,...,0`, then `suffix`.
     static func body(_ prefix: String, _ suffix: String) -> [UInt8] {
-        var out = Array(prefix.utf8)
-        out.reserveCapacity(bodyBytes)
-        while out.count < bodyBytes - suffix.utf8.count - 2 { out += [UInt8(ascii: "0"), UInt8(ascii: ",")] }
-        return out + [UInt8(ascii: "0")] + Array(suffix.utf8)
+        let pairs = (bodyBytes - prefix.utf8.count - suffix.utf8.count - 1) / 2
+        return Array((prefix + String(repeating: "0,", count: pairs) + "0" + suffix).utf8)
     }
 
     /// Sends the four bodies at once; returns the statuses and the server's peak RSS growth.
@@ -47,14 +47,6 @@ struct JSONMemoryServiceTests {
         #expect(statuses == [422, 422, 422, 422])
         // Budget: twice the bodies (measured: 64 MiB; before, 495 MiB per body).
         #expect(growth <= 4 * Self.bodyBytes * 2, "peak RSS grew by \(growth >> 20) MiB")
-
-        // An array where the route accepts any value (an attestation is judged on its own) is
-        // parsed whole: at most 4 bytes of tape per byte on top of each body.
-        let nested = Self.body(#"{"kind":"pogo","attestations":[["#, "]]}")
-        let (nestedStatuses, nestedGrowth) = try Self.peakGrowth(service, Array(repeating: ("/v1/finalize", nested), count: 4))
-        #expect(nestedStatuses == [422, 422, 422, 422])
-        // Budget: each body and its tape, plus 2 bodies of slack (measured: 257 MiB).
-        #expect(nestedGrowth <= 4 * Self.bodyBytes * 6, "peak RSS grew by \(nestedGrowth >> 20) MiB")
     }
 }
 
