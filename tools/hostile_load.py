@@ -14,6 +14,8 @@ reader sees how far from them a run was. Exit status 1 when any check fails.
                   naming the store
   full-disk       the data folder on a 16 MiB tmpfs (root only; skipped otherwise): /readyz
                   names the disk, and the store once the file system is full
+  read-only       the database files made immutable under the running server (root only):
+                  /readyz names the store
   files           the data folder 0700, jobs.sqlite and its -wal/-shm 0600
   file-root       a file:// artifact outside VERIFIER_ARTIFACT_ROOT whose first 8 bytes are
                   "root:*:2": refused, and never echoed
@@ -134,13 +136,13 @@ def json_memory(args, work, checks):
         server.stop()
     # Where a route accepts any value (an attestation is judged on its own) the array is parsed
     # whole: at most 4 bytes of tape per byte on top of each body (as buffered by the HTTP
-    # server, measured above at about 1.2 times its size), plus slack.
+    # server, up to twice its size), plus as much again for the allocator's slack.
     server = Server(args.verifier, work, env={"VERIFIER_HTTP_THREADS": "4"})
     try:
         prefix, suffix = b'{"kind":"pogo","attestations":[[', b"]]}"
         nested = prefix + b"0," * ((size - len(prefix) - len(suffix) - 1) // 2) + b"0" + suffix
         statuses, growth = peak_growth(server, [("/v1/finalize", nested)] * 4)
-        budget = 4 * size * 7
+        budget = 4 * size * 8
         checks.report("json-memory-nested", growth <= budget and statuses == [422] * 4,
                       f"4 x 16 MiB arrays inside an object, parsed whole: statuses {statuses}, peak RSS +{growth >> 20} MiB "
                       f"(budget {budget >> 20} MiB)")
@@ -243,6 +245,16 @@ def blocked_store(args, work, checks):
         subprocess.run([os.path.join(ROOT, "scripts", "pg-test-cluster"), "stop", cluster], capture_output=True)
 
 
+def wait_for_store_failure(server, timeout=15):
+    """Polls /readyz until it names the store (or `timeout` passes); returns whether it did."""
+    deadline = time.time() + timeout
+    ready, body = server.get("/readyz")
+    while time.time() < deadline and b'"store":false' not in body:
+        time.sleep(0.5)
+        ready, body = server.get("/readyz")
+    return ready == 503 and b'"store":false' in body
+
+
 def full_disk(args, work, checks):
     mount = os.path.join(work, "tmpfs")
     os.makedirs(mount)
@@ -260,14 +272,8 @@ def full_disk(args, work, checks):
             server.stop()
         server = Server(args.verifier, work, args=["--min-free-bytes", "0"], data=data)
         try:
-            filler = os.path.join(mount, "filler")
-            subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=64k"], capture_output=True)
-            deadline = time.time() + 15
-            ready, body = server.get("/readyz")
-            while time.time() < deadline and b'"store":false' not in body:
-                time.sleep(0.5)
-                ready, body = server.get("/readyz")
-            names_store = ready == 503 and b'"store":false' in body
+            subprocess.run(["dd", "if=/dev/zero", f"of={os.path.join(mount, 'filler')}", "bs=64k"], capture_output=True)
+            names_store = wait_for_store_failure(server)
         finally:
             server.stop()
         checks.report("full-disk", names_disk and names_store,
@@ -275,6 +281,31 @@ def full_disk(args, work, checks):
                       f"once full, names the store: {names_store}")
     finally:
         subprocess.run(["umount", "-l", mount], capture_output=True)
+
+
+def read_only(args, work, checks):
+    """The database and its WAL made immutable (chattr +i, root only) under a running server:
+    writes through any new descriptor fail, as on a file system remounted read-only."""
+    server = Server(args.verifier, work)
+    # Not the -shm file: SQLite maps it and, unable to grow an immutable one, dies of SIGBUS
+    # (a file system remounted read-only cannot have it open for writing in the first place).
+    names = [os.path.join(server.data, n) for n in ("jobs.sqlite", "jobs.sqlite-wal")]
+    frozen = []
+    try:
+        store_before = b'"store":true' in server.get("/readyz")[1]
+        for name in names:
+            if subprocess.run(["chattr", "+i", name], capture_output=True).returncode != 0:
+                print("SKIP read-only: chattr +i needs root and a file system that supports it", flush=True)
+                return
+            frozen.append(name)
+        names_store = wait_for_store_failure(server)
+        checks.report("read-only", store_before and names_store,
+                      f"/readyz passes the store before the database and its WAL are made immutable: {store_before}; "
+                      f"after, names the store: {names_store}")
+    finally:
+        for name in frozen:
+            subprocess.run(["chattr", "-i", name], capture_output=True)
+        server.stop()
 
 
 def files(args, work, checks):
@@ -349,7 +380,7 @@ def fetch_category(args, work, checks):
 
 
 CHECKS = {"json-memory": json_memory, "metric-labels": metric_labels, "blocked-store": blocked_store, "full-disk": full_disk,
-          "files": files, "file-root": file_root, "fetch-category": fetch_category}
+          "read-only": read_only, "files": files, "file-root": file_root, "fetch-category": fetch_category}
 
 
 def main():
