@@ -38,7 +38,8 @@ public enum FileArtifactError: Error, Equatable, Sendable, CustomStringConvertib
 /// between gains nothing) must be below the root too. Nothing outside the root is ever opened
 /// or stat'ed, so a refusal cannot tell whether such a file exists.
 public struct FileArtifactRoot: Sendable, Hashable {
-    /// The root as configured, without a trailing slash.
+    /// The root as configured (made absolute by resolving it when it was relative), without a
+    /// trailing slash.
     public let path: String
     /// The root with every symbolic link resolved.
     public let resolvedPath: String
@@ -50,8 +51,8 @@ public struct FileArtifactRoot: Sendable, Hashable {
         var st = stat()
         guard stat(resolved, &st) == 0 else { throw .unusableRoot(path: path, errno: errno) }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw .unusableRoot(path: path, errno: ENOTDIR) }
-        self.path = Self.normalized(path)
         self.resolvedPath = String(cString: resolved)
+        self.path = path.hasPrefix("/") ? Self.normalized(path) : resolvedPath
     }
 
     /// Opens the file `uri` names, read-only; the caller closes the descriptor.

@@ -75,6 +75,16 @@ struct FileArtifactRootTests {
         #expect(throws: FileArtifactError.self) { try Self.read(root, "file://\(folder)/root/missing.bin") }
     }
 
+    /// A relative root is taken as resolved: no absolute path that merely looks like it passes.
+    @Test func resolvesARelativeRoot() throws {
+        let (_, folder) = try Self.root()
+        // The same folder, relative to the working directory (which other tests share, so it stays put).
+        let depth = FileManager.default.currentDirectoryPath.split(separator: "/").count
+        let root = try FileArtifactRoot(path: String(repeating: "../", count: depth) + folder.dropFirst() + "/root")
+        #expect(root.path == root.resolvedPath && root.path.hasSuffix("/root"))
+        #expect(throws: FileArtifactError.outsideRoot(uri: "file:///root/inside.bin")) { try Self.read(root, "file:///root/inside.bin") }
+    }
+
     @Test func refusesARootThatIsNotAFolder() throws {
         let (_, folder) = try Self.root()
         #expect(throws: FileArtifactError.unusableRoot(path: folder + "/outside.bin", errno: ENOTDIR)) {
