@@ -86,6 +86,8 @@ class Cluster:
             "VERIFIER_WORKERS": "2",
             "VERIFIER_HTTP_THREADS": "2",
             "VERIFIER_ALLOW_FILE_ARTIFACTS": "true",
+            # The runs are mined into the work folder; file:// artifacts are read only below it.
+            "VERIFIER_ARTIFACT_ROOT": self.work,
             "OPENBLAS_NUM_THREADS": "1",
         })
         if self.test_knobs:

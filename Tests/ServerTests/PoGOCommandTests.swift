@@ -20,14 +20,15 @@ struct PoGOCommandTests {
                                   "--eval-batch", "64", "--seed", "1", "--block-seed", seed, "--out", dir])
         #expect(mined.status == 0)
         let bundle = dir + "/bundle.json"
-        #expect(try verifier(["verify-bundle", bundle, "--beacon", seed]).status == 2, "file URIs need --allow-file")
-        let positive = try verifier(["verify-bundle", bundle, "--beacon", seed, "--allow-file"])
+        #expect(try verifier(["verify-bundle", bundle, "--beacon", seed]).status == 2, "file URIs need --artifact-root")
+        #expect(try verifier(["verify-bundle", bundle, "--beacon", seed, "--artifact-root", dir + "/elsewhere"]).status == 2)
+        let positive = try verifier(["verify-bundle", bundle, "--beacon", seed, "--artifact-root", dir])
         #expect(positive.status == 0)
         #expect(positive.stdout.contains("\"verdict\":\"positive\""))
 
         let keyPath = dir + "/key.pem"
         try KeyFile.writePrivateKey(try SigningKey(seed: [UInt8](repeating: 3, count: 32)), to: keyPath)
-        let signed = try verifier(["verify-bundle", bundle, "--beacon", seed, "--allow-file", "--key", keyPath])
+        let signed = try verifier(["verify-bundle", bundle, "--beacon", seed, "--artifact-root", dir, "--key", keyPath])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(signed.stdout.utf8)) as? [String: Any])
         #expect(object["envelope"] is [String: Any] && object["report"] is [String: Any])
 
@@ -36,6 +37,6 @@ struct PoGOCommandTests {
         let range = try #require(text.range(of: "\"finalLoss\":"))
         text.insert(contentsOf: "9", at: range.upperBound)
         try text.write(toFile: bundle, atomically: true, encoding: .utf8)
-        #expect(try verifier(["verify-bundle", bundle, "--beacon", seed, "--allow-file"]).status == 1)
+        #expect(try verifier(["verify-bundle", bundle, "--beacon", seed, "--artifact-root", dir]).status == 1)
     }
 }

@@ -42,8 +42,8 @@ final class ServeProcess {
     }
 }
 
-/// A blocking socket to the served port.
-final class LineSocket {
+/// A blocking socket to the served port; one thread may send while another reads.
+final class LineSocket: @unchecked Sendable {
     let fd: Int32
 
     init(port: Int) throws {

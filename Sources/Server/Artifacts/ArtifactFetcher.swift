@@ -5,7 +5,7 @@ internal import CCurl
 internal import Foundation
 internal import Synchronization
 
-/// Fetches artifacts over HTTP(S) (and `file://` when configured) with libcurl: whole bodies,
+/// Fetches artifacts over HTTP(S) with libcurl: whole bodies,
 /// or single byte ranges with Range requests, within `FetchConfiguration`'s limits.
 ///
 /// Every connection, redirects included, goes through an open-socket callback that sees the
@@ -54,7 +54,7 @@ public struct ArtifactFetcher: Sendable {
             setup = ccurl_setopt_long(handle, option, value)
         }
         for (option, value) in [
-            (CURLOPT_PROTOCOLS_STR, c.protocols), (CURLOPT_REDIR_PROTOCOLS_STR, c.redirectProtocols),
+            (CURLOPT_PROTOCOLS_STR, FetchConfiguration.protocols), (CURLOPT_REDIR_PROTOCOLS_STR, FetchConfiguration.protocols),
             // No proxy from the environment: the address check must see the real peer.
             (CURLOPT_PROXY, ""), (CURLOPT_RANGE, range.map(TransferState.spec)), (CURLOPT_CAINFO, c.caFile),
         ] where setup == CURLE_OK {
@@ -76,8 +76,7 @@ public struct ArtifactFetcher: Sendable {
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        // file:// transfers report status 0.
-        if status != 0, status != 200, status != 206 { throw .httpStatus(status) }
+        if status != 200, status != 206 { throw .httpStatus(status) }
         return state.body
     }
 

@@ -12,7 +12,7 @@ extension FetchConfiguration {
     /// The environment variables read by `init(environment:)`, each overriding one field.
     public static let environmentVariables = [
         "VERIFIER_FETCH_ALLOWLIST", "VERIFIER_FETCH_MAX_BYTES", "VERIFIER_FETCH_TIMEOUT_MS",
-        "VERIFIER_FETCH_CONNECT_TIMEOUT_MS", "VERIFIER_FETCH_MAX_REDIRECTS", "VERIFIER_FETCH_ALLOW_FILE",
+        "VERIFIER_FETCH_CONNECT_TIMEOUT_MS", "VERIFIER_FETCH_MAX_REDIRECTS",
         "VERIFIER_FETCH_CA_FILE",
     ]
 
@@ -36,10 +36,6 @@ extension FetchConfiguration {
         totalTimeoutMs = try integer("VERIFIER_FETCH_TIMEOUT_MS", 1...86_400_000) ?? totalTimeoutMs
         connectTimeoutMs = try integer("VERIFIER_FETCH_CONNECT_TIMEOUT_MS", 1...86_400_000) ?? connectTimeoutMs
         maxRedirects = try integer("VERIFIER_FETCH_MAX_REDIRECTS", 0...50) ?? maxRedirects
-        if let text = environment["VERIFIER_FETCH_ALLOW_FILE"] {
-            guard text == "0" || text == "1" else { throw EnvironmentError(variable: "VERIFIER_FETCH_ALLOW_FILE", value: text, expected: "0 or 1") }
-            allowFileScheme = text == "1"
-        }
         if let text = environment["VERIFIER_FETCH_CA_FILE"] {
             guard FileManager.default.isReadableFile(atPath: text) else {
                 throw EnvironmentError(variable: "VERIFIER_FETCH_CA_FILE", value: text, expected: "a readable PEM file")

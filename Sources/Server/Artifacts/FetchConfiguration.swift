@@ -12,8 +12,6 @@ public struct FetchConfiguration: Sendable, Hashable {
     /// Largest number of redirects followed (CURLOPT_MAXREDIRS); each target's scheme and
     /// connected address are checked again. Default 3.
     public var maxRedirects: Int
-    /// Whether `file://` URLs are fetched (never as a redirect target). Default false.
-    public var allowFileScheme: Bool
     /// Addresses exempt from the refusal of non-public addresses (loopback, private, ...),
     /// for operators who keep artifacts on private storage. Default empty.
     public var allowlist: [AllowlistEntry]
@@ -24,19 +22,18 @@ public struct FetchConfiguration: Sendable, Hashable {
 
     public init(
         connectTimeoutMs: Int = 5_000, totalTimeoutMs: Int = 60_000, maxBytes: Int = 1 << 30, maxRedirects: Int = 3,
-        allowFileScheme: Bool = false, allowlist: [AllowlistEntry] = [], caFile: String? = nil
+        allowlist: [AllowlistEntry] = [], caFile: String? = nil
     ) {
         self.connectTimeoutMs = connectTimeoutMs
         self.totalTimeoutMs = totalTimeoutMs
         self.maxBytes = maxBytes
         self.maxRedirects = maxRedirects
-        self.allowFileScheme = allowFileScheme
         self.allowlist = allowlist
         self.caFile = caFile
     }
 
-    /// The schemes fetched, as libcurl's protocol list (CURLOPT_PROTOCOLS_STR).
-    var protocols: String { allowFileScheme ? "http,https,file" : "http,https" }
-    /// The schemes a redirect may lead to: never `file`, whatever the configuration.
-    var redirectProtocols: String { "http,https" }
+    /// The schemes fetched and those a redirect may lead to, as libcurl's protocol list
+    /// (CURLOPT_PROTOCOLS_STR, CURLOPT_REDIR_PROTOCOLS_STR): never `file`, which the verifier
+    /// reads itself, only below its artifact root (`FileArtifactRoot`).
+    static let protocols = "http,https"
 }

@@ -1,4 +1,8 @@
 /// Why a fetch failed, with the offending value.
+///
+/// `description` is what a job's poller may read: it names the category of a refused address
+/// (`loopback`, `private`, `metadata`, ...) but not the address a name resolved to, and quotes
+/// nothing the artifact's server sent. `detail` adds those for the operator's log.
 public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The URL's scheme is not fetched (or a redirect led to one that is not).
     case schemeNotAllowed(url: String)
@@ -26,15 +30,24 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .schemeNotAllowed(url): "scheme not allowed: \(url)"
-        case let .refusedAddress(address, category): "refused to connect to \(category.rawValue) address \(address)"
+        case let .refusedAddress(_, category): "refused to connect to a \(category.rawValue) address"
         case let .tooLarge(limit): "body larger than the limit of \(limit) bytes"
         case let .timeout(limitMs): "timed out (limit \(limitMs) ms)"
         case let .tooManyRedirects(limit): "more than \(limit) redirects"
         case let .httpStatus(code): "HTTP status \(code)"
         case let .rangeNotHonoured(end, limit): "server ignored Range and the range ends at byte \(end), beyond the \(limit)-byte limit"
-        case let .rangeMismatch(requested, got): "asked for bytes \(requested), server answered \(got)"
+        case let .rangeMismatch(requested, _): "asked for bytes \(requested), the server answered another range"
         case let .tls(message): "TLS failed: \(message)"
         case let .transfer(code, message): "transfer failed (curl \(code)): \(message)"
+        }
+    }
+
+    /// `description` with the resolved address and the server's Content-Range, for the log.
+    public var detail: String {
+        switch self {
+        case let .refusedAddress(address, category): "refused to connect to \(category.rawValue) address \(address)"
+        case let .rangeMismatch(requested, got): "asked for bytes \(requested), server answered \(got)"
+        default: description
         }
     }
 }

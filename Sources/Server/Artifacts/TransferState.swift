@@ -10,7 +10,7 @@ final class TransferState {
     /// The requested range, nil for a whole-body fetch.
     let range: Range<Int>?
     var body: [UInt8] = []
-    /// Status of the latest HTTP response header block (redirects reset it); nil for file://.
+    /// Status of the latest HTTP response header block (redirects reset it).
     var status: Int?
     var contentRange: String?
     /// Body bytes of a 200 answer to a range request seen so far (kept or discarded).

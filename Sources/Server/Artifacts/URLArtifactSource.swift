@@ -1,15 +1,18 @@
-internal import Foundation
 public import Verification
 
-/// The artifact source the service gives the PoGO verifier: `http(s)://` URLs (and `file://`
-/// when the fetch configuration allows it) through `ArtifactFetcher`, whole or by range.
+/// The artifact source the service gives the PoGO verifier: `http(s)://` URLs through
+/// `ArtifactFetcher`, whole or by range. (`file://` URIs never reach it: the verifier reads
+/// them itself, below its `FileArtifactRoot`.)
 ///
-/// Inline artifacts never reach a source: the verifier slices them itself.
+/// A failure reaches the job (and whoever polls it) as `FetchError.description`, which names a
+/// refused address's category only; `onFailure` receives the error itself, for the log.
 public struct URLArtifactSource: ArtifactSource {
     public let fetcher: ArtifactFetcher
+    private let onFailure: @Sendable (_ uri: String, _ error: FetchError) -> Void
 
-    public init(configuration: FetchConfiguration) {
+    public init(configuration: FetchConfiguration, onFailure: @escaping @Sendable (_ uri: String, _ error: FetchError) -> Void = { _, _ in }) {
         fetcher = ArtifactFetcher(configuration: configuration)
+        self.onFailure = onFailure
     }
 
     public func fetch(_ uri: String, maxBytes: Int) throws(ArtifactSourceError) -> [UInt8] {
@@ -17,6 +20,7 @@ public struct URLArtifactSource: ArtifactSource {
         var limited = fetcher.configuration
         limited.maxBytes = min(limited.maxBytes, maxBytes)
         do { return try ArtifactFetcher(configuration: limited).fetch(uri) } catch {
+            onFailure(uri, error)
             throw .failed(uri: uri, reason: error.description)
         }
     }
@@ -26,14 +30,13 @@ public struct URLArtifactSource: ArtifactSource {
         do { return try fetcher.fetch(uri, range: range) } catch {
             // 416: the range starts at or past the end, so the artifact is shorter than asked.
             if error == .httpStatus(416) { return [] }
+            onFailure(uri, error)
             throw .failed(uri: uri, reason: error.description)
         }
     }
 
     private func checkScheme(_ uri: String) throws(ArtifactSourceError) {
         let lower = uri.lowercased()
-        let served = lower.hasPrefix("http://") || lower.hasPrefix("https://")
-            || (fetcher.configuration.allowFileScheme && lower.hasPrefix("file://"))
-        guard served else { throw .unsupportedScheme(uri: uri) }
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { throw .unsupportedScheme(uri: uri) }
     }
 }

@@ -6,17 +6,18 @@ internal import Verification
 /// --key, prints {"report": ..., "envelope": ...} with the signed DSSE attestation. Without
 /// --beacon, 32 random bytes are drawn (beaconSource "verifier"); with it, the report and the
 /// attestation say the caller chose the beacon (beaconSource "caller"). Exit status: 0 positive verdict,
-/// 1 negative verdict, 2 usage error or verification could not complete. URI artifacts
-/// (http(s), and file:// with --allow-file) are fetched with the VERIFIER_FETCH_* limits of
-/// the environment (docs/configuration-fetch.md); --max-reexecuted P verifies a larger model
+/// 1 negative verdict, 2 usage error or verification could not complete. http(s) artifacts
+/// are fetched with the VERIFIER_FETCH_* limits of the environment (docs/configuration-fetch.md);
+/// file:// artifacts are read only below --artifact-root DIR; --max-reexecuted P verifies a larger model
 /// in leaf-only mode, as does a model whose re-execution would not fit this machine's memory
 /// (`MemoryLimit`, `ReexecutionCost`).
 enum VerifyBundleCommand: Subcommand {
     static let name = "verify-bundle"
-    static let usage = "verify-bundle BUNDLE.json [--beacon HEX] [--allow-file] [--key KEYFILE] [--dataset-dir DIR] [--challenged-steps K] [--challenged-leaves K] [--max-reexecuted P]"
+    static let usage = "verify-bundle BUNDLE.json [--beacon HEX] [--artifact-root DIR] [--key KEYFILE] [--dataset-dir DIR] [--challenged-steps K] [--challenged-leaves K] [--max-reexecuted P]"
 
     static func run(_ arguments: [String]) throws -> Int32 {
-        let args = try ArgumentScanner(arguments, valued: ["--beacon", "--key", "--dataset-dir", "--challenged-steps", "--challenged-leaves", "--max-reexecuted"], flags: ["--allow-file"])
+        let args = try ArgumentScanner(arguments, valued: ["--beacon", "--artifact-root", "--key", "--dataset-dir", "--challenged-steps",
+                                                           "--challenged-leaves", "--max-reexecuted"])
         guard args.positionals.count == 1 else { throw UsageError("expected one BUNDLE.json argument") }
         let beacon: ChallengeBeacon
         if let text = args.value("--beacon") {
@@ -44,15 +45,18 @@ enum VerifyBundleCommand: Subcommand {
         do {
             let bundle = try ProofBundle(bytes: [UInt8](data), limits: limits)
             var policy = VerificationPolicy()
-            policy.allowFileURIs = args.isSet("--allow-file")
+            let fileRoot = try args.value("--artifact-root").map { path throws -> FileArtifactRoot in
+                do { return try FileArtifactRoot(path: path) } catch { throw UsageError("--artifact-root: \(error)") }
+            }
+            policy.allowFileURIs = fileRoot != nil
             policy.challengedSteps = try args.int("--challenged-steps") ?? policy.challengedSteps
             policy.challengedLeaves = try args.int("--challenged-leaves") ?? policy.challengedLeaves
             policy.maxReexecutedParameters = try args.int("--max-reexecuted") ?? policy.maxReexecutedParameters
-            var fetch = try FetchConfiguration(environment: ProcessInfo.processInfo.environment)
-            fetch.allowFileScheme = policy.allowFileURIs
+            let fetch = try FetchConfiguration(environment: ProcessInfo.processInfo.environment)
             let datasets = try DatasetResolver.indexing(directory: args.value("--dataset-dir") ?? "data")
             let memory = ReexecutionMemory(capacityBytes: MemoryLimit.defaultReexecutionBytes(limit: MemoryLimit.detect()))
-            let report = try PoGOVerifier(policy: policy, datasets: datasets, source: URLArtifactSource(configuration: fetch), memory: memory)
+            let report = try PoGOVerifier(policy: policy, datasets: datasets, source: URLArtifactSource(configuration: fetch),
+                                          fileRoot: fileRoot, memory: memory)
                 .verify(bundle, beacon: beacon)
             var out = report.jsonBytes()
             if let key {

@@ -1,7 +1,9 @@
 /// The metrics the verification service exposes, registered once on their own registry.
 ///
-/// `route` labels must be route templates (`/v1/jobs/{id}`), never raw paths, so the number of
-/// series stays bounded. See docs/metrics.md.
+/// No label value comes from client input unbounded, so the number of series stays bounded:
+/// `route` labels are route templates (`/v1/jobs/{id}`) or `other`, never raw paths; methods
+/// outside a fixed set share `other`; statuses are the codes the server answers with; job
+/// states are `JobStatus` values. See docs/metrics.md.
 struct ServiceMetrics: Sendable {
     /// Latency buckets for HTTP requests, in seconds (the Prometheus client default set).
     static let httpBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -41,9 +43,17 @@ struct ServiceMetrics: Sendable {
                                                  help: "Time to score one PoQ request, in seconds.", buckets: Self.scoringBuckets)
     }
 
-    /// Counts one served request and its duration.
+    /// The values the `method` label takes besides `other`: the methods of RFC 9110 and PATCH
+    /// (RFC 5789). Any other token a client sends counts as `other`, so clients cannot add series.
+    static let methodLabels: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+
+    /// The `method` label of a request: the method when it is a known one, else `other`.
+    static func methodLabel(_ method: String) -> String { methodLabels.contains(method) ? method : "other" }
+
+    /// Counts one served request and its duration. `route` must be a route template or `other`;
+    /// `method` may be any token (see `methodLabel`).
     func recordRequest(route: String, method: String, status: Int, seconds: Double) {
-        httpRequests.increment([route, method, String(status)])
+        httpRequests.increment([route, Self.methodLabel(method), String(status)])
         httpRequestDuration.observe(seconds, [route, String(status)])
     }
 

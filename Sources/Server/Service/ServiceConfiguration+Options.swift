@@ -17,6 +17,7 @@ extension ServiceConfiguration {
         Option(name: "host") { $0.host = $1 },
         Option(name: "port") { $0.port = try integer($1, "port", 0...65_535) },
         Option(name: "data-dir") { $0.dataDirectory = $1 },
+        Option(name: "min-free-bytes") { $0.minimumFreeBytes = try integer($1, "min-free-bytes", 0...(1 << 50)) },
         Option(name: "key-file") { $0.keyFile = $1 },
         Option(name: "model-dir") { $0.modelDirectory = $1 },
         Option(name: "dataset-dir") { $0.datasetDirectory = $1 },
@@ -28,6 +29,9 @@ extension ServiceConfiguration {
             $0.workerStartDelayMilliseconds = try integer($1, "worker-start-delay-ms", 0...3_600_000)
         },
         Option(name: "allow-file-artifacts") { $0.policy.allowFileURIs = try boolean($1, "allow-file-artifacts") },
+        Option(name: "artifact-root") {
+            do { $0.artifactRoot = try FileArtifactRoot(path: $1) } catch { throw UsageError("artifact-root: \(error)") }
+        },
         Option(name: "max-bundle-bytes") { $0.maxBundleBytes = try integer($1, "max-bundle-bytes", 1_024...(1 << 30)) },
         Option(name: "max-finalize-bytes") { $0.maxFinalizeBytes = try integer($1, "max-finalize-bytes", 1_024...(1 << 30)) },
         Option(name: "max-verify-bytes") { $0.maxVerifyBytes = try integer($1, "max-verify-bytes", 1_024...(1 << 30)) },
@@ -77,7 +81,9 @@ extension ServiceConfiguration {
         } catch {
             throw UsageError("\(error)")
         }
-        configuration.fetch.allowFileScheme = configuration.policy.allowFileURIs
+        guard !configuration.policy.allowFileURIs || configuration.artifactRoot != nil else {
+            throw UsageError("allow-file-artifacts needs artifact-root: the folder file:// artifacts must lie in")
+        }
         return configuration
     }
 

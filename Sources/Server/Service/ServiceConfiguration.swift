@@ -14,6 +14,9 @@ struct ServiceConfiguration: Sendable {
     var port = 8080
     /// Folder of the SQLite store (and by default of the signing key). Default "./var".
     var dataDirectory = "./var"
+    /// Free bytes the data folder's file system must keep for /readyz to answer ready.
+    /// Default 268,435,456 (256 MiB: sixteen bundles at the largest size, with their WAL).
+    var minimumFreeBytes = 256 << 20
     /// PEM file of the Ed25519 signing key; generated (mode 0600) when missing.
     /// Default nil, meaning `<dataDirectory>/signing-key.pem`.
     var keyFile: String?
@@ -47,12 +50,15 @@ struct ServiceConfiguration: Sendable {
     /// HTTP I/O threads, each an epoll loop accepting, parsing and answering cheap requests.
     /// Default: online CPUs.
     var httpIOThreads = ServiceConfiguration.onlineCPUs
-    /// Threads of the HTTP server's pool for heavy handlers (scoring, submission). Default: online CPUs.
+    /// Threads of the HTTP server's pool for heavy handlers (submission, polls, scoring). Default: online CPUs.
     var httpWorkerThreads = ServiceConfiguration.onlineCPUs
     /// Heavy requests allowed to wait for a pool thread; more get 503. Default 64.
     var httpQueueCapacity = 64
     /// The PoGO verifier's counts and tolerances (`file://` artifacts off by default).
     var policy = VerificationPolicy()
+    /// The folder `file://` artifacts must lie in; required when `policy.allowFileURIs` is set.
+    /// Default nil.
+    var artifactRoot: FileArtifactRoot?
     /// Bytes the full re-executions of this process may hold at once (`ReexecutionMemory`).
     /// Default nil, meaning the container's or machine's memory less 1 GiB (`MemoryLimit`).
     var reexecutionMemoryBytes: Int?
@@ -65,7 +71,7 @@ struct ServiceConfiguration: Sendable {
     /// Default PoQ quorum (voting stake / total stake) when a request names none; nil = exactly 2/3.
     var quorum: Double?
     /// Limits on fetching http(s) artifacts, from the `VERIFIER_FETCH_*` variables
-    /// (docs/configuration-fetch.md); `file://` follows `policy.allowFileURIs`.
+    /// (docs/configuration-fetch.md).
     var fetch = FetchConfiguration()
 
     /// The signing key's path.

@@ -3,27 +3,31 @@ internal import HTTPCore
 internal import Verification
 
 extension VerifierService {
-    /// GET /readyz: 200 when the store answers, the model is loaded and every worker runs;
-    /// else 503 with the same per-check booleans.
+    /// GET /readyz: 200 when the store takes writes, the data folder's file system has room,
+    /// the model is loaded and every worker runs; else 503 with the same per-check booleans and,
+    /// for each failing check, why. Answered from the monitor's latest results, so a store that
+    /// blocks never holds up the I/O thread.
     func readiness() -> HTTPResponse {
-        let store = (try? readStore.ping()) != nil
-        let model = evaluator != nil
-        let workersRunning = workers.allRunning
-        let ready = store && model && workersRunning
-        let body = "{\"checks\":{\"model\":\(model),\"store\":\(store),\"workers\":\(workersRunning)},\"status\":\"\(ready ? "ready" : "unavailable")\"}"
-        var response = HTTPResponse.json(bytes: Array(body.utf8), status: ready ? .ok : .serviceUnavailable)
-        if !ready { response.headers.add(name: "Retry-After", value: "1") }
+        let snapshot = monitor.current
+        var reasons: [String: String] = [:]
+        if let reason = snapshot.store { reasons["store"] = reason }
+        if let reason = snapshot.disk { reasons["disk"] = reason }
+        if evaluator == nil { reasons["model"] = "the PoQ evaluator model is not loaded" }
+        if !workers.allRunning { reasons["workers"] = "not every verification worker is running" }
+        let checks: [(key: String, value: JSONValue)] = ["disk", "model", "store", "workers"].map { ($0, .bool(reasons[$0] == nil)) }
+        var members: [(key: String, value: JSONValue)] = [("checks", .object(checks))]
+        if !reasons.isEmpty {
+            members.append(("reasons", .object(reasons.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
+        members.append(("status", .string(reasons.isEmpty ? "ready" : "unavailable")))
+        var response = HTTPResponse.json(bytes: JSONValue.object(members).encoded(), status: reasons.isEmpty ? .ok : .serviceUnavailable)
+        if !reasons.isEmpty { response.headers.add(name: "Retry-After", value: "1") }
         return response
     }
 
-    /// GET /metrics: the Prometheus text exposition, job gauges refreshed from the store.
-    func scrape() throws -> HTTPResponse {
-        do {
-            try metrics.refresh(from: readStore)
-        } catch {
-            log.event("metrics_refresh_failed", ["error": "\(error)"])
-        }
-        return HTTPResponse(headers: ["Content-Type": PrometheusText.contentType], body: Array(metrics.exposition().utf8))
+    /// GET /metrics: the Prometheus text exposition; the job gauges are the monitor's latest.
+    func scrape() -> HTTPResponse {
+        HTTPResponse(headers: ["Content-Type": PrometheusText.contentType], body: Array(metrics.exposition().utf8))
     }
 
     /// GET /v1/keys: the public keys this service signs with.

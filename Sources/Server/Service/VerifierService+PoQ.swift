@@ -34,8 +34,7 @@ extension VerifierService {
     /// longer than `maxCharacters` Unicode scalars, before any scoring.
     static func scoringRequest(_ body: [UInt8], maxOutputs: Int, maxCharacters: Int) throws -> (String, [String]) {
         do {
-            let root = try JSONCursor.parse(body)
-            try root.onlyMembers(["prompt", "outputs"])
+            let root = try JSONCursor.parse(body, shape: .object(["prompt": .any, "outputs": .array(.any)]))
             let prompt = try text(root.member("prompt"), maxCharacters: maxCharacters)
             let list = try root.member("outputs").array(maxCount: maxOutputs)
             guard !list.isEmpty else {

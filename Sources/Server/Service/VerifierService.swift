@@ -1,4 +1,3 @@
-internal import Foundation
 internal import HTTPCore
 internal import Verification
 
@@ -15,17 +14,22 @@ final class VerifierService: Sendable {
     let evaluator: PoQEvaluator?
     /// Submissions (writes that fsync) use their own connection, so polls never wait for them.
     let submitStore: any JobStore
-    /// Polls, readiness and metrics: short reads on the I/O threads.
+    /// Polls: short reads, on the worker pool.
     let readStore: any JobStore
+    /// The store and disk checks behind /readyz and the job gauges, off the I/O threads.
+    let monitor: ReadinessMonitor
     let workers: VerificationWorkers
     let bundleLimits = ProofBundleLimits()
 
-    init(configuration: ServiceConfiguration, log: StderrLog) throws {
+    /// Opens the service's stores with `openStore` when given (tests), else from the
+    /// configuration (PostgreSQL when VERIFIER_DATABASE_URL is set, else SQLite in the data folder).
+    init(configuration: ServiceConfiguration, log: StderrLog,
+         openStore: (@Sendable (JobLeasePolicy) throws -> any JobStore)? = nil) throws {
         self.configuration = configuration
         self.log = log
         // Work runs concurrently on every core; several BLAS threads per call would fight for them.
         setBLASThreadCount(1)
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        try PrivateFiles.createFolder(configuration.dataDirectory)
         metrics = try ServiceMetrics()
         let (key, generated) = try SigningKeyLoader.loadOrGenerate(path: configuration.resolvedKeyFile)
         self.key = key
@@ -36,8 +40,12 @@ final class VerifierService: Sendable {
         let memory = ReexecutionMemory(capacityBytes: configuration.resolvedReexecutionMemoryBytes)
         log.event("reexecution_memory", ["bytes": String(memory.capacityBytes),
                                          "max_reexecuted_parameters": String(configuration.policy.maxReexecutedParameters)])
-        verifier = PoGOVerifier(policy: configuration.policy, datasets: datasets,
-                                source: URLArtifactSource(configuration: configuration.fetch), memory: memory)
+        // The poller reads a fetch error's category; the log keeps the address it resolved to.
+        let source = URLArtifactSource(configuration: configuration.fetch) { uri, error in
+            log.event("artifact_fetch_failed", ["uri": uri, "error": error.detail])
+        }
+        verifier = PoGOVerifier(policy: configuration.policy, datasets: datasets, source: source,
+                                fileRoot: configuration.artifactRoot, memory: memory)
         do {
             let evaluator = try PoQEvaluator(directory: configuration.modelDirectory, limits: configuration.poqLimits)
             log.event("model_loaded", ["directory": configuration.modelDirectory, "identity": evaluator.identity.description])
@@ -49,10 +57,16 @@ final class VerifierService: Sendable {
         let policy = JobLeasePolicy(leaseSeconds: configuration.leaseSeconds, maxAttempts: configuration.maxAttempts)
         // PostgreSQL when VERIFIER_DATABASE_URL is set (many replicas), else SQLite in the data folder.
         let databaseURL = JobStoreSelection.databaseURL()
-        let open = { try makeJobStore(databaseURL: databaseURL, dataDirectory: configuration.dataDirectory, policy: policy) }
+        let open = {
+            try openStore?(policy) ?? makeJobStore(databaseURL: databaseURL, dataDirectory: configuration.dataDirectory, policy: policy)
+        }
         submitStore = try open()
         readStore = try open()
         let workerStore = try open()
+        monitor = ReadinessMonitor(store: try open(), dataDirectory: configuration.dataDirectory,
+                                   minimumFreeBytes: configuration.minimumFreeBytes, metrics: metrics, log: log)
+        // One round now, so /readyz is exact from the first request.
+        monitor.check()
         // The URL may carry a password, so only the kind of store is logged.
         log.event("store_opened", ["store": databaseURL == nil ? configuration.databasePath : "postgresql",
                                    "lease_seconds": "\(policy.leaseSeconds)", "max_attempts": String(policy.maxAttempts)])
@@ -69,16 +83,18 @@ final class VerifierService: Sendable {
                                 workerQueueCapacity: configuration.httpQueueCapacity)
     }
 
-    /// Every route. Cheap reads run inline on the I/O threads; parsing, fsyncing, scoring and
-    /// signature checks run on the bounded pool (503 + Retry-After when it is full).
+    /// Every route. Inline handlers never touch the store or the disk: health, keys, and
+    /// readiness and metrics from the monitor's latest results. Anything that reads the store,
+    /// parses, fsyncs, scores or checks signatures runs on the bounded pool (503 + Retry-After
+    /// when it is full).
     func router() -> Router {
         var router = Router()
         router.get("/healthz") { _ in Self.health }
         router.get("/readyz") { [self] _ in readiness() }
-        router.get("/metrics") { [self] _ in try scrape() }
+        router.get("/metrics") { [self] _ in scrape() }
         router.get("/v1/keys") { [self] _ in try keys() }
         router.post("/v1/pogo/bundles", cost: .pool) { [self] request in try submitBundle(request) }
-        router.get("/v1/pogo/bundles/{id}") { [self] request in try bundleStatus(request) }
+        router.get("/v1/pogo/bundles/{id}", cost: .pool) { [self] request in try bundleStatus(request) }
         router.post("/v1/poq/scores", cost: .pool) { [self] request in try score(request) }
         router.post("/v1/attestations/verify", cost: .pool) { [self] request in try verifyAttestation(request) }
         router.post("/v1/finalize", cost: .pool) { [self] request in try finalize(request) }
@@ -100,8 +116,10 @@ final class VerifierService: Sendable {
     /// HTTP side drains and the workers stop after their current job (or give it up to its lease).
     func run() throws {
         workers.start()
+        monitor.start()
         let server = HTTPServer(configuration: httpConfiguration, router: router(), logger: httpLogger)
         try server.runUntilSignalled()
+        monitor.stop()
         workers.stop(waitingAtMost: .seconds(5))
         log.flush()
     }

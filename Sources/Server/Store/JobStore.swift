@@ -63,6 +63,8 @@ protocol JobStore: Sendable {
     /// The number of `queued` jobs.
     func queueDepth() throws -> Int
 
-    /// Throws unless the store answers a trivial query (readiness probe).
-    func ping() throws
+    /// Commits one write (the readiness probe): rewrites the single row of `readiness_probe`
+    /// with the store's time. Throws when the store cannot take writes: unreachable, out of
+    /// space, read-only, or (SQLite, read afresh from the file) corrupted.
+    func probe() throws
 }

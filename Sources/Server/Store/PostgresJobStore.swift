@@ -194,8 +194,14 @@ final class PostgresJobStore: JobStore {
         return Int(try rows.first?.int64(0) ?? 0)
     }
 
-    func ping() throws {
-        try pool.withConnection { db in _ = try db.execute("SELECT 1") }
+    func probe() throws {
+        try pool.withConnection { db in
+            let time = try milliseconds(db)
+            _ = try db.execute("""
+                INSERT INTO readiness_probe (id, probed_at) VALUES (1, $1)
+                ON CONFLICT (id) DO UPDATE SET probed_at = EXCLUDED.probed_at
+                """, [.int64(time)])
+        }
     }
 
     /// The schema version of the database.

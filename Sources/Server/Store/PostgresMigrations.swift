@@ -59,6 +59,13 @@ enum PostgresMigrator {
                 PRIMARY KEY (job_id, commitment)
             );
             """, rewrite: PostgresJobStore.backfillRuns),
+        // Version 3: as SQLite's version 4 (the row the readiness probe rewrites).
+        PostgresMigration(version: 3, sql: """
+            CREATE TABLE readiness_probe (
+                id integer PRIMARY KEY CHECK (id = 1),
+                probed_at bigint NOT NULL
+            );
+            """),
     ]
 
     /// The schema version recorded in the database; 0 when none is. Call inside a transaction

@@ -8,11 +8,12 @@ final class SQLiteConnection {
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
 
-    /// Opens (creating if needed) the database at `path`, waiting up to `busyTimeoutMilliseconds`
-    /// for locks held by other connections before a call fails with `SQLITE_BUSY`.
-    init(path: String, busyTimeoutMilliseconds: Int32) throws(SQLiteError) {
+    /// Opens the database at `path` (creating it when `create` is set and it is missing),
+    /// waiting up to `busyTimeoutMilliseconds` for locks held by other connections before a
+    /// call fails with `SQLITE_BUSY`.
+    init(path: String, busyTimeoutMilliseconds: Int32, create: Bool = true) throws(SQLiteError) {
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"

@@ -14,6 +14,7 @@ final class SQLiteJobStore: JobStore {
 
     let policy: JobLeasePolicy
     let path: String
+    private let busyTimeoutMilliseconds: Int32
     private let connection: Mutex<SQLiteConnection>
     private let now: @Sendable () -> Date
 
@@ -27,6 +28,8 @@ final class SQLiteJobStore: JobStore {
          migrations: [SQLiteMigration] = SQLiteMigrator.jobStoreMigrations,
          now: @escaping @Sendable () -> Date = { Date() }) throws {
         try policy.validate()
+        // Created 0600 before SQLite opens it, so its -wal and -shm files get that mode too.
+        PrivateFiles.createFileIfMissing(path)
         let connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         // WAL lets readers run beside the one writer and survives a killed process. In WAL,
         // synchronous=FULL fsyncs the log on every commit, so an acknowledged submission or
@@ -40,6 +43,7 @@ final class SQLiteJobStore: JobStore {
         self.connection = Mutex(connection)
         self.policy = policy
         self.path = path
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.now = now
     }
 
@@ -219,8 +223,18 @@ final class SQLiteJobStore: JobStore {
         return Int(depth)
     }
 
-    func ping() throws {
-        _ = try withConnection { db in try db.query("SELECT 1") { row in row.column(0) } }
+    /// Runs on a connection of its own, opened for the probe: it reads the file's header and
+    /// schema from disk, so a database damaged or replaced under the open connections fails it
+    /// even while their caches still hold good pages.
+    func probe() throws {
+        let time = Self.milliseconds(now())
+        let db = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, create: false)
+        try db.immediateTransaction {
+            _ = try db.run("""
+                INSERT INTO readiness_probe (id, probed_at) VALUES (1, ?1)
+                ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at
+                """, [.integer(time)])
+        }
     }
 
     /// The schema version of the open database.

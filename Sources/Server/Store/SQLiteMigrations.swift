@@ -56,6 +56,13 @@ enum SQLiteMigrator {
                 PRIMARY KEY (job_id, commitment)
             ) STRICT;
             """, rewrite: SQLiteJobStore.backfillRuns),
+        // Version 4: the row the readiness probe rewrites, so readiness means "a write commits".
+        SQLiteMigration(version: 4, sql: """
+            CREATE TABLE readiness_probe (
+                id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                probed_at INTEGER NOT NULL
+            ) STRICT;
+            """),
     ]
 
     /// The schema version recorded in the database; 0 for a fresh file.

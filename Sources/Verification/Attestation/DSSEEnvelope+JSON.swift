@@ -49,38 +49,38 @@ extension DSSEEnvelope {
         guard json.count <= limits.maxEnvelopeBytes else {
             throw .tooLarge(bytes: json.count, limit: limits.maxEnvelopeBytes)
         }
-        let root: JSONValue
+        let root: JSONNode
         do {
-            root = try StrictJSONParser().parse(json)
+            root = try StrictJSONParser().parse(json).root
         } catch {
             throw .invalidJSON
         }
-        guard case .object = root else { throw .notAnObject }
-        guard case let .string(payloadText) = try Self.field("payload", in: root) else {
+        guard root.kind == .object else { throw .notAnObject }
+        guard let payloadText = try Self.field("payload", in: root).string else {
             throw .wrongFieldType(field: "payload", want: "a string")
         }
-        guard case let .string(payloadType) = try Self.field("payloadType", in: root) else {
+        guard let payloadType = try Self.field("payloadType", in: root).string else {
             throw .wrongFieldType(field: "payloadType", want: "a string")
         }
-        guard case let .array(list) = try Self.field("signatures", in: root) else {
-            throw .wrongFieldType(field: "signatures", want: "an array")
-        }
-        guard !list.isEmpty else { throw .noSignatures }
-        guard list.count <= limits.maxSignatures else {
-            throw .tooManySignatures(count: list.count, limit: limits.maxSignatures)
+        let list = try Self.field("signatures", in: root)
+        guard list.kind == .array else { throw .wrongFieldType(field: "signatures", want: "an array") }
+        let count = list.count
+        guard count > 0 else { throw .noSignatures }
+        guard count <= limits.maxSignatures else {
+            throw .tooManySignatures(count: count, limit: limits.maxSignatures)
         }
         guard let payload = Base64.decode(payloadText) else { throw .invalidBase64(field: "payload") }
         var signatures: [Signature] = []
-        for (i, entry) in list.enumerated() {
-            guard case .object = entry else { throw .wrongFieldType(field: "signatures[\(i)]", want: "an object") }
+        for (i, entry) in list.elements.enumerated() {
+            guard entry.kind == .object else { throw .wrongFieldType(field: "signatures[\(i)]", want: "an object") }
             let path = "signatures[\(i)]."
-            guard case let .string(sigText) = try Self.field("sig", in: entry, path: path) else {
+            guard let sigText = try Self.field("sig", in: entry, path: path).string else {
                 throw .wrongFieldType(field: path + "sig", want: "a string")
             }
             guard let bytes = Base64.decode(sigText) else { throw .invalidBase64(field: path + "sig") }
             var keyID: String? = nil
             if let value = entry["keyid"] {
-                guard case let .string(text) = value else { throw .wrongFieldType(field: path + "keyid", want: "a string") }
+                guard let text = value.string else { throw .wrongFieldType(field: path + "keyid", want: "a string") }
                 keyID = text
             }
             signatures.append(Signature(keyID: keyID, bytes: bytes))
@@ -89,7 +89,7 @@ extension DSSEEnvelope {
     }
 
     /// The member `name` of `object` (null included: callers refuse it as the wrong type).
-    private static func field(_ name: String, in object: JSONValue, path: String = "") throws(DSSEError) -> JSONValue {
+    private static func field(_ name: String, in object: JSONNode, path: String = "") throws(DSSEError) -> JSONNode {
         guard let value = object[name] else { throw .missingField(path + name) }
         return value
     }

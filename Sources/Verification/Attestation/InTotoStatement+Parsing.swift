@@ -42,52 +42,50 @@ extension InTotoStatement {
     /// predicate as signed minus insignificant whitespace: members in document order, number
     /// literals exactly as written.
     public init(json: [UInt8]) throws(StatementError) {
-        let root: JSONValue
+        let root: JSONNode
         do {
-            root = try StrictJSONParser().parse(json)
+            root = try StrictJSONParser().parse(json).root
         } catch {
             throw .invalidJSON
         }
-        guard case .object = root else { throw .notAnObject }
-        guard case let .string(type) = try Self.field("_type", in: root) else {
+        guard root.kind == .object else { throw .notAnObject }
+        guard let type = try Self.field("_type", in: root).string else {
             throw .wrongFieldType(field: "_type", want: "a string")
         }
         guard type == Self.statementType else { throw .wrongStatementType(got: type) }
-        guard case let .array(list) = try Self.field("subject", in: root) else {
-            throw .wrongFieldType(field: "subject", want: "an array")
-        }
+        let list = try Self.field("subject", in: root)
+        guard list.kind == .array else { throw .wrongFieldType(field: "subject", want: "an array") }
         var subjects: [Subject] = []
-        for (i, entry) in list.enumerated() {
-            guard case .object = entry else { throw .wrongFieldType(field: "subject[\(i)]", want: "an object") }
+        for (i, entry) in list.elements.enumerated() {
+            guard entry.kind == .object else { throw .wrongFieldType(field: "subject[\(i)]", want: "an object") }
             let path = "subject[\(i)]."
-            guard case let .object(members) = try Self.field("digest", in: entry, path: path) else {
-                throw .wrongFieldType(field: path + "digest", want: "an object of strings")
-            }
+            let members = try Self.field("digest", in: entry, path: path)
+            guard members.kind == .object else { throw .wrongFieldType(field: path + "digest", want: "an object of strings") }
             var digest: [String: String] = [:]
-            for (algorithm, value) in members {
-                guard case let .string(text) = value else { throw .wrongFieldType(field: path + "digest", want: "an object of strings") }
+            for (algorithm, value) in members.members {
+                guard let text = value.string else { throw .wrongFieldType(field: path + "digest", want: "an object of strings") }
                 digest[algorithm] = text
             }
             var name: String? = nil
             if let value = entry["name"] {
-                guard case let .string(text) = value else { throw .wrongFieldType(field: path + "name", want: "a string") }
+                guard let text = value.string else { throw .wrongFieldType(field: path + "name", want: "a string") }
                 name = text
             }
             subjects.append(Subject(name: name, digest: digest))
         }
-        guard case let .string(predicateType) = try Self.field("predicateType", in: root) else {
+        guard let predicateType = try Self.field("predicateType", in: root).string else {
             throw .wrongFieldType(field: "predicateType", want: "a string")
         }
         var predicate: [UInt8] = Array("{}".utf8)
         if let value = root["predicate"] {
-            guard case .object = value else { throw .predicateNotAnObject }
+            guard value.kind == .object else { throw .predicateNotAnObject }
             predicate = value.encoded()
         }
         try self.init(subjects: subjects, predicateType: predicateType, predicateJSON: predicate)
     }
 
     /// The member `name` of `object` (null included: callers refuse it as the wrong type).
-    private static func field(_ name: String, in object: JSONValue, path: String = "") throws(StatementError) -> JSONValue {
+    private static func field(_ name: String, in object: JSONNode, path: String = "") throws(StatementError) -> JSONNode {
         guard let value = object[name] else { throw .missingField(path + name) }
         return value
     }

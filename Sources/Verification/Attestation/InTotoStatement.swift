@@ -49,7 +49,7 @@ public struct InTotoStatement: Sendable, Equatable {
     public init(subjects: [Subject], predicateType: String, predicateJSON: [UInt8]) throws(StatementError) {
         try Self.validate(subjects: subjects, predicateType: predicateType)
         let trimmed = Self.trimmingWhitespace(predicateJSON)
-        guard case .object = try? StrictJSONParser().parse(trimmed) else { throw .predicateNotAnObject }
+        guard (try? StrictJSONParser().parse(trimmed))?.root.kind == .object else { throw .predicateNotAnObject }
         self.subjects = subjects
         self.predicateType = predicateType
         self.predicateJSON = trimmed

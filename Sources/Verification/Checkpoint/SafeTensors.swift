@@ -146,42 +146,44 @@ public final class SafeTensorsFile: @unchecked Sendable {
     static func parseHeader(
         _ header: Data, dataBytes: Int, dataOffset: Int, limits: SafeTensorsLimits
     ) throws -> (entries: [Entry], metadata: [String: String]) {
-        let document: JSONValue
-        do { document = try StrictJSONParser(maxDepth: 8).parse([UInt8](header)) } catch {
+        let document: JSONNode
+        do { document = try StrictJSONParser(maxDepth: 8).parse([UInt8](header)).root } catch {
             // Duplicate tensor names are refused here too: a lenient parser would keep one silently.
             throw SafeTensorsError.invalidHeaderJSON("\(error)")
         }
-        guard case let .object(members) = document else { throw SafeTensorsError.invalidHeaderJSON("header is not a JSON object") }
+        guard document.kind == .object else { throw SafeTensorsError.invalidHeaderJSON("header is not a JSON object") }
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
-        let tensorCount = members.filter { $0.key != "__metadata__" }.count
+        let tensorCount = document.count - (document["__metadata__"] == nil ? 0 : 1)
         guard tensorCount <= limits.maxTensors else {
             throw SafeTensorsError.tooManyTensors(count: tensorCount, limit: limits.maxTensors)
         }
-        for (name, value) in members {
+        for (name, value) in document.members {
             if name == "__metadata__" {
-                guard case let .object(m) = value else { throw SafeTensorsError.invalidHeaderJSON("__metadata__ is not an object") }
-                for (k, v) in m {
-                    guard case let .string(text) = v else { throw SafeTensorsError.invalidHeaderJSON("__metadata__.\(k) is not a string") }
+                guard value.kind == .object else { throw SafeTensorsError.invalidHeaderJSON("__metadata__ is not an object") }
+                for (k, v) in value.members {
+                    guard let text = v.string else { throw SafeTensorsError.invalidHeaderJSON("__metadata__.\(k) is not a string") }
                     metadata[k] = text
                 }
                 continue
             }
-            guard case .object = value else { throw SafeTensorsError.invalidEntry(name: name, reason: "not an object") }
-            guard case let .string(dtypeName)? = value["dtype"] else { throw SafeTensorsError.invalidEntry(name: name, reason: "missing dtype") }
+            guard value.kind == .object else { throw SafeTensorsError.invalidEntry(name: name, reason: "not an object") }
+            guard let dtypeName = value["dtype"]?.string else { throw SafeTensorsError.invalidEntry(name: name, reason: "missing dtype") }
             guard let dtype = SafeTensorsDType(rawValue: dtypeName) else { throw SafeTensorsError.unsupportedDType(name: name, dtype: dtypeName) }
-            guard case let .array(shapeValues)? = value["shape"] else { throw SafeTensorsError.invalidEntry(name: name, reason: "missing shape") }
-            guard shapeValues.count <= limits.maxRank else { throw SafeTensorsError.rankTooLarge(name: name, rank: shapeValues.count, limit: limits.maxRank) }
+            guard let shapeNode = value["shape"], shapeNode.kind == .array else { throw SafeTensorsError.invalidEntry(name: name, reason: "missing shape") }
+            let rank = shapeNode.count
+            guard rank <= limits.maxRank else { throw SafeTensorsError.rankTooLarge(name: name, rank: rank, limit: limits.maxRank) }
             var shape: [Int] = []
             var elements = 1
-            for d in shapeValues {
+            for d in shapeNode.elements {
                 guard let n = exactInt(d), n >= 0 else { throw SafeTensorsError.invalidEntry(name: name, reason: "shape has a non-integer or negative dimension") }
                 let (p, overflow) = elements.multipliedReportingOverflow(by: n)
                 guard !overflow, p <= Int(Int32.max) * 64 else { throw SafeTensorsError.invalidEntry(name: name, reason: "shape too large") }
                 elements = p
                 shape.append(n)
             }
-            guard case let .array(offs)? = value["data_offsets"], offs.count == 2,
+            guard let offsetsNode = value["data_offsets"], offsetsNode.kind == .array, offsetsNode.count == 2,
+                  case let offs = Array(offsetsNode.elements),
                   let begin = exactInt(offs[0]), let end = exactInt(offs[1]), begin >= 0, end >= begin
             else { throw SafeTensorsError.invalidEntry(name: name, reason: "data_offsets must be two integers begin <= end") }
             guard end <= dataBytes else { throw SafeTensorsError.outOfBounds(name: name, end: end, dataBytes: dataBytes) }
@@ -205,8 +207,8 @@ public final class SafeTensorsFile: @unchecked Sendable {
     }
 
     /// A non-negative integer literal (no sign, fraction or exponent) that fits in 53 bits.
-    private static func exactInt(_ value: JSONValue) -> Int? {
-        guard case let .number(literal) = value, literal.utf8.count <= 16,
+    private static func exactInt(_ value: JSONNode) -> Int? {
+        guard let literal = value.numberLiteral, literal.utf8.count <= 16,
               literal.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         return Int(literal)
     }

@@ -104,21 +104,22 @@ struct BallotReader {
     /// so a score is the binary64 nearest to the decimal written (Swift's `Double(String)`
     /// rounds correctly), with no re-encoding in between.
     private func ballot(predicateJSON: [UInt8]) -> Result<Ballot, PredicateProblem> {
-        let predicate = (try? StrictJSONParser().parse(predicateJSON)) ?? .object([])
+        // The statement parser has already read the predicate strictly.
+        let predicate = (try? StrictJSONParser().parse(predicateJSON))?.root
         switch kind {
         case .pogo:
-            guard case let .string(text) = predicate[AttestationPredicate.verdictField], let verdict = PoGOVerdict(rawValue: text) else {
+            guard let text = predicate?[AttestationPredicate.verdictField]?.string, let verdict = PoGOVerdict(rawValue: text) else {
                 return .failure(PredicateProblem(message: "predicate \"verdict\" must be \"positive\" or \"negative\""))
             }
-            guard case let .string(modeText) = predicate[AttestationPredicate.modeField],
+            guard let modeText = predicate?[AttestationPredicate.modeField]?.string,
                   let mode = VerificationReport.Mode(rawValue: modeText) else {
                 return .failure(PredicateProblem(message: "predicate \"mode\" must be \"full\" or \"leafOnly\""))
             }
-            guard case let .string(sourceText) = predicate[AttestationPredicate.beaconSourceField],
+            guard let sourceText = predicate?[AttestationPredicate.beaconSourceField]?.string,
                   let source = ChallengeBeacon.Source(rawValue: sourceText) else {
                 return .failure(PredicateProblem(message: "predicate \"beaconSource\" must be \"verifier\" or \"caller\""))
             }
-            guard case let .string(beaconText) = predicate[AttestationPredicate.beaconField], beaconText.utf8.count == 64,
+            guard let beaconText = predicate?[AttestationPredicate.beaconField]?.string, beaconText.utf8.count == 64,
                   let used = Digest(hex: beaconText), used.hex == beaconText else {
                 return .failure(PredicateProblem(message: "predicate \"beacon\" must be 64 lower-case hex characters"))
             }
@@ -129,7 +130,7 @@ struct BallotReader {
             return .success(.verdict(verdict, mode))
         case .poq:
             // Only a JSON number counts: true/false, strings and null are refused.
-            guard case let .number(literal) = predicate[AttestationPredicate.scoreField], let score = Double(literal),
+            guard let literal = predicate?[AttestationPredicate.scoreField]?.numberLiteral, let score = Double(literal),
                   score >= 0, score <= 1 else {
                 return .failure(PredicateProblem(message: "predicate \"score\" must be a number in [0, 1]"))
             }

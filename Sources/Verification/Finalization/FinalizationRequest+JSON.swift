@@ -1,5 +1,3 @@
-internal import Foundation
-
 extension FinalizationRequest {
     /// Parses and validates a request body:
     /// `{"kind": "pogo"|"poq", "subject": "<64 hex>", "verifiers": [{"publicKey": "<base64url>", "stake": <integer>}],
@@ -12,8 +10,7 @@ extension FinalizationRequest {
     public init(json: [UInt8], limits: FinalizationLimits = FinalizationLimits(), defaults: Defaults = Defaults()) throws(FinalizationError) {
         guard json.count <= limits.maxRequestBytes else { throw .tooLarge(bytes: json.count, limit: limits.maxRequestBytes) }
         do {
-            let root = try JSONCursor.parse(json)
-            try root.onlyMembers(["kind", "subject", "verifiers", "attestations", "thresholds", "beacon"])
+            let root = try JSONCursor.parse(json, shape: Self.jsonShape)
             let kindCursor = try root.member("kind")
             guard let kind = FinalizationKind(rawValue: try kindCursor.string(maxBytes: 16)) else {
                 throw kindCursor.fail("must be \"pogo\" or \"poq\"")
@@ -24,48 +21,35 @@ extension FinalizationRequest {
                 guard kind == .pogo else { throw cursor.fail("applies to kind \"pogo\" only") }
                 beacon = try cursor.digest()
             }
-            let verifierCursors = try root.member("verifiers").array(maxCount: .max)
-            guard verifierCursors.count <= limits.maxVerifiers else {
-                throw FinalizationError.tooManyVerifiers(count: verifierCursors.count, limit: limits.maxVerifiers)
+            let verifierList = try root.member("verifiers")
+            let verifierCount = try verifierList.count()
+            guard verifierCount <= limits.maxVerifiers else {
+                throw FinalizationError.tooManyVerifiers(count: verifierCount, limit: limits.maxVerifiers)
             }
-            let verifiers = try verifierCursors.enumerated().map { i, cursor throws(FinalizationError) in
+            let verifiers = try verifierList.array(maxCount: limits.maxVerifiers).enumerated().map { i, cursor throws(FinalizationError) in
                 try Self.verifier(cursor, index: i)
             }
-            let attestationCursors = try root.member("attestations").array(maxCount: .max)
-            guard attestationCursors.count <= limits.maxAttestations else {
-                throw FinalizationError.tooManyAttestations(count: attestationCursors.count, limit: limits.maxAttestations)
+            let attestationList = try root.member("attestations")
+            let attestationCount = try attestationList.count()
+            guard attestationCount <= limits.maxAttestations else {
+                throw FinalizationError.tooManyAttestations(count: attestationCount, limit: limits.maxAttestations)
             }
-            let attestations = attestationCursors.map { Self.attestation($0, limits: limits.envelope) }
+            let attestations = try attestationList.array(maxCount: limits.maxAttestations).map { Self.attestation($0, limits: limits.envelope) }
+            var numbers: [String: Double] = [:]
             if let cursor = try root.optionalMember("thresholds") {
-                switch kind {
-                case .pogo:
-                    try cursor.onlyMembers(["confirm", "slash"])
-                    _ = try cursor.optionalMember("confirm")?.double()
-                    _ = try cursor.optionalMember("slash")?.double()
-                case .poq:
-                    try cursor.onlyMembers(["outlierDistance", "quorum"])
-                    _ = try cursor.optionalMember("outlierDistance")?.double()
-                    _ = try cursor.optionalMember("quorum")?.double()
+                let names = kind == .pogo ? ["confirm", "slash"] : ["outlierDistance", "quorum"]
+                try cursor.onlyMembers(Set(names))
+                for name in names {
+                    if let value = try cursor.optionalMember(name)?.double() { numbers[name] = value }
                 }
             }
-            // JSONSerialization on Linux misreads many decimals by an ulp (measured: 1.0000000000000002
-            // reads as 1.0000000000000004); JSONDecoder reads them correctly rounded, so the numbers
-            // that decide come from it, once the cursor pass has checked every type.
-            let exact: ExactNumbers
-            do {
-                exact = try JSONDecoder().decode(ExactNumbers.self, from: Data(json))
-            } catch {
-                throw JSONFieldError(field: "", reason: "body is not valid JSON")
-            }
-            let exactVerifiers = try zip(verifiers, exact.verifiers).enumerated().map { i, pair throws(FinalizationError) in
-                Verifier(publicKey: pair.0, stake: try Self.stake(pair.1.stake, verifier: i))
-            }
-            let numbers = exact.thresholds
-            let thresholds = Thresholds(confirm: try Self.threshold(numbers?.confirm, "confirm") ?? defaults.confirm,
-                                        slash: try Self.threshold(numbers?.slash, "slash") ?? defaults.slash)
-            let outlierDistance = numbers?.outlierDistance ?? defaults.outlierDistance
-            let quorum = try Self.threshold(numbers?.quorum, "quorum") ?? defaults.quorum
-            try self.init(kind: kind, subject: subject, verifiers: exactVerifiers, attestations: attestations,
+            // The literals are read correctly rounded (Swift's Double(String)); Foundation's
+            // JSONSerialization on Linux misreads some decimals by an ulp and is not used.
+            let thresholds = Thresholds(confirm: try Self.threshold(numbers["confirm"], "confirm") ?? defaults.confirm,
+                                        slash: try Self.threshold(numbers["slash"], "slash") ?? defaults.slash)
+            let outlierDistance = numbers["outlierDistance"] ?? defaults.outlierDistance
+            let quorum = try Self.threshold(numbers["quorum"], "quorum") ?? defaults.quorum
+            try self.init(kind: kind, subject: subject, verifiers: verifiers, attestations: attestations,
                           thresholds: thresholds, outlierDistance: outlierDistance, quorum: quorum, beacon: beacon, limits: limits)
         } catch let error as JSONFieldError {
             throw .invalidField(error)
@@ -76,10 +60,18 @@ extension FinalizationRequest {
         }
     }
 
-    /// The verifier's public key, once its members are checked (the stake is read by `ExactNumbers`).
-    private static func verifier(_ cursor: JSONCursor, index: Int) throws(FinalizationError) -> PublicKey {
+    /// The containers and member names a request may have, refused while parsing otherwise
+    /// (each kind's thresholds are narrowed after the kind is read).
+    static let jsonShape = JSONShape.object([
+        "kind": .any, "subject": .any, "beacon": .any,
+        "verifiers": .array(.object(["publicKey": .any, "stake": .any])),
+        "attestations": .array(.any),
+        "thresholds": .object(["confirm": .any, "slash": .any, "outlierDistance": .any, "quorum": .any]),
+    ])
+
+    /// One member of the verifier set, once its members are checked.
+    private static func verifier(_ cursor: JSONCursor, index: Int) throws(FinalizationError) -> Verifier {
         do {
-            try cursor.onlyMembers(["publicKey", "stake"])
             let keyText = try cursor.member("publicKey").string(maxBytes: 128)
             let publicKey: PublicKey
             do {
@@ -87,8 +79,8 @@ extension FinalizationRequest {
             } catch {
                 throw FinalizationError.invalidPublicKey(verifier: index, reason: error)
             }
-            _ = try cursor.member("stake").double()
-            return publicKey
+            let stake = try Self.stake(cursor.member("stake").double(), verifier: index)
+            return Verifier(publicKey: publicKey, stake: stake)
         } catch let error as JSONFieldError {
             throw .invalidField(error)
         } catch let error as FinalizationError {
@@ -111,26 +103,11 @@ extension FinalizationRequest {
         return threshold
     }
 
-    /// The request's decision-relevant numbers, read correctly rounded.
-    private struct ExactNumbers: Decodable {
-        struct Verifier: Decodable {
-            let stake: Double
-        }
-        struct Numbers: Decodable {
-            let confirm: Double?
-            let slash: Double?
-            let outlierDistance: Double?
-            let quorum: Double?
-        }
-        let verifiers: [Verifier]
-        let thresholds: Numbers?
-    }
-
     /// Re-serializes one parsed entry and reads it as a DSSE envelope; failures become `.malformed`.
     private static func attestation(_ cursor: JSONCursor, limits: DSSELimits) -> Attestation {
-        guard case .object = cursor.value else { return .malformed("not a JSON object") }
+        guard cursor.isObject else { return .malformed("not a JSON object") }
         do {
-            return .envelope(try DSSEEnvelope(json: cursor.value.encoded(), limits: limits))
+            return .envelope(try DSSEEnvelope(json: cursor.encoded(), limits: limits))
         } catch {
             return .malformed(error.description)
         }

@@ -1,5 +1,5 @@
 extension JSONValue {
-    /// Compact JSON text of this value: members in document order, number literals as parsed,
+    /// Compact JSON text of this value: members in the order given, number literals as written,
     /// strings escaped per RFC 8259 (quote, backslash and control characters only).
     public func encoded() -> [UInt8] {
         var out: [UInt8] = []
@@ -12,7 +12,8 @@ extension JSONValue {
         case .null: out += Array("null".utf8)
         case let .bool(b): out += Array((b ? "true" : "false").utf8)
         case let .number(literal): out += Array(literal.utf8)
-        case let .string(s): Self.writeString(s, into: &out)
+        case let .string(s): Self.writeString(s.utf8, into: &out)
+        case let .text(bytes): out += bytes
         case let .array(items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
@@ -24,7 +25,7 @@ extension JSONValue {
             out.append(UInt8(ascii: "{"))
             for (i, member) in members.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(member.key, into: &out)
+                Self.writeString(member.key.utf8, into: &out)
                 out.append(UInt8(ascii: ":"))
                 member.value.write(into: &out)
             }
@@ -34,9 +35,11 @@ extension JSONValue {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private static func writeString(_ s: String, into out: inout [UInt8]) {
+    /// Appends the UTF-8 bytes `s` as a JSON string literal: quote, backslash and control
+    /// characters escaped, everything else verbatim.
+    static func writeString(_ s: some Sequence<UInt8>, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
+        for b in s {
             switch b {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
             case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]

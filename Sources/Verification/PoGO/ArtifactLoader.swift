@@ -4,12 +4,13 @@ internal import Glibc
 internal import Foundation
 
 /// Opens a bundle's artifacts as safetensors files: inline bytes always, `file://` URIs only
-/// when allowed; other URIs through the `ArtifactSource` when one is given (which then also
-/// serves allowed `file://` URIs), else refused as "cannot fetch".
+/// below `fileRoot` (none without one), other URIs through the `ArtifactSource` when one is
+/// given, else refused as "cannot fetch".
 ///
 /// Failing to obtain the bytes is a `PoGOVerificationError` (the verifier could not
 /// complete); bytes that are obtained but are not a valid safetensors file are returned as
-/// `.malformed`, which the structure check turns into a negative verdict.
+/// `.malformed` with a reason that quotes nothing from them (`ArtifactErrorText`), which the
+/// structure check turns into a negative verdict.
 public struct ArtifactLoader: Sendable {
     /// An opened artifact, or why its bytes are not a safetensors file.
     public enum Opened: Sendable {
@@ -17,15 +18,15 @@ public struct ArtifactLoader: Sendable {
         case malformed(String)
     }
 
-    /// Whether `file://` URIs are read.
-    public var allowFileURIs: Bool
+    /// The folder `file://` URIs are read from; nil refuses them.
+    public var fileRoot: FileArtifactRoot?
     /// Largest file read through a `file://` URI, in bytes.
     public var maxFileBytes: Int
-    /// Where URIs are fetched (e.g. HTTP by the server); nil serves only `file://` locally.
+    /// Where other URIs are fetched (e.g. HTTP by the server); nil refuses them.
     public var source: (any ArtifactSource)?
 
-    public init(allowFileURIs: Bool, maxFileBytes: Int, source: (any ArtifactSource)? = nil) {
-        self.allowFileURIs = allowFileURIs
+    public init(fileRoot: FileArtifactRoot?, maxFileBytes: Int, source: (any ArtifactSource)? = nil) {
+        self.fileRoot = fileRoot
         self.maxFileBytes = maxFileBytes
         self.source = source
     }
@@ -35,31 +36,28 @@ public struct ArtifactLoader: Sendable {
         switch artifact {
         case let .inline(bytes):
             return try openInline(bytes, name: name)
-        case let .uri(uri):
-            let prefix = "file://"
-            if uri.hasPrefix(prefix), !allowFileURIs { throw .fileURIsNotAllowed(artifact: name, uri: uri) }
-            if let source {
-                let bytes: [UInt8]
-                do { bytes = try source.fetch(uri, maxBytes: maxFileBytes) } catch {
-                    switch error {
-                    case .unsupportedScheme: throw .cannotFetch(artifact: name, uri: uri)
-                    case let .failed(_, reason): throw .artifactUnreadable(artifact: name, reason: reason)
-                    }
-                }
-                return try openInline(bytes, name: name)
-            }
-            guard uri.hasPrefix(prefix) else { throw .cannotFetch(artifact: name, uri: uri) }
-            let path = String(uri.dropFirst(prefix.count)).removingPercentEncoding ?? ""
-            guard path.hasPrefix("/") else { throw .artifactUnreadable(artifact: name, reason: "file URI \(uri) has no absolute path") }
+        case let .uri(uri) where uri.hasPrefix("file://"):
+            guard let fileRoot else { throw .fileURIsNotAllowed(artifact: name, uri: uri) }
+            let fd: Int32
+            do { fd = try fileRoot.open(uri) } catch { throw .artifactUnreadable(artifact: name, reason: error.description) }
+            defer { close(fd) }
             var st = stat()
-            guard stat(path, &st) == 0 else {
-                throw .artifactUnreadable(artifact: name, reason: "cannot stat \(path): errno \(errno)")
-            }
-            guard (st.st_mode & S_IFMT) == S_IFREG else { throw .artifactUnreadable(artifact: name, reason: "\(path) is not a regular file") }
+            guard fstat(fd, &st) == 0 else { throw .artifactUnreadable(artifact: name, reason: "cannot stat \(uri): errno \(errno)") }
             guard Int(st.st_size) <= maxFileBytes else {
-                throw .artifactUnreadable(artifact: name, reason: "\(path) has \(st.st_size) bytes, limit \(maxFileBytes)")
+                throw .artifactUnreadable(artifact: name, reason: "\(uri) has \(st.st_size) bytes, limit \(maxFileBytes)")
             }
-            return try Self.parse(path: path, name: name)
+            // The descriptor's own /proc link: the very file checked above, not the path again.
+            return try Self.parse(path: "/proc/self/fd/\(fd)", name: name)
+        case let .uri(uri):
+            guard let source else { throw .cannotFetch(artifact: name, uri: uri) }
+            let bytes: [UInt8]
+            do { bytes = try source.fetch(uri, maxBytes: maxFileBytes) } catch {
+                switch error {
+                case .unsupportedScheme: throw .cannotFetch(artifact: name, uri: uri)
+                case let .failed(_, reason): throw .artifactUnreadable(artifact: name, reason: reason)
+                }
+            }
+            return try openInline(bytes, name: name)
         }
     }
 
@@ -89,10 +87,10 @@ public struct ArtifactLoader: Sendable {
     private static func parse(path: String, name: String) throws(PoGOVerificationError) -> Opened {
         do {
             return .file(try SafeTensorsFile(path: path))
-        } catch let SafeTensorsError.cannotOpen(path, code) {
-            throw .artifactUnreadable(artifact: name, reason: "cannot open \(path): errno \(code)")
+        } catch let SafeTensorsError.cannotOpen(_, code) {
+            throw .artifactUnreadable(artifact: name, reason: "cannot open it: errno \(code)")
         } catch {
-            return .malformed(String(describing: error))
+            return .malformed(ArtifactErrorText.of(error))
         }
     }
 }

@@ -17,7 +17,8 @@ public protocol ArtifactSource: Sendable {
 public enum ArtifactSourceError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The source does not serve this URI's scheme (or it is disabled by configuration).
     case unsupportedScheme(uri: String)
-    /// The transfer failed; `reason` is the source's own error, rendered for logs.
+    /// The transfer failed; `reason` is the source's own error, rendered for whoever polls the
+    /// job (so without details meant for the operator only, such as resolved addresses).
     case failed(uri: String, reason: String)
 
     public var description: String {

@@ -37,11 +37,11 @@ struct LeafArtifacts {
     mutating func loadTheta0Header() throws(Failure) {
         let header = try readHeader(bundle.theta0Artifact, name: "theta0")
         let want = Set(layout.slots.map(\.name))
-        if let extra = header.entries.first(where: { !want.contains($0.name) }) { throw .invalid("unexpected tensor \(extra.name)") }
+        if header.entries.contains(where: { !want.contains($0.name) }) { throw .invalid("theta0 has a tensor the model does not have") }
         for slot in layout.slots {
             guard let e = header.entry(slot.name) else { throw .invalid("missing tensor \(slot.name)") }
             guard e.dtype == .f32, e.shape == slot.shape else {
-                throw .invalid("tensor \(slot.name) is \(e.dtype.rawValue) \(e.shape), want F32 \(slot.shape)")
+                throw .invalid("tensor \(slot.name) is not F32 \(slot.shape)")
             }
             theta0Ranges[slot.name] = e.byteRange
         }
@@ -53,7 +53,7 @@ struct LeafArtifacts {
         let header = try readHeader(bundle.gradientArtifacts[t - 1], name: "gradient \(t)")
         let p = bundle.parameterCount
         guard header.metadata["format"] == GradientArtifact.format else { throw .invalid("step \(t): format is not \(GradientArtifact.format)") }
-        guard header.metadata["parameters"] == String(p) else { throw .invalid("step \(t): covers \(header.metadata["parameters"] ?? "?") parameters, want \(p)") }
+        guard header.metadata["parameters"] == String(p) else { throw .invalid("step \(t): __metadata__.parameters is not \(p)") }
         guard header.entries.map(\.name) == ["codes", "scales"],
               let codes = header.entry("codes"), codes.dtype == .u8, codes.shape == [QuantizedGradient.packedByteCount(parameters: p)],
               let scales = header.entry("scales"), scales.dtype == .f32, scales.shape == [QuantizedGradient.blockCount(parameters: p)]
@@ -96,7 +96,7 @@ struct LeafArtifacts {
                 + readExactly(artifact, codeStart..<(codeStart + QuantizedGradient.packedByteCount(parameters: m)), name: "gradient \(t)")
             try open(bytes, index: i, tree: trees.gradients[t - 1], root: bundle.steps[t - 1].gradientRoot, what: "gradient \(t) leaf \(i)")
             do { return try GradientLeaf(bytes: bytes, parameterCount: m) } catch {
-                throw .invalid("gradient \(t) leaf \(i) is malformed: \(error)")
+                throw .invalid("gradient \(t) leaf \(i) is malformed: \(ArtifactErrorText.of(error))")
             }
         }
         gradientLeaves[t, default: [:]][i] = result
@@ -126,13 +126,14 @@ struct LeafArtifacts {
         } catch let failure as Failure {
             throw failure
         } catch {
-            throw .invalid("\(name) header: \(error)")
+            throw .invalid("\(name) header: \(ArtifactErrorText.of(error))")
         }
     }
 
     private func readExactly(_ artifact: ProofBundle.Artifact, _ range: Range<Int>, name: String) throws(Failure) -> [UInt8] {
         let bytes = try read(artifact, range, name: name)
-        guard bytes.count == range.count else { throw .invalid("\(name) ends at byte \(range.lowerBound + bytes.count), before \(range.upperBound)") }
+        // The range may come from the artifact's own header: its bounds are not quoted.
+        guard bytes.count == range.count else { throw .invalid("\(name) ends before the end of a range its header declares") }
         return bytes
     }
 

@@ -14,16 +14,20 @@ internal import Foundation
 public struct PoGOVerifier: Sendable {
     public let policy: VerificationPolicy
     public let datasets: DatasetResolver
-    /// Where URI artifacts are fetched; nil reads only allowed `file://` URIs locally.
+    /// Where `http(s)://` artifacts are fetched; nil refuses them.
     public let source: (any ArtifactSource)?
+    /// The folder `file://` artifacts are read from when `policy.allowFileURIs` is set; without
+    /// it they are refused whatever the policy says.
+    public let fileRoot: FileArtifactRoot?
     /// The memory full re-executions share; nil places no bound beyond the policy's.
     public let memory: ReexecutionMemory?
 
     public init(policy: VerificationPolicy = VerificationPolicy(), datasets: DatasetResolver, source: (any ArtifactSource)? = nil,
-                memory: ReexecutionMemory? = nil) {
+                fileRoot: FileArtifactRoot? = nil, memory: ReexecutionMemory? = nil) {
         self.policy = policy
         self.datasets = datasets
         self.source = source
+        self.fileRoot = fileRoot
         self.memory = memory
     }
 
@@ -53,10 +57,10 @@ public struct PoGOVerifier: Sendable {
         if let reason = leafOnlyReason(bundle, cost: cost) {
             guard let trees = bundle.trees else { throw .treeFilesRequired(reason: reason) }
             run.leafOnlyReason = reason
-            try run.executeLeafOnly(trees: trees, reader: ArtifactRangeReader(allowFileURIs: policy.allowFileURIs, source: source))
+            try run.executeLeafOnly(trees: trees, reader: ArtifactRangeReader(fileRoot: allowedFileRoot, source: source))
         } else {
             run.estimatedPeakBytes = cost.peakBytes
-            let loader = ArtifactLoader(allowFileURIs: policy.allowFileURIs, maxFileBytes: policy.maxArtifactFileBytes, source: source)
+            let loader = ArtifactLoader(fileRoot: allowedFileRoot, maxFileBytes: policy.maxArtifactFileBytes, source: source)
             if let memory {
                 try memory.withReservation(cost.peakBytes) { () throws(PoGOVerificationError) in
                     try run.execute(datasets: datasets, loader: loader)
@@ -68,6 +72,9 @@ public struct PoGOVerifier: Sendable {
         run.timings.totalMs = Self.milliseconds(since: start)
         return run.report()
     }
+
+    /// The root `file://` artifacts are read from: nil unless the policy allows them.
+    private var allowedFileRoot: FileArtifactRoot? { policy.allowFileURIs ? fileRoot : nil }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {
         let d = ContinuousClock.now - start

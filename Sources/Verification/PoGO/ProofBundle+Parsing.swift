@@ -6,9 +6,7 @@ extension ProofBundle {
 
     /// Parses and structurally validates a bundle. Errors name the field and, for limits, the limit.
     public init(bytes: [UInt8], limits: ProofBundleLimits = .init()) throws(JSONFieldError) {
-        let root = try JSONCursor.parse(bytes)
-        try root.onlyMembers(["protocol", "model", "dataset", "lr", "batchSize", "blockSeed", "parameters",
-                              "theta0Root", "steps", "evaluation", "artifacts"])
+        let root = try JSONCursor.parse(bytes, shape: Self.jsonShape)
         let version = try root.member("protocol").string(maxBytes: 32)
         guard version == Self.protocolVersion else {
             throw JSONFieldError(field: "protocol", reason: "must be \"\(Self.protocolVersion)\", got \"\(version)\"")
@@ -20,7 +18,6 @@ extension ProofBundle {
             throw JSONFieldError(field: "parameters", reason: "is \(params) but the model configuration has \(expected) parameters")
         }
         let dataset = try root.member("dataset")
-        try dataset.onlyMembers(["sha256"])
         let lrCursor = try root.member("lr")
         let lr = Float(try lrCursor.double())
         guard lr.isFinite, lr > 0 else { throw JSONFieldError(field: "lr", reason: "must be a positive finite fp32 value") }
@@ -30,16 +27,13 @@ extension ProofBundle {
         var steps: [Step] = []
         steps.reserveCapacity(stepCursors.count)
         for s in stepCursors {
-            try s.onlyMembers(["weightsRoot", "gradientRoot", "loss"])
             steps.append(Step(weightsRoot: try s.member("weightsRoot").digest(),
                               gradientRoot: try s.member("gradientRoot").digest(),
                               loss: try Self.finiteFloat(s.member("loss"))))
         }
 
         let eval = try root.member("evaluation")
-        try eval.onlyMembers(["batchSize", "initialLoss", "finalLoss"])
         let artifacts = try root.member("artifacts")
-        try artifacts.onlyMembers(["theta0", "gradients", "theta0Tree", "weightTrees", "gradientTrees"])
         let theta0 = try Self.parseArtifact(artifacts.member("theta0"), limits: limits)
         let gradientCursors = try artifacts.member("gradients").array(maxCount: limits.maxSteps)
         guard gradientCursors.count == steps.count else {
@@ -70,6 +64,24 @@ extension ProofBundle {
             runKey: runKey, steps: steps, evaluationBatchSize: evaluationBatchSize,
             initialEvaluationLoss: initialEvaluationLoss, finalEvaluationLoss: finalEvaluationLoss)
     }
+
+    /// The containers and member names a bundle may have, refused while parsing otherwise (a
+    /// model's configuration admits the members of every architecture; `parseModel` narrows them).
+    static let jsonShape: JSONShape = {
+        let artifact = JSONShape.object(["inline": .any, "uri": .any])
+        return .object([
+            "protocol": .any, "lr": .any, "batchSize": .any, "blockSeed": .any, "parameters": .any, "theta0Root": .any,
+            "model": .object(["architecture": .any, "config": .object([
+                "inputs": .any, "hidden": .array(.any), "classes": .any, "activation": .any,
+                "layers": .any, "channels": .any, "heads": .any, "context": .any,
+            ])]),
+            "dataset": .object(["sha256": .any]),
+            "steps": .array(.object(["weightsRoot": .any, "gradientRoot": .any, "loss": .any])),
+            "evaluation": .object(["batchSize": .any, "initialLoss": .any, "finalLoss": .any]),
+            "artifacts": .object(["theta0": artifact, "gradients": .array(artifact), "theta0Tree": artifact,
+                                  "weightTrees": .array(artifact), "gradientTrees": .array(artifact)]),
+        ])
+    }()
 
     /// The optional tree files: `theta0Tree`, `weightTrees` and `gradientTrees` all present
     /// (one tree per step in each list) or all absent.
@@ -103,7 +115,6 @@ extension ProofBundle {
     }
 
     private static func parseModel(_ c: JSONCursor, limits: ProofBundleLimits) throws(JSONFieldError) -> Model {
-        try c.onlyMembers(["architecture", "config"])
         let arch = try c.member("architecture").string(maxBytes: 16)
         let config = try c.member("config")
         switch arch {
@@ -132,7 +143,6 @@ extension ProofBundle {
     }
 
     private static func parseArtifact(_ c: JSONCursor, limits: ProofBundleLimits) throws(JSONFieldError) -> Artifact {
-        try c.onlyMembers(["inline", "uri"])
         if let inline = try c.optionalMember("inline") {
             guard try c.optionalMember("uri") == nil else { throw c.fail("must have exactly one of inline or uri") }
             let maxEncoded = (limits.maxInlineArtifactBytes + 2) / 3 * 4

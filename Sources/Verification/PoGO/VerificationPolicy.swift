@@ -30,7 +30,8 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
     /// Required improvement on the secret evaluation batch, relative to the loss of theta_0:
     /// loss(theta_N) <= loss(theta_0) * (1 - margin). Default 0.005.
     public var progressMargin: Float
-    /// Whether `file://` artifact URIs are read (only for trusted, local callers). Default false.
+    /// Whether `file://` artifact URIs are read (only below the verifier's `fileRoot`, for
+    /// trusted local submitters). Default false.
     public var allowFileURIs: Bool
     /// Largest artifact file read through a `file://` URI, in bytes. Default 1 GiB: theta_0 of
     /// a model at the re-execution cap (4 bytes × 180M parameters, 720 MB) must be readable.

@@ -73,7 +73,7 @@ extension VerificationRun {
         case let .file(file):
             let gradient: QuantizedGradient
             do { gradient = try GradientArtifact.decode(file) } catch {
-                record(fail("not a pogo/1/grad4 artifact: \(error)"))
+                record(fail("not a pogo/1/grad4 artifact: \(ArtifactErrorText.of(error))"))
                 return nil
             }
             guard gradient.parameterCount == bundle.parameterCount else {

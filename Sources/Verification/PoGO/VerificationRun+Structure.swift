@@ -37,7 +37,7 @@ extension VerificationRun {
         do {
             theta0 = try layout.load(file)
         } catch {
-            record(.init(name: name, passed: false, detail: "tensors do not match the model: \(error)"))
+            record(.init(name: name, passed: false, detail: "tensors do not match the model: \(ArtifactErrorText.of(error))"))
             return nil
         }
         if let bad = theta0.firstIndex(where: { !$0.isFinite }) {

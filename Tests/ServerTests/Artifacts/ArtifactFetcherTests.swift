@@ -113,13 +113,21 @@ import Testing
         #expect(throws: FetchError.schemeNotAllowed(url: "file:///etc/hostname")) { try fetcher().fetch("file:///etc/hostname") }
     }
 
-    @Test func fileSchemeOnlyWhenConfiguredAndNeverAsRedirectTarget() throws {
+    @Test func neverFollowsARedirectToAFile() throws {
         let path = server.directory + "/local.bin"
         try server.put("local.bin", RangeServer.pattern(64))
-        let allowed = try fetcher { $0.allowFileScheme = true }
-        #expect(try allowed.fetch("file://" + path, range: 8..<16) == Array(RangeServer.pattern(64)[8..<16]))
         let redirect = server.base + "/redirect?to=file://" + path
-        #expect(throws: FetchError.schemeNotAllowed(url: redirect)) { try allowed.fetch(redirect) }
+        #expect(throws: FetchError.schemeNotAllowed(url: redirect)) { try fetcher().fetch(redirect) }
+    }
+
+    /// Whoever polls a job reads the category of a refused address, never the address a name
+    /// resolved to; the operator's log gets the detail.
+    @Test func refusedAddressesNameTheirCategoryNotTheAddress() {
+        let error = FetchError.refusedAddress(address: "10.1.2.3:80", category: .private)
+        #expect(error.description == "refused to connect to a private address")
+        #expect(error.detail == "refused to connect to private address 10.1.2.3:80")
+        let range = FetchError.rangeMismatch(requested: "0-7", got: "bytes 9-10/11 secret")
+        #expect(!range.description.contains("secret") && range.detail.contains("secret"))
     }
 
     @Test func defaultPolicyRefusesLoopbackByAddressAndByName() throws {

@@ -11,15 +11,15 @@ import Testing
         let c = try FetchConfiguration(environment: [
             "VERIFIER_FETCH_ALLOWLIST": "10.0.0.0/8,127.0.0.1:9000", "VERIFIER_FETCH_MAX_BYTES": "1024",
             "VERIFIER_FETCH_TIMEOUT_MS": "2000", "VERIFIER_FETCH_CONNECT_TIMEOUT_MS": "300",
-            "VERIFIER_FETCH_MAX_REDIRECTS": "0", "VERIFIER_FETCH_ALLOW_FILE": "1",
+            "VERIFIER_FETCH_MAX_REDIRECTS": "0",
         ])
         #expect(c.allowlist.count == 2)
         #expect(c.maxBytes == 1_024 && c.totalTimeoutMs == 2_000 && c.connectTimeoutMs == 300)
-        #expect(c.maxRedirects == 0 && c.allowFileScheme)
+        #expect(c.maxRedirects == 0)
     }
 
     @Test(arguments: [("VERIFIER_FETCH_MAX_BYTES", "0"), ("VERIFIER_FETCH_MAX_BYTES", "1k"), ("VERIFIER_FETCH_MAX_REDIRECTS", "51"),
-                      ("VERIFIER_FETCH_ALLOW_FILE", "yes"), ("VERIFIER_FETCH_ALLOWLIST", "example.org")])
+                      ("VERIFIER_FETCH_ALLOWLIST", "example.org")])
     func refusesMalformedValue(_ name: String, _ value: String) {
         #expect(throws: FetchConfiguration.EnvironmentError.self) { try FetchConfiguration(environment: [name: value]) }
     }

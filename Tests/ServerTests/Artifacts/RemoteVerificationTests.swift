@@ -70,14 +70,16 @@ import Verification
         #expect(report.failed("leaf.theta0Opening"))
     }
 
-    @Test func defaultFetchPolicyRefusesLoopbackArtifacts() throws {
+    /// The job's error names the category; the address a name resolved to is for the log only.
+    @Test func defaultFetchPolicyRefusesLoopbackArtifactsNamingTheCategoryOnly() throws {
         let server = try RangeServer()
         let bundle = try Self.mine(into: server)
         do {
             _ = try Self.verify(bundle, policy: Self.leafOnly, fetch: FetchConfiguration())
             Issue.record("a loopback artifact was fetched")
         } catch let PoGOVerificationError.artifactUnreadable(_, reason) {
-            #expect(reason.contains("refused to connect to loopback address 127.0.0.1:\(server.port)"))
+            #expect(reason == "refused to connect to a loopback address")
+            #expect(!reason.contains("127.0.0.1:\(server.port)"))
         }
     }
 }

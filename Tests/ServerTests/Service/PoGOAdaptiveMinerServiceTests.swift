@@ -51,7 +51,7 @@ struct PoGOAdaptiveMinerServiceTests {
             #expect(again.json["id"] as? String == id && again.json["beacon"] as? String == first.json["beacon"] as? String, "\(name)")
             #expect(again.json["digest"] as? String == SHA256.hash(bytes).hex, "\(name): the first encoding is the one kept")
         }
-        let metrics = try Curl.get(service.url + "/metrics").text
+        let metrics = try Curl.metrics(service, containing: ["pogo_jobs{state=\"queued\"} 1"])
         #expect(metrics.contains("pogo_jobs{state=\"queued\"} 1"))
     }
 

@@ -48,7 +48,7 @@ struct PoGOServiceTests {
         let verified = try Curl.post(service.url + "/v1/attestations/verify", json: ["envelope": envelope])
         #expect(verified.status == 200 && verified.json["valid"] as? Bool == true)
 
-        let metrics = try Curl.get(service.url + "/metrics").text
+        let metrics = try Curl.metrics(service, containing: ["pogo_jobs{state=\"verified\"} 1"])
         #expect(metrics.contains("pogo_jobs{state=\"verified\"} 1"))
         #expect(metrics.contains("http_requests_total{route=\"/v1/pogo/bundles/{id}\",method=\"GET\",status=\"200\"}"))
         #expect(metrics.contains("pogo_verification_duration_seconds_count 1"))
@@ -66,7 +66,7 @@ struct PoGOServiceTests {
         #expect(a.json["id"] as? String == b.json["id"] as? String)
         #expect(b.json["beacon"] as? String == first)
         #expect(b.headers["location"] == a.headers["location"])
-        let metrics = try Curl.get(service.url + "/metrics").text
+        let metrics = try Curl.metrics(service, containing: ["pogo_jobs{state=\"queued\"} 1", "pogo_queue_depth 1"])
         #expect(metrics.contains("pogo_jobs{state=\"queued\"} 1"))
         #expect(metrics.contains("pogo_queue_depth 1"))
         let poll = try Curl.get(service.url + a.headers["location"]!)
@@ -166,7 +166,8 @@ struct PoGOServiceTests {
         #expect((failed["error"] as? String)?.contains("file URIs are not allowed") == true)
         #expect(failed["attestation"] == nil)
 
-        let allowed = try ServiceProcess(dataDirectory: work + "/allowed", environment: ["VERIFIER_ALLOW_FILE_ARTIFACTS": "true"])
+        let allowed = try ServiceProcess(dataDirectory: work + "/allowed", environment: ["VERIFIER_ALLOW_FILE_ARTIFACTS": "true",
+                                                                                         "VERIFIER_ARTIFACT_ROOT": work + "/mined"])
         let b = try Curl.post(allowed.url + "/v1/pogo/bundles", file: bundlePath)
         let verified = try Curl.pollJob(allowed, id: try #require(b.json["id"] as? String))
         #expect(verified["status"] as? String == "verified", "job: \(verified)")

@@ -19,9 +19,9 @@ struct ServiceConfigurationTests {
         #expect(Set(names).count == names.count)
         #expect(names.contains("VERIFIER_ALLOW_FILE_ARTIFACTS") && names.contains("VERIFIER_WORKER_START_DELAY_MS"))
         let env = ["VERIFIER_WORKERS": "3", "VERIFIER_KEY_FILE": "/k.pem", "VERIFIER_ALLOW_FILE_ARTIFACTS": "true",
-                   "VERIFIER_CHALLENGED_STEPS": "4", "VERIFIER_CONFIRM_THRESHOLD": "0.75"]
+                   "VERIFIER_ARTIFACT_ROOT": "/tmp/", "VERIFIER_CHALLENGED_STEPS": "4", "VERIFIER_CONFIRM_THRESHOLD": "0.75"]
         let c = try ServiceConfiguration.parse(["--workers", "5"], environment: env)
-        #expect(c.workers == 5 && c.resolvedKeyFile == "/k.pem" && c.policy.allowFileURIs)
+        #expect(c.workers == 5 && c.resolvedKeyFile == "/k.pem" && c.policy.allowFileURIs && c.artifactRoot?.path == "/tmp")
         #expect(c.policy.challengedSteps == 4 && c.confirmThreshold == 0.75)
     }
 
@@ -32,9 +32,25 @@ struct ServiceConfigurationTests {
         ("VERIFIER_QUORUM", "0"), ("VERIFIER_QUORUM", "1.01"), ("VERIFIER_MAX_BOUNDARY_DISTANCE", "1.01"),
         ("VERIFIER_MAX_BOUNDARY_DISTANCE", "-0.01"), ("VERIFIER_MAX_CODE_MISMATCH", "1.01"),
         ("VERIFIER_ACTIVATION_BUDGET_BYTES", "1048575"), ("VERIFIER_REEXECUTION_MEMORY_BYTES", "67108863"),
+        ("VERIFIER_MIN_FREE_BYTES", "-1"), ("VERIFIER_MIN_FREE_BYTES", "1125899906842625"),
+        ("VERIFIER_ARTIFACT_ROOT", "/nonexistent-artifact-root"), ("VERIFIER_ARTIFACT_ROOT", "/etc/hostname"),
     ])
     func refusesOutOfRangeValues(_ variable: String, _ value: String) {
         #expect(throws: UsageError.self) { try ServiceConfiguration.parse([], environment: [variable: value]) }
+    }
+
+    /// Issue 13: with file artifacts allowed there was no root folder, so a bundle could name
+    /// any file the service could read.
+    @Test func fileArtifactsNeedARoot() throws {
+        #expect(throws: UsageError.self) { try ServiceConfiguration.parse([], environment: ["VERIFIER_ALLOW_FILE_ARTIFACTS": "true"]) }
+        let rootOnly = try ServiceConfiguration.parse(["--artifact-root", "/tmp"], environment: [:])
+        #expect(!rootOnly.policy.allowFileURIs && rootOnly.artifactRoot != nil)
+    }
+
+    @Test func minimumFreeBytesAcceptsItsBounds() throws {
+        #expect(try ServiceConfiguration.parse([], environment: [:]).minimumFreeBytes == 256 << 20)
+        #expect(try ServiceConfiguration.parse(["--min-free-bytes", "0"], environment: [:]).minimumFreeBytes == 0)
+        #expect(try ServiceConfiguration.parse([], environment: ["VERIFIER_MIN_FREE_BYTES": "1125899906842624"]).minimumFreeBytes == 1 << 50)
     }
 
     @Test func setsHTTPIOThreads() throws {

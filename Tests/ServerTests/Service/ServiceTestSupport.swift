@@ -138,6 +138,18 @@ enum Curl {
         return try post(url, file: file)
     }
 
+    /// Scrapes /metrics until it holds every line of `expected` (the job gauges are refreshed
+    /// every 5 s, off the scrape); returns the last scrape, which the caller checks.
+    static func metrics(_ service: ServiceProcess, containing expected: [String], timeout: Double = 15) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var text = try get(service.url + "/metrics").text
+        while !expected.allSatisfy(text.contains), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            text = try get(service.url + "/metrics").text
+        }
+        return text
+    }
+
     /// Polls the job until its status is final, or fails after `timeout` seconds.
     static func pollJob(_ service: ServiceProcess, id: String, timeout: Double = 60,
                         until done: (String) -> Bool = { ["verified", "rejected", "failed"].contains($0) }) throws -> [String: Any] {

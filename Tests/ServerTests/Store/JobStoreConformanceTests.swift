@@ -121,7 +121,7 @@ struct JobStoreConformanceTests {
     func unknownIdReadsAsNil(factory: JobStoreFactory) throws {
         let (store, _, _) = try factory.fresh()
         #expect(try store.job(id: SHA256.hash([9]).hex) == nil)
-        try store.ping()
+        try store.probe()
     }
 
     @Test(arguments: JobStoreFactory.all)

@@ -22,7 +22,7 @@ struct JobStoreSelectionTests {
                 Issue.record("replicas must share the database clock")
                 continue
             }
-            try postgres.ping()
+            try postgres.probe()
         }
     }
 

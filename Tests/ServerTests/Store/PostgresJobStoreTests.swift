@@ -61,19 +61,19 @@ struct PostgresJobStoreTests {
         let url = try PostgresTestCluster.freshSchemaURL()
         _ = try Self.store(url)
         try PostgresConnection(url: url).execute("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)")
-        #expect(throws: JobStoreError.schemaTooNew(found: 99, supported: 2)) { try Self.store(url) }
+        #expect(throws: JobStoreError.schemaTooNew(found: 99, supported: PostgresMigrator.jobStoreMigrations.count)) { try Self.store(url) }
     }
 
     @Test func failingMigrationStepRollsBackEntirely() throws {
         let url = try PostgresTestCluster.freshSchemaURL()
         let broken = PostgresMigrator.jobStoreMigrations + [
-            PostgresMigration(version: 3, sql: "CREATE TABLE extra (x integer); THIS IS NOT SQL;"),
+            PostgresMigration(version: PostgresMigrator.jobStoreMigrations.count + 1, sql: "CREATE TABLE extra (x integer); THIS IS NOT SQL;"),
         ]
         let error = try #require(throws: PostgresError.self) {
             try PostgresJobStore(url: url, migrations: broken, clock: .local { Date() })
         }
         #expect(error.sqlstate == "42601") // syntax_error
-        #expect(try Self.scalar(url, "SELECT max(version) FROM schema_migrations") == 2)
+        #expect(try Self.scalar(url, "SELECT max(version) FROM schema_migrations") == Int64(PostgresMigrator.jobStoreMigrations.count))
         #expect(try Self.scalar(url, "SELECT count(*) FROM pg_tables WHERE tablename = 'extra'") == 0)
     }
 

@@ -14,17 +14,17 @@ struct PostgresOutageTests {
         let first = try store.submit(JobSubmission(bundle: testBundle(1))).job
         clock.advance(seconds: 1)
         // Several idle pooled connections, all of which the restart breaks.
-        try concurrently(8) { _ in try store.ping() }
+        try concurrently(8) { _ in try store.probe() }
 
         // A restart between two calls: the stale connections are noticed and replaced at once.
         try PostgresTestCluster.run(["down", directory])
         try PostgresTestCluster.run(["up", directory])
-        try store.ping()
+        try store.probe()
         #expect(try store.job(id: first.id) == first)
 
         // While the database is down, readiness fails and every call throws `unavailable`.
         try PostgresTestCluster.run(["down", directory])
-        let ping = try #require(throws: PostgresError.self) { try store.ping() }
+        let ping = try #require(throws: PostgresError.self) { try store.probe() }
         #expect(ping.isUnavailable)
         let submit = try #require(throws: PostgresError.self) { try store.submit(JobSubmission(bundle: testBundle(2))) }
         #expect(submit.isUnavailable)
@@ -35,7 +35,7 @@ struct PostgresOutageTests {
 
         // Back up: the same store object works again and nothing acknowledged was lost.
         try PostgresTestCluster.run(["up", directory])
-        try store.ping()
+        try store.probe()
         #expect(try store.submit(JobSubmission(bundle: testBundle(2))).created)
         #expect(try store.claim(owner: "w")?.id == first.id)
         #expect(try store.queueDepth() == 1)
@@ -60,7 +60,7 @@ struct PostgresOutageTests {
         }
         // Each pooled connection was sent 57P01 and closed; none is used again.
         #expect(try store.queueDepth() == 4)
-        try concurrently(4) { _ in try store.ping() }
+        try concurrently(4) { _ in try store.probe() }
     }
 
     @Test func openingStoreWhileDatabaseIsUnreachableThrowsUnavailable() throws {

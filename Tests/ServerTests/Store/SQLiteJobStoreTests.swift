@@ -36,7 +36,7 @@ struct SQLiteJobStoreTests {
                 """, [.text(digest.hex), .blob(digest.bytes), .blob([1, 2, 3]), .blob([UInt8](repeating: 9, count: 32))])
         }
         let store = try SQLiteJobStore(path: path)
-        #expect(try store.schemaVersion() == 3)
+        #expect(try store.schemaVersion() == SQLiteMigrator.jobStoreMigrations.count)
         let job = try #require(try store.job(id: digest.hex))
         #expect(job.bundle == [1, 2, 3] && job.status == .queued)
         #expect(job.createdAt == Date(timeIntervalSince1970: 1))
@@ -78,17 +78,17 @@ struct SQLiteJobStoreTests {
         _ = try SQLiteJobStore(path: path)
         let raw = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 1_000)
         try raw.run("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)")
-        #expect(throws: JobStoreError.schemaTooNew(found: 99, supported: 3)) { try SQLiteJobStore(path: path) }
+        #expect(throws: JobStoreError.schemaTooNew(found: 99, supported: SQLiteMigrator.jobStoreMigrations.count)) { try SQLiteJobStore(path: path) }
     }
 
     @Test func failingMigrationStepRollsBackEntirely() throws {
         let path = try Self.scratchPath()
         let broken = SQLiteMigrator.jobStoreMigrations + [
-            SQLiteMigration(version: 4, sql: "CREATE TABLE extra (x INTEGER); THIS IS NOT SQL;"),
+            SQLiteMigration(version: SQLiteMigrator.jobStoreMigrations.count + 1, sql: "CREATE TABLE extra (x INTEGER); THIS IS NOT SQL;"),
         ]
         #expect(throws: SQLiteError.self) { try SQLiteJobStore(path: path, migrations: broken) }
         let raw = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 1_000)
-        #expect(try SQLiteMigrator.currentVersion(raw) == 3)
+        #expect(try SQLiteMigrator.currentVersion(raw) == SQLiteMigrator.jobStoreMigrations.count)
         #expect(try Self.scalar(raw, "SELECT count(*) FROM sqlite_schema WHERE name = 'extra'") == .integer(0))
     }
 
@@ -96,7 +96,7 @@ struct SQLiteJobStoreTests {
         let path = try Self.scratchPath()
         try concurrently(8) { _ in _ = try SQLiteJobStore(path: path) }
         let raw = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 1_000)
-        #expect(try Self.scalar(raw, "SELECT count(*) FROM schema_migrations") == .integer(3))
+        #expect(try Self.scalar(raw, "SELECT count(*) FROM schema_migrations") == .integer(Int64(SQLiteMigrator.jobStoreMigrations.count)))
     }
 
     @Test func unopenablePathReportsCantOpenWithPath() throws {

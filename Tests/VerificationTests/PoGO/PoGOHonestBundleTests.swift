@@ -71,7 +71,8 @@ import Testing
         let bundle = try ProofBundle(bytes: [UInt8](data))
         var policy = PoGOSteeringTests.challengingEverything(steps: bundle.steps.count)
         policy.allowFileURIs = true
-        let report = try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy)
+        let report = try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy,
+                                                fileRoot: try FileArtifactRoot(path: directory))
         let measured = report.checks.filter { $0.name == "step.gradient" }.map(\.measured)
         // The values reported in docs/protocol-parts/verification.md ("Why these tolerances").
         print("pogo honest numpy \(arch) \(variant): mismatch \(measured.compactMap(\.mismatchedCodeFraction).max() ?? -1) "
@@ -84,7 +85,7 @@ import Testing
         #expect(report.leavesChecked.allSatisfy { $0.leaves.count == QuantizedGradient.leafCount(parameters: bundle.parameterCount) })
     }
 
-    @Test func refusesFileArtifactsUnlessAllowed() throws {
+    @Test func readsFileArtifactsOnlyWhenAllowedAndBelowTheRoot() throws {
         let run = try PoGOTestSupport.mine(try PoGOTestSupport.mlpMiner(), steps: 2)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pogo-files-\(getpid())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -93,10 +94,22 @@ import Testing
         #expect(throws: PoGOVerificationError.self) { try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed) }
         var policy = VerificationPolicy()
         policy.allowFileURIs = true
-        #expect(try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy).verdict == .positive)
+        let root = try FileArtifactRoot(path: directory)
+        try FileManager.default.createDirectory(atPath: directory + "/sub", withIntermediateDirectories: true)
+        // Allowed, but no root to read them from: still refused.
+        #expect(throws: PoGOVerificationError.self) { try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy) }
+        #expect(try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy, fileRoot: root).verdict == .positive)
+        // Below another root: refused without being opened.
+        let elsewhere = try FileArtifactRoot(path: directory + "/sub")
+        #expect {
+            try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy, fileRoot: elsewhere)
+        } throws: { error in
+            guard case let .artifactUnreadable(_, reason)? = error as? PoGOVerificationError else { return false }
+            return reason.hasSuffix("is not below the artifact root")
+        }
         try FileManager.default.removeItem(atPath: directory + "/" + MinedRun.gradientFileName(step: 2))
         #expect {
-            try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy)
+            try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy, fileRoot: root)
         } throws: { error in
             if case .artifactUnreadable(artifact: "gradient 2", _)? = error as? PoGOVerificationError { return true }
             return false

@@ -8,7 +8,7 @@ struct PoGOParallelRecomputationTests {
     /// The verifier's phases run sequentially on the calling thread, as before concurrency.
     static func sequentialReport(_ bundle: ProofBundle, beacon: Digest, policy: VerificationPolicy = .init()) throws -> VerificationReport {
         var run = VerificationRun(bundle: bundle, beacon: ChallengeBeacon(beacon, source: .caller), policy: policy)
-        let loader = ArtifactLoader(allowFileURIs: false, maxFileBytes: policy.maxArtifactFileBytes)
+        let loader = ArtifactLoader(fileRoot: nil, maxFileBytes: policy.maxArtifactFileBytes)
         guard let path = PoGOTestSupport.datasets.path(for: bundle.datasetDigest),
               let workload = run.checkDataset(PoGOTestSupport.bytes(path)),
               let theta0 = try run.checkTheta0(loader: loader, layout: workload.layout),

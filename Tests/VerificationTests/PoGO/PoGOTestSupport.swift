@@ -81,8 +81,9 @@ enum PoGOTestSupport {
         fatalError("no beacon avoids step \(step)")
     }
 
-    static func verify(_ bundle: ProofBundle, beacon: Digest, policy: VerificationPolicy = .init()) throws -> VerificationReport {
-        try PoGOVerifier(policy: policy, datasets: datasets).verify(bundle, beacon: ChallengeBeacon(beacon, source: .caller))
+    static func verify(_ bundle: ProofBundle, beacon: Digest, policy: VerificationPolicy = .init(),
+                       fileRoot: FileArtifactRoot? = nil) throws -> VerificationReport {
+        try PoGOVerifier(policy: policy, datasets: datasets, fileRoot: fileRoot).verify(bundle, beacon: ChallengeBeacon(beacon, source: .caller))
     }
 
     /// Verifies `run` with a beacon that challenges `step`.
