@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-internal import Glibc
-#endif
-
 /// Every address, limit and timeout of an `HTTPServer`, with defaults suited to a public service.
 ///
 /// Each limit is tested at its value (accepted) and one past it (refused with the status named here).
@@ -29,9 +25,10 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
     /// Time an idle keep-alive connection stays open, and the longest pause while reading a body
     /// (408) or while a client is not reading a response (closed). Default 60 s.
     public var idleTimeout: Duration
-    /// Number of I/O threads, each running one epoll loop. Default: the number of online CPUs.
+    /// Number of I/O threads, each running one epoll loop. Default: the processors of the
+    /// container's CPU quota, else the online CPUs (`CPUQuota.available`).
     public var ioThreads: Int
-    /// Number of threads running heavy handlers. Default: the number of online CPUs.
+    /// Number of threads running heavy handlers. Default: `CPUQuota.available`.
     public var workerThreads: Int
     /// Maximum heavy requests waiting for a worker (not counting running ones); one more gets 503
     /// with Retry-After. Default 64.
@@ -51,7 +48,6 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
                 idleTimeout: Duration = .seconds(60), ioThreads: Int? = nil, workerThreads: Int? = nil,
                 workerQueueCapacity: Int = 64, retryAfterSeconds: Int = 1, maxPendingWriteBytes: Int = 262_144,
                 shutdownGracePeriod: Duration = .seconds(10)) {
-        let cpus = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         self.host = host
         self.port = port
         self.backlog = backlog
@@ -62,8 +58,8 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
         self.maxBodyBytes = maxBodyBytes
         self.headerTimeout = headerTimeout
         self.idleTimeout = idleTimeout
-        self.ioThreads = ioThreads ?? cpus
-        self.workerThreads = workerThreads ?? cpus
+        self.ioThreads = ioThreads ?? CPUQuota.available
+        self.workerThreads = workerThreads ?? CPUQuota.available
         self.workerQueueCapacity = workerQueueCapacity
         self.retryAfterSeconds = retryAfterSeconds
         self.maxPendingWriteBytes = maxPendingWriteBytes

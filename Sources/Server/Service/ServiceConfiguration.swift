@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-internal import Glibc
-#endif
+internal import HTTPCore
 internal import Verification
 
 /// Everything `verifier serve` needs: addresses, paths, worker and lease settings, request
@@ -21,7 +19,8 @@ struct ServiceConfiguration: Sendable {
     var modelDirectory = "./models/all-MiniLM-L6-v2"
     /// Folder of the data sets, indexed by SHA-256 at start. Default "./data".
     var datasetDirectory = "./data"
-    /// Verification worker threads. Default: the number of online CPUs.
+    /// Verification worker threads. Default: the processors of the container's CPU quota, else
+    /// the online CPUs (`CPUQuota.available`).
     var workers = ServiceConfiguration.onlineCPUs
     /// Seconds a worker's claim on a job lasts without a heartbeat. Default 30.
     var leaseSeconds = 30.0
@@ -45,9 +44,9 @@ struct ServiceConfiguration: Sendable {
     /// (`PoQLimits.maxTextBytes`, 16,384) is never the one that refuses.
     var poqMaxTextCharacters = PoQLimits().maxTextBytes / 4
     /// HTTP I/O threads, each an epoll loop accepting, parsing and answering cheap requests.
-    /// Default: online CPUs.
+    /// Default: `CPUQuota.available`.
     var httpIOThreads = ServiceConfiguration.onlineCPUs
-    /// Threads of the HTTP server's pool for heavy handlers (scoring, submission). Default: online CPUs.
+    /// Threads of the HTTP server's pool for heavy handlers (scoring, submission). Default: `CPUQuota.available`.
     var httpWorkerThreads = ServiceConfiguration.onlineCPUs
     /// Heavy requests allowed to wait for a pool thread; more get 503. Default 64.
     var httpQueueCapacity = 64
@@ -89,5 +88,7 @@ struct ServiceConfiguration: Sendable {
     /// character, a surrogate pair as two `\uXXXX`), plus 64 KiB of structure.
     var poqRequestBytes: Int { (poqMaxOutputs + 1) * poqMaxTextCharacters * 12 + (64 << 10) }
 
-    static var onlineCPUs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    /// The processors to size thread pools by: the container's CPU quota when there is one,
+    /// else the online CPUs.
+    static var onlineCPUs: Int { CPUQuota.available }
 }
