@@ -15,10 +15,17 @@ final class EventLoop: @unchecked Sendable {
         case shutdown(acknowledged: DispatchGroup)
     }
 
+    /// Messages not yet taken; once the loop has stopped it is closed, and a message posted then
+    /// is disposed of at once by the poster (a descriptor closed, a waiter released).
+    private struct Mailbox: ~Copyable {
+        var messages: [Message] = []
+        var closed = false
+    }
+
     let context: ServerContext
     let epfd: Int32
     let wakeFD: Int32
-    private let mailbox = Mutex<[Message]>([])
+    private let mailbox = Mutex(Mailbox())
     var connections: [Connection?] = []
     var dateCache = DateCache()
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
@@ -53,11 +60,33 @@ final class EventLoop: @unchecked Sendable {
         readBuffer.deallocate()
     }
 
-    /// Hands `message` to this loop from any thread.
+    /// Hands `message` to this loop from any thread. After the loop has stopped the message is
+    /// disposed of here instead: nothing posted late leaks or waits forever.
     func post(_ message: Message) {
-        mailbox.withLock { $0.append(message) }
+        let delivered = mailbox.withLock { box in
+            guard !box.closed else { return false }
+            box.messages.append(message)
+            return true
+        }
+        guard delivered else {
+            Self.dispose(message)
+            return
+        }
         var one: UInt64 = 1
         _ = try? Syscall.call("write") { write(wakeFD, &one, 8) }
+    }
+
+    /// What a message means to a loop that no longer runs: an adopted descriptor is closed, a
+    /// shutdown acknowledged, a response whose connection is gone dropped.
+    private static func dispose(_ message: Message) {
+        switch message {
+        case .adopt(let fd):
+            Syscall.close(fd)
+        case .shutdown(let acknowledged):
+            acknowledged.leave()
+        case .completed:
+            break
+        }
     }
 
     /// Runs until shutdown has finished (all connections closed or the grace period over).
@@ -95,8 +124,14 @@ final class EventLoop: @unchecked Sendable {
             }
             if shuttingDown && (liveCount == 0 || now >= shutdownDeadline) {
                 for case let c? in connections { close(c) }
-                // Connections handed over after the last look at the mailbox.
-                for case .adopt(let fd) in mailbox.withLock({ $0 }) { Syscall.close(fd) }
+                // Messages posted after the last look at the mailbox; later ones are disposed
+                // of by their posters.
+                let late = mailbox.withLock { box in
+                    box.closed = true
+                    defer { box.messages.removeAll() }
+                    return box.messages
+                }
+                for message in late { Self.dispose(message) }
                 return
             }
         }
@@ -172,9 +207,9 @@ final class EventLoop: @unchecked Sendable {
     private func drainMailbox() {
         var value: UInt64 = 0
         _ = try? Syscall.call("read") { read(wakeFD, &value, 8) }
-        let messages = mailbox.withLock { m in
-            let taken = m
-            m.removeAll()
+        let messages = mailbox.withLock { box in
+            let taken = box.messages
+            box.messages.removeAll()
             return taken
         }
         for message in messages {
