@@ -19,4 +19,45 @@ struct ResourceLimitTests {
     func readsProcessorsFromCgroupQuota(_ v2: String?, _ v1Quota: String?, _ v1Period: String?, _ online: Int, _ expected: Int) {
         #expect(CPUQuota.processors(cgroupV2: v2, cgroupV1Quota: v1Quota, cgroupV1Period: v1Period, onlineCPUs: online) == expected)
     }
+
+    @Test func poolFreesWhatAJobCapturedOnceItRan() {
+        let pool = WorkerPool(name: "test", limits: WorkQueueLimits(threads: 1, capacity: 4))
+        let done = DispatchSemaphore(value: 0)
+        weak var weakPayload: Payload?
+        do {
+            let payload = Payload()
+            weakPayload = payload
+            let accepted = pool.trySubmit {
+                _ = payload
+                done.signal()
+            }
+            #expect(accepted)
+        }
+        done.wait()
+        // The next job can only start once the first one's slot was taken and released.
+        let second = pool.trySubmit { done.signal() }
+        #expect(second)
+        done.wait()
+        pool.stop()
+        #expect(weakPayload == nil)
+    }
+
+    @Test func poolQueuesUpToCapacityBesidesBusyThreads() {
+        let pool = WorkerPool(name: "test", limits: WorkQueueLimits(threads: 1, capacity: 2))
+        let gate = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        let running = pool.trySubmit {
+            started.signal()
+            gate.wait()
+        }
+        started.wait()
+        let queued = [pool.trySubmit {}, pool.trySubmit {}, pool.trySubmit {}]
+        #expect(running)
+        #expect(queued == [true, true, false])
+        gate.signal()
+        pool.stop()
+    }
 }
+
+/// Something a job captures, to see when the pool lets go of it.
+private final class Payload: Sendable {}

@@ -6,7 +6,7 @@ struct RouterTests {
     private func router() -> Router {
         var r = Router()
         r.get("/v1/pogo/bundles/{id}") { _ in HTTPResponse() }
-        r.post("/v1/pogo/bundles", cost: .pool) { _ in HTTPResponse() }
+        r.post("/v1/pogo/bundles", cost: .pool("bundles")) { _ in HTTPResponse() }
         r.get("/v1/pogo/bundles/{id}/attestation") { _ in HTTPResponse() }
         return r
     }
@@ -61,7 +61,7 @@ struct RouterTests {
             Issue.record("no match")
             return
         }
-        #expect(route.cost == .pool)
+        #expect(route.cost == .pool("bundles"))
     }
 
     @Test func refusesTargetsThatAreNotPaths() {

@@ -8,9 +8,11 @@ public struct Router: Sendable {
     public enum Cost: Sendable, Hashable {
         /// On the I/O thread, at once: for handlers that take microseconds and never block.
         case inline
-        /// On the bounded worker pool: for CPU-heavy or blocking handlers. When the pool's queue
-        /// is full the request is answered 503 with Retry-After.
-        case pool
+        /// On the worker pool of the named kind of work, which has its own threads and bounded
+        /// queue (`HTTPServerConfiguration.workQueues`): for CPU-heavy or blocking handlers. When
+        /// that queue is full the request is answered 503 with Retry-After; when its client has
+        /// gone before a thread takes it, it is dropped without running.
+        case pool(String)
     }
 
     public typealias Handler = @Sendable (HTTPRequest) throws -> HTTPResponse
@@ -64,6 +66,15 @@ public struct Router: Sendable {
 
     public mutating func delete(_ pattern: String, cost: Cost = .inline, _ handler: @escaping Handler) {
         add(.delete, pattern, cost: cost, handler)
+    }
+
+    /// The names of the kinds of heavy work the routes use, each once.
+    var poolNames: [String] {
+        var names: [String] = []
+        for route in routes {
+            if case .pool(let name) = route.cost, !names.contains(name) { names.append(name) }
+        }
+        return names
     }
 
     /// Finds the route for `method` and `path` (the target without its query). Compares bytes in

@@ -14,6 +14,9 @@ final class Connection {
     var streamFraming = ResponseEncoder.Framing.chunked
     /// A heavy handler runs for this connection's current request.
     var awaitingWorker = false
+    /// Whether the client is still there, shared with handlers on worker threads; made at the
+    /// first request handed to a worker.
+    var presence: ClientPresence?
     /// Parsing stopped at a request boundary because the connection was busy; resume later.
     var resumeParsing = false
     /// Close once the output is sent (Connection: close, an error, shutdown).

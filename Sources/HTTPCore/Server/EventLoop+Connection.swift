@@ -11,6 +11,12 @@ extension EventLoop {
             close(c)
             return
         }
+        // Watched only while a worker has the request: the client left, so the work is dropped
+        // (or told to stop through `clientIsConnected`) and nobody waits for the answer.
+        if flags & EPOLLRDHUP.rawValue != 0 && c.awaitingWorker {
+            close(c)
+            return
+        }
         if flags & EPOLLOUT.rawValue != 0 { flush(c) }
         if !c.closed && flags & EPOLLIN.rawValue != 0 { readable(c) }
         if !c.closed { settle(c, Syscall.now()) }
@@ -84,20 +90,27 @@ extension EventLoop {
             var routed = request
             routed.pathParameters = parameters
             let logger = context.logger
-            if route.cost == .inline {
+            guard case .pool(let name) = route.cost, let pool = context.pools[name] else {
                 respond(c, info, Self.invoke(route.handler, routed, info, logger))
                 return
             }
+            let presence = c.presence ?? ClientPresence()
+            c.presence = presence
+            routed.presence = presence
             let (request, info) = (routed, info)
             c.awaitingWorker = true
             let fd = c.fd, serial = c.serial
-            let accepted = context.pool.trySubmit { [self] in
+            let accepted = pool.trySubmit { [self] in
+                guard presence.isConnected else {
+                    Self.logAbandoned(info, logger: logger)
+                    return
+                }
                 post(.completed(fd: fd, serial: serial, info: info, response: Self.invoke(route.handler, request, info, logger)))
             }
             if !accepted {
                 c.awaitingWorker = false
-                let problem = ProblemDetails(status: .serviceUnavailable, detail: "all workers are busy",
-                                             extensions: ["limit": .int(context.configuration.workerQueueCapacity)])
+                let problem = ProblemDetails(status: .serviceUnavailable, detail: "the \(name) queue is full",
+                                             extensions: ["limit": .int(pool.capacity)])
                 respond(c, info, .problem(problem, headers: retryAfter))
             }
         }
@@ -217,6 +230,7 @@ extension EventLoop {
         if c.lingering || (!c.isBusy(maxPendingOutput: maxPending) && !c.closeAfterOutput && !c.peerClosed) {
             wanted |= EPOLLIN.rawValue
         }
+        if c.awaitingWorker { wanted |= EPOLLRDHUP.rawValue }
         if c.pendingOutput > 0 { wanted |= EPOLLOUT.rawValue }
         if wanted != c.events {
             c.events = wanted

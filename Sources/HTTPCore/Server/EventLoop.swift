@@ -69,7 +69,7 @@ final class EventLoop: @unchecked Sendable {
             return true
         }
         guard delivered else {
-            Self.dispose(message)
+            Self.dispose(message, logger: context.logger)
             return
         }
         var one: UInt64 = 1
@@ -77,16 +77,23 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// What a message means to a loop that no longer runs: an adopted descriptor is closed, a
-    /// shutdown acknowledged, a response whose connection is gone dropped.
-    private static func dispose(_ message: Message) {
+    /// shutdown acknowledged, a response whose connection is gone logged as abandoned.
+    private static func dispose(_ message: Message, logger: HTTPLogger) {
         switch message {
         case .adopt(let fd):
             Syscall.close(fd)
         case .shutdown(let acknowledged):
             acknowledged.leave()
-        case .completed:
-            break
+        case .completed(_, _, let info, _):
+            logAbandoned(info, logger: logger)
         }
+    }
+
+    /// Logs a request whose client left before its response: status 499, as nginx does.
+    static func logAbandoned(_ info: RequestInfo, logger: HTTPLogger) {
+        let durationMs = Double(Syscall.now() &- info.receivedAt) / 1_000_000
+        logger(.request(method: info.method.rawValue, path: info.path, route: info.route,
+                        status: HTTPStatus.clientClosedRequest.code, durationMs: durationMs))
     }
 
     /// Runs until shutdown has finished (all connections closed or the grace period over).
@@ -131,7 +138,7 @@ final class EventLoop: @unchecked Sendable {
                     defer { box.messages.removeAll() }
                     return box.messages
                 }
-                for message in late { Self.dispose(message) }
+                for message in late { Self.dispose(message, logger: context.logger) }
                 return
             }
         }
@@ -216,6 +223,7 @@ final class EventLoop: @unchecked Sendable {
             switch message {
             case .completed(let fd, let serial, let info, let response):
                 guard Int(fd) < connections.count, let c = connections[Int(fd)], c.serial == serial, c.awaitingWorker else {
+                    Self.logAbandoned(info, logger: context.logger)
                     continue
                 }
                 c.awaitingWorker = false
@@ -269,9 +277,11 @@ final class EventLoop: @unchecked Sendable {
     /// The Retry-After field for 503 responses.
     var retryAfter: HTTPHeaders { ["Retry-After": String(context.configuration.retryAfterSeconds)] }
 
+    /// Closes `c`: its client counts as gone for any handler still running for it.
     func close(_ c: Connection) {
         guard !c.closed else { return }
         c.closed = true
+        c.presence?.markGone()
         Syscall.close(c.fd)
         connections[Int(c.fd)] = nil
         liveCount -= 1

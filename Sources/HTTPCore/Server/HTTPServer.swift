@@ -1,8 +1,8 @@
 internal import Foundation
 internal import Synchronization
 
-/// An HTTP/1.1 server: `ioThreads` epoll loops sharing one listening socket, plus a bounded
-/// worker pool for heavy handlers.
+/// An HTTP/1.1 server: `ioThreads` epoll loops sharing one listening socket, plus a worker pool
+/// for each kind of heavy handler.
 ///
 /// `start()` binds and returns; `shutdown()` begins a graceful stop (no new connections,
 /// in-flight requests finish within `shutdownGracePeriod`); `wait()` blocks until it is done.
@@ -35,7 +35,7 @@ public final class HTTPServer: Sendable {
             try lifecycle.withLock { state throws(HTTPServerError) in try state.start((context, loops)) }
         } catch {
             listener.close()
-            context.pool.stop()
+            context.stopPools()
             throw error
         }
         for (i, loop) in loops.enumerated() {
@@ -78,13 +78,13 @@ public final class HTTPServer: Sendable {
     }
 
     /// Blocks until every I/O thread has stopped, then closes the listening socket and stops
-    /// the worker pool. Returns at once when there is nothing (left) to wait for.
+    /// the worker pools. Returns at once when there is nothing (left) to wait for.
     public func wait() {
         stopped.wait()
         guard let (context, _) = lifecycle.withLock({ $0.loopsStopped() }) else { return }
         // Only now: until every loop has left epoll_wait, one might still compare against its number.
         context.listener.close()
-        context.pool.stop()
+        context.stopPools()
         logger(.stopped)
     }
 

@@ -28,11 +28,15 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
     /// Number of I/O threads, each running one epoll loop. Default: the processors of the
     /// container's CPU quota, else the online CPUs (`CPUQuota.available`).
     public var ioThreads: Int
-    /// Number of threads running heavy handlers. Default: `CPUQuota.available`.
+    /// Threads of each kind of heavy work not listed in `workQueues`. Default: `CPUQuota.available`.
     public var workerThreads: Int
-    /// Maximum heavy requests waiting for a worker (not counting running ones); one more gets 503
-    /// with Retry-After. Default 64.
+    /// Heavy requests of each kind not listed in `workQueues` allowed to wait for a thread (not
+    /// counting running ones); one more gets 503 with Retry-After. Default 64.
     public var workerQueueCapacity: Int
+    /// Threads and queue of each kind of heavy work, by the name routes give it
+    /// (`Router.Cost.pool(name)`); every kind has its own threads and queue, so one kind cannot
+    /// starve another. Kinds not listed get `workerThreads` and `workerQueueCapacity`. Default empty.
+    public var workQueues: [String: WorkQueueLimits]
     /// Value in seconds of the Retry-After field on 503 responses. Default 1.
     public var retryAfterSeconds: Int
     /// Bytes of response waiting for a slow reader beyond which the server stops producing more
@@ -46,8 +50,8 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
                 maxTargetBytes: Int = 8_192, maxHeaderBytes: Int = 32_768, maxHeaderCount: Int = 100,
                 maxBodyBytes: Int = 16_777_216, headerTimeout: Duration = .seconds(10),
                 idleTimeout: Duration = .seconds(60), ioThreads: Int? = nil, workerThreads: Int? = nil,
-                workerQueueCapacity: Int = 64, retryAfterSeconds: Int = 1, maxPendingWriteBytes: Int = 262_144,
-                shutdownGracePeriod: Duration = .seconds(10)) {
+                workerQueueCapacity: Int = 64, workQueues: [String: WorkQueueLimits] = [:], retryAfterSeconds: Int = 1,
+                maxPendingWriteBytes: Int = 262_144, shutdownGracePeriod: Duration = .seconds(10)) {
         self.host = host
         self.port = port
         self.backlog = backlog
@@ -61,6 +65,7 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
         self.ioThreads = ioThreads ?? CPUQuota.available
         self.workerThreads = workerThreads ?? CPUQuota.available
         self.workerQueueCapacity = workerQueueCapacity
+        self.workQueues = workQueues
         self.retryAfterSeconds = retryAfterSeconds
         self.maxPendingWriteBytes = maxPendingWriteBytes
         self.shutdownGracePeriod = shutdownGracePeriod

@@ -1,12 +1,13 @@
 internal import Synchronization
 
-/// What every I/O thread of one server shares: configuration, routes, worker pool, logger and
-/// the count of open connections (for the connection cap).
+/// What every I/O thread of one server shares: configuration, routes, the worker pool of each
+/// kind of work, the logger and the count of open connections (for the connection cap).
 final class ServerContext: Sendable {
     let configuration: HTTPServerConfiguration
     let limits: HTTPRequestParser.Limits
     let router: Router
-    let pool: WorkerPool
+    /// One pool per kind of heavy work the routes name.
+    let pools: [String: WorkerPool]
     let logger: HTTPLogger
     let listener: ListeningSocket
     let openConnections = Atomic<Int>(0)
@@ -24,7 +25,13 @@ final class ServerContext: Sendable {
         self.configuration = configuration
         self.limits = HTTPRequestParser.Limits(configuration)
         self.router = router
-        self.pool = WorkerPool(threads: max(1, configuration.workerThreads), capacity: configuration.workerQueueCapacity)
+        var pools: [String: WorkerPool] = [:]
+        for name in router.poolNames {
+            let limits = configuration.workQueues[name]
+                ?? WorkQueueLimits(threads: configuration.workerThreads, capacity: configuration.workerQueueCapacity)
+            pools[name] = WorkerPool(name: name, limits: WorkQueueLimits(threads: max(1, limits.threads), capacity: max(0, limits.capacity)))
+        }
+        self.pools = pools
         self.logger = logger
         self.listener = listener
         headerTimeout = configuration.headerTimeout.nanoseconds
@@ -32,5 +39,10 @@ final class ServerContext: Sendable {
         shutdownGracePeriod = configuration.shutdownGracePeriod.nanoseconds
         lingerTime = min(2_000_000_000, idleTimeout)
         tick = min(max(min(headerTimeout, idleTimeout) / 4, 5_000_000), 250_000_000)
+    }
+
+    /// Stops every worker pool after its queued jobs.
+    func stopPools() {
+        for pool in pools.values { pool.stop() }
     }
 }

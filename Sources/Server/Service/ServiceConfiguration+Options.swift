@@ -36,6 +36,14 @@ extension ServiceConfiguration {
         Option(name: "http-io-threads") { $0.httpIOThreads = try integer($1, "http-io-threads", 1...256) },
         Option(name: "http-threads") { $0.httpWorkerThreads = try integer($1, "http-threads", 1...1_024) },
         Option(name: "http-queue") { $0.httpQueueCapacity = try integer($1, "http-queue", 0...100_000) },
+    ] + WorkKind.allCases.flatMap { kind in [
+        Option(name: "http-\(kind.rawValue)-threads") {
+            $0.workKindThreads[kind] = try integer($1, "http-\(kind.rawValue)-threads", 1...1_024)
+        },
+        Option(name: "http-\(kind.rawValue)-queue") {
+            $0.workKindQueues[kind] = try integer($1, "http-\(kind.rawValue)-queue", 0...100_000)
+        },
+    ] } + [
         Option(name: "challenged-steps") { $0.policy.challengedSteps = try integer($1, "challenged-steps", 1...1_000) },
         Option(name: "challenged-leaves") { $0.policy.challengedLeaves = try integer($1, "challenged-leaves", 1...1_000_000) },
         Option(name: "loss-tolerance") { $0.policy.lossRelativeTolerance = Float(try number($1, "loss-tolerance", 0...1)) },

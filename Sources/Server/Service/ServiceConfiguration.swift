@@ -46,10 +46,15 @@ struct ServiceConfiguration: Sendable {
     /// HTTP I/O threads, each an epoll loop accepting, parsing and answering cheap requests.
     /// Default: `CPUQuota.available`.
     var httpIOThreads = ServiceConfiguration.onlineCPUs
-    /// Threads of the HTTP server's pool for heavy handlers (scoring, submission). Default: `CPUQuota.available`.
+    /// Threads of each kind of heavy work (`WorkKind`) without its own setting. Default: `CPUQuota.available`.
     var httpWorkerThreads = ServiceConfiguration.onlineCPUs
-    /// Heavy requests allowed to wait for a pool thread; more get 503. Default 64.
+    /// Requests of each kind of heavy work allowed to wait for one of its threads, for kinds
+    /// without their own setting; more get 503. Default 64.
     var httpQueueCapacity = 64
+    /// Threads of a kind of heavy work, where set; else `httpWorkerThreads`.
+    var workKindThreads: [WorkKind: Int] = [:]
+    /// Queue of a kind of heavy work, where set; else `httpQueueCapacity`.
+    var workKindQueues: [WorkKind: Int] = [:]
     /// The PoGO verifier's counts and tolerances (`file://` artifacts off by default).
     var policy = VerificationPolicy()
     /// Bytes the full re-executions of this process may hold at once (`ReexecutionMemory`).
@@ -78,6 +83,21 @@ struct ServiceConfiguration: Sendable {
 
     /// The evaluator limits these settings give.
     var poqLimits: PoQLimits { PoQLimits(maxOutputs: poqMaxOutputs, maxTextBytes: 4 * poqMaxTextCharacters) }
+
+    /// The HTTP server configuration: address, body limit, I/O threads and the threads and queue
+    /// of each kind of heavy work.
+    var httpConfiguration: HTTPServerConfiguration {
+        HTTPServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, ioThreads: httpIOThreads,
+                                workerThreads: httpWorkerThreads, workerQueueCapacity: httpQueueCapacity, workQueues: workQueues)
+    }
+
+    /// The threads and queue of each kind of heavy work.
+    var workQueues: [String: WorkQueueLimits] {
+        Dictionary(uniqueKeysWithValues: WorkKind.allCases.map { kind in
+            (kind.rawValue, WorkQueueLimits(threads: workKindThreads[kind] ?? httpWorkerThreads,
+                                            capacity: workKindQueues[kind] ?? httpQueueCapacity))
+        })
+    }
 
     /// The largest body any route accepts: the HTTP server's own limit.
     var maxBodyBytes: Int {

@@ -62,26 +62,20 @@ final class VerifierService: Sendable {
             startDelay: .milliseconds(configuration.workerStartDelayMilliseconds))
     }
 
-    /// The HTTP server configuration: address, body limit, I/O threads and heavy-handler pool.
-    var httpConfiguration: HTTPServerConfiguration {
-        HTTPServerConfiguration(host: configuration.host, port: configuration.port, maxBodyBytes: configuration.maxBodyBytes,
-                                ioThreads: configuration.httpIOThreads, workerThreads: configuration.httpWorkerThreads,
-                                workerQueueCapacity: configuration.httpQueueCapacity)
-    }
-
     /// Every route. Cheap reads run inline on the I/O threads; parsing, fsyncing, scoring and
-    /// signature checks run on the bounded pool (503 + Retry-After when it is full).
+    /// signature checks run on the pool of their kind of work (503 + Retry-After when its queue
+    /// is full).
     func router() -> Router {
         var router = Router()
         router.get("/healthz") { _ in Self.health }
         router.get("/readyz") { [self] _ in readiness() }
         router.get("/metrics") { [self] _ in try scrape() }
         router.get("/v1/keys") { [self] _ in try keys() }
-        router.post("/v1/pogo/bundles", cost: .pool) { [self] request in try submitBundle(request) }
+        router.post("/v1/pogo/bundles", cost: WorkKind.bundles.cost) { [self] request in try submitBundle(request) }
         router.get("/v1/pogo/bundles/{id}") { [self] request in try bundleStatus(request) }
-        router.post("/v1/poq/scores", cost: .pool) { [self] request in try score(request) }
-        router.post("/v1/attestations/verify", cost: .pool) { [self] request in try verifyAttestation(request) }
-        router.post("/v1/finalize", cost: .pool) { [self] request in try finalize(request) }
+        router.post("/v1/poq/scores", cost: WorkKind.poq.cost) { [self] request in try score(request) }
+        router.post("/v1/attestations/verify", cost: WorkKind.verify.cost) { [self] request in try verifyAttestation(request) }
+        router.post("/v1/finalize", cost: WorkKind.finalize.cost) { [self] request in try finalize(request) }
         return router
     }
 
@@ -100,7 +94,7 @@ final class VerifierService: Sendable {
     /// HTTP side drains and the workers stop after their current job (or give it up to its lease).
     func run() throws {
         workers.start()
-        let server = HTTPServer(configuration: httpConfiguration, router: router(), logger: httpLogger)
+        let server = HTTPServer(configuration: configuration.httpConfiguration, router: router(), logger: httpLogger)
         try server.runUntilSignalled()
         workers.stop(waitingAtMost: .seconds(5))
         log.flush()

@@ -1,3 +1,4 @@
+import HTTPCore
 import Testing
 @testable import Server
 
@@ -32,6 +33,8 @@ struct ServiceConfigurationTests {
         ("VERIFIER_QUORUM", "0"), ("VERIFIER_QUORUM", "1.01"), ("VERIFIER_MAX_BOUNDARY_DISTANCE", "1.01"),
         ("VERIFIER_MAX_BOUNDARY_DISTANCE", "-0.01"), ("VERIFIER_MAX_CODE_MISMATCH", "1.01"),
         ("VERIFIER_ACTIVATION_BUDGET_BYTES", "1048575"), ("VERIFIER_REEXECUTION_MEMORY_BYTES", "67108863"),
+        ("VERIFIER_HTTP_POQ_THREADS", "0"), ("VERIFIER_HTTP_BUNDLES_QUEUE", "-1"), ("VERIFIER_HTTP_VERIFY_THREADS", "1025"),
+        ("VERIFIER_HTTP_FINALIZE_QUEUE", "100001"),
     ])
     func refusesOutOfRangeValues(_ variable: String, _ value: String) {
         #expect(throws: UsageError.self) { try ServiceConfiguration.parse([], environment: [variable: value]) }
@@ -41,6 +44,17 @@ struct ServiceConfigurationTests {
         #expect(try ServiceConfiguration.parse(["--http-io-threads", "1"], environment: [:]).httpIOThreads == 1)
         #expect(try ServiceConfiguration.parse([], environment: ["VERIFIER_HTTP_IO_THREADS": "3"]).httpIOThreads == 3)
         #expect(try ServiceConfiguration.parse([], environment: [:]).httpIOThreads == ServiceConfiguration.onlineCPUs)
+    }
+
+    @Test func givesEveryKindOfHeavyWorkItsOwnThreadsAndQueue() throws {
+        let c = try ServiceConfiguration.parse(["--http-poq-threads", "1", "--http-poq-queue", "0"],
+                                               environment: ["VERIFIER_HTTP_THREADS": "3", "VERIFIER_HTTP_QUEUE": "9",
+                                                             "VERIFIER_HTTP_BUNDLES_QUEUE": "100000", "VERIFIER_HTTP_VERIFY_THREADS": "1024"])
+        #expect(c.workQueues["poq"] == WorkQueueLimits(threads: 1, capacity: 0))
+        #expect(c.workQueues["bundles"] == WorkQueueLimits(threads: 3, capacity: 100_000))
+        #expect(c.workQueues["verify"] == WorkQueueLimits(threads: 1_024, capacity: 9))
+        #expect(c.workQueues["finalize"] == WorkQueueLimits(threads: 3, capacity: 9))
+        #expect(Set(c.workQueues.keys) == ["bundles", "poq", "verify", "finalize"])
     }
 
     @Test func limitsAcceptTheirBounds() throws {
