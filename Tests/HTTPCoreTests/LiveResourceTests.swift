@@ -2,9 +2,77 @@ import Foundation
 import HTTPCore
 import Testing
 
-/// Live tests of the resource rules: separate queues per kind of work, and work dropped or
-/// stopped when its client leaves. Sleeps only let something happen; nothing asserts on how long anything took.
+/// Live tests of the resource rules: body limits applied from the head, the body budget,
+/// separate queues per kind of work, and work dropped or stopped when its client leaves. Sleeps only let something happen; nothing asserts on how long anything took.
 struct LiveResourceTests {
+    @Test func routeBodyLimitAcceptsNAndRefusesNPlusOneBeforeReadingIt() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let ok = try RawClient(port: server.port)
+        ok.send("POST /small HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789")
+        #expect(try ok.readResponse().text == "0123456789")
+        // Only the head is sent: the answer must not wait for the body.
+        let refused = try RawClient(port: server.port)
+        refused.send("POST /small HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n")
+        let response = try refused.readResponse()
+        #expect(response.status == 413)
+        let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        #expect(json?["limit"] as? Int == 10 && json?["field"] as? String == "body")
+        #expect(response.header("Connection") == "close")
+    }
+
+    @Test func chunkedBodyOverRouteLimitIsRefusedAtTheChunkThatPassesIt() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let ok = try RawClient(port: server.port)
+        ok.send("POST /small HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n")
+        #expect(try ok.readResponse().text == "0123456789")
+        let refused = try RawClient(port: server.port)
+        refused.send("POST /small HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n01234\r\n6\r\n")
+        #expect(try refused.readResponse().status == 413)
+    }
+
+    @Test func routeTakingNoBodyRefusesOneWithoutReadingIt() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let get = try RawClient(port: server.port)
+        get.send("GET /hello HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\n")
+        #expect(try get.readResponse().status == 413)
+        #expect(try get.isClosedByServer())
+        let wrongMethod = try RawClient(port: server.port)
+        wrongMethod.send("POST /hello HTTP/1.1\r\nHost: a\r\nContent-Length: 16777216\r\n\r\n")
+        let response = try wrongMethod.readResponse()
+        #expect(response.status == 405 && response.header("Connection") == "close")
+        let missing = try RawClient(port: server.port)
+        missing.send("PUT /nothing HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n")
+        #expect(try missing.readResponse().status == 404)
+        let empty = try RawClient(port: server.port)
+        empty.send("GET /hello HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n")
+        #expect(try empty.readResponse().text == "hello")
+    }
+
+    @Test func bodyBudgetHoldsNBytesAndRefusesOneMoreWith503() throws {
+        let server = try TestServer { $0.bodyBudgetBytes = 100 }
+        defer { server.stop() }
+        // 60 bytes announced and held while the rest of the body is awaited.
+        let holder = try RawClient(port: server.port)
+        holder.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 60\r\n\r\n0123456789")
+        Thread.sleep(forTimeInterval: 0.1)
+        let over = try RawClient(port: server.port)
+        over.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 41\r\n\r\n")
+        let refused = try over.readResponse()
+        #expect(refused.status == 503 && refused.header("Retry-After") == "1")
+        let fits = try RawClient(port: server.port)
+        fits.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 40\r\n\r\n" + String(repeating: "x", count: 40))
+        #expect(try fits.readResponse().body.count == 40)
+        holder.send(String(repeating: "y", count: 50))
+        #expect(try holder.readResponse().body.count == 60)
+        // Both bodies were returned to the budget: the whole of it fits again.
+        let whole = try RawClient(port: server.port)
+        whole.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n" + String(repeating: "z", count: 100))
+        #expect(try whole.readResponse().body.count == 100)
+    }
+
     @Test func fullQueueOfOneKindLeavesAnotherKindAndInlineRoutesServed() throws {
         let server = try TestServer {
             $0.workQueues = ["work": WorkQueueLimits(threads: 1, capacity: 0), "other": WorkQueueLimits(threads: 1, capacity: 0)]

@@ -4,6 +4,27 @@ import Testing
 
 /// The body budget, the CPU quota and the worker pool, without sockets.
 struct ResourceLimitTests {
+    @Test func budgetGivesExactlyItsCapacity() {
+        let budget = BodyBudget(capacity: 100)
+        #expect(budget.reserve(60))
+        #expect(budget.reserve(40))
+        #expect(!budget.reserve(1))
+        budget.release(40)
+        #expect(!budget.reserve(41))
+        #expect(budget.reserve(40))
+        #expect(budget.reservedBytes == 100)
+    }
+
+    @Test func reservationReturnsItsBytesWhenFreed() {
+        let budget = BodyBudget(capacity: 100)
+        var reservation: BodyReservation? = BodyReservation(budget: budget)
+        let grew = [reservation?.grow(to: 30), reservation?.grow(to: 100), reservation?.grow(to: 101)]
+        #expect(grew == [true, true, false])
+        #expect(reservation?.reservedBytes == 100)
+        reservation = nil
+        #expect(budget.reservedBytes == 0)
+    }
+
     @Test(arguments: [
         ("200000 100000\n", nil as String?, nil as String?, 64, 2),
         ("150000 100000", nil, nil, 64, 2),

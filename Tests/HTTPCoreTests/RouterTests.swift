@@ -6,7 +6,7 @@ struct RouterTests {
     private func router() -> Router {
         var r = Router()
         r.get("/v1/pogo/bundles/{id}") { _ in HTTPResponse() }
-        r.post("/v1/pogo/bundles", cost: .pool("bundles")) { _ in HTTPResponse() }
+        r.post("/v1/pogo/bundles", cost: .pool("bundles"), maxBodyBytes: 1_024) { _ in HTTPResponse() }
         r.get("/v1/pogo/bundles/{id}/attestation") { _ in HTTPResponse() }
         return r
     }
@@ -62,6 +62,7 @@ struct RouterTests {
             return
         }
         #expect(route.cost == .pool("bundles"))
+        #expect(route.maxBodyBytes == 1_024)
     }
 
     @Test func refusesTargetsThatAreNotPaths() {

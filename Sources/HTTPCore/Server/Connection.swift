@@ -14,6 +14,10 @@ final class Connection {
     var streamFraming = ResponseEncoder.Framing.chunked
     /// A heavy handler runs for this connection's current request.
     var awaitingWorker = false
+    /// The request whose body is being read, routed from its head.
+    var admitted: AdmittedRequest?
+    /// The body memory of the current request, held from admission until its handler is done.
+    var reservation: BodyReservation?
     /// Whether the client is still there, shared with handlers on worker threads; made at the
     /// first request handed to a worker.
     var presence: ClientPresence?
@@ -54,6 +58,15 @@ final class Connection {
     func isBusy(maxPendingOutput: Int) -> Bool {
         awaitingWorker || stream != nil || pendingOutput > maxPendingOutput
     }
+}
+
+/// A request whose head was routed and whose body is being read.
+struct AdmittedRequest {
+    var route: Router.Route
+    var parameters: [String: String]
+    var info: RequestInfo
+    /// The body is chunked, so its memory is reserved ahead of each read rather than at once.
+    var chunked: Bool
 }
 
 /// What the server remembers of a request while producing its response.

@@ -25,6 +25,10 @@ extension EventLoop {
     private func readable(_ c: Connection) {
         let maxPending = context.configuration.maxPendingWriteBytes
         guard c.lingering || (!c.isBusy(maxPendingOutput: maxPending) && !c.closeAfterOutput && !c.peerClosed) else { return }
+        if let admitted = c.admitted, admitted.chunked, !(c.reservation?.grow(to: chunkedReservation(c)) ?? true) {
+            refuseForBudget(c, admitted.info)
+            return
+        }
         let count: Int
         do {
             guard case .processed(let n) = try Syscall.call("read", { read(c.fd, readBuffer.baseAddress, readBuffer.count) }) else {
@@ -49,6 +53,12 @@ extension EventLoop {
         drive(c, c.parser.bytesReceived(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count])))
     }
 
+    /// The body memory a chunked body may need after its next read: twice what it could then
+    /// hold, since a growing array may keep up to twice its size.
+    private func chunkedReservation(_ c: Connection) -> Int {
+        2 * (c.parser.bodyByteCount + c.parser.bufferedByteCount + readBuffer.count)
+    }
+
     /// Carries out parser actions until the parser needs bytes or the connection is busy.
     private func drive(_ c: Connection, _ first: HTTPRequestParser.Action) {
         var action = first
@@ -60,8 +70,16 @@ extension EventLoop {
                 c.output.append(contentsOf: ResponseEncoder.continueLine)
                 action = c.parser.next()
             case .error(let error):
-                respond(c, .unparsed(at: Syscall.now()), .problem(error.problem))
+                // A parse error ends the connection: what follows cannot be framed.
+                var info = c.admitted?.info ?? .unparsed(at: Syscall.now())
+                info.keepAlive = false
+                c.admitted = nil
+                c.reservation = nil
+                respond(c, info, .problem(error.problem))
                 return
+            case .bodyFollows(let head, let contentLength):
+                guard let next = admit(c, head, contentLength: contentLength) else { return }
+                action = next
             case .request(let request):
                 c.requestStartedAt = c.parser.hasPartialRequest ? Syscall.now() : 0
                 dispatch(c, request)
@@ -74,10 +92,58 @@ extension EventLoop {
         }
     }
 
+    /// Routes a request from its head, before its body is read: no route, another method, a
+    /// body over the route's limit or over the body budget is answered at once and the
+    /// connection closes with the body unread. Returns the parser's next action once the body
+    /// is admitted, nil when it was refused.
+    private func admit(_ c: Connection, _ head: HTTPRequest, contentLength: Int?) -> HTTPRequestParser.Action? {
+        let now = Syscall.now()
+        guard case .found(let route, let parameters) = context.router.match(method: head.method, path: head.path) else {
+            var unread = head
+            unread.keepAlive = false
+            dispatch(c, unread)
+            return nil
+        }
+        var info = RequestInfo(method: head.method, path: String(head.path), version: head.version, keepAlive: false,
+                               receivedAt: now)
+        info.route = route.pattern
+        let limit = min(route.maxBodyBytes, context.limits.maxBodyBytes)
+        if let length = contentLength, length > limit {
+            respond(c, info, .problem(HTTPParseError.bodyTooLarge(length: length, limit: limit).problem))
+            return nil
+        }
+        let reservation = BodyReservation(budget: context.bodyBudget)
+        guard reservation.grow(to: contentLength ?? 2 * (c.parser.bufferedByteCount + readBuffer.count)) else {
+            refuseForBudget(c, info)
+            return nil
+        }
+        info.keepAlive = head.keepAlive
+        c.admitted = AdmittedRequest(route: route, parameters: parameters, info: info, chunked: contentLength == nil)
+        c.reservation = reservation
+        return c.parser.admitBody(limit: limit)
+    }
+
+    /// 503 with Retry-After for a body the budget cannot hold; the connection closes.
+    private func refuseForBudget(_ c: Connection, _ info: RequestInfo) {
+        c.admitted = nil
+        c.reservation = nil
+        let problem = ProblemDetails(status: .serviceUnavailable, detail: "the server holds as many request bodies as it may",
+                                     extensions: ["limit": .int(context.bodyBudget.capacity)])
+        var refused = info
+        refused.keepAlive = false
+        respond(c, refused, .problem(problem, headers: retryAfter))
+    }
+
     private func dispatch(_ c: Connection, _ request: HTTPRequest) {
+        let admitted = c.admitted
+        c.admitted = nil
+        let reservation = c.reservation
+        c.reservation = nil
         var info = RequestInfo(method: request.method, path: String(request.path), version: request.version,
-                               keepAlive: request.keepAlive, receivedAt: Syscall.now())
-        switch context.router.match(method: request.method, path: request.path) {
+                               keepAlive: request.keepAlive, receivedAt: admitted?.info.receivedAt ?? Syscall.now())
+        let match = admitted.map { Router.Match.found($0.route, parameters: $0.parameters) }
+            ?? context.router.match(method: request.method, path: request.path)
+        switch match {
         case .notFound:
             respond(c, info, .problem(ProblemDetails(status: .notFound, detail: "no resource at \(info.path)")))
         case .methodNotAllowed(let allow, let pattern):
@@ -101,11 +167,14 @@ extension EventLoop {
             c.awaitingWorker = true
             let fd = c.fd, serial = c.serial
             let accepted = pool.trySubmit { [self] in
-                guard presence.isConnected else {
-                    Self.logAbandoned(info, logger: logger)
-                    return
+                // The reservation lives as long as the job holds the body.
+                withExtendedLifetime(reservation) {
+                    guard presence.isConnected else {
+                        Self.logAbandoned(info, logger: logger)
+                        return
+                    }
+                    post(.completed(fd: fd, serial: serial, info: info, response: Self.invoke(route.handler, request, info, logger)))
                 }
-                post(.completed(fd: fd, serial: serial, info: info, response: Self.invoke(route.handler, request, info, logger)))
             }
             if !accepted {
                 c.awaitingWorker = false
@@ -152,7 +221,14 @@ extension EventLoop {
             ResponseEncoder.appendHead(status: response.status, headers: response.headers, date: dateCache.line,
                                        framing: framing, keepAlive: keep, version: info.version, to: &c.output)
         }
-        if !keep { c.closeAfterOutput = true }
+        if !keep {
+            c.closeAfterOutput = true
+            // Nothing more is read for this connection: whatever it buffered is freed now, not
+            // when it finally closes.
+            c.admitted = nil
+            c.reservation = nil
+            c.parser = HTTPRequestParser(limits: context.limits)
+        }
         let durationMs = Double(Syscall.now() &- info.receivedAt) / 1_000_000
         context.logger(.request(method: info.method.rawValue, path: info.path, route: info.route, status: response.status.code,
                                 durationMs: durationMs))

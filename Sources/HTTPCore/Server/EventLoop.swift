@@ -277,11 +277,14 @@ final class EventLoop: @unchecked Sendable {
     /// The Retry-After field for 503 responses.
     var retryAfter: HTTPHeaders { ["Retry-After": String(context.configuration.retryAfterSeconds)] }
 
-    /// Closes `c`: its client counts as gone for any handler still running for it.
+    /// Closes `c`: its client counts as gone for any handler still running for it, and its
+    /// body reservation (if no job holds the body) returns to the budget.
     func close(_ c: Connection) {
         guard !c.closed else { return }
         c.closed = true
         c.presence?.markGone()
+        c.reservation = nil
+        c.admitted = nil
         Syscall.close(c.fd)
         connections[Int(c.fd)] = nil
         liveCount -= 1

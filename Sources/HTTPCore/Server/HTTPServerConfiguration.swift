@@ -17,9 +17,15 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
     public var maxHeaderBytes: Int
     /// Maximum number of header fields (and separately of trailer fields); more gets 431. Default 100.
     public var maxHeaderCount: Int
-    /// Maximum size in bytes of a request body after chunked decoding; larger gets 413,
-    /// before reading it when Content-Length announces it. Default 16,777,216 (16 MiB).
+    /// Maximum size in bytes of any request body after chunked decoding, whatever a route allows;
+    /// larger gets 413, before reading it when Content-Length announces it. Each route has its own,
+    /// smaller or equal limit (`Router.add(maxBodyBytes:)`). Default 16,777,216 (16 MiB).
     public var maxBodyBytes: Int
+    /// Bytes of request bodies the whole server holds at once, from the first body byte read to
+    /// the end of the handler. A Content-Length body is reserved before any of it is read, a
+    /// chunked one ahead of each read; one that does not fit gets 503 with Retry-After and the
+    /// connection closes. Default 268,435,456 (256 MiB).
+    public var bodyBudgetBytes: Int
     /// Time allowed from a request's first byte to the end of its head; slower gets 408. Default 10 s.
     public var headerTimeout: Duration
     /// Time an idle keep-alive connection stays open, and the longest pause while reading a body
@@ -48,7 +54,7 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
 
     public init(host: String = "127.0.0.1", port: Int = 8080, backlog: Int = 1_024, maxConnections: Int = 10_000,
                 maxTargetBytes: Int = 8_192, maxHeaderBytes: Int = 32_768, maxHeaderCount: Int = 100,
-                maxBodyBytes: Int = 16_777_216, headerTimeout: Duration = .seconds(10),
+                maxBodyBytes: Int = 16_777_216, bodyBudgetBytes: Int = 268_435_456, headerTimeout: Duration = .seconds(10),
                 idleTimeout: Duration = .seconds(60), ioThreads: Int? = nil, workerThreads: Int? = nil,
                 workerQueueCapacity: Int = 64, workQueues: [String: WorkQueueLimits] = [:], retryAfterSeconds: Int = 1,
                 maxPendingWriteBytes: Int = 262_144, shutdownGracePeriod: Duration = .seconds(10)) {
@@ -60,6 +66,7 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount
         self.maxBodyBytes = maxBodyBytes
+        self.bodyBudgetBytes = bodyBudgetBytes
         self.headerTimeout = headerTimeout
         self.idleTimeout = idleTimeout
         self.ioThreads = ioThreads ?? CPUQuota.available

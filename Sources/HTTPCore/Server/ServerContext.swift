@@ -1,13 +1,14 @@
 internal import Synchronization
 
 /// What every I/O thread of one server shares: configuration, routes, the worker pool of each
-/// kind of work, the logger and the count of open connections (for the connection cap).
+/// kind of work, the body budget, the logger and the count of open connections.
 final class ServerContext: Sendable {
     let configuration: HTTPServerConfiguration
     let limits: HTTPRequestParser.Limits
     let router: Router
     /// One pool per kind of heavy work the routes name.
     let pools: [String: WorkerPool]
+    let bodyBudget: BodyBudget
     let logger: HTTPLogger
     let listener: ListeningSocket
     let openConnections = Atomic<Int>(0)
@@ -32,6 +33,7 @@ final class ServerContext: Sendable {
             pools[name] = WorkerPool(name: name, limits: WorkQueueLimits(threads: max(1, limits.threads), capacity: max(0, limits.capacity)))
         }
         self.pools = pools
+        self.bodyBudget = BodyBudget(capacity: max(0, configuration.bodyBudgetBytes))
         self.logger = logger
         self.listener = listener
         headerTimeout = configuration.headerTimeout.nanoseconds

@@ -44,6 +44,9 @@ extension ServiceConfiguration {
             $0.workKindQueues[kind] = try integer($1, "http-\(kind.rawValue)-queue", 0...100_000)
         },
     ] } + [
+        Option(name: "http-body-budget-bytes") {
+            $0.httpBodyBudgetBytes = try integer($1, "http-body-budget-bytes", (1 << 20)...(1 << 40))
+        },
         Option(name: "challenged-steps") { $0.policy.challengedSteps = try integer($1, "challenged-steps", 1...1_000) },
         Option(name: "challenged-leaves") { $0.policy.challengedLeaves = try integer($1, "challenged-leaves", 1...1_000_000) },
         Option(name: "loss-tolerance") { $0.policy.lossRelativeTolerance = Float(try number($1, "loss-tolerance", 0...1)) },
@@ -86,6 +89,10 @@ extension ServiceConfiguration {
             throw UsageError("\(error)")
         }
         configuration.fetch.allowFileScheme = configuration.policy.allowFileURIs
+        guard configuration.httpBodyBudgetBytes >= configuration.maxBodyBytes else {
+            throw UsageError("http-body-budget-bytes (\(configuration.httpBodyBudgetBytes)) must be at least the largest "
+                             + "request body a route accepts (\(configuration.maxBodyBytes))")
+        }
         return configuration
     }
 

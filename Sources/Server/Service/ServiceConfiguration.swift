@@ -55,6 +55,9 @@ struct ServiceConfiguration: Sendable {
     var workKindThreads: [WorkKind: Int] = [:]
     /// Queue of a kind of heavy work, where set; else `httpQueueCapacity`.
     var workKindQueues: [WorkKind: Int] = [:]
+    /// Bytes of request bodies held at once by the whole process; a body that does not fit gets
+    /// 503. Default 268,435,456 (256 MiB), at least the largest route limit.
+    var httpBodyBudgetBytes = 256 << 20
     /// The PoGO verifier's counts and tolerances (`file://` artifacts off by default).
     var policy = VerificationPolicy()
     /// Bytes the full re-executions of this process may hold at once (`ReexecutionMemory`).
@@ -84,11 +87,12 @@ struct ServiceConfiguration: Sendable {
     /// The evaluator limits these settings give.
     var poqLimits: PoQLimits { PoQLimits(maxOutputs: poqMaxOutputs, maxTextBytes: 4 * poqMaxTextCharacters) }
 
-    /// The HTTP server configuration: address, body limit, I/O threads and the threads and queue
-    /// of each kind of heavy work.
+    /// The HTTP server configuration: address, body limits and budget, I/O threads and the
+    /// threads and queue of each kind of heavy work.
     var httpConfiguration: HTTPServerConfiguration {
-        HTTPServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, ioThreads: httpIOThreads,
-                                workerThreads: httpWorkerThreads, workerQueueCapacity: httpQueueCapacity, workQueues: workQueues)
+        HTTPServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, bodyBudgetBytes: httpBodyBudgetBytes,
+                                ioThreads: httpIOThreads, workerThreads: httpWorkerThreads,
+                                workerQueueCapacity: httpQueueCapacity, workQueues: workQueues)
     }
 
     /// The threads and queue of each kind of heavy work.

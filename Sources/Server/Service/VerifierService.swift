@@ -1,3 +1,4 @@
+internal import CLinux
 internal import Foundation
 internal import HTTPCore
 internal import Verification
@@ -25,6 +26,12 @@ final class VerifierService: Sendable {
         self.log = log
         // Work runs concurrently on every core; several BLAS threads per call would fight for them.
         setBLASThreadCount(1)
+        // Request bodies (up to the body budget) come and go by the megabyte. glibc's default
+        // threshold for serving an allocation with its own mmap grows to 32 MiB as large blocks
+        // are freed, after which they stay in the heap and arenas once freed: RSS would stay at
+        // its peak. A fixed threshold keeps every block of 1 MiB or more its own mapping, given
+        // back to the system when freed.
+        mallopt(M_MMAP_THRESHOLD, 1 << 20)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         metrics = try ServiceMetrics()
         let (key, generated) = try SigningKeyLoader.loadOrGenerate(path: configuration.resolvedKeyFile)
@@ -64,18 +71,27 @@ final class VerifierService: Sendable {
 
     /// Every route. Cheap reads run inline on the I/O threads; parsing, fsyncing, scoring and
     /// signature checks run on the pool of their kind of work (503 + Retry-After when its queue
-    /// is full).
+    /// is full). Each route reads a body only up to its own limit (413 before reading past it);
+    /// the GET routes take none.
     func router() -> Router {
         var router = Router()
         router.get("/healthz") { _ in Self.health }
         router.get("/readyz") { [self] _ in readiness() }
         router.get("/metrics") { [self] _ in try scrape() }
         router.get("/v1/keys") { [self] _ in try keys() }
-        router.post("/v1/pogo/bundles", cost: WorkKind.bundles.cost) { [self] request in try submitBundle(request) }
+        router.post("/v1/pogo/bundles", cost: WorkKind.bundles.cost, maxBodyBytes: configuration.maxBundleBytes) { [self] request in
+            try submitBundle(request)
+        }
         router.get("/v1/pogo/bundles/{id}") { [self] request in try bundleStatus(request) }
-        router.post("/v1/poq/scores", cost: WorkKind.poq.cost) { [self] request in try score(request) }
-        router.post("/v1/attestations/verify", cost: WorkKind.verify.cost) { [self] request in try verifyAttestation(request) }
-        router.post("/v1/finalize", cost: WorkKind.finalize.cost) { [self] request in try finalize(request) }
+        router.post("/v1/poq/scores", cost: WorkKind.poq.cost, maxBodyBytes: configuration.poqRequestBytes) { [self] request in
+            try score(request)
+        }
+        router.post("/v1/attestations/verify", cost: WorkKind.verify.cost, maxBodyBytes: configuration.maxVerifyBytes) { [self] request in
+            try verifyAttestation(request)
+        }
+        router.post("/v1/finalize", cost: WorkKind.finalize.cost, maxBodyBytes: configuration.maxFinalizeBytes) { [self] request in
+            try finalize(request)
+        }
         return router
     }
 

@@ -20,7 +20,7 @@ final class TestServer: Sendable {
         let (gateStarted, gate) = (self.gateStarted, self.gate)
         var router = Router()
         router.get("/hello") { _ in .text("hello") }
-        router.post("/echo") { request in
+        router.post("/echo", maxBodyBytes: 1 << 20) { request in
             var headers: HTTPHeaders = ["X-Trailers": String(request.trailers.count)]
             headers.add(name: "X-Query", value: request.queryParameters["q"] ?? "")
             return HTTPResponse(status: .ok, headers: headers, body: request.body)
@@ -32,6 +32,7 @@ final class TestServer: Sendable {
             return .text("opened")
         }
         router.get("/heavy", cost: .pool("work")) { _ in .text("heavy") }
+        router.post("/small", maxBodyBytes: 10) { request in HTTPResponse(body: request.body) }
         router.get("/other", cost: .pool("other")) { _ in .text("other") }
         router.get("/counted", cost: .pool("work")) { _ in
             recorder.ran.value.add(1, ordering: .relaxed)

@@ -33,7 +33,7 @@ struct ServiceConfigurationTests {
         ("VERIFIER_QUORUM", "0"), ("VERIFIER_QUORUM", "1.01"), ("VERIFIER_MAX_BOUNDARY_DISTANCE", "1.01"),
         ("VERIFIER_MAX_BOUNDARY_DISTANCE", "-0.01"), ("VERIFIER_MAX_CODE_MISMATCH", "1.01"),
         ("VERIFIER_ACTIVATION_BUDGET_BYTES", "1048575"), ("VERIFIER_REEXECUTION_MEMORY_BYTES", "67108863"),
-        ("VERIFIER_HTTP_POQ_THREADS", "0"), ("VERIFIER_HTTP_BUNDLES_QUEUE", "-1"), ("VERIFIER_HTTP_VERIFY_THREADS", "1025"),
+        ("VERIFIER_HTTP_BODY_BUDGET_BYTES", "1048575"), ("VERIFIER_HTTP_POQ_THREADS", "0"), ("VERIFIER_HTTP_BUNDLES_QUEUE", "-1"), ("VERIFIER_HTTP_VERIFY_THREADS", "1025"),
         ("VERIFIER_HTTP_FINALIZE_QUEUE", "100001"),
     ])
     func refusesOutOfRangeValues(_ variable: String, _ value: String) {
@@ -55,6 +55,15 @@ struct ServiceConfigurationTests {
         #expect(c.workQueues["verify"] == WorkQueueLimits(threads: 1_024, capacity: 9))
         #expect(c.workQueues["finalize"] == WorkQueueLimits(threads: 3, capacity: 9))
         #expect(Set(c.workQueues.keys) == ["bundles", "poq", "verify", "finalize"])
+    }
+
+    @Test func bodyBudgetMustHoldTheLargestRouteBody() throws {
+        let largest = try ServiceConfiguration.parse([], environment: [:]).maxBodyBytes
+        let fits = try ServiceConfiguration.parse(["--http-body-budget-bytes", String(largest)], environment: [:])
+        #expect(fits.httpBodyBudgetBytes == largest)
+        #expect(throws: UsageError.self) {
+            try ServiceConfiguration.parse(["--http-body-budget-bytes", String(largest - 1)], environment: [:])
+        }
     }
 
     @Test func limitsAcceptTheirBounds() throws {
