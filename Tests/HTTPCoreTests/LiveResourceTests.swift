@@ -3,7 +3,8 @@ import HTTPCore
 import Testing
 
 /// Live tests of the resource rules: body limits applied from the head, the body budget,
-/// separate queues per kind of work, and work dropped or stopped when its client leaves. Sleeps only let something happen; nothing asserts on how long anything took.
+/// separate queues per kind of work, work dropped or stopped when its client leaves, and slow
+/// bodies. Sleeps only let something happen; nothing asserts on how long anything took.
 struct LiveResourceTests {
     @Test func routeBodyLimitAcceptsNAndRefusesNPlusOneBeforeReadingIt() throws {
         let server = try TestServer()
@@ -126,5 +127,48 @@ struct LiveResourceTests {
             Thread.sleep(forTimeInterval: 0.05)
         }
         #expect(server.recorder.sawClientGone.value.load(ordering: .relaxed) == 1)
+    }
+
+    @Test func answers408AndClosesWhenBodyArrivesSlowerThanMinimumRate() throws {
+        let server = try TestServer {
+            $0.minBodyBytesPerSecond = 1_000
+            $0.bodyRateGracePeriod = .milliseconds(200)
+        }
+        defer { server.stop() }
+        let client = try RawClient(port: server.port)
+        client.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\nx")
+        let response = try client.readResponse()
+        #expect(response.status == 408)
+        #expect(try client.isClosedByServer())
+    }
+
+    @Test func answers408WhenWholeRequestTakesLongerThanRequestTimeout() throws {
+        let server = try TestServer {
+            $0.requestTimeout = .milliseconds(300)
+            $0.minBodyBytesPerSecond = 0
+        }
+        defer { server.stop() }
+        let client = try RawClient(port: server.port)
+        client.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n")
+        // Bytes keep coming (no stall), just never the whole body in time. The sending thread
+        // stops before the client's descriptor is closed, so it never writes into a descriptor
+        // number another test has been given since.
+        let stop = Counter()
+        let stopped = DispatchSemaphore(value: 0)
+        let trickle = Thread { [fd = client.fd] in
+            defer { stopped.signal() }
+            for _ in 0..<60 where stop.value.load(ordering: .relaxed) == 0 {
+                var byte: UInt8 = 0x78
+                guard send(fd, &byte, 1, Int32(MSG_NOSIGNAL)) == 1 else { return }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        trickle.start()
+        defer {
+            stop.value.store(1, ordering: .relaxed)
+            stopped.wait()
+            withExtendedLifetime(client) {}
+        }
+        #expect(try client.readResponse().status == 408)
     }
 }

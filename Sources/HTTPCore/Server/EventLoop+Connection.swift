@@ -2,7 +2,8 @@ internal import Glibc
 internal import CLinux
 
 /// Reading, parsing, dispatching and writing for one connection. Everything here runs on the
-/// loop's own thread; the parser decides, this code carries out its actions.
+/// loop's own thread; the parser and the connection's state machine decide, this code carries
+/// out their actions.
 extension EventLoop {
     func handle(_ c: Connection, _ flags: UInt32) {
         // Reset, or both directions shut: nothing can be sent any more. Level-triggered HUP
@@ -13,19 +14,20 @@ extension EventLoop {
         }
         // Watched only while a worker has the request: the client left, so the work is dropped
         // (or told to stop through `clientIsConnected`) and nobody waits for the answer.
-        if flags & EPOLLRDHUP.rawValue != 0 && c.awaitingWorker {
+        if flags & EPOLLRDHUP.rawValue != 0 && c.machine.state == .waitingForWork {
             close(c)
             return
         }
-        if flags & EPOLLOUT.rawValue != 0 { flush(c) }
-        if !c.closed && flags & EPOLLIN.rawValue != 0 { readable(c) }
-        if !c.closed { settle(c, Syscall.now()) }
+        let now = Syscall.now()
+        if flags & EPOLLOUT.rawValue != 0 { flush(c, now) }
+        if !c.isClosed && flags & EPOLLIN.rawValue != 0 { readable(c, now) }
+        if !c.isClosed { settle(c, now) }
     }
 
-    private func readable(_ c: Connection) {
-        let maxPending = context.configuration.maxPendingWriteBytes
-        guard c.lingering || (!c.isBusy(maxPendingOutput: maxPending) && !c.closeAfterOutput && !c.peerClosed) else { return }
-        if let admitted = c.admitted, admitted.chunked, !(c.reservation?.grow(to: chunkedReservation(c)) ?? true) {
+    private func readable(_ c: Connection, _ now: UInt64) {
+        guard c.machine.readsInput else { return }
+        if case .readingBody = c.machine.state, let admitted = c.admitted, admitted.chunked,
+           !(c.reservation?.grow(to: chunkedReservation(c)) ?? true) {
             refuseForBudget(c, admitted.info)
             return
         }
@@ -40,17 +42,17 @@ extension EventLoop {
             return
         }
         if count == 0 {
-            c.peerClosed = true
-            if c.lingering || c.isIdle { close(c) }
+            if c.machine.peerClosed(at: now, outputPending: c.pendingOutput > 0 || c.stream != nil) { close(c) }
             return
         }
-        if c.lingering {
+        if case .closing = c.machine.state {
             c.lingerBytes += count
             if c.lingerBytes > 1 << 20 { close(c) }
             return
         }
-        if c.requestStartedAt == 0 { c.requestStartedAt = Syscall.now() }
+        c.machine.bytesArrived(at: now)
         drive(c, c.parser.bytesReceived(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count])))
+        if case .readingBody = c.machine.state { c.machine.bodyProgressed(to: c.parser.bodyByteCount) }
     }
 
     /// The body memory a chunked body may need after its next read: twice what it could then
@@ -59,7 +61,7 @@ extension EventLoop {
         2 * (c.parser.bodyByteCount + c.parser.bufferedByteCount + readBuffer.count)
     }
 
-    /// Carries out parser actions until the parser needs bytes or the connection is busy.
+    /// Carries out parser actions until the parser needs bytes or the connection stops reading.
     private func drive(_ c: Connection, _ first: HTTPRequestParser.Action) {
         var action = first
         while true {
@@ -70,9 +72,7 @@ extension EventLoop {
                 c.output.append(contentsOf: ResponseEncoder.continueLine)
                 action = c.parser.next()
             case .error(let error):
-                // A parse error ends the connection: what follows cannot be framed.
-                var info = c.admitted?.info ?? .unparsed(at: Syscall.now())
-                info.keepAlive = false
+                let info = c.admitted?.info ?? .unparsed(at: Syscall.now())
                 c.admitted = nil
                 c.reservation = nil
                 respond(c, info, .problem(error.problem))
@@ -81,10 +81,9 @@ extension EventLoop {
                 guard let next = admit(c, head, contentLength: contentLength) else { return }
                 action = next
             case .request(let request):
-                c.requestStartedAt = c.parser.hasPartialRequest ? Syscall.now() : 0
                 dispatch(c, request)
-                if c.closeAfterOutput || c.isBusy(maxPendingOutput: context.configuration.maxPendingWriteBytes) {
-                    c.resumeParsing = !c.closeAfterOutput
+                guard c.machine.readsInput else {
+                    c.resumeParsing = !c.isClosed && !c.machine.closesAfterOutput
                     return
                 }
                 action = c.parser.next()
@@ -120,6 +119,7 @@ extension EventLoop {
         info.keepAlive = head.keepAlive
         c.admitted = AdmittedRequest(route: route, parameters: parameters, info: info, chunked: contentLength == nil)
         c.reservation = reservation
+        c.machine.bodyAdmitted(at: now)
         return c.parser.admitBody(limit: limit)
     }
 
@@ -164,7 +164,6 @@ extension EventLoop {
             c.presence = presence
             routed.presence = presence
             let (request, info) = (routed, info)
-            c.awaitingWorker = true
             let fd = c.fd, serial = c.serial
             let accepted = pool.trySubmit { [self] in
                 // The reservation lives as long as the job holds the body.
@@ -176,8 +175,9 @@ extension EventLoop {
                     post(.completed(fd: fd, serial: serial, info: info, response: Self.invoke(route.handler, request, info, logger)))
                 }
             }
-            if !accepted {
-                c.awaitingWorker = false
+            if accepted {
+                c.machine.handedToWorker()
+            } else {
                 let problem = ProblemDetails(status: .serviceUnavailable, detail: "the \(name) queue is full",
                                              extensions: ["limit": .int(pool.capacity)])
                 respond(c, info, .problem(problem, headers: retryAfter))
@@ -200,9 +200,8 @@ extension EventLoop {
 
     /// Queues `response` for the request described by `info` and logs the request.
     func respond(_ c: Connection, _ info: RequestInfo, _ response: HTTPResponse) {
-        let keepAlive = info.keepAlive && !shuttingDown && !c.peerClosed
         let omitBody = info.method == .head || ResponseEncoder.hasNoContent(response.status)
-        var keep = keepAlive
+        var keep = info.keepAlive && !shuttingDown
         switch response.body {
         case .bytes(let body):
             let framing: ResponseEncoder.Framing = ResponseEncoder.hasNoContent(response.status) ? .none : .length(body.count)
@@ -221,21 +220,24 @@ extension EventLoop {
             ResponseEncoder.appendHead(status: response.status, headers: response.headers, date: dateCache.line,
                                        framing: framing, keepAlive: keep, version: info.version, to: &c.output)
         }
+        let now = Syscall.now()
+        c.machine.responseQueued(at: now, keepAlive: keep, mustDrain: c.mustDrain(maxPendingOutput: context.configuration.maxPendingWriteBytes),
+                                 requestBuffered: c.parser.hasPartialRequest)
         if !keep {
-            c.closeAfterOutput = true
             // Nothing more is read for this connection: whatever it buffered is freed now, not
             // when it finally closes.
             c.admitted = nil
             c.reservation = nil
             c.parser = HTTPRequestParser(limits: context.limits)
         }
-        let durationMs = Double(Syscall.now() &- info.receivedAt) / 1_000_000
+        let durationMs = Double(now &- info.receivedAt) / 1_000_000
         context.logger(.request(method: info.method.rawValue, path: info.path, route: info.route, status: response.status.code,
                                 durationMs: durationMs))
     }
 
     /// Sends what can be sent, pulling streamed bodies only while the output is below the limit.
-    private func flush(_ c: Connection) {
+    private func flush(_ c: Connection, _ now: UInt64) {
+        var progressed = false
         while true {
             if c.pendingOutput == 0 {
                 if c.stream != nil { fill(c) }
@@ -251,13 +253,14 @@ extension EventLoop {
                 return
             }
             guard case .processed(let sent) = result else { break }
+            progressed = true
             c.outputOffset += sent
             if c.outputOffset == c.output.count {
                 c.output.removeAll(keepingCapacity: c.output.capacity <= 1 << 16)
                 c.outputOffset = 0
             }
         }
-        if c.pendingOutput == 0 && c.stream == nil && c.closeAfterOutput && !c.lingering { startLingering(c) }
+        if progressed { c.machine.outputProgressed(at: now) }
     }
 
     private func fill(_ c: Connection) {
@@ -277,36 +280,36 @@ extension EventLoop {
         }
     }
 
-    /// Closes the write side, then reads and discards until the peer closes or the linger time
-    /// ends, so unread request bytes do not make the kernel reset the connection (RFC 9112 9.6).
-    private func startLingering(_ c: Connection) {
-        c.lingering = true
-        guard !c.peerClosed, (try? Syscall.call("shutdown", { shutdown(c.fd, Int32(SHUT_WR)) })) != nil else {
-            close(c)
-            return
-        }
-        c.deadline = Syscall.now() + context.lingerTime
-    }
-
-    /// After any activity: send, resume pipelined requests, update epoll interest and deadline.
+    /// After any activity: send, leave `writing` once the client took the response, resume
+    /// pipelined requests, and update the epoll interest.
     func settle(_ c: Connection, _ now: UInt64) {
         let maxPending = context.configuration.maxPendingWriteBytes
-        flush(c)
-        while !c.closed && c.resumeParsing && !c.isBusy(maxPendingOutput: maxPending) && !c.closeAfterOutput {
+        flush(c, now)
+        while !c.isClosed {
+            if case .writing = c.machine.state {
+                let closing = c.machine.closesAfterOutput
+                guard c.stream == nil, c.pendingOutput <= (closing ? 0 : maxPending) else { break }
+                if c.machine.outputDrained(at: now, requestBuffered: c.parser.hasPartialRequest) {
+                    // Shut the write side, then read and discard until the peer closes or the
+                    // linger ends, so unread request bytes do not make the kernel reset the
+                    // connection before the client has the response (RFC 9112 section 9.6).
+                    if (try? Syscall.call("shutdown", { shutdown(c.fd, Int32(SHUT_WR)) })) == nil { close(c) }
+                    break
+                }
+            }
+            guard c.resumeParsing, c.machine.readsInput else { break }
             c.resumeParsing = false
             drive(c, c.parser.next())
-            flush(c)
+            flush(c, now)
         }
-        guard !c.closed else { return }
-        if (shuttingDown || c.peerClosed) && c.isIdle {
+        guard !c.isClosed else { return }
+        if shuttingDown && c.isIdle {
             close(c)
             return
         }
         var wanted: UInt32 = 0
-        if c.lingering || (!c.isBusy(maxPendingOutput: maxPending) && !c.closeAfterOutput && !c.peerClosed) {
-            wanted |= EPOLLIN.rawValue
-        }
-        if c.awaitingWorker { wanted |= EPOLLRDHUP.rawValue }
+        if c.machine.readsInput { wanted |= EPOLLIN.rawValue }
+        if c.machine.state == .waitingForWork { wanted |= EPOLLRDHUP.rawValue }
         if c.pendingOutput > 0 { wanted |= EPOLLOUT.rawValue }
         if wanted != c.events {
             c.events = wanted
@@ -315,18 +318,6 @@ extension EventLoop {
                 close(c)
                 return
             }
-        }
-        if c.lingering { return }
-        if c.awaitingWorker {
-            c.deadline = .max
-        } else if c.pendingOutput > 0 || c.stream != nil {
-            c.deadline = now + context.idleTimeout
-        } else if c.parser.hasPartialRequest {
-            if c.requestStartedAt == 0 { c.requestStartedAt = now }
-            c.deadline = c.parser.isReadingHead ? c.requestStartedAt + context.headerTimeout : now + context.idleTimeout
-        } else {
-            c.requestStartedAt = 0
-            c.deadline = now + context.idleTimeout
         }
     }
 }

@@ -180,16 +180,24 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Starts serving connection `fd`: counts it against the cap (over the cap it only gets a 503).
+    /// Starts serving connection `fd`: counts it against the cap. At the cap it takes the place of
+    /// this loop's idle or still-reading connection whose deadline comes first; when there is
+    /// none it only gets a 503.
     private func adopt(_ fd: Int32) {
         guard !shuttingDown else {
             Syscall.close(fd)
             return
         }
+        let now = Syscall.now()
         let open = context.openConnections.add(1, ordering: .relaxed).newValue
-        let overCap = open > context.configuration.maxConnections
+        var overCap = open > context.configuration.maxConnections
+        if overCap, let victim = evictionCandidate() {
+            evict(victim, now)
+            overCap = false
+        }
         if overCap { context.openConnections.subtract(1, ordering: .relaxed) }
-        let c = Connection(fd: fd, serial: nextSerial, counted: !overCap, limits: context.limits, events: EPOLLIN.rawValue)
+        let c = Connection(fd: fd, serial: nextSerial, counted: !overCap, limits: context.limits, timeouts: context.timeouts,
+                           now: now, events: EPOLLIN.rawValue)
         nextSerial += 1
         do {
             try register(fd, events: c.events)
@@ -202,13 +210,42 @@ final class EventLoop: @unchecked Sendable {
         while connections.count <= Int(fd) { connections.append(nil) }
         connections[Int(fd)] = c
         liveCount += 1
-        let now = Syscall.now()
         if overCap {
             let problem = ProblemDetails(status: .serviceUnavailable, detail: "connection limit reached",
                                          extensions: ["limit": .int(context.configuration.maxConnections)])
             respond(c, .unparsed(at: now), .problem(problem, headers: retryAfter))
         }
         settle(c, now)
+    }
+
+    /// This loop's connection that may make room at the cap whose deadline comes first: idle
+    /// ones with nothing left to send and requests still being read.
+    private func evictionCandidate() -> Connection? {
+        var best: Connection?
+        var bestDeadline = UInt64.max
+        for case let c? in connections where c.counted && c.pendingOutput == 0 {
+            if let deadline = c.machine.evictionDeadline, deadline < bestDeadline {
+                best = c
+                bestDeadline = deadline
+            }
+        }
+        return best
+    }
+
+    /// Closes `c` to make room: a request still being read is told so with a 503 (best effort,
+    /// one send) first.
+    private func evict(_ c: Connection, _ now: UInt64) {
+        if case .idle = c.machine.state {
+            close(c)
+            return
+        }
+        let problem = ProblemDetails(status: .serviceUnavailable, detail: "connection limit reached; the request that was slowest to arrive made room",
+                                     extensions: ["limit": .int(context.configuration.maxConnections)])
+        respond(c, .unparsed(at: now), .problem(problem, headers: retryAfter))
+        c.output.withUnsafeBytes { out in
+            _ = try? Syscall.call("send") { send(c.fd, out.baseAddress! + c.outputOffset, c.pendingOutput, Int32(MSG_NOSIGNAL)) }
+        }
+        close(c)
     }
 
     private func drainMailbox() {
@@ -222,11 +259,11 @@ final class EventLoop: @unchecked Sendable {
         for message in messages {
             switch message {
             case .completed(let fd, let serial, let info, let response):
-                guard Int(fd) < connections.count, let c = connections[Int(fd)], c.serial == serial, c.awaitingWorker else {
+                guard Int(fd) < connections.count, let c = connections[Int(fd)], c.serial == serial,
+                      c.machine.state == .waitingForWork else {
                     Self.logAbandoned(info, logger: context.logger)
                     continue
                 }
-                c.awaitingWorker = false
                 respond(c, info, response)
                 settle(c, Syscall.now())
             case .adopt(let fd):
@@ -258,11 +295,13 @@ final class EventLoop: @unchecked Sendable {
         if acceptPaused && !shuttingDown {
             acceptPaused = (try? register(context.listener.fd, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)) == nil
         }
-        for case let c? in connections where c.deadline <= now {
-            if c.lingering || c.pendingOutput > 0 || c.stream != nil || !c.parser.hasPartialRequest {
+        for case let c? in connections {
+            switch c.machine.timedOut(at: now) {
+            case .none:
+                continue
+            case .close:
                 close(c)
-            } else if !c.awaitingWorker {
-                let detail = c.parser.isReadingHead ? "request head not received in time" : "request body stalled"
+            case .requestTimeout(let detail):
                 respond(c, .unparsed(at: now), .problem(ProblemDetails(status: .requestTimeout, detail: detail)))
                 settle(c, now)
             }
@@ -280,8 +319,8 @@ final class EventLoop: @unchecked Sendable {
     /// Closes `c`: its client counts as gone for any handler still running for it, and its
     /// body reservation (if no job holds the body) returns to the budget.
     func close(_ c: Connection) {
-        guard !c.closed else { return }
-        c.closed = true
+        guard connections[Int(c.fd)] === c else { return }
+        c.machine.close()
         c.presence?.markGone()
         c.reservation = nil
         c.admitted = nil

@@ -12,12 +12,8 @@ final class ServerContext: Sendable {
     let logger: HTTPLogger
     let listener: ListeningSocket
     let openConnections = Atomic<Int>(0)
-    let headerTimeout: UInt64
-    let idleTimeout: UInt64
+    let timeouts: ConnectionStateMachine.Timeouts
     let shutdownGracePeriod: UInt64
-    /// How long a closing connection keeps reading (and discarding) so the client sees the
-    /// response rather than a reset caused by unread request bytes.
-    let lingerTime: UInt64
     /// How often each I/O thread checks its connections' deadlines.
     let tick: UInt64
 
@@ -36,11 +32,13 @@ final class ServerContext: Sendable {
         self.bodyBudget = BodyBudget(capacity: max(0, configuration.bodyBudgetBytes))
         self.logger = logger
         self.listener = listener
-        headerTimeout = configuration.headerTimeout.nanoseconds
-        idleTimeout = configuration.idleTimeout.nanoseconds
+        let idle = configuration.idleTimeout.nanoseconds
+        // A closing connection keeps reading (and discarding) so the client sees the response
+        // rather than a reset caused by unread request bytes.
+        timeouts = ConnectionStateMachine.Timeouts(configuration, linger: min(2_000_000_000, idle))
         shutdownGracePeriod = configuration.shutdownGracePeriod.nanoseconds
-        lingerTime = min(2_000_000_000, idleTimeout)
-        tick = min(max(min(headerTimeout, idleTimeout) / 4, 5_000_000), 250_000_000)
+        let shortest = min(timeouts.header, timeouts.request, idle, timeouts.bodyGrace == 0 ? idle : timeouts.bodyGrace)
+        tick = min(max(shortest / 4, 5_000_000), 250_000_000)
     }
 
     /// Stops every worker pool after its queued jobs.

@@ -44,9 +44,15 @@ extension ServiceConfiguration {
             $0.workKindQueues[kind] = try integer($1, "http-\(kind.rawValue)-queue", 0...100_000)
         },
     ] } + [
+        Option(name: "http-max-connections") { $0.httpMaxConnections = try integer($1, "http-max-connections", 1...1_000_000) },
         Option(name: "http-body-budget-bytes") {
             $0.httpBodyBudgetBytes = try integer($1, "http-body-budget-bytes", (1 << 20)...(1 << 40))
         },
+        Option(name: "http-request-timeout-ms") {
+            $0.httpRequestTimeoutMilliseconds = try integer($1, "http-request-timeout-ms", 100...3_600_000)
+        },
+        Option(name: "http-min-body-rate") { $0.httpMinBodyRate = try integer($1, "http-min-body-rate", 0...(1 << 30)) },
+        Option(name: "http-body-grace-ms") { $0.httpBodyGraceMilliseconds = try integer($1, "http-body-grace-ms", 0...3_600_000) },
         Option(name: "challenged-steps") { $0.policy.challengedSteps = try integer($1, "challenged-steps", 1...1_000) },
         Option(name: "challenged-leaves") { $0.policy.challengedLeaves = try integer($1, "challenged-leaves", 1...1_000_000) },
         Option(name: "loss-tolerance") { $0.policy.lossRelativeTolerance = Float(try number($1, "loss-tolerance", 0...1)) },

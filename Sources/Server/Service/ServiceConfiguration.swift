@@ -55,9 +55,19 @@ struct ServiceConfiguration: Sendable {
     var workKindThreads: [WorkKind: Int] = [:]
     /// Queue of a kind of heavy work, where set; else `httpQueueCapacity`.
     var workKindQueues: [WorkKind: Int] = [:]
+    /// Open connections; at the cap the slowest idle or reading connection makes room, else 503.
+    /// Default 10,000.
+    var httpMaxConnections = 10_000
     /// Bytes of request bodies held at once by the whole process; a body that does not fit gets
     /// 503. Default 268,435,456 (256 MiB), at least the largest route limit.
     var httpBodyBudgetBytes = 256 << 20
+    /// Milliseconds from a request's first byte to the end of its body; slower gets 408. Default 60,000.
+    var httpRequestTimeoutMilliseconds = 60_000
+    /// Minimum body rate in bytes per second after the grace period; slower gets 408; 0 turns it
+    /// off. Default 16,384.
+    var httpMinBodyRate = 16_384
+    /// Milliseconds a body may take to start before the minimum rate applies. Default 5,000.
+    var httpBodyGraceMilliseconds = 5_000
     /// The PoGO verifier's counts and tolerances (`file://` artifacts off by default).
     var policy = VerificationPolicy()
     /// Bytes the full re-executions of this process may hold at once (`ReexecutionMemory`).
@@ -87,10 +97,14 @@ struct ServiceConfiguration: Sendable {
     /// The evaluator limits these settings give.
     var poqLimits: PoQLimits { PoQLimits(maxOutputs: poqMaxOutputs, maxTextBytes: 4 * poqMaxTextCharacters) }
 
-    /// The HTTP server configuration: address, body limits and budget, I/O threads and the
-    /// threads and queue of each kind of heavy work.
+    /// The HTTP server configuration: address, connection cap, body limits and budget, request
+    /// deadlines, I/O threads and the threads and queue of each kind of heavy work.
     var httpConfiguration: HTTPServerConfiguration {
-        HTTPServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, bodyBudgetBytes: httpBodyBudgetBytes,
+        HTTPServerConfiguration(host: host, port: port, maxConnections: httpMaxConnections,
+                                maxBodyBytes: maxBodyBytes, bodyBudgetBytes: httpBodyBudgetBytes,
+                                requestTimeout: .milliseconds(httpRequestTimeoutMilliseconds),
+                                minBodyBytesPerSecond: httpMinBodyRate,
+                                bodyRateGracePeriod: .milliseconds(httpBodyGraceMilliseconds),
                                 ioThreads: httpIOThreads, workerThreads: httpWorkerThreads,
                                 workerQueueCapacity: httpQueueCapacity, workQueues: workQueues)
     }

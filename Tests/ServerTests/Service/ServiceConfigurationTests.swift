@@ -33,7 +33,9 @@ struct ServiceConfigurationTests {
         ("VERIFIER_QUORUM", "0"), ("VERIFIER_QUORUM", "1.01"), ("VERIFIER_MAX_BOUNDARY_DISTANCE", "1.01"),
         ("VERIFIER_MAX_BOUNDARY_DISTANCE", "-0.01"), ("VERIFIER_MAX_CODE_MISMATCH", "1.01"),
         ("VERIFIER_ACTIVATION_BUDGET_BYTES", "1048575"), ("VERIFIER_REEXECUTION_MEMORY_BYTES", "67108863"),
-        ("VERIFIER_HTTP_BODY_BUDGET_BYTES", "1048575"), ("VERIFIER_HTTP_POQ_THREADS", "0"), ("VERIFIER_HTTP_BUNDLES_QUEUE", "-1"), ("VERIFIER_HTTP_VERIFY_THREADS", "1025"),
+        ("VERIFIER_HTTP_MAX_CONNECTIONS", "0"), ("VERIFIER_HTTP_BODY_BUDGET_BYTES", "1048575"),
+        ("VERIFIER_HTTP_REQUEST_TIMEOUT_MS", "99"), ("VERIFIER_HTTP_MIN_BODY_RATE", "-1"), ("VERIFIER_HTTP_BODY_GRACE_MS", "-1"),
+        ("VERIFIER_HTTP_POQ_THREADS", "0"), ("VERIFIER_HTTP_BUNDLES_QUEUE", "-1"), ("VERIFIER_HTTP_VERIFY_THREADS", "1025"),
         ("VERIFIER_HTTP_FINALIZE_QUEUE", "100001"),
     ])
     func refusesOutOfRangeValues(_ variable: String, _ value: String) {
@@ -55,6 +57,18 @@ struct ServiceConfigurationTests {
         #expect(c.workQueues["verify"] == WorkQueueLimits(threads: 1_024, capacity: 9))
         #expect(c.workQueues["finalize"] == WorkQueueLimits(threads: 3, capacity: 9))
         #expect(Set(c.workQueues.keys) == ["bundles", "poq", "verify", "finalize"])
+    }
+
+    @Test func httpDeadlinesAndBudgetHaveTheDocumentedDefaultsAndBounds() throws {
+        let d = try ServiceConfiguration.parse([], environment: [:]).httpConfiguration
+        #expect(d.maxConnections == 10_000 && d.bodyBudgetBytes == 256 << 20 && d.requestTimeout == .seconds(60))
+        #expect(d.minBodyBytesPerSecond == 16_384 && d.bodyRateGracePeriod == .seconds(5))
+        let low = try ServiceConfiguration.parse([], environment: [
+            "VERIFIER_HTTP_MAX_CONNECTIONS": "1", "VERIFIER_HTTP_REQUEST_TIMEOUT_MS": "100", "VERIFIER_HTTP_MIN_BODY_RATE": "0",
+            "VERIFIER_HTTP_BODY_GRACE_MS": "0",
+        ]).httpConfiguration
+        #expect(low.maxConnections == 1 && low.requestTimeout == .milliseconds(100))
+        #expect(low.minBodyBytesPerSecond == 0 && low.bodyRateGracePeriod == .zero)
     }
 
     @Test func bodyBudgetMustHoldTheLargestRouteBody() throws {
