@@ -30,7 +30,22 @@ struct LiveResourceTests {
         #expect(try ok.readResponse().text == "0123456789")
         let refused = try RawClient(port: server.port)
         refused.send("POST /small HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n01234\r\n6\r\n")
-        #expect(try refused.readResponse().status == 413)
+        let response = try refused.readResponse()
+        #expect(response.status == 413 && response.header("Connection") == "close")
+        #expect(try refused.isClosedByServer())
+    }
+
+    @Test func refusesOversizedBodyWithoutInvitingItWith100Continue() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try RawClient(port: server.port)
+        client.send("POST /small HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n")
+        #expect(try client.readResponse().status == 413)
+        let invited = try RawClient(port: server.port)
+        invited.send("POST /small HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n")
+        #expect(try invited.readResponse().status == 100)
+        invited.send("0123456789")
+        #expect(try invited.readResponse().text == "0123456789")
     }
 
     @Test func routeTakingNoBodyRefusesOneWithoutReadingIt() throws {

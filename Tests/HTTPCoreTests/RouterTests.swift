@@ -56,7 +56,7 @@ struct RouterTests {
         #expect(route.method == .get)
     }
 
-    @Test func keepsDeclaredCost() {
+    @Test func keepsDeclaredCostAndBodyLimit() {
         guard case .found(let route, _) = router().match(method: .post, path: "/v1/pogo/bundles") else {
             Issue.record("no match")
             return

@@ -72,7 +72,9 @@ extension EventLoop {
                 c.output.append(contentsOf: ResponseEncoder.continueLine)
                 action = c.parser.next()
             case .error(let error):
-                let info = c.admitted?.info ?? .unparsed(at: Syscall.now())
+                // A parse error ends the connection: what follows cannot be framed.
+                var info = c.admitted?.info ?? .unparsed(at: Syscall.now())
+                info.keepAlive = false
                 c.admitted = nil
                 c.reservation = nil
                 respond(c, info, .problem(error.problem))

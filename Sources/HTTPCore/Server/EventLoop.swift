@@ -302,7 +302,9 @@ final class EventLoop: @unchecked Sendable {
             case .close:
                 close(c)
             case .requestTimeout(let detail):
-                respond(c, .unparsed(at: now), .problem(ProblemDetails(status: .requestTimeout, detail: detail)))
+                var info = c.admitted?.info ?? .unparsed(at: now)
+                info.keepAlive = false
+                respond(c, info, .problem(ProblemDetails(status: .requestTimeout, detail: detail)))
                 settle(c, now)
             }
         }
