@@ -239,9 +239,12 @@ final class EventLoop: @unchecked Sendable {
             close(c)
             return
         }
-        let problem = ProblemDetails(status: .serviceUnavailable, detail: "connection limit reached; the request that was slowest to arrive made room",
+        let problem = ProblemDetails(status: .serviceUnavailable,
+                                     detail: "connection limit reached; the request closest to its deadline made room",
                                      extensions: ["limit": .int(context.configuration.maxConnections)])
-        respond(c, .unparsed(at: now), .problem(problem, headers: retryAfter))
+        var info = c.admitted?.info ?? .unparsed(at: now)
+        info.keepAlive = false
+        respond(c, info, .problem(problem, headers: retryAfter))
         c.output.withUnsafeBytes { out in
             _ = try? Syscall.call("send") { send(c.fd, out.baseAddress! + c.outputOffset, c.pendingOutput, Int32(MSG_NOSIGNAL)) }
         }
