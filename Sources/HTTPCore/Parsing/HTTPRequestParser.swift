@@ -82,9 +82,6 @@ public struct HTTPRequestParser: Sendable {
     /// True while part of a request has arrived but not all of it.
     public var hasPartialRequest: Bool { phase != .head || buffer.count > start }
 
-    /// True while the parser waits for (the rest of) a request head rather than a body.
-    public var isReadingHead: Bool { phase == .head }
-
     /// Bytes received and not yet consumed by a returned request.
     public var bufferedByteCount: Int { buffer.count - start }
 
