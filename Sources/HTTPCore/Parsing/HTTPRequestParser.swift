@@ -13,9 +13,9 @@ public struct HTTPRequestParser: Sendable {
         /// Send `100 Continue`, then call `next()` (the client waits for it before sending the body).
         case sendContinue
         /// The head of a request whose body follows, before any of the body is read: `head` has
-        /// an empty body; `contentLength` is the announced length (nil for a chunked body). Call
-        /// `admitBody(limit:)` with the largest body the request may have to read on, or stop
-        /// reading and answer (the connection then closes, the body unread).
+        /// an empty body; `contentLength` is the announced length (nil for a chunked body). To
+        /// read the body call `admitBody(limit:)` with the largest body the request may have;
+        /// otherwise answer without reading it and close the connection.
         case bodyFollows(head: HTTPRequest, contentLength: Int?)
         /// A complete request; call `next()` for a pipelined one once it has been answered.
         case request(HTTPRequest)
@@ -163,8 +163,8 @@ public struct HTTPRequestParser: Sendable {
                 if framing == .none { return .request(finish()) }
                 phase = .awaitingAdmission(framing, expectContinue: parsed.expectContinue)
                 let h = parsed.head
-                let announced: HTTPRequest = HTTPRequest(method: h.method, target: h.target, version: h.version,
-                                                         headers: h.headers, keepAlive: h.keepAlive)
+                let announced = HTTPRequest(method: h.method, target: h.target, version: h.version, headers: h.headers,
+                                            keepAlive: h.keepAlive)
                 if case .length(let n) = framing { return .bodyFollows(head: announced, contentLength: n) }
                 return .bodyFollows(head: announced, contentLength: nil)
             case .awaitingAdmission:
