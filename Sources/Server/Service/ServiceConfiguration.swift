@@ -21,7 +21,7 @@ struct ServiceConfiguration: Sendable {
     var datasetDirectory = "./data"
     /// Verification worker threads. Default: the processors of the container's CPU quota, else
     /// the online CPUs (`CPUQuota.available`).
-    var workers = ServiceConfiguration.onlineCPUs
+    var workers = ServiceConfiguration.availableProcessors
     /// Seconds a worker's claim on a job lasts without a heartbeat. Default 30.
     var leaseSeconds = 30.0
     /// Claims a job gets before it is `failed`. Default 3.
@@ -45,9 +45,9 @@ struct ServiceConfiguration: Sendable {
     var poqMaxTextCharacters = PoQLimits().maxTextBytes / 4
     /// HTTP I/O threads, each an epoll loop accepting, parsing and answering cheap requests.
     /// Default: `CPUQuota.available`.
-    var httpIOThreads = ServiceConfiguration.onlineCPUs
+    var httpIOThreads = ServiceConfiguration.availableProcessors
     /// Threads of each kind of heavy work (`WorkKind`) without its own setting. Default: `CPUQuota.available`.
-    var httpWorkerThreads = ServiceConfiguration.onlineCPUs
+    var httpWorkerThreads = ServiceConfiguration.availableProcessors
     /// Requests of each kind of heavy work allowed to wait for one of its threads, for kinds
     /// without their own setting; more get 503. Default 64.
     var httpQueueCapacity = 64
@@ -128,5 +128,5 @@ struct ServiceConfiguration: Sendable {
 
     /// The processors to size thread pools by: the container's CPU quota when there is one,
     /// else the online CPUs.
-    static var onlineCPUs: Int { CPUQuota.available }
+    static var availableProcessors: Int { CPUQuota.available }
 }

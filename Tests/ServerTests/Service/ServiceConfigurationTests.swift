@@ -7,7 +7,7 @@ struct ServiceConfigurationTests {
         let c = try ServiceConfiguration.parse([], environment: [:])
         #expect(c.dataDirectory == "./var" && c.resolvedKeyFile == "./var/signing-key.pem")
         #expect(c.modelDirectory == "./models/all-MiniLM-L6-v2" && c.datasetDirectory == "./data")
-        #expect(c.workers == ServiceConfiguration.onlineCPUs && c.leaseSeconds == 30 && c.maxAttempts == 3)
+        #expect(c.workers == ServiceConfiguration.availableProcessors && c.leaseSeconds == 30 && c.maxAttempts == 3)
         #expect(c.policy.allowFileURIs == false && c.maxBundleBytes == 16 << 20)
         #expect(c.confirmThreshold == nil && c.slashThreshold == nil && c.outlierDistance == 0.1 && c.quorum == nil)
         #expect(c.policy.maxBoundaryDistance == 0.05 && c.policy.maxCodeMismatchFraction == 0.015 && c.policy.scaleRelativeTolerance == 0.007)
@@ -45,7 +45,7 @@ struct ServiceConfigurationTests {
     @Test func setsHTTPIOThreads() throws {
         #expect(try ServiceConfiguration.parse(["--http-io-threads", "1"], environment: [:]).httpIOThreads == 1)
         #expect(try ServiceConfiguration.parse([], environment: ["VERIFIER_HTTP_IO_THREADS": "3"]).httpIOThreads == 3)
-        #expect(try ServiceConfiguration.parse([], environment: [:]).httpIOThreads == ServiceConfiguration.onlineCPUs)
+        #expect(try ServiceConfiguration.parse([], environment: [:]).httpIOThreads == ServiceConfiguration.availableProcessors)
     }
 
     @Test func givesEveryKindOfHeavyWorkItsOwnThreadsAndQueue() throws {
