@@ -27,7 +27,7 @@ let package = Package(
         .systemLibrary(name: "CPQ", path: "Sources/CPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
 
-        // epoll, eventfd and accept4, which the Glibc module does not export.
+        // epoll, eventfd, accept4 and mallopt, which the Glibc module does not export.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // C kernels the Swift compiler cannot express well: two SHA-256 messages at once with the
@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Verification", dependencies: ["CBLAS", "CCrypto", "CKernels"], swiftSettings: strict),
         .executableTarget(
             name: "Server",
-            dependencies: ["HTTPCore", "Verification", "CSQLite", "CCurl", "CPQ"],
+            dependencies: ["HTTPCore", "Verification", "CSQLite", "CCurl", "CPQ", "CLinux"],
             swiftSettings: strict),
 
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),

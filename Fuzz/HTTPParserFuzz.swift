@@ -27,6 +27,9 @@ func outcomes(_ pieces: [ArraySlice<UInt8>]) -> [Outcome] {
             case .sendContinue:
                 action = parser.next()
                 continue
+            case .bodyFollows:
+                action = parser.admitBody(limit: limits.maxBodyBytes)
+                continue
             case .request(let request):
                 check(request)
                 result.append(.request(request))

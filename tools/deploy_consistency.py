@@ -6,7 +6,9 @@
 Every HAProxy variable is set by compose; one port everywhere (image, compose backends,
 ConfigMap, container port); the key file the service is told to read is where the secret
 is mounted; probes and balancer checks use /readyz and /healthz; the grace periods cover
-the server's shutdown (10 s HTTP drain + 5 s for workers). Prints one line per problem and
+the server's shutdown (10 s HTTP drain + 5 s for workers); every VERIFIER_* setting the files
+give is one docs/configuration.md documents; the Kubernetes thread counts do not exceed the
+container's CPU limit. Prints one line per problem and
 exits 1 if there is any. Reads YAML with PyYAML (a dependency of the Deploy linters).
 """
 import json
@@ -33,8 +35,19 @@ def seconds(text):
     return int(text) // 1_000_000_000  # compose normalises durations to nanoseconds
 
 
+def documented_settings():
+    text = "".join(open(f"docs/{name}").read() for name in ("configuration.md", "configuration-fetch.md"))
+    return set(re.findall(r"`(VERIFIER_[A-Z0-9_]+)`", text))
+
+
+def cpu_count(quantity):
+    text = str(quantity)
+    return int(text[:-1]) / 1000 if text.endswith("m") else float(text)
+
+
 def main():
     problems = []
+    documented = documented_settings()
     haproxy = open(f"{DEPLOY}/haproxy.cfg").read()
     dockerfile = open(f"{DEPLOY}/Dockerfile").read()
     compose = compose_config(sys.argv[1])
@@ -72,10 +85,21 @@ def main():
             problems.append(f"compose: {name} stop_grace_period is shorter than {SHUTDOWN_SECONDS} s")
 
     config = manifests["ConfigMap"]["data"]
+    given = set(config) | {name for service in compose["services"].values() for name in service.get("environment", {})}
+    given |= set(re.findall(r"\b(VERIFIER_[A-Z0-9_]+)=", dockerfile))
+    for name in sorted(n for n in given if n.startswith("VERIFIER_") and not n.startswith("VERIFIER_BACKEND_")):
+        if name not in documented:
+            problems.append(f"{name} is set in Deploy/ but not documented in docs/configuration.md")
     pod = manifests["Deployment"]["spec"]["template"]["spec"]
     container = pod["containers"][0]
     if config.get("VERIFIER_PORT") != port or container["ports"][0]["containerPort"] != int(port):
         problems.append(f"kubernetes: the port is not {port} in both ConfigMap and container")
+    cpus = cpu_count(container["resources"]["limits"]["cpu"])
+    for name in ("VERIFIER_WORKERS", "VERIFIER_HTTP_IO_THREADS", "VERIFIER_HTTP_THREADS"):
+        if name not in config:
+            problems.append(f"kubernetes: {name} is not set (the default would follow the node without a quota)")
+        elif int(config[name]) > max(1, int(-(-cpus // 1))):
+            problems.append(f"kubernetes: {name}={config[name]} exceeds the CPU limit {cpus}")
     if container["readinessProbe"]["httpGet"]["path"] != "/readyz":
         problems.append("kubernetes: the readiness probe is not /readyz")
     if container["livenessProbe"]["httpGet"]["path"] != "/healthz":

@@ -28,6 +28,9 @@ enum ParserHarness {
                     result.append(.sendContinue)
                     action = parser.next()
                     continue
+                case .bodyFollows:
+                    action = parser.admitBody(limit: limits.maxBodyBytes)
+                    continue
                 case .request(let r):
                     result.append(.request(r))
                     action = parser.next()

@@ -6,7 +6,7 @@ struct RouterTests {
     private func router() -> Router {
         var r = Router()
         r.get("/v1/pogo/bundles/{id}") { _ in HTTPResponse() }
-        r.post("/v1/pogo/bundles", cost: .pool) { _ in HTTPResponse() }
+        r.post("/v1/pogo/bundles", cost: .pool("bundles"), maxBodyBytes: 1_024) { _ in HTTPResponse() }
         r.get("/v1/pogo/bundles/{id}/attestation") { _ in HTTPResponse() }
         return r
     }
@@ -56,12 +56,13 @@ struct RouterTests {
         #expect(route.method == .get)
     }
 
-    @Test func keepsDeclaredCost() {
+    @Test func keepsDeclaredCostAndBodyLimit() {
         guard case .found(let route, _) = router().match(method: .post, path: "/v1/pogo/bundles") else {
             Issue.record("no match")
             return
         }
-        #expect(route.cost == .pool)
+        #expect(route.cost == .pool("bundles"))
+        #expect(route.maxBodyBytes == 1_024)
     }
 
     @Test func refusesTargetsThatAreNotPaths() {

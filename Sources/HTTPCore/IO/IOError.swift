@@ -17,11 +17,14 @@ public struct IOError: Error, Hashable, Sendable, CustomStringConvertible {
 public enum HTTPServerError: Error, Hashable, Sendable, CustomStringConvertible {
     case unresolvableHost(String, reason: String)
     case alreadyStarted
+    /// The server was shut down; a server does not start again.
+    case stopped
 
     public var description: String {
         switch self {
         case .unresolvableHost(let host, let reason): return "cannot resolve host \(host): \(reason)"
         case .alreadyStarted: return "server already started"
+        case .stopped: return "server already stopped"
         }
     }
 }

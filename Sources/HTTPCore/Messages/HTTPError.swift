@@ -28,4 +28,10 @@ public struct HTTPProblem: HTTPError, Hashable, CustomStringConvertible {
     public var description: String { "\(status.code) \(problem.detail)" }
 }
 
-extension HTTPParseError: HTTPError {}
+extension HTTPParseError: HTTPError {
+    /// The status and detail; a body over its limit also names the `field` ("body") and the `limit`.
+    public var problem: ProblemDetails {
+        guard case .bodyTooLarge(_, let limit) = self else { return ProblemDetails(status: status, detail: "\(self)") }
+        return ProblemDetails(status: status, detail: "\(self)", extensions: ["field": .string("body"), "limit": .int(limit)])
+    }
+}

@@ -13,6 +13,8 @@ public struct HTTPRequest: Sendable, Equatable {
     public var keepAlive: Bool
     /// Values of the `{name}` segments of the matched route pattern, percent-decoded.
     public var pathParameters: [String: String] = [:]
+    /// Set by the server for requests it hands to a worker pool.
+    var presence: ClientPresence?
 
     public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:],
                 body: [UInt8] = [], trailers: HTTPHeaders = [:], keepAlive: Bool = true) {
@@ -60,6 +62,19 @@ public struct HTTPRequest: Sendable, Equatable {
 
     /// The value of path parameter `name`, or nil.
     public func pathParameter(_ name: String) -> String? { pathParameters[name] }
+
+    /// Whether the client is still connected: false once it has closed or reset its connection,
+    /// so nobody will read the response. A cheap check (one atomic load) for long handlers to
+    /// make between steps, stopping early when it turns false. Always true for inline handlers
+    /// and requests made outside a server.
+    public var clientIsConnected: Bool { presence?.isConnected ?? true }
+
+    /// Equal when the messages are: method, target, version, fields, body, trailers, keep-alive
+    /// and path parameters (not whether the client is still there).
+    public static func == (a: HTTPRequest, b: HTTPRequest) -> Bool {
+        a.method == b.method && a.target == b.target && a.version == b.version && a.headers == b.headers && a.body == b.body
+            && a.trailers == b.trailers && a.keepAlive == b.keepAlive && a.pathParameters == b.pathParameters
+    }
 }
 
 /// Percent-decoding of URI components (RFC 3986 section 2.1); malformed escapes are kept literally.

@@ -35,6 +35,8 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let unprocessableContent = HTTPStatus(code: 422, reasonPhrase: "Unprocessable Content")
     public static let tooManyRequests = HTTPStatus(code: 429, reasonPhrase: "Too Many Requests")
     public static let requestHeaderFieldsTooLarge = HTTPStatus(code: 431, reasonPhrase: "Request Header Fields Too Large")
+    /// Not sent: logged for a request whose client left before its response (nginx's code).
+    public static let clientClosedRequest = HTTPStatus(code: 499, reasonPhrase: "Client Closed Request")
     public static let internalServerError = HTTPStatus(code: 500, reasonPhrase: "Internal Server Error")
     public static let notImplemented = HTTPStatus(code: 501, reasonPhrase: "Not Implemented")
     public static let badGateway = HTTPStatus(code: 502, reasonPhrase: "Bad Gateway")
@@ -45,7 +47,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
         .continue, .ok, .created, .accepted, .noContent, .badRequest, .unauthorized, .forbidden, .notFound,
         .methodNotAllowed, .requestTimeout, .conflict, .contentTooLarge, .uriTooLong, .unsupportedMediaType,
         .expectationFailed, .unprocessableContent, .tooManyRequests, .requestHeaderFieldsTooLarge,
-        .internalServerError, .notImplemented, .badGateway, .serviceUnavailable, .httpVersionNotSupported,
+        .clientClosedRequest, .internalServerError, .notImplemented, .badGateway, .serviceUnavailable, .httpVersionNotSupported,
     ]
 
     private static func standardReason(_ code: Int) -> String {

@@ -12,6 +12,11 @@ public struct HTTPRequestParser: Sendable {
         case needMoreData
         /// Send `100 Continue`, then call `next()` (the client waits for it before sending the body).
         case sendContinue
+        /// The head of a request whose body follows, before any of the body is read: `head` has
+        /// an empty body; `contentLength` is the announced length (nil for a chunked body). To
+        /// read the body call `admitBody(limit:)` with the largest body the request may have;
+        /// otherwise answer without reading it and close the connection.
+        case bodyFollows(head: HTTPRequest, contentLength: Int?)
         /// A complete request; call `next()` for a pipelined one once it has been answered.
         case request(HTTPRequest)
         /// Answer with `error.status` and close.
@@ -35,7 +40,9 @@ public struct HTTPRequestParser: Sendable {
 
     enum Phase: Sendable, Equatable {
         case head
-        case fixedBody(length: Int)
+        /// The head is parsed; waiting for `admitBody(limit:)`.
+        case awaitingAdmission(Framing, expectContinue: Bool)
+        case fixedBody(remaining: Int)
         case chunkSize
         case chunkData(remaining: Int)
         case trailers
@@ -64,6 +71,8 @@ public struct HTTPRequestParser: Sendable {
     var phase = Phase.head
     var head: Head?
     var body: [UInt8] = []
+    /// The largest body the current request may have, set by `admitBody(limit:)`.
+    var bodyLimit = 0
     var trailers = HTTPHeaders()
 
     public init(limits: Limits) {
@@ -73,16 +82,56 @@ public struct HTTPRequestParser: Sendable {
     /// True while part of a request has arrived but not all of it.
     public var hasPartialRequest: Bool { phase != .head || buffer.count > start }
 
-    /// True while the parser waits for (the rest of) a request head rather than a body.
-    public var isReadingHead: Bool { phase == .head }
-
     /// Bytes received and not yet consumed by a returned request.
     public var bufferedByteCount: Int { buffer.count - start }
 
-    /// Appends `bytes` and returns the next action.
+    /// Bytes of the current request's body decoded so far.
+    public var bodyByteCount: Int { body.count }
+
+    /// Appends `bytes` and returns the next action. Body bytes of a Content-Length body go
+    /// straight into the body (reserved at its length), so a body is held once, not twice.
     public mutating func bytesReceived(_ bytes: UnsafeRawBufferPointer) -> Action {
         compact()
-        buffer.append(contentsOf: bytes)
+        var rest = bytes
+        if case .fixedBody(let remaining) = phase, buffer.count == start {
+            let take = min(remaining, bytes.count)
+            body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<take]))
+            phase = .fixedBody(remaining: remaining - take)
+            rest = UnsafeRawBufferPointer(rebasing: bytes[take...])
+        }
+        buffer.append(contentsOf: rest)
+        return next()
+    }
+
+    /// Lets the body announced by `.bodyFollows` be read, up to `limit` bytes (also capped by
+    /// `limits.maxBodyBytes`): a Content-Length above it fails at once with `bodyTooLarge`, before
+    /// any body byte is read; a chunked body fails as soon as its decoded size would pass it.
+    /// Requires the last action to have been `.bodyFollows`.
+    public mutating func admitBody(limit: Int) -> Action {
+        guard case .awaitingAdmission(let framing, let expectContinue) = phase else {
+            preconditionFailure("admitBody(limit:) without a pending .bodyFollows")
+        }
+        bodyLimit = min(limit, limits.maxBodyBytes)
+        switch framing {
+        case .length(let n):
+            guard n <= bodyLimit else {
+                let error = HTTPParseError.bodyTooLarge(length: n, limit: bodyLimit)
+                phase = .failed(error)
+                return .error(error)
+            }
+            body.reserveCapacity(n)
+            let take = min(n, buffer.count - start)
+            body.append(contentsOf: buffer[start..<start + take])
+            start += take
+            phase = .fixedBody(remaining: n - take)
+        case .chunked:
+            phase = .chunkSize
+            scanned = start
+            lineStart = start
+        case .none:
+            preconditionFailure("a request without a body is not admitted")
+        }
+        if expectContinue && buffer.count == start { return .sendContinue }
         return next()
     }
 
@@ -111,21 +160,25 @@ public struct HTTPRequestParser: Sendable {
                 let (parsed, framing) = try parseHead(end: end)
                 start = end
                 head = parsed.head
-                switch framing {
-                case .none:
-                    return .request(finish())
-                case .length(let n):
-                    phase = .fixedBody(length: n)
-                case .chunked:
-                    phase = .chunkSize
-                    scanned = start
-                    lineStart = start
+                if framing == .none { return .request(finish()) }
+                phase = .awaitingAdmission(framing, expectContinue: parsed.expectContinue)
+                let h = parsed.head
+                let announced = HTTPRequest(method: h.method, target: h.target, version: h.version, headers: h.headers,
+                                            keepAlive: h.keepAlive)
+                if case .length(let n) = framing { return .bodyFollows(head: announced, contentLength: n) }
+                return .bodyFollows(head: announced, contentLength: nil)
+            case .awaitingAdmission:
+                return .needMoreData
+            case .fixedBody(let remaining):
+                let take = min(remaining, buffer.count - start)
+                if take > 0 {
+                    body.append(contentsOf: buffer[start..<start + take])
+                    start += take
                 }
-                if parsed.expectContinue && buffer.count == start { return .sendContinue }
-            case .fixedBody(let length):
-                guard buffer.count - start >= length else { return .needMoreData }
-                body = Array(buffer[start..<start + length])
-                start += length
+                guard remaining == take else {
+                    phase = .fixedBody(remaining: remaining - take)
+                    return .needMoreData
+                }
                 return .request(finish())
             case .chunkSize:
                 guard let end = try nextLineEnd(limit: start + limits.maxHeaderBytes + 1) else {
@@ -139,8 +192,8 @@ public struct HTTPRequestParser: Sendable {
                     phase = .trailers
                     lineCount = 0
                 } else {
-                    guard size <= limits.maxBodyBytes - body.count else {
-                        throw .bodyTooLarge(length: body.count + size, limit: limits.maxBodyBytes)
+                    guard size <= bodyLimit - body.count else {
+                        throw .bodyTooLarge(length: body.count + size, limit: bodyLimit)
                     }
                     phase = .chunkData(remaining: size)
                 }
@@ -173,6 +226,7 @@ public struct HTTPRequestParser: Sendable {
                                   body: body, trailers: trailers, keepAlive: h.keepAlive)
         head = nil
         body = []
+        bodyLimit = 0
         trailers = HTTPHeaders()
         phase = .head
         scanned = start

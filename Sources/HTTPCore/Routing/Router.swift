@@ -3,14 +3,21 @@
 /// Patterns are literal segments and `{name}` parameters: `/v1/pogo/bundles/{id}`. A path that
 /// matches no pattern gets 404; one that matches only under other methods gets 405 with `Allow`.
 /// HEAD is answered by the GET handler when no HEAD route exists (the server omits the body).
+///
+/// Each route says how large a body it takes (`maxBodyBytes`, default 0: none). The server
+/// routes a request as soon as its head has arrived, so a body over the route's limit is refused
+/// with 413 before any of it is read, and a request for no route (404) or another method (405)
+/// is answered without reading its body.
 public struct Router: Sendable {
     /// Where a handler runs.
     public enum Cost: Sendable, Hashable {
         /// On the I/O thread, at once: for handlers that take microseconds and never block.
         case inline
-        /// On the bounded worker pool: for CPU-heavy or blocking handlers. When the pool's queue
-        /// is full the request is answered 503 with Retry-After.
-        case pool
+        /// On the worker pool of the named kind of work, which has its own threads and bounded
+        /// queue (`HTTPServerConfiguration.workQueues`): for CPU-heavy or blocking handlers. When
+        /// that queue is full the request is answered 503 with Retry-After; when its client has
+        /// gone before a thread takes it, it is dropped without running.
+        case pool(String)
     }
 
     public typealias Handler = @Sendable (HTTPRequest) throws -> HTTPResponse
@@ -26,6 +33,8 @@ public struct Router: Sendable {
         let pattern: String
         let segments: [Segment]
         let cost: Cost
+        /// Largest body this route reads, in bytes; 0 when it takes none.
+        let maxBodyBytes: Int
         let handler: Handler
     }
 
@@ -41,29 +50,43 @@ public struct Router: Sendable {
 
     public init() {}
 
-    /// Adds a route. Requires a pattern starting with `/`.
-    public mutating func add(_ method: HTTPMethod, _ pattern: String, cost: Cost = .inline, _ handler: @escaping Handler) {
+    /// Adds a route taking bodies of up to `maxBodyBytes` bytes (0: no body; a request announcing
+    /// one gets 413 before it is read). Requires a pattern starting with `/` and `maxBodyBytes >= 0`.
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, cost: Cost = .inline, maxBodyBytes: Int = 0,
+                             _ handler: @escaping Handler) {
         precondition(pattern.hasPrefix("/"), "route pattern \(pattern) must start with /")
+        precondition(maxBodyBytes >= 0, "route \(pattern) has a negative body limit")
         let segments: [Route.Segment] = pattern.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
             $0.hasPrefix("{") && $0.hasSuffix("}") ? .parameter(String($0.dropFirst().dropLast())) : .literal(Array($0.utf8))
         }
-        routes.append(Route(method: method, pattern: pattern, segments: segments, cost: cost, handler: handler))
+        routes.append(Route(method: method, pattern: pattern, segments: segments, cost: cost, maxBodyBytes: maxBodyBytes,
+                            handler: handler))
     }
 
+    /// A GET route; it takes no body.
     public mutating func get(_ pattern: String, cost: Cost = .inline, _ handler: @escaping Handler) {
         add(.get, pattern, cost: cost, handler)
     }
 
-    public mutating func post(_ pattern: String, cost: Cost = .inline, _ handler: @escaping Handler) {
-        add(.post, pattern, cost: cost, handler)
+    public mutating func post(_ pattern: String, cost: Cost = .inline, maxBodyBytes: Int = 0, _ handler: @escaping Handler) {
+        add(.post, pattern, cost: cost, maxBodyBytes: maxBodyBytes, handler)
     }
 
-    public mutating func put(_ pattern: String, cost: Cost = .inline, _ handler: @escaping Handler) {
-        add(.put, pattern, cost: cost, handler)
+    public mutating func put(_ pattern: String, cost: Cost = .inline, maxBodyBytes: Int = 0, _ handler: @escaping Handler) {
+        add(.put, pattern, cost: cost, maxBodyBytes: maxBodyBytes, handler)
     }
 
     public mutating func delete(_ pattern: String, cost: Cost = .inline, _ handler: @escaping Handler) {
         add(.delete, pattern, cost: cost, handler)
+    }
+
+    /// The names of the kinds of heavy work the routes use, each once.
+    var poolNames: [String] {
+        var names: [String] = []
+        for route in routes {
+            if case .pool(let name) = route.cost, !names.contains(name) { names.append(name) }
+        }
+        return names
     }
 
     /// Finds the route for `method` and `path` (the target without its query). Compares bytes in

@@ -1,4 +1,4 @@
-/// The state of one client connection, owned by one I/O thread.
+/// One client connection, owned by one I/O thread: its socket, parser, output and lifecycle.
 final class Connection {
     let fd: Int32
     /// Distinguishes this connection from a later one that reuses the descriptor number.
@@ -6,51 +6,60 @@ final class Connection {
     /// Whether it counts toward `maxConnections` (a connection refused with 503 does not).
     let counted: Bool
     var parser: HTTPRequestParser
+    /// What the connection waits for and until when; changed only through its transitions.
+    var machine: ConnectionStateMachine
     /// Response bytes not yet sent; `outputOffset` of them already were.
     var output: [UInt8] = []
     var outputOffset = 0
     /// A streamed body still producing, with its framing (chunked or until close).
     var stream: HTTPBodyStream?
     var streamFraming = ResponseEncoder.Framing.chunked
-    /// A heavy handler runs for this connection's current request.
-    var awaitingWorker = false
-    /// Parsing stopped at a request boundary because the connection was busy; resume later.
+    /// Parsing stopped at a request boundary while the connection was busy; resume when it reads again.
     var resumeParsing = false
-    /// Close once the output is sent (Connection: close, an error, shutdown).
-    var closeAfterOutput = false
-    /// The peer shut down its sending side.
-    var peerClosed = false
-    /// Write side shut down; reading and discarding until the peer closes or the linger ends.
-    var lingering = false
+    /// Bytes discarded while closing.
     var lingerBytes = 0
-    var closed = false
+    /// The request whose body is being read, routed from its head.
+    var admitted: AdmittedRequest?
+    /// The body memory of the current request, held from admission until its handler is done.
+    var reservation: BodyReservation?
+    /// Whether the client is still there, shared with handlers on worker threads; made at the
+    /// first request handed to a worker.
+    var presence: ClientPresence?
     /// The epoll events currently registered.
     var events: UInt32
-    /// When the first byte of the current request arrived (monotonic ns), 0 when none has.
-    var requestStartedAt: UInt64 = 0
-    /// When this connection times out (monotonic ns).
-    var deadline: UInt64 = .max
 
-    init(fd: Int32, serial: UInt64, counted: Bool, limits: HTTPRequestParser.Limits, events: UInt32) {
+    init(fd: Int32, serial: UInt64, counted: Bool, limits: HTTPRequestParser.Limits,
+         timeouts: ConnectionStateMachine.Timeouts, now: UInt64, events: UInt32) {
         self.fd = fd
         self.serial = serial
         self.counted = counted
         self.parser = HTTPRequestParser(limits: limits)
+        self.machine = ConnectionStateMachine(timeouts: timeouts, now: now)
         self.events = events
     }
 
     var pendingOutput: Int { output.count - outputOffset }
 
-    /// Nothing in progress: no partial request, no handler, nothing left to send.
+    var isClosed: Bool { machine.state == .closed }
+
+    /// Idle with nothing left to send: shutdown closes such connections at once.
     var isIdle: Bool {
-        !awaitingWorker && stream == nil && pendingOutput == 0 && !parser.hasPartialRequest
+        if case .idle = machine.state { pendingOutput == 0 && stream == nil } else { false }
     }
 
-    /// Busy connections parse no further requests, which keeps responses in request order and
-    /// keeps a slow reader from making the server buffer without bound.
-    func isBusy(maxPendingOutput: Int) -> Bool {
-        awaitingWorker || stream != nil || pendingOutput > maxPendingOutput
+    /// Whether a queued response makes the connection wait for the client before reading on.
+    func mustDrain(maxPendingOutput: Int) -> Bool {
+        stream != nil || pendingOutput > maxPendingOutput
     }
+}
+
+/// A request whose head was routed and whose body is being read.
+struct AdmittedRequest {
+    var route: Router.Route
+    var parameters: [String: String]
+    var info: RequestInfo
+    /// The body is chunked, so its memory is reserved ahead of each read rather than at once.
+    var chunked: Bool
 }
 
 /// What the server remembers of a request while producing its response.

@@ -2,7 +2,8 @@ internal import Glibc
 internal import CLinux
 
 /// Reading, parsing, dispatching and writing for one connection. Everything here runs on the
-/// loop's own thread; the parser decides, this code carries out its actions.
+/// loop's own thread; the parser and the connection's state machine decide, this code carries
+/// out their actions.
 extension EventLoop {
     func handle(_ c: Connection, _ flags: UInt32) {
         // Reset, or both directions shut: nothing can be sent any more. Level-triggered HUP
@@ -11,14 +12,25 @@ extension EventLoop {
             close(c)
             return
         }
-        if flags & EPOLLOUT.rawValue != 0 { flush(c) }
-        if !c.closed && flags & EPOLLIN.rawValue != 0 { readable(c) }
-        if !c.closed { settle(c, Syscall.now()) }
+        // Watched only while a worker has the request: the client left, so the work is dropped
+        // (or told to stop through `clientIsConnected`) and nobody waits for the answer.
+        if flags & EPOLLRDHUP.rawValue != 0 && c.machine.state == .waitingForWork {
+            close(c)
+            return
+        }
+        let now = Syscall.now()
+        if flags & EPOLLOUT.rawValue != 0 { flush(c, now) }
+        if !c.isClosed && flags & EPOLLIN.rawValue != 0 { readable(c, now) }
+        if !c.isClosed { settle(c, now) }
     }
 
-    private func readable(_ c: Connection) {
-        let maxPending = context.configuration.maxPendingWriteBytes
-        guard c.lingering || (!c.isBusy(maxPendingOutput: maxPending) && !c.closeAfterOutput && !c.peerClosed) else { return }
+    private func readable(_ c: Connection, _ now: UInt64) {
+        guard c.machine.readsInput else { return }
+        if case .readingBody = c.machine.state, let admitted = c.admitted, admitted.chunked,
+           !(c.reservation?.grow(to: chunkedReservation(c)) ?? true) {
+            refuseForBudget(c, admitted.info)
+            return
+        }
         let count: Int
         do {
             guard case .processed(let n) = try Syscall.call("read", { read(c.fd, readBuffer.baseAddress, readBuffer.count) }) else {
@@ -30,20 +42,26 @@ extension EventLoop {
             return
         }
         if count == 0 {
-            c.peerClosed = true
-            if c.lingering || c.isIdle { close(c) }
+            if c.machine.peerClosed(at: now, outputPending: c.pendingOutput > 0 || c.stream != nil) { close(c) }
             return
         }
-        if c.lingering {
+        if case .closing = c.machine.state {
             c.lingerBytes += count
             if c.lingerBytes > 1 << 20 { close(c) }
             return
         }
-        if c.requestStartedAt == 0 { c.requestStartedAt = Syscall.now() }
+        c.machine.bytesArrived(at: now)
         drive(c, c.parser.bytesReceived(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count])))
+        if case .readingBody = c.machine.state { c.machine.bodyProgressed(to: c.parser.bodyByteCount) }
     }
 
-    /// Carries out parser actions until the parser needs bytes or the connection is busy.
+    /// The body memory a chunked body may need after its next read: twice what it could then
+    /// hold, since a growing array may keep up to twice its size.
+    private func chunkedReservation(_ c: Connection) -> Int {
+        2 * (c.parser.bodyByteCount + c.parser.bufferedByteCount + readBuffer.count)
+    }
+
+    /// Carries out parser actions until the parser needs bytes or the connection stops reading.
     private func drive(_ c: Connection, _ first: HTTPRequestParser.Action) {
         var action = first
         while true {
@@ -54,13 +72,20 @@ extension EventLoop {
                 c.output.append(contentsOf: ResponseEncoder.continueLine)
                 action = c.parser.next()
             case .error(let error):
-                respond(c, .unparsed(at: Syscall.now()), .problem(error.problem))
+                // A parse error ends the connection: what follows cannot be framed.
+                var info = c.admitted?.info ?? .unparsed(at: Syscall.now())
+                info.keepAlive = false
+                c.admitted = nil
+                c.reservation = nil
+                respond(c, info, .problem(error.problem))
                 return
+            case .bodyFollows(let head, let contentLength):
+                guard let next = admit(c, head, contentLength: contentLength) else { return }
+                action = next
             case .request(let request):
-                c.requestStartedAt = c.parser.hasPartialRequest ? Syscall.now() : 0
                 dispatch(c, request)
-                if c.closeAfterOutput || c.isBusy(maxPendingOutput: context.configuration.maxPendingWriteBytes) {
-                    c.resumeParsing = !c.closeAfterOutput
+                guard c.machine.readsInput else {
+                    c.resumeParsing = !c.isClosed && !c.machine.closesAfterOutput
                     return
                 }
                 action = c.parser.next()
@@ -68,10 +93,59 @@ extension EventLoop {
         }
     }
 
+    /// Routes a request from its head, before its body is read: no route, another method, a
+    /// body over the route's limit or over the body budget is answered at once and the
+    /// connection closes with the body unread. Returns the parser's next action once the body
+    /// is admitted, nil when it was refused.
+    private func admit(_ c: Connection, _ head: HTTPRequest, contentLength: Int?) -> HTTPRequestParser.Action? {
+        let now = Syscall.now()
+        guard case .found(let route, let parameters) = context.router.match(method: head.method, path: head.path) else {
+            var unread = head
+            unread.keepAlive = false
+            dispatch(c, unread)
+            return nil
+        }
+        var info = RequestInfo(method: head.method, path: String(head.path), version: head.version, keepAlive: false,
+                               receivedAt: now)
+        info.route = route.pattern
+        let limit = min(route.maxBodyBytes, context.limits.maxBodyBytes)
+        if let length = contentLength, length > limit {
+            respond(c, info, .problem(HTTPParseError.bodyTooLarge(length: length, limit: limit).problem))
+            return nil
+        }
+        let reservation = BodyReservation(budget: context.bodyBudget)
+        guard reservation.grow(to: contentLength ?? 2 * (c.parser.bufferedByteCount + readBuffer.count)) else {
+            refuseForBudget(c, info)
+            return nil
+        }
+        info.keepAlive = head.keepAlive
+        c.admitted = AdmittedRequest(route: route, parameters: parameters, info: info, chunked: contentLength == nil)
+        c.reservation = reservation
+        c.machine.bodyAdmitted(at: now)
+        return c.parser.admitBody(limit: limit)
+    }
+
+    /// 503 with Retry-After for a body the budget cannot hold; the connection closes.
+    private func refuseForBudget(_ c: Connection, _ info: RequestInfo) {
+        c.admitted = nil
+        c.reservation = nil
+        let problem = ProblemDetails(status: .serviceUnavailable, detail: "the server holds as many request bodies as it may",
+                                     extensions: ["limit": .int(context.bodyBudget.capacity)])
+        var refused = info
+        refused.keepAlive = false
+        respond(c, refused, .problem(problem, headers: retryAfter))
+    }
+
     private func dispatch(_ c: Connection, _ request: HTTPRequest) {
+        let admitted = c.admitted
+        c.admitted = nil
+        let reservation = c.reservation
+        c.reservation = nil
         var info = RequestInfo(method: request.method, path: String(request.path), version: request.version,
-                               keepAlive: request.keepAlive, receivedAt: Syscall.now())
-        switch context.router.match(method: request.method, path: request.path) {
+                               keepAlive: request.keepAlive, receivedAt: admitted?.info.receivedAt ?? Syscall.now())
+        let match = admitted.map { Router.Match.found($0.route, parameters: $0.parameters) }
+            ?? context.router.match(method: request.method, path: request.path)
+        switch match {
         case .notFound:
             respond(c, info, .problem(ProblemDetails(status: .notFound, detail: "no resource at \(info.path)")))
         case .methodNotAllowed(let allow, let pattern):
@@ -84,20 +158,30 @@ extension EventLoop {
             var routed = request
             routed.pathParameters = parameters
             let logger = context.logger
-            if route.cost == .inline {
+            guard case .pool(let name) = route.cost, let pool = context.pools[name] else {
                 respond(c, info, Self.invoke(route.handler, routed, info, logger))
                 return
             }
+            let presence = c.presence ?? ClientPresence()
+            c.presence = presence
+            routed.presence = presence
             let (request, info) = (routed, info)
-            c.awaitingWorker = true
             let fd = c.fd, serial = c.serial
-            let accepted = context.pool.trySubmit { [self] in
-                post(.completed(fd: fd, serial: serial, info: info, response: Self.invoke(route.handler, request, info, logger)))
+            let accepted = pool.trySubmit { [self] in
+                // The reservation lives as long as the job holds the body.
+                withExtendedLifetime(reservation) {
+                    guard presence.isConnected else {
+                        Self.logAbandoned(info, logger: logger)
+                        return
+                    }
+                    post(.completed(fd: fd, serial: serial, info: info, response: Self.invoke(route.handler, request, info, logger)))
+                }
             }
-            if !accepted {
-                c.awaitingWorker = false
-                let problem = ProblemDetails(status: .serviceUnavailable, detail: "all workers are busy",
-                                             extensions: ["limit": .int(context.configuration.workerQueueCapacity)])
+            if accepted {
+                c.machine.handedToWorker()
+            } else {
+                let problem = ProblemDetails(status: .serviceUnavailable, detail: "the \(name) queue is full",
+                                             extensions: ["limit": .int(pool.capacity)])
                 respond(c, info, .problem(problem, headers: retryAfter))
             }
         }
@@ -118,9 +202,8 @@ extension EventLoop {
 
     /// Queues `response` for the request described by `info` and logs the request.
     func respond(_ c: Connection, _ info: RequestInfo, _ response: HTTPResponse) {
-        let keepAlive = info.keepAlive && !shuttingDown && !c.peerClosed
         let omitBody = info.method == .head || ResponseEncoder.hasNoContent(response.status)
-        var keep = keepAlive
+        var keep = info.keepAlive && !shuttingDown
         switch response.body {
         case .bytes(let body):
             let framing: ResponseEncoder.Framing = ResponseEncoder.hasNoContent(response.status) ? .none : .length(body.count)
@@ -139,14 +222,24 @@ extension EventLoop {
             ResponseEncoder.appendHead(status: response.status, headers: response.headers, date: dateCache.line,
                                        framing: framing, keepAlive: keep, version: info.version, to: &c.output)
         }
-        if !keep { c.closeAfterOutput = true }
-        let durationMs = Double(Syscall.now() &- info.receivedAt) / 1_000_000
+        let now = Syscall.now()
+        c.machine.responseQueued(at: now, keepAlive: keep, mustDrain: c.mustDrain(maxPendingOutput: context.configuration.maxPendingWriteBytes),
+                                 requestBuffered: c.parser.hasPartialRequest)
+        if !keep {
+            // Nothing more is read for this connection: whatever it buffered is freed now, not
+            // when it finally closes.
+            c.admitted = nil
+            c.reservation = nil
+            c.parser = HTTPRequestParser(limits: context.limits)
+        }
+        let durationMs = Double(now &- info.receivedAt) / 1_000_000
         context.logger(.request(method: info.method.rawValue, path: info.path, route: info.route, status: response.status.code,
                                 durationMs: durationMs))
     }
 
     /// Sends what can be sent, pulling streamed bodies only while the output is below the limit.
-    private func flush(_ c: Connection) {
+    private func flush(_ c: Connection, _ now: UInt64) {
+        var progressed = false
         while true {
             if c.pendingOutput == 0 {
                 if c.stream != nil { fill(c) }
@@ -162,13 +255,14 @@ extension EventLoop {
                 return
             }
             guard case .processed(let sent) = result else { break }
+            progressed = true
             c.outputOffset += sent
             if c.outputOffset == c.output.count {
                 c.output.removeAll(keepingCapacity: c.output.capacity <= 1 << 16)
                 c.outputOffset = 0
             }
         }
-        if c.pendingOutput == 0 && c.stream == nil && c.closeAfterOutput && !c.lingering { startLingering(c) }
+        if progressed { c.machine.outputProgressed(at: now) }
     }
 
     private func fill(_ c: Connection) {
@@ -188,35 +282,36 @@ extension EventLoop {
         }
     }
 
-    /// Closes the write side, then reads and discards until the peer closes or the linger time
-    /// ends, so unread request bytes do not make the kernel reset the connection (RFC 9112 9.6).
-    private func startLingering(_ c: Connection) {
-        c.lingering = true
-        guard !c.peerClosed, (try? Syscall.call("shutdown", { shutdown(c.fd, Int32(SHUT_WR)) })) != nil else {
-            close(c)
-            return
-        }
-        c.deadline = Syscall.now() + context.lingerTime
-    }
-
-    /// After any activity: send, resume pipelined requests, update epoll interest and deadline.
+    /// After any activity: send, leave `writing` once the client took the response, resume
+    /// pipelined requests, and update the epoll interest.
     func settle(_ c: Connection, _ now: UInt64) {
         let maxPending = context.configuration.maxPendingWriteBytes
-        flush(c)
-        while !c.closed && c.resumeParsing && !c.isBusy(maxPendingOutput: maxPending) && !c.closeAfterOutput {
+        flush(c, now)
+        while !c.isClosed {
+            if case .writing = c.machine.state {
+                let closing = c.machine.closesAfterOutput
+                guard c.stream == nil, c.pendingOutput <= (closing ? 0 : maxPending) else { break }
+                if c.machine.outputDrained(at: now, requestBuffered: c.parser.hasPartialRequest) {
+                    // Shut the write side, then read and discard until the peer closes or the
+                    // linger ends, so unread request bytes do not make the kernel reset the
+                    // connection before the client has the response (RFC 9112 section 9.6).
+                    if (try? Syscall.call("shutdown", { shutdown(c.fd, Int32(SHUT_WR)) })) == nil { close(c) }
+                    break
+                }
+            }
+            guard c.resumeParsing, c.machine.readsInput else { break }
             c.resumeParsing = false
             drive(c, c.parser.next())
-            flush(c)
+            flush(c, now)
         }
-        guard !c.closed else { return }
-        if (shuttingDown || c.peerClosed) && c.isIdle {
+        guard !c.isClosed else { return }
+        if shuttingDown && c.isIdle {
             close(c)
             return
         }
         var wanted: UInt32 = 0
-        if c.lingering || (!c.isBusy(maxPendingOutput: maxPending) && !c.closeAfterOutput && !c.peerClosed) {
-            wanted |= EPOLLIN.rawValue
-        }
+        if c.machine.readsInput { wanted |= EPOLLIN.rawValue }
+        if c.machine.state == .waitingForWork { wanted |= EPOLLRDHUP.rawValue }
         if c.pendingOutput > 0 { wanted |= EPOLLOUT.rawValue }
         if wanted != c.events {
             c.events = wanted
@@ -225,18 +320,6 @@ extension EventLoop {
                 close(c)
                 return
             }
-        }
-        if c.lingering { return }
-        if c.awaitingWorker {
-            c.deadline = .max
-        } else if c.pendingOutput > 0 || c.stream != nil {
-            c.deadline = now + context.idleTimeout
-        } else if c.parser.hasPartialRequest {
-            if c.requestStartedAt == 0 { c.requestStartedAt = now }
-            c.deadline = c.parser.isReadingHead ? c.requestStartedAt + context.headerTimeout : now + context.idleTimeout
-        } else {
-            c.requestStartedAt = 0
-            c.deadline = now + context.idleTimeout
         }
     }
 }

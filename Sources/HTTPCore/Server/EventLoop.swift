@@ -15,10 +15,17 @@ final class EventLoop: @unchecked Sendable {
         case shutdown(acknowledged: DispatchGroup)
     }
 
+    /// Messages not yet taken; once the loop has stopped it is closed, and a message posted then
+    /// is disposed of at once by the poster (a descriptor closed, a waiter released).
+    private struct Mailbox: ~Copyable {
+        var messages: [Message] = []
+        var closed = false
+    }
+
     let context: ServerContext
     let epfd: Int32
     let wakeFD: Int32
-    private let mailbox = Mutex<[Message]>([])
+    private let mailbox = Mutex(Mailbox())
     var connections: [Connection?] = []
     var dateCache = DateCache()
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
@@ -53,11 +60,40 @@ final class EventLoop: @unchecked Sendable {
         readBuffer.deallocate()
     }
 
-    /// Hands `message` to this loop from any thread.
+    /// Hands `message` to this loop from any thread. After the loop has stopped the message is
+    /// disposed of here instead: nothing posted late leaks or waits forever.
     func post(_ message: Message) {
-        mailbox.withLock { $0.append(message) }
+        let delivered = mailbox.withLock { box in
+            guard !box.closed else { return false }
+            box.messages.append(message)
+            return true
+        }
+        guard delivered else {
+            Self.dispose(message, logger: context.logger)
+            return
+        }
         var one: UInt64 = 1
         _ = try? Syscall.call("write") { write(wakeFD, &one, 8) }
+    }
+
+    /// What a message means to a loop that no longer runs: an adopted descriptor is closed, a
+    /// shutdown acknowledged, a response whose connection is gone logged as abandoned.
+    private static func dispose(_ message: Message, logger: HTTPLogger) {
+        switch message {
+        case .adopt(let fd):
+            Syscall.close(fd)
+        case .shutdown(let acknowledged):
+            acknowledged.leave()
+        case .completed(_, _, let info, _):
+            logAbandoned(info, logger: logger)
+        }
+    }
+
+    /// Logs a request whose client left before its response: status 499, as nginx does.
+    static func logAbandoned(_ info: RequestInfo, logger: HTTPLogger) {
+        let durationMs = Double(Syscall.now() &- info.receivedAt) / 1_000_000
+        logger(.request(method: info.method.rawValue, path: info.path, route: info.route,
+                        status: HTTPStatus.clientClosedRequest.code, durationMs: durationMs))
     }
 
     /// Runs until shutdown has finished (all connections closed or the grace period over).
@@ -95,8 +131,14 @@ final class EventLoop: @unchecked Sendable {
             }
             if shuttingDown && (liveCount == 0 || now >= shutdownDeadline) {
                 for case let c? in connections { close(c) }
-                // Connections handed over after the last look at the mailbox.
-                for case .adopt(let fd) in mailbox.withLock({ $0 }) { Syscall.close(fd) }
+                // Messages posted after the last look at the mailbox; later ones are disposed
+                // of by their posters.
+                let late = mailbox.withLock { box in
+                    box.closed = true
+                    defer { box.messages.removeAll() }
+                    return box.messages
+                }
+                for message in late { Self.dispose(message, logger: context.logger) }
                 return
             }
         }
@@ -138,16 +180,24 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Starts serving connection `fd`: counts it against the cap (over the cap it only gets a 503).
+    /// Starts serving connection `fd`: counts it against the cap. At the cap it takes the place of
+    /// this loop's idle or still-reading connection whose deadline comes first; when there is
+    /// none it only gets a 503.
     private func adopt(_ fd: Int32) {
         guard !shuttingDown else {
             Syscall.close(fd)
             return
         }
+        let now = Syscall.now()
         let open = context.openConnections.add(1, ordering: .relaxed).newValue
-        let overCap = open > context.configuration.maxConnections
+        var overCap = open > context.configuration.maxConnections
+        if overCap, let victim = evictionCandidate() {
+            evict(victim, now)
+            overCap = false
+        }
         if overCap { context.openConnections.subtract(1, ordering: .relaxed) }
-        let c = Connection(fd: fd, serial: nextSerial, counted: !overCap, limits: context.limits, events: EPOLLIN.rawValue)
+        let c = Connection(fd: fd, serial: nextSerial, counted: !overCap, limits: context.limits, timeouts: context.timeouts,
+                           now: now, events: EPOLLIN.rawValue)
         nextSerial += 1
         do {
             try register(fd, events: c.events)
@@ -160,7 +210,6 @@ final class EventLoop: @unchecked Sendable {
         while connections.count <= Int(fd) { connections.append(nil) }
         connections[Int(fd)] = c
         liveCount += 1
-        let now = Syscall.now()
         if overCap {
             let problem = ProblemDetails(status: .serviceUnavailable, detail: "connection limit reached",
                                          extensions: ["limit": .int(context.configuration.maxConnections)])
@@ -169,21 +218,55 @@ final class EventLoop: @unchecked Sendable {
         settle(c, now)
     }
 
+    /// This loop's connection that may make room at the cap whose deadline comes first: idle
+    /// ones with nothing left to send and requests still being read.
+    private func evictionCandidate() -> Connection? {
+        var best: Connection?
+        var bestDeadline = UInt64.max
+        for case let c? in connections where c.counted && c.pendingOutput == 0 {
+            if let deadline = c.machine.evictionDeadline, deadline < bestDeadline {
+                best = c
+                bestDeadline = deadline
+            }
+        }
+        return best
+    }
+
+    /// Closes `c` to make room: a request still being read is told so with a 503 (best effort,
+    /// one send) first.
+    private func evict(_ c: Connection, _ now: UInt64) {
+        if case .idle = c.machine.state {
+            close(c)
+            return
+        }
+        let problem = ProblemDetails(status: .serviceUnavailable,
+                                     detail: "connection limit reached; the request closest to its deadline made room",
+                                     extensions: ["limit": .int(context.configuration.maxConnections)])
+        var info = c.admitted?.info ?? .unparsed(at: now)
+        info.keepAlive = false
+        respond(c, info, .problem(problem, headers: retryAfter))
+        c.output.withUnsafeBytes { out in
+            _ = try? Syscall.call("send") { send(c.fd, out.baseAddress! + c.outputOffset, c.pendingOutput, Int32(MSG_NOSIGNAL)) }
+        }
+        close(c)
+    }
+
     private func drainMailbox() {
         var value: UInt64 = 0
         _ = try? Syscall.call("read") { read(wakeFD, &value, 8) }
-        let messages = mailbox.withLock { m in
-            let taken = m
-            m.removeAll()
+        let messages = mailbox.withLock { box in
+            let taken = box.messages
+            box.messages.removeAll()
             return taken
         }
         for message in messages {
             switch message {
             case .completed(let fd, let serial, let info, let response):
-                guard Int(fd) < connections.count, let c = connections[Int(fd)], c.serial == serial, c.awaitingWorker else {
+                guard Int(fd) < connections.count, let c = connections[Int(fd)], c.serial == serial,
+                      c.machine.state == .waitingForWork else {
+                    Self.logAbandoned(info, logger: context.logger)
                     continue
                 }
-                c.awaitingWorker = false
                 respond(c, info, response)
                 settle(c, Syscall.now())
             case .adopt(let fd):
@@ -215,12 +298,16 @@ final class EventLoop: @unchecked Sendable {
         if acceptPaused && !shuttingDown {
             acceptPaused = (try? register(context.listener.fd, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)) == nil
         }
-        for case let c? in connections where c.deadline <= now {
-            if c.lingering || c.pendingOutput > 0 || c.stream != nil || !c.parser.hasPartialRequest {
+        for case let c? in connections {
+            switch c.machine.timedOut(at: now) {
+            case .none:
+                continue
+            case .close:
                 close(c)
-            } else if !c.awaitingWorker {
-                let detail = c.parser.isReadingHead ? "request head not received in time" : "request body stalled"
-                respond(c, .unparsed(at: now), .problem(ProblemDetails(status: .requestTimeout, detail: detail)))
+            case .requestTimeout(let detail):
+                var info = c.admitted?.info ?? .unparsed(at: now)
+                info.keepAlive = false
+                respond(c, info, .problem(ProblemDetails(status: .requestTimeout, detail: detail)))
                 settle(c, now)
             }
         }
@@ -234,9 +321,14 @@ final class EventLoop: @unchecked Sendable {
     /// The Retry-After field for 503 responses.
     var retryAfter: HTTPHeaders { ["Retry-After": String(context.configuration.retryAfterSeconds)] }
 
+    /// Closes `c`: its client counts as gone for any handler still running for it, and its
+    /// body reservation (if no job holds the body) returns to the budget.
     func close(_ c: Connection) {
-        guard !c.closed else { return }
-        c.closed = true
+        guard connections[Int(c.fd)] === c else { return }
+        c.machine.close()
+        c.presence?.markGone()
+        c.reservation = nil
+        c.admitted = nil
         Syscall.close(c.fd)
         connections[Int(c.fd)] = nil
         liveCount -= 1

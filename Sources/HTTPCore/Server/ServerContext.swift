@@ -1,21 +1,19 @@
 internal import Synchronization
 
-/// What every I/O thread of one server shares: configuration, routes, worker pool, logger and
-/// the count of open connections (for the connection cap).
+/// What every I/O thread of one server shares: configuration, routes, the worker pool of each
+/// kind of work, the body budget, the logger and the count of open connections.
 final class ServerContext: Sendable {
     let configuration: HTTPServerConfiguration
     let limits: HTTPRequestParser.Limits
     let router: Router
-    let pool: WorkerPool
+    /// One pool per kind of heavy work the routes name.
+    let pools: [String: WorkerPool]
+    let bodyBudget: BodyBudget
     let logger: HTTPLogger
     let listener: ListeningSocket
     let openConnections = Atomic<Int>(0)
-    let headerTimeout: UInt64
-    let idleTimeout: UInt64
+    let timeouts: ConnectionStateMachine.Timeouts
     let shutdownGracePeriod: UInt64
-    /// How long a closing connection keeps reading (and discarding) so the client sees the
-    /// response rather than a reset caused by unread request bytes.
-    let lingerTime: UInt64
     /// How often each I/O thread checks its connections' deadlines.
     let tick: UInt64
 
@@ -24,13 +22,27 @@ final class ServerContext: Sendable {
         self.configuration = configuration
         self.limits = HTTPRequestParser.Limits(configuration)
         self.router = router
-        self.pool = WorkerPool(threads: max(1, configuration.workerThreads), capacity: configuration.workerQueueCapacity)
+        var pools: [String: WorkerPool] = [:]
+        for name in router.poolNames {
+            let limits = configuration.workQueues[name]
+                ?? WorkQueueLimits(threads: configuration.workerThreads, capacity: configuration.workerQueueCapacity)
+            pools[name] = WorkerPool(name: name, limits: WorkQueueLimits(threads: max(1, limits.threads), capacity: max(0, limits.capacity)))
+        }
+        self.pools = pools
+        self.bodyBudget = BodyBudget(capacity: max(0, configuration.bodyBudgetBytes))
         self.logger = logger
         self.listener = listener
-        headerTimeout = configuration.headerTimeout.nanoseconds
-        idleTimeout = configuration.idleTimeout.nanoseconds
+        let idle = configuration.idleTimeout.nanoseconds
+        // A closing connection keeps reading (and discarding) so the client sees the response
+        // rather than a reset caused by unread request bytes.
+        timeouts = ConnectionStateMachine.Timeouts(configuration, linger: min(2_000_000_000, idle))
         shutdownGracePeriod = configuration.shutdownGracePeriod.nanoseconds
-        lingerTime = min(2_000_000_000, idleTimeout)
-        tick = min(max(min(headerTimeout, idleTimeout) / 4, 5_000_000), 250_000_000)
+        let shortest = min(timeouts.header, timeouts.request, idle, timeouts.bodyGrace == 0 ? idle : timeouts.bodyGrace)
+        tick = min(max(shortest / 4, 5_000_000), 250_000_000)
+    }
+
+    /// Stops every worker pool after its queued jobs.
+    func stopPools() {
+        for pool in pools.values { pool.stop() }
     }
 }

@@ -40,6 +40,23 @@ extension ServiceConfiguration {
         Option(name: "http-io-threads") { $0.httpIOThreads = try integer($1, "http-io-threads", 1...256) },
         Option(name: "http-threads") { $0.httpWorkerThreads = try integer($1, "http-threads", 1...1_024) },
         Option(name: "http-queue") { $0.httpQueueCapacity = try integer($1, "http-queue", 0...100_000) },
+    ] + WorkKind.allCases.flatMap { kind in [
+        Option(name: "http-\(kind.rawValue)-threads") {
+            $0.workKindThreads[kind] = try integer($1, "http-\(kind.rawValue)-threads", 1...1_024)
+        },
+        Option(name: "http-\(kind.rawValue)-queue") {
+            $0.workKindQueues[kind] = try integer($1, "http-\(kind.rawValue)-queue", 0...100_000)
+        },
+    ] } + [
+        Option(name: "http-max-connections") { $0.httpMaxConnections = try integer($1, "http-max-connections", 1...1_000_000) },
+        Option(name: "http-body-budget-bytes") {
+            $0.httpBodyBudgetBytes = try integer($1, "http-body-budget-bytes", (1 << 20)...(1 << 40))
+        },
+        Option(name: "http-request-timeout-ms") {
+            $0.httpRequestTimeoutMilliseconds = try integer($1, "http-request-timeout-ms", 100...3_600_000)
+        },
+        Option(name: "http-min-body-rate") { $0.httpMinBodyRate = try integer($1, "http-min-body-rate", 0...(1 << 30)) },
+        Option(name: "http-body-grace-ms") { $0.httpBodyGraceMilliseconds = try integer($1, "http-body-grace-ms", 0...3_600_000) },
         Option(name: "challenged-steps") { $0.policy.challengedSteps = try integer($1, "challenged-steps", 1...1_000) },
         Option(name: "challenged-leaves") { $0.policy.challengedLeaves = try integer($1, "challenged-leaves", 1...1_000_000) },
         Option(name: "loss-tolerance") { $0.policy.lossRelativeTolerance = Float(try number($1, "loss-tolerance", 0...1)) },
@@ -83,6 +100,10 @@ extension ServiceConfiguration {
         }
         guard !configuration.policy.allowFileURIs || configuration.artifactRoot != nil else {
             throw UsageError("allow-file-artifacts needs artifact-root: the folder file:// artifacts must lie in")
+        }
+        guard configuration.httpBodyBudgetBytes >= configuration.maxBodyBytes else {
+            throw UsageError("http-body-budget-bytes (\(configuration.httpBodyBudgetBytes)) must be at least the largest "
+                             + "request body a route accepts (\(configuration.maxBodyBytes))")
         }
         return configuration
     }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-internal import Glibc
-#endif
+internal import HTTPCore
 internal import Verification
 
 /// Everything `verifier serve` needs: addresses, paths, worker and lease settings, request
@@ -24,8 +22,9 @@ struct ServiceConfiguration: Sendable {
     var modelDirectory = "./models/all-MiniLM-L6-v2"
     /// Folder of the data sets, indexed by SHA-256 at start. Default "./data".
     var datasetDirectory = "./data"
-    /// Verification worker threads. Default: the number of online CPUs.
-    var workers = ServiceConfiguration.onlineCPUs
+    /// Verification worker threads. Default: the processors of the container's CPU quota, else
+    /// the online CPUs (`CPUQuota.available`).
+    var workers = ServiceConfiguration.availableProcessors
     /// Seconds a worker's claim on a job lasts without a heartbeat. Default 30.
     var leaseSeconds = 30.0
     /// Claims a job gets before it is `failed`. Default 3.
@@ -48,12 +47,30 @@ struct ServiceConfiguration: Sendable {
     /// (`PoQLimits.maxTextBytes`, 16,384) is never the one that refuses.
     var poqMaxTextCharacters = PoQLimits().maxTextBytes / 4
     /// HTTP I/O threads, each an epoll loop accepting, parsing and answering cheap requests.
-    /// Default: online CPUs.
-    var httpIOThreads = ServiceConfiguration.onlineCPUs
-    /// Threads of the HTTP server's pool for heavy handlers (submission, polls, scoring). Default: online CPUs.
-    var httpWorkerThreads = ServiceConfiguration.onlineCPUs
-    /// Heavy requests allowed to wait for a pool thread; more get 503. Default 64.
+    /// Default: `CPUQuota.available`.
+    var httpIOThreads = ServiceConfiguration.availableProcessors
+    /// Threads of each kind of heavy work (`WorkKind`) without its own setting. Default: `CPUQuota.available`.
+    var httpWorkerThreads = ServiceConfiguration.availableProcessors
+    /// Requests of each kind of heavy work allowed to wait for one of its threads, for kinds
+    /// without their own setting; more get 503. Default 64.
     var httpQueueCapacity = 64
+    /// Threads of a kind of heavy work, where set; else `httpWorkerThreads`.
+    var workKindThreads: [WorkKind: Int] = [:]
+    /// Queue of a kind of heavy work, where set; else `httpQueueCapacity`.
+    var workKindQueues: [WorkKind: Int] = [:]
+    /// Open connections; at the cap the slowest idle or reading connection makes room, else 503.
+    /// Default 10,000.
+    var httpMaxConnections = 10_000
+    /// Bytes of request bodies held at once by the whole process; a body that does not fit gets
+    /// 503. Default 268,435,456 (256 MiB), at least the largest route limit.
+    var httpBodyBudgetBytes = 256 << 20
+    /// Milliseconds from a request's first byte to the end of its body; slower gets 408. Default 60,000.
+    var httpRequestTimeoutMilliseconds = 60_000
+    /// Minimum body rate in bytes per second after the grace period; slower gets 408; 0 turns it
+    /// off. Default 16,384.
+    var httpMinBodyRate = 16_384
+    /// Milliseconds a body may take to start before the minimum rate applies. Default 5,000.
+    var httpBodyGraceMilliseconds = 5_000
     /// The PoGO verifier's counts and tolerances (`file://` artifacts off by default).
     var policy = VerificationPolicy()
     /// The folder `file://` artifacts must lie in; required when `policy.allowFileURIs` is set.
@@ -86,6 +103,26 @@ struct ServiceConfiguration: Sendable {
     /// The evaluator limits these settings give.
     var poqLimits: PoQLimits { PoQLimits(maxOutputs: poqMaxOutputs, maxTextBytes: 4 * poqMaxTextCharacters) }
 
+    /// The HTTP server configuration: address, connection cap, body limits and budget, request
+    /// deadlines, I/O threads and the threads and queue of each kind of heavy work.
+    var httpConfiguration: HTTPServerConfiguration {
+        HTTPServerConfiguration(host: host, port: port, maxConnections: httpMaxConnections,
+                                maxBodyBytes: maxBodyBytes, bodyBudgetBytes: httpBodyBudgetBytes,
+                                requestTimeout: .milliseconds(httpRequestTimeoutMilliseconds),
+                                minBodyBytesPerSecond: httpMinBodyRate,
+                                bodyRateGracePeriod: .milliseconds(httpBodyGraceMilliseconds),
+                                ioThreads: httpIOThreads, workerThreads: httpWorkerThreads,
+                                workerQueueCapacity: httpQueueCapacity, workQueues: workQueues)
+    }
+
+    /// The threads and queue of each kind of heavy work.
+    var workQueues: [String: WorkQueueLimits] {
+        Dictionary(uniqueKeysWithValues: WorkKind.allCases.map { kind in
+            (kind.rawValue, WorkQueueLimits(threads: workKindThreads[kind] ?? httpWorkerThreads,
+                                            capacity: workKindQueues[kind] ?? httpQueueCapacity))
+        })
+    }
+
     /// The largest body any route accepts: the HTTP server's own limit.
     var maxBodyBytes: Int {
         max(maxBundleBytes, maxFinalizeBytes, maxVerifyBytes, poqRequestBytes)
@@ -95,5 +132,7 @@ struct ServiceConfiguration: Sendable {
     /// character, a surrogate pair as two `\uXXXX`), plus 64 KiB of structure.
     var poqRequestBytes: Int { (poqMaxOutputs + 1) * poqMaxTextCharacters * 12 + (64 << 10) }
 
-    static var onlineCPUs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    /// The processors to size thread pools by: the container's CPU quota when there is one,
+    /// else the online CPUs.
+    static var availableProcessors: Int { CPUQuota.available }
 }

@@ -12,7 +12,8 @@ extension VerifierService {
         let start = ContinuousClock.now
         let scores: [Double]
         do {
-            scores = try evaluator.score(prompt: prompt, outputs: outputs)
+            // Between batches: a client that has gone gets nothing, so its work stops.
+            scores = try evaluator.score(prompt: prompt, outputs: outputs) { request.clientIsConnected }
         } catch let error as PoQError {
             throw Self.problem(error)
         }
@@ -70,6 +71,9 @@ extension VerifierService {
             ServiceProblem.field(.unprocessableContent, "outputs[\(index)]", "outputs[\(index)]: \(bytes) bytes, limit \(limit)", limit: limit)
         case let .sequenceLimitExceedsModel(limit, positions):
             ServiceProblem.field(.internalServerError, "model", "sequence limit \(limit) exceeds the model's \(positions) positions")
+        case let .cancelled(encoded, total):
+            // Logged, never sent: the client has gone.
+            HTTPProblem(.clientClosedRequest, "the client left; scoring stopped after \(encoded) of \(total) sequences")
         }
     }
 }

@@ -1,3 +1,5 @@
+internal import CLinux
+internal import Foundation
 internal import HTTPCore
 internal import Verification
 
@@ -29,6 +31,12 @@ final class VerifierService: Sendable {
         self.log = log
         // Work runs concurrently on every core; several BLAS threads per call would fight for them.
         setBLASThreadCount(1)
+        // Request bodies (up to the body budget) come and go by the megabyte. glibc's default
+        // threshold for serving an allocation with its own mmap grows to 32 MiB as large blocks
+        // are freed, after which they stay in the heap and arenas once freed: RSS would stay at
+        // its peak. A fixed threshold keeps every block of 1 MiB or more its own mapping, given
+        // back to the system when freed.
+        mallopt(M_MMAP_THRESHOLD, 1 << 20)
         try PrivateFiles.createFolder(configuration.dataDirectory)
         metrics = try ServiceMetrics()
         let (key, generated) = try SigningKeyLoader.loadOrGenerate(path: configuration.resolvedKeyFile)
@@ -76,28 +84,30 @@ final class VerifierService: Sendable {
             startDelay: .milliseconds(configuration.workerStartDelayMilliseconds))
     }
 
-    /// The HTTP server configuration: address, body limit, I/O threads and heavy-handler pool.
-    var httpConfiguration: HTTPServerConfiguration {
-        HTTPServerConfiguration(host: configuration.host, port: configuration.port, maxBodyBytes: configuration.maxBodyBytes,
-                                ioThreads: configuration.httpIOThreads, workerThreads: configuration.httpWorkerThreads,
-                                workerQueueCapacity: configuration.httpQueueCapacity)
-    }
-
     /// Every route. Inline handlers never touch the store or the disk: health, keys, and
     /// readiness and metrics from the monitor's latest results. Anything that reads the store,
-    /// parses, fsyncs, scores or checks signatures runs on the bounded pool (503 + Retry-After
-    /// when it is full).
+    /// parses, fsyncs, scores or checks signatures runs on the pool of its kind of work (503 +
+    /// Retry-After when that kind's queue is full). Each route reads a body only up to its own
+    /// limit (413 before reading past it); the GET routes take none.
     func router() -> Router {
         var router = Router()
         router.get("/healthz") { _ in Self.health }
         router.get("/readyz") { [self] _ in readiness() }
         router.get("/metrics") { [self] _ in scrape() }
         router.get("/v1/keys") { [self] _ in try keys() }
-        router.post("/v1/pogo/bundles", cost: .pool) { [self] request in try submitBundle(request) }
-        router.get("/v1/pogo/bundles/{id}", cost: .pool) { [self] request in try bundleStatus(request) }
-        router.post("/v1/poq/scores", cost: .pool) { [self] request in try score(request) }
-        router.post("/v1/attestations/verify", cost: .pool) { [self] request in try verifyAttestation(request) }
-        router.post("/v1/finalize", cost: .pool) { [self] request in try finalize(request) }
+        router.post("/v1/pogo/bundles", cost: WorkKind.bundles.cost, maxBodyBytes: configuration.maxBundleBytes) { [self] request in
+            try submitBundle(request)
+        }
+        router.get("/v1/pogo/bundles/{id}", cost: WorkKind.polls.cost) { [self] request in try bundleStatus(request) }
+        router.post("/v1/poq/scores", cost: WorkKind.poq.cost, maxBodyBytes: configuration.poqRequestBytes) { [self] request in
+            try score(request)
+        }
+        router.post("/v1/attestations/verify", cost: WorkKind.verify.cost, maxBodyBytes: configuration.maxVerifyBytes) { [self] request in
+            try verifyAttestation(request)
+        }
+        router.post("/v1/finalize", cost: WorkKind.finalize.cost, maxBodyBytes: configuration.maxFinalizeBytes) { [self] request in
+            try finalize(request)
+        }
         return router
     }
 
@@ -117,7 +127,7 @@ final class VerifierService: Sendable {
     func run() throws {
         workers.start()
         monitor.start()
-        let server = HTTPServer(configuration: httpConfiguration, router: router(), logger: httpLogger)
+        let server = HTTPServer(configuration: configuration.httpConfiguration, router: router(), logger: httpLogger)
         try server.runUntilSignalled()
         monitor.stop()
         workers.stop(waitingAtMost: .seconds(5))

@@ -35,6 +35,9 @@ public enum PoQError: Error, Equatable, Sendable {
     case promptTooLarge(bytes: Int, limit: Int)
     case outputTooLarge(index: Int, bytes: Int, limit: Int)
     case sequenceLimitExceedsModel(limit: Int, positions: Int)
+    /// The caller asked to stop (`shouldContinue` returned false) with `encoded` of `total`
+    /// sequences run through the encoder.
+    case cancelled(encoded: Int, total: Int)
 }
 
 /// Names the evaluator: its mode and the SHA-256 of its model.safetensors file bytes.
@@ -85,7 +88,11 @@ public final class PoQEvaluator: Sendable {
     }
 
     /// Scores each of `outputs` as an answer to `prompt`, in [0, 1], in order.
-    public func score(prompt: String, outputs: [String]) throws -> [Double] {
+    ///
+    /// `shouldContinue` is asked before each batch of `limits.batchSize` sequences; when it
+    /// returns false the call stops there and throws `PoQError.cancelled` (e.g. the client that
+    /// asked has gone, so nobody would read the scores).
+    public func score(prompt: String, outputs: [String], shouldContinue: () -> Bool = { true }) throws -> [Double] {
         guard !outputs.isEmpty else { throw PoQError.noOutputs }
         guard outputs.count <= limits.maxOutputs else {
             throw PoQError.tooManyOutputs(count: outputs.count, limit: limits.maxOutputs)
@@ -98,10 +105,10 @@ public final class PoQEvaluator: Sendable {
         }
         switch mode {
         case .crossEncoder:
-            let logits = run(outputs.map { tokenizer.encodePair(prompt, $0) }) { encoder.logits($0)! }
+            let logits = try run(outputs.map { tokenizer.encodePair(prompt, $0) }, shouldContinue) { encoder.logits($0)! }
             return logits.map { 1 / (1 + exp(-Double($0))) }
         case .similarity:
-            let embeddings = run([tokenizer.encode(prompt)] + outputs.map { tokenizer.encode($0) }) {
+            let embeddings = try run([tokenizer.encode(prompt)] + outputs.map { tokenizer.encode($0) }, shouldContinue) {
                 $0.meanPooledNormalized()
             }
             return embeddings.dropFirst().map { e in
@@ -113,11 +120,14 @@ public final class PoQEvaluator: Sendable {
     }
 
     /// Runs `encodings` through the encoder in chunks of `limits.batchSize`, each padded to
-    /// its longest sequence, and concatenates what `read` extracts from each chunk.
-    private func run<T>(_ encodings: [BertEncoding], _ read: (BertHiddenStates) -> [T]) -> [T] {
+    /// its longest sequence, and concatenates what `read` extracts from each chunk; stops with
+    /// `PoQError.cancelled` before a chunk when `shouldContinue` returns false.
+    private func run<T>(_ encodings: [BertEncoding], _ shouldContinue: () -> Bool,
+                        _ read: (BertHiddenStates) -> [T]) throws(PoQError) -> [T] {
         var out: [T] = []
         out.reserveCapacity(encodings.count)
         for start in stride(from: 0, to: encodings.count, by: max(1, limits.batchSize)) {
+            guard shouldContinue() else { throw .cancelled(encoded: start, total: encodings.count) }
             let chunk = Array(encodings[start..<min(encodings.count, start + max(1, limits.batchSize))])
             out.append(contentsOf: read(encoder.hiddenStates(chunk)))
         }

@@ -10,6 +10,8 @@ final class TestServer: Sendable {
     /// Signalled by /gate when its handler starts; /gate returns once `gate` is signalled.
     let gateStarted = DispatchSemaphore(value: 0)
     let gate = DispatchSemaphore(value: 0)
+    /// Signalled by /watch when its handler starts; it then waits for its client to leave.
+    let watchStarted = DispatchSemaphore(value: 0)
 
     init(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
         var configuration = HTTPServerConfiguration(port: 0, ioThreads: 2, workerThreads: 2)
@@ -18,18 +20,32 @@ final class TestServer: Sendable {
         let (gateStarted, gate) = (self.gateStarted, self.gate)
         var router = Router()
         router.get("/hello") { _ in .text("hello") }
-        router.post("/echo") { request in
+        router.post("/echo", maxBodyBytes: 1 << 20) { request in
             var headers: HTTPHeaders = ["X-Trailers": String(request.trailers.count)]
             headers.add(name: "X-Query", value: request.queryParameters["q"] ?? "")
             return HTTPResponse(status: .ok, headers: headers, body: request.body)
         }
         router.get("/items/{id}") { request in try .json(["id": request.pathParameter("id") ?? ""]) }
-        router.get("/gate", cost: .pool) { _ in
+        router.get("/gate", cost: .pool("work")) { _ in
             gateStarted.signal()
             gate.wait()
             return .text("opened")
         }
-        router.get("/heavy", cost: .pool) { _ in .text("heavy") }
+        router.get("/heavy", cost: .pool("work")) { _ in .text("heavy") }
+        router.post("/small", maxBodyBytes: 10) { request in HTTPResponse(body: request.body) }
+        router.get("/other", cost: .pool("other")) { _ in .text("other") }
+        router.get("/counted", cost: .pool("work")) { _ in
+            recorder.ran.value.add(1, ordering: .relaxed)
+            return .text("counted")
+        }
+        let watchStarted = self.watchStarted
+        router.get("/watch", cost: .pool("other")) { request in
+            watchStarted.signal()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while request.clientIsConnected && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            if !request.clientIsConnected { recorder.sawClientGone.value.store(1, ordering: .relaxed) }
+            return .text("watched")
+        }
         router.get("/fail") { _ in throw CocoaError(.fileNoSuchFile) }
         router.get("/problem") { _ in
             throw HTTPProblem(.unprocessableContent, "steps over limit", extensions: ["field": .string("steps"), "limit": .int(64)])
@@ -73,6 +89,10 @@ final class Recorder: Sendable {
     let events = Mutex<[HTTPLogEvent]>([])
     /// Pieces pulled so far from /stream bodies.
     let pulled = Counter()
+    /// Runs of the /counted handler.
+    let ran = Counter()
+    /// 1 once a /watch handler saw its client gone.
+    let sawClientGone = Counter()
 }
 
 final class Counter: Sendable {

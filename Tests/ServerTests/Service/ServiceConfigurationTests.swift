@@ -1,3 +1,4 @@
+import HTTPCore
 import Testing
 @testable import Server
 
@@ -6,7 +7,7 @@ struct ServiceConfigurationTests {
         let c = try ServiceConfiguration.parse([], environment: [:])
         #expect(c.dataDirectory == "./var" && c.resolvedKeyFile == "./var/signing-key.pem")
         #expect(c.modelDirectory == "./models/all-MiniLM-L6-v2" && c.datasetDirectory == "./data")
-        #expect(c.workers == ServiceConfiguration.onlineCPUs && c.leaseSeconds == 30 && c.maxAttempts == 3)
+        #expect(c.workers == ServiceConfiguration.availableProcessors && c.leaseSeconds == 30 && c.maxAttempts == 3)
         #expect(c.policy.allowFileURIs == false && c.maxBundleBytes == 16 << 20)
         #expect(c.confirmThreshold == nil && c.slashThreshold == nil && c.outlierDistance == 0.1 && c.quorum == nil)
         #expect(c.policy.maxBoundaryDistance == 0.05 && c.policy.maxCodeMismatchFraction == 0.015 && c.policy.scaleRelativeTolerance == 0.007)
@@ -34,6 +35,10 @@ struct ServiceConfigurationTests {
         ("VERIFIER_ACTIVATION_BUDGET_BYTES", "1048575"), ("VERIFIER_REEXECUTION_MEMORY_BYTES", "67108863"),
         ("VERIFIER_MIN_FREE_BYTES", "-1"), ("VERIFIER_MIN_FREE_BYTES", "1125899906842625"),
         ("VERIFIER_ARTIFACT_ROOT", "/nonexistent-artifact-root"), ("VERIFIER_ARTIFACT_ROOT", "/etc/hostname"),
+        ("VERIFIER_HTTP_MAX_CONNECTIONS", "0"), ("VERIFIER_HTTP_BODY_BUDGET_BYTES", "1048575"),
+        ("VERIFIER_HTTP_REQUEST_TIMEOUT_MS", "99"), ("VERIFIER_HTTP_MIN_BODY_RATE", "-1"), ("VERIFIER_HTTP_BODY_GRACE_MS", "-1"),
+        ("VERIFIER_HTTP_POQ_THREADS", "0"), ("VERIFIER_HTTP_BUNDLES_QUEUE", "-1"), ("VERIFIER_HTTP_VERIFY_THREADS", "1025"),
+        ("VERIFIER_HTTP_FINALIZE_QUEUE", "100001"), ("VERIFIER_HTTP_POLLS_THREADS", "0"),
     ])
     func refusesOutOfRangeValues(_ variable: String, _ value: String) {
         #expect(throws: UsageError.self) { try ServiceConfiguration.parse([], environment: [variable: value]) }
@@ -56,7 +61,39 @@ struct ServiceConfigurationTests {
     @Test func setsHTTPIOThreads() throws {
         #expect(try ServiceConfiguration.parse(["--http-io-threads", "1"], environment: [:]).httpIOThreads == 1)
         #expect(try ServiceConfiguration.parse([], environment: ["VERIFIER_HTTP_IO_THREADS": "3"]).httpIOThreads == 3)
-        #expect(try ServiceConfiguration.parse([], environment: [:]).httpIOThreads == ServiceConfiguration.onlineCPUs)
+        #expect(try ServiceConfiguration.parse([], environment: [:]).httpIOThreads == ServiceConfiguration.availableProcessors)
+    }
+
+    @Test func givesEveryKindOfHeavyWorkItsOwnThreadsAndQueue() throws {
+        let c = try ServiceConfiguration.parse(["--http-poq-threads", "1", "--http-poq-queue", "0"],
+                                               environment: ["VERIFIER_HTTP_THREADS": "3", "VERIFIER_HTTP_QUEUE": "9",
+                                                             "VERIFIER_HTTP_BUNDLES_QUEUE": "100000", "VERIFIER_HTTP_VERIFY_THREADS": "1024"])
+        #expect(c.workQueues["poq"] == WorkQueueLimits(threads: 1, capacity: 0))
+        #expect(c.workQueues["bundles"] == WorkQueueLimits(threads: 3, capacity: 100_000))
+        #expect(c.workQueues["verify"] == WorkQueueLimits(threads: 1_024, capacity: 9))
+        #expect(c.workQueues["finalize"] == WorkQueueLimits(threads: 3, capacity: 9))
+        #expect(Set(c.workQueues.keys) == ["bundles", "poq", "verify", "finalize"])
+    }
+
+    @Test func httpDeadlinesAndBudgetHaveTheDocumentedDefaultsAndBounds() throws {
+        let d = try ServiceConfiguration.parse([], environment: [:]).httpConfiguration
+        #expect(d.maxConnections == 10_000 && d.bodyBudgetBytes == 256 << 20 && d.requestTimeout == .seconds(60))
+        #expect(d.minBodyBytesPerSecond == 16_384 && d.bodyRateGracePeriod == .seconds(5))
+        let low = try ServiceConfiguration.parse([], environment: [
+            "VERIFIER_HTTP_MAX_CONNECTIONS": "1", "VERIFIER_HTTP_REQUEST_TIMEOUT_MS": "100", "VERIFIER_HTTP_MIN_BODY_RATE": "0",
+            "VERIFIER_HTTP_BODY_GRACE_MS": "0",
+        ]).httpConfiguration
+        #expect(low.maxConnections == 1 && low.requestTimeout == .milliseconds(100))
+        #expect(low.minBodyBytesPerSecond == 0 && low.bodyRateGracePeriod == .zero)
+    }
+
+    @Test func bodyBudgetMustHoldTheLargestRouteBody() throws {
+        let largest = try ServiceConfiguration.parse([], environment: [:]).maxBodyBytes
+        let fits = try ServiceConfiguration.parse(["--http-body-budget-bytes", String(largest)], environment: [:])
+        #expect(fits.httpBodyBudgetBytes == largest)
+        #expect(throws: UsageError.self) {
+            try ServiceConfiguration.parse(["--http-body-budget-bytes", String(largest - 1)], environment: [:])
+        }
     }
 
     @Test func limitsAcceptTheirBounds() throws {

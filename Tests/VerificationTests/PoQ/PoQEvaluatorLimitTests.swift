@@ -14,6 +14,30 @@ struct PoQEvaluatorLimitTests {
         #expect(throws: PoQError.noOutputs) { try evaluator.score(prompt: "p", outputs: []) }
     }
 
+    @Test func stopsBeforeTheNextBatchWhenAskedTo() throws {
+        let evaluator = try PoQTestSupport.similarityEvaluator()
+        let batch = evaluator.limits.batchSize
+        // The prompt and `batch + 4` outputs: two batches.
+        let outputs = Array(repeating: "o", count: batch + 4)
+        #expect(throws: PoQError.cancelled(encoded: 0, total: batch + 5)) {
+            try evaluator.score(prompt: "p", outputs: outputs) { false }
+        }
+        let asked = Counter()
+        #expect(throws: PoQError.cancelled(encoded: batch, total: batch + 5)) {
+            try evaluator.score(prompt: "p", outputs: outputs) { asked.next() == 0 }
+        }
+        #expect(try evaluator.score(prompt: "p", outputs: outputs) { true }.count == batch + 4)
+    }
+
+    /// Counts the times it was asked.
+    private final class Counter: @unchecked Sendable {
+        private var count = 0
+        func next() -> Int {
+            defer { count += 1 }
+            return count
+        }
+    }
+
     @Test func acceptsMaxTextBytesAndRefusesOneMore() throws {
         let evaluator = try PoQTestSupport.similarityEvaluator()
         let limit = evaluator.limits.maxTextBytes

@@ -1,0 +1,146 @@
+import Testing
+@testable import HTTPCore
+
+/// The connection lifecycle without sockets: events in, states, deadlines and actions out.
+/// Times are nanoseconds of a made-up monotonic clock.
+struct ConnectionStateMachineTests {
+    static let second: UInt64 = 1_000_000_000
+
+    static func machine(minRate: Int = 1_000, now: UInt64 = 0) -> ConnectionStateMachine {
+        let configuration = HTTPServerConfiguration(headerTimeout: .seconds(10), requestTimeout: .seconds(60),
+                                                    minBodyBytesPerSecond: minRate, bodyRateGracePeriod: .seconds(5),
+                                                    idleTimeout: .seconds(30))
+        return ConnectionStateMachine(timeouts: .init(configuration, linger: 2 * second), now: now)
+    }
+
+    @Test func closesIdleConnectionOnlyAfterIdleTimeout() {
+        let m = Self.machine(now: 100)
+        #expect(m.state == .idle(since: 100))
+        #expect(m.timedOut(at: 100 + 30 * Self.second) == .none)
+        #expect(m.timedOut(at: 100 + 30 * Self.second + 1) == .close)
+    }
+
+    @Test func answers408WhenHeadTakesLongerThanHeaderTimeout() {
+        var m = Self.machine()
+        m.bytesArrived(at: Self.second)
+        m.bytesArrived(at: 5 * Self.second)
+        #expect(m.state == .readingHead(startedAt: Self.second))
+        #expect(m.timedOut(at: 11 * Self.second) == .none)
+        #expect(m.timedOut(at: 11 * Self.second + 1) == .requestTimeout("request head not received in time"))
+    }
+
+    @Test func bodyArrivingAtMinimumRateIsKeptAndOneByteShortIsRefused() {
+        var m = Self.machine(minRate: 1_000)
+        m.bytesArrived(at: 0)
+        m.bodyAdmitted(at: Self.second)
+        // 5 s grace, then 1,000 bytes per second: 3,000 bytes buy 3 s.
+        m.bodyProgressed(to: 3_000)
+        let deadline = 9 * Self.second
+        #expect(m.deadline == deadline)
+        #expect(m.timedOut(at: deadline) == .none)
+        #expect(m.timedOut(at: deadline + 1) == .requestTimeout("request body arrives slower than 1000 bytes per second"))
+        m.bodyProgressed(to: 2_999)
+        #expect(m.deadline == deadline - 1_000_000)
+    }
+
+    @Test func tricklingBodyIsRefusedSoonAfterGracePeriod() {
+        var m = Self.machine(minRate: 16_384)
+        m.bytesArrived(at: 0)
+        m.bodyAdmitted(at: 0)
+        for second in 1...20 {
+            m.bodyProgressed(to: second)
+            if m.timedOut(at: UInt64(second) * Self.second) != .none {
+                #expect(second == 6)
+                return
+            }
+        }
+        Issue.record("a body of one byte per second was never refused")
+    }
+
+    @Test func fastBodyIsStillBoundByTotalRequestTimeout() {
+        var m = Self.machine(minRate: 1_000)
+        m.bytesArrived(at: 0)
+        m.bodyAdmitted(at: 2 * Self.second)
+        m.bodyProgressed(to: 1 << 30)
+        #expect(m.deadline == 60 * Self.second)
+        #expect(m.timedOut(at: 60 * Self.second) == .none)
+        #expect(m.timedOut(at: 60 * Self.second + 1) == .requestTimeout("request not received in time"))
+    }
+
+    @Test func minimumRateOfZeroLeavesOnlyTheTotalDeadline() {
+        var m = Self.machine(minRate: 0)
+        m.bytesArrived(at: 0)
+        m.bodyAdmitted(at: 0)
+        #expect(m.deadline == 60 * Self.second)
+    }
+
+    @Test func keepAliveResponseReturnsToIdleOrToBufferedRequest() {
+        var m = Self.machine()
+        m.bytesArrived(at: 1)
+        m.responseQueued(at: 2, keepAlive: true, mustDrain: false, requestBuffered: false)
+        #expect(m.state == .idle(since: 2))
+        m.bytesArrived(at: 3)
+        m.responseQueued(at: 4, keepAlive: true, mustDrain: false, requestBuffered: true)
+        #expect(m.state == .readingHead(startedAt: 4))
+    }
+
+    @Test func workerRequestWaitsWithoutDeadlineThenWrites() {
+        var m = Self.machine()
+        m.bytesArrived(at: 1)
+        m.handedToWorker()
+        #expect(m.state == .waitingForWork)
+        #expect(m.deadline == .max)
+        #expect(!m.readsInput)
+        #expect(m.evictionDeadline == nil)
+        m.responseQueued(at: 5, keepAlive: true, mustDrain: true, requestBuffered: false)
+        #expect(m.state == .writing(since: 5, closeAfter: false))
+        m.outputProgressed(at: 7)
+        #expect(m.timedOut(at: 7 + 30 * Self.second + 1) == .close)
+        let shut = m.outputDrained(at: 9, requestBuffered: false)
+        #expect(!shut)
+        #expect(m.state == .idle(since: 9))
+    }
+
+    @Test func closingResponseLingersThenCloses() {
+        var m = Self.machine()
+        m.bytesArrived(at: 1)
+        m.responseQueued(at: 2, keepAlive: false, mustDrain: false, requestBuffered: true)
+        #expect(m.state == .writing(since: 2, closeAfter: true))
+        #expect(m.closesAfterOutput)
+        let shut = m.outputDrained(at: 3, requestBuffered: true)
+        #expect(shut)
+        #expect(m.state == .closing(until: 3 + 2 * Self.second))
+        #expect(m.readsInput)
+        #expect(m.timedOut(at: 3 + 2 * Self.second + 1) == .close)
+    }
+
+    @Test func clientLeavingWhileWorkerRunsClosesAtOnce() {
+        var m = Self.machine()
+        m.bytesArrived(at: 1)
+        m.handedToWorker()
+        let closeNow = m.peerClosed(at: 2, outputPending: false)
+        #expect(closeNow)
+        #expect(m.state == .closed)
+    }
+
+    @Test func clientHalfClosingFinishesPendingResponseFirst() {
+        var m = Self.machine()
+        m.bytesArrived(at: 1)
+        m.responseQueued(at: 2, keepAlive: true, mustDrain: false, requestBuffered: false)
+        let closeNow = m.peerClosed(at: 3, outputPending: true)
+        #expect(!closeNow)
+        #expect(m.state == .writing(since: 3, closeAfter: true))
+        var idle = Self.machine()
+        let idleCloses = idle.peerClosed(at: 3, outputPending: false)
+        #expect(idleCloses)
+    }
+
+    @Test func onlyIdleAndReadingConnectionsMayMakeRoom() {
+        var m = Self.machine(now: 0)
+        #expect(m.evictionDeadline == 30 * Self.second)
+        m.bytesArrived(at: 1)
+        #expect(m.evictionDeadline == 1 + 10 * Self.second)
+        m.responseQueued(at: 2, keepAlive: true, mustDrain: true, requestBuffered: false)
+        #expect(m.evictionDeadline == nil)
+    }
+}
