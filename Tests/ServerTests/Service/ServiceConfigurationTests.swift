@@ -72,7 +72,8 @@ struct ServiceConfigurationTests {
         #expect(c.workQueues["bundles"] == WorkQueueLimits(threads: 3, capacity: 100_000))
         #expect(c.workQueues["verify"] == WorkQueueLimits(threads: 1_024, capacity: 9))
         #expect(c.workQueues["finalize"] == WorkQueueLimits(threads: 3, capacity: 9))
-        #expect(Set(c.workQueues.keys) == ["bundles", "poq", "verify", "finalize"])
+        #expect(c.workQueues["polls"] == WorkQueueLimits(threads: 3, capacity: 9))
+        #expect(Set(c.workQueues.keys) == ["bundles", "polls", "poq", "verify", "finalize"])
     }
 
     @Test func httpDeadlinesAndBudgetHaveTheDocumentedDefaultsAndBounds() throws {
