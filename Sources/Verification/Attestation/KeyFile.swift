@@ -37,6 +37,11 @@ public enum KeyFile {
     public static func writePrivateKey(_ key: SigningKey, to path: String, overwrite: Bool = false) throws(KeyFileError) {
         var pem = key.pkcs8PEM
         defer { for i in pem.indices { pem[i] = 0 } }
+        try writeSecret(pem, to: path, overwrite: overwrite)
+    }
+
+    /// Writes the secret bytes `pem` to `path` atomically with mode 0600, as `writePrivateKey` describes.
+    static func writeSecret(_ pem: [UInt8], to path: String, overwrite: Bool) throws(KeyFileError) {
         let temporary = try writeTemporary(pem, beside: path)
         do throws(KeyFileError) {
             if overwrite {
@@ -131,7 +136,7 @@ public enum KeyFile {
         }
     }
 
-    private static func readBytes(_ path: String, limit: Int) throws(KeyFileError) -> ([UInt8], UInt32) {
+    static func readBytes(_ path: String, limit: Int) throws(KeyFileError) -> ([UInt8], UInt32) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(call: "open", path: path, errno: errno) }
         defer { close(fd) }

@@ -20,6 +20,11 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case notEd25519(path: String)
     /// An Ed25519 public key whose bytes `PublicKey.init(rawBytes:)` refuses (not canonical, or of small order).
     case refusedPublicKey(path: String, KeyError)
+    /// A secp256k1 key file holding a key of another algorithm (`algorithm`, OpenSSL's name).
+    case notSecp256k1Key(path: String, algorithm: String)
+    /// A secp256k1 private key that `Secp256k1SigningKey` refuses (zero, not below n, another
+    /// curve, or a public point that is not the scalar's).
+    case refusedSecp256k1Key(path: String, Secp256k1KeyError)
 
     public var description: String {
         switch self {
@@ -34,6 +39,8 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unreadablePEM(path): "\(path): OpenSSL could not decode the PEM block"
         case let .notEd25519(path): "\(path) holds a key that is not Ed25519"
         case let .refusedPublicKey(path, error): "\(path): \(error)"
+        case let .notSecp256k1Key(path, algorithm): "\(path) holds a \(algorithm) key, want secp256k1"
+        case let .refusedSecp256k1Key(path, error): "\(path): \(error)"
         }
     }
 }
