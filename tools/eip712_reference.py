@@ -16,8 +16,8 @@ pycryptodome's.
       signature is low-s with v 27 or 28, and that eth-account recovers `signer` from it.
       Prints {"digest", "recovered", "ok", "problems"}; exit 0 when ok, 1 otherwise.
   eip712_reference.py sign FILE
-      FILE holds {"privateKey": "<hex>", "typedData": {...}}; print {"address", "digest",
-      "signature"} as eth-account signs it (deterministic: RFC 6979).
+      FILE holds a list of {"privateKey": "<hex>", "typedData": {...}}; print the list of
+      {"address", "digest", "signature"} as eth-account signs each (deterministic: RFC 6979).
 """
 import json
 import sys
@@ -120,10 +120,13 @@ def main() -> int:
         print(json.dumps(result))
         return 0 if result["ok"] else 1
     if command == "sign":
-        account = Account.from_key(bytes.fromhex(request["privateKey"]))
-        signed = account.sign_message(encode_typed_data(full_message=request["typedData"]))
-        print(json.dumps({"address": account.address, "digest": "0x" + eip712_digest(request["typedData"]).hex(),
-                          "signature": "0x" + bytes(signed.signature).hex()}))
+        results = []
+        for item in request:
+            account = Account.from_key(bytes.fromhex(item["privateKey"]))
+            signed = account.sign_message(encode_typed_data(full_message=item["typedData"]))
+            results.append({"address": account.address, "digest": "0x" + eip712_digest(item["typedData"]).hex(),
+                            "signature": "0x" + bytes(signed.signature).hex()})
+        print(json.dumps(results))
         return 0
     print("unknown command %s" % command, file=sys.stderr)
     return 2

@@ -16,12 +16,13 @@ enum EIP712Reference {
         return output.split(separator: "\n").map(String.init)
     }
 
-    /// eth-account's signature of `typedData` (the JSON text) with the private key `privateKey`:
-    /// {"address", "digest", "signature"}.
-    static func sign(typedData: String, privateKey: [UInt8]) throws -> [String: String] {
-        let request = "{\"privateKey\":\"\(Hex.encode(privateKey))\",\"typedData\":\(typedData)}"
+    /// eth-account's signature of each typed data (JSON text) with its private key:
+    /// [{"address", "digest", "signature"}], in order.
+    static func sign(_ items: [(typedData: String, privateKey: [UInt8])]) throws -> [[String: String]] {
+        let request = "[" + items.map { "{\"privateKey\":\"\(Hex.encode($0.privateKey))\",\"typedData\":\($0.typedData)}" }
+            .joined(separator: ",") + "]"
         let output = try run("sign", request)
-        return try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: String] ?? [:]
+        return try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: String]] ?? []
     }
 
     /// Runs one subcommand on `input` (written to a file); its standard output, or a thrown failure.
