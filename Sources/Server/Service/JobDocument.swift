@@ -2,7 +2,7 @@ internal import Foundation
 internal import Verification
 
 /// The JSON documents describing a job: the short one answering a submission and the full
-/// one answering a poll. The stored report and attestation are JSON text, embedded verbatim.
+/// one answering a poll. The stored report and attestations are JSON text, embedded verbatim.
 enum JobDocument {
     private struct Summary: Encodable {
         let id: String
@@ -46,7 +46,7 @@ enum JobDocument {
                        beacon: job.beacon.value.hex, beaconSource: job.beacon.source.rawValue))
     }
 
-    /// Every field of the job; `report` and `attestation` once present, `error` only when failed,
+    /// Every field of the job; `report`, `attestation` and `eip712` once present, `error` only when failed,
     /// `equivocations` (newest first) and `equivocationCount` only when some were recorded.
     static func full(_ job: Job, equivocations: EquivocationPage) -> [UInt8] {
         let listed = equivocations.total == 0 ? nil : equivocations.entries.map {
@@ -67,6 +67,9 @@ enum JobDocument {
         }
         if let attestation = job.attestation, job.status.isFinal {
             out += Array(",\"attestation\":".utf8) + Array(attestation.utf8)
+        }
+        if let eip712 = job.eip712, job.status.isFinal {
+            out += Array(",\"eip712\":".utf8) + Array(eip712.utf8)
         }
         out.append(UInt8(ascii: "}"))
         return out

@@ -19,6 +19,20 @@ extension ServiceConfiguration {
         Option(name: "data-dir") { $0.dataDirectory = $1 },
         Option(name: "min-free-bytes") { $0.minimumFreeBytes = try integer($1, "min-free-bytes", 0...(1 << 50)) },
         Option(name: "key-file") { $0.keyFile = $1 },
+        Option(name: "eip712-key-file") { $0.eip712KeyFile = $1 },
+        Option(name: "eip712-chain-id") {
+            guard let value = UInt64($1), (1...EIP712Domain.maxChainID).contains(value) else {
+                throw UsageError("eip712-chain-id must be an integer in 1...\(EIP712Domain.maxChainID), got \"\($1)\"")
+            }
+            $0.eip712ChainID = value
+        },
+        Option(name: "eip712-verifying-contract") {
+            guard let address = EthereumAddress(text: $1) else {
+                throw UsageError("eip712-verifying-contract must be 0x and 40 hex digits (mixed case only with a valid "
+                                 + "EIP-55 checksum), got \"\($1)\"")
+            }
+            $0.eip712VerifyingContract = address
+        },
         Option(name: "model-dir") { $0.modelDirectory = $1 },
         Option(name: "dataset-dir") { $0.datasetDirectory = $1 },
         Option(name: "workers") { $0.workers = try integer($1, "workers", 0...1_024) },

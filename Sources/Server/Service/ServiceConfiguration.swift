@@ -18,6 +18,14 @@ struct ServiceConfiguration: Sendable {
     /// PEM file of the Ed25519 signing key; generated (mode 0600) when missing.
     /// Default nil, meaning `<dataDirectory>/signing-key.pem`.
     var keyFile: String?
+    /// PEM file of the secp256k1 key that signs EIP-712 typed data; generated (mode 0600) when
+    /// missing. Default nil, meaning `<dataDirectory>/secp256k1-signing-key.pem`.
+    var eip712KeyFile: String?
+    /// The EIP-712 domain's chain id, in 1...2^53 - 1. Default 1.
+    var eip712ChainID: UInt64 = 1
+    /// The EIP-712 domain's verifying contract. Default the zero address, which no contract
+    /// has: signatures then verify off chain only, never in a deployed contract.
+    var eip712VerifyingContract = EthereumAddress.zero
     /// Folder of the PoQ evaluator checkpoint. Default "./models/all-MiniLM-L6-v2".
     var modelDirectory = "./models/all-MiniLM-L6-v2"
     /// Folder of the data sets, indexed by SHA-256 at start. Default "./data".
@@ -93,6 +101,10 @@ struct ServiceConfiguration: Sendable {
 
     /// The signing key's path.
     var resolvedKeyFile: String { keyFile ?? dataDirectory + "/signing-key.pem" }
+    /// The secp256k1 key's path.
+    var resolvedEIP712KeyFile: String { eip712KeyFile ?? dataDirectory + "/secp256k1-signing-key.pem" }
+    /// The EIP-712 domain these settings give.
+    var eip712Domain: EIP712Domain { EIP712Domain(chainID: eip712ChainID, verifyingContract: eip712VerifyingContract) }
     /// The re-execution memory in bytes: the setting, else the default from the memory limit.
     var resolvedReexecutionMemoryBytes: Int {
         reexecutionMemoryBytes ?? MemoryLimit.defaultReexecutionBytes(limit: MemoryLimit.detect())

@@ -11,7 +11,7 @@ final class VerificationWorkers: Sendable {
     let count: Int
     private let store: any JobStore
     private let verifier: PoGOVerifier
-    private let key: SigningKey
+    private let keys: ServiceKeys
     private let log: StderrLog
     private let metrics: ServiceMetrics
     private let leaseSeconds: Double
@@ -21,12 +21,12 @@ final class VerificationWorkers: Sendable {
     private let alive = Atomic<Int>(0)
     private let finished = DispatchGroup()
 
-    init(count: Int, store: any JobStore, verifier: PoGOVerifier, key: SigningKey, log: StderrLog,
+    init(count: Int, store: any JobStore, verifier: PoGOVerifier, keys: ServiceKeys, log: StderrLog,
          metrics: ServiceMetrics, leaseSeconds: Double, pollInterval: Duration, startDelay: Duration) {
         self.count = count
         self.store = store
         self.verifier = verifier
-        self.key = key
+        self.keys = keys
         self.log = log
         self.metrics = metrics
         self.leaseSeconds = leaseSeconds
@@ -85,12 +85,13 @@ final class VerificationWorkers: Sendable {
         defer { heartbeat.cancel() }
         if startDelay > .zero { Thread.sleep(forTimeInterval: startDelay.seconds) }
         let start = ContinuousClock.now
-        let outcome = JobOutcome.of(job, verifier: verifier, key: key)
+        let outcome = JobOutcome.of(job, verifier: verifier, keys: keys)
         metrics.verificationDuration.observe((ContinuousClock.now - start).seconds)
         do {
             switch outcome {
-            case let .verdict(verdict, report, attestation):
-                let recorded = try store.complete(id: job.id, owner: owner, verdict: verdict, report: report, attestation: attestation)
+            case let .verdict(verdict, report, attestation, eip712):
+                let recorded = try store.complete(id: job.id, owner: owner, verdict: verdict, report: report,
+                                                  attestation: attestation, eip712: eip712)
                 log.event(recorded ? "job_finished" : "job_lease_lost", ["job": job.id, "status": verdict.rawValue])
             case let .failure(reason):
                 let disposition = try store.recordFailure(id: job.id, owner: owner, error: reason)

@@ -3,7 +3,8 @@ internal import HTTPCore
 internal import Verification
 
 extension VerifierService {
-    /// POST /v1/poq/scores: scores each output against the prompt and signs one attestation per output.
+    /// POST /v1/poq/scores: scores each output against the prompt and signs each score twice: a
+    /// DSSE envelope (`attestation`) and EIP-712 typed data (`eip712`).
     func score(_ request: HTTPRequest) throws -> HTTPResponse {
         try ServiceProblem.requireBody(request.body, atMost: configuration.poqRequestBytes)
         guard let evaluator else { throw ServiceProblem.unavailable("the PoQ evaluator model is not loaded", retryAfter: 30) }
@@ -22,8 +23,10 @@ extension VerifierService {
         var entries: [String] = []
         for (index, (output, score)) in zip(outputs, scores).enumerated() {
             let envelope = try PoQAttestation.envelope(prompt: prompt, output: output, score: score, evaluator: identity, key: key)
+            let eip712 = PoQAttestation.eip712Attestation(prompt: prompt, output: output, score: score, evaluator: identity,
+                                                          key: signingKeys.secp256k1, domain: signingKeys.domain)
             let digest = PoQAttestation.pairDigest(prompt: prompt, output: output)
-            entries.append("{\"attestation\":" + String(decoding: envelope.jsonBytes(), as: UTF8.self)
+            entries.append("{\"attestation\":" + String(decoding: envelope.jsonBytes(), as: UTF8.self) + ",\"eip712\":" + eip712.json
                 + ",\"index\":\(index),\"outputDigest\":\"\(digest.hex)\",\"score\":\(score)}")
         }
         let evaluatorJSON = "{\"identity\":\"\(identity.description)\",\"mode\":\"\(identity.mode.rawValue)\",\"weightsSha256\":\"\(identity.weightsSHA256.hex)\"}"

@@ -10,7 +10,8 @@ final class VerifierService: Sendable {
     let configuration: ServiceConfiguration
     let log: StderrLog
     let metrics: ServiceMetrics
-    let key: SigningKey
+    /// The Ed25519 and secp256k1 signing keys and the EIP-712 domain.
+    let signingKeys: ServiceKeys
     let verifier: PoGOVerifier
     /// The PoQ evaluator, or nil when the model could not be loaded (readyz reports it).
     let evaluator: PoQEvaluator?
@@ -40,9 +41,14 @@ final class VerifierService: Sendable {
         try PrivateFiles.createFolder(configuration.dataDirectory)
         metrics = try ServiceMetrics()
         let (key, generated) = try SigningKeyLoader.loadOrGenerate(path: configuration.resolvedKeyFile)
-        self.key = key
         log.event(generated ? "key_generated" : "key_loaded",
                   ["key_id": key.keyID, "path": configuration.resolvedKeyFile])
+        let (eip712Key, eip712Generated) = try SigningKeyLoader.loadOrGenerateSecp256k1(path: configuration.resolvedEIP712KeyFile)
+        let domain = configuration.eip712Domain
+        log.event(eip712Generated ? "eip712_key_generated" : "eip712_key_loaded",
+                  ["address": eip712Key.address.checksummed, "path": configuration.resolvedEIP712KeyFile,
+                   "chain_id": String(domain.chainID), "verifying_contract": domain.verifyingContract.checksummed])
+        signingKeys = ServiceKeys(ed25519: key, secp256k1: eip712Key, domain: domain)
         let datasets = try DatasetResolver.indexing(directory: configuration.datasetDirectory)
         log.event("datasets_indexed", ["directory": configuration.datasetDirectory])
         let memory = ReexecutionMemory(capacityBytes: configuration.resolvedReexecutionMemoryBytes)
@@ -79,7 +85,7 @@ final class VerifierService: Sendable {
         log.event("store_opened", ["store": databaseURL == nil ? configuration.databasePath : "postgresql",
                                    "lease_seconds": "\(policy.leaseSeconds)", "max_attempts": String(policy.maxAttempts)])
         workers = VerificationWorkers(
-            count: configuration.workers, store: workerStore, verifier: verifier, key: key, log: log, metrics: metrics,
+            count: configuration.workers, store: workerStore, verifier: verifier, keys: signingKeys, log: log, metrics: metrics,
             leaseSeconds: configuration.leaseSeconds, pollInterval: .milliseconds(configuration.pollIntervalMilliseconds),
             startDelay: .milliseconds(configuration.workerStartDelayMilliseconds))
     }
@@ -133,6 +139,9 @@ final class VerifierService: Sendable {
         workers.stop(waitingAtMost: .seconds(5))
         log.flush()
     }
+
+    /// The Ed25519 key, which signs the DSSE envelopes.
+    var key: SigningKey { signingKeys.ed25519 }
 
     // Encoded once: the liveness probe is the hottest and cheapest route.
     private static let health = HTTPResponse.json(bytes: Array(#"{"status":"ok"}"#.utf8))

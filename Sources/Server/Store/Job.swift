@@ -53,6 +53,9 @@ struct Job: Sendable, Equatable {
     let report: String?
     /// The DSSE envelope (JSON text) attesting the verdict, once finished.
     let attestation: String?
+    /// The verdict signed as EIP-712 typed data (JSON text, `EIP712Attestation.json`), once
+    /// finished; nil for jobs finished before the column existed (SQLite 5, PostgreSQL 4).
+    let eip712: String?
 }
 
 /// The verdict a worker records when it finishes a job.

@@ -50,9 +50,10 @@ protocol JobStore: Sendable {
     /// still holds it.
     func renew(id: String, owner: String) throws -> Bool
 
-    /// Records the verdict, report and attestation and releases the lease; false (and no change)
-    /// unless `owner` still holds the lease.
-    func complete(id: String, owner: String, verdict: JobVerdict, report: String, attestation: String?) throws -> Bool
+    /// Records the verdict, report and attestations (DSSE envelope and EIP-712 signature, JSON
+    /// texts) and releases the lease; false (and no change) unless `owner` still holds the lease.
+    func complete(id: String, owner: String, verdict: JobVerdict, report: String, attestation: String?,
+                  eip712: String?) throws -> Bool
 
     /// Records a failed attempt: back to `queued` if `attempts < policy.maxAttempts`, else `failed`.
     func recordFailure(id: String, owner: String, error: String) throws -> FailureDisposition

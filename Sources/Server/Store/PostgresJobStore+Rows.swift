@@ -5,7 +5,7 @@ extension PostgresJobStore {
     /// The columns `decodeJob` reads, in its order (the same as the SQLite store's).
     static let jobColumns = """
         id, digest, bundle, commitment, beacon, status, created_at, updated_at, started_at,
-        finished_at, lease_owner, lease_expires_at, attempts, last_error, report, attestation, run_key, beacon_source
+        finished_at, lease_owner, lease_expires_at, attempts, last_error, report, attestation, run_key, beacon_source, eip712
         """
 
     static func fetch(_ db: PostgresConnection, id: String) throws -> Job? {
@@ -59,7 +59,8 @@ extension PostgresJobStore {
             status: status, createdAt: createdAt, updatedAt: updatedAt,
             startedAt: try date(row, 8), finishedAt: try date(row, 9),
             leaseOwner: try row.text(10), leaseExpiresAt: try date(row, 11), attempts: Int(attempts),
-            lastError: try row.text(13), report: try row.text(14), attestation: try row.text(15))
+            lastError: try row.text(13), report: try row.text(14), attestation: try row.text(15),
+            eip712: try row.text(18))
     }
 
     /// Timestamps are stored as whole milliseconds since 1970 (UTC), rounded down, as in SQLite.

@@ -143,15 +143,17 @@ final class PostgresJobStore: JobStore {
         }
     }
 
-    func complete(id: String, owner: String, verdict: JobVerdict, report: String, attestation: String?) throws -> Bool {
+    func complete(id: String, owner: String, verdict: JobVerdict, report: String, attestation: String?,
+                  eip712: String?) throws -> Bool {
         try pool.withConnection { db in
             let time = try milliseconds(db)
             return try db.execute("""
                 UPDATE jobs SET status = $3, report = $4, attestation = $5, finished_at = $6, updated_at = $6,
-                    lease_owner = NULL, lease_expires_at = NULL
+                    lease_owner = NULL, lease_expires_at = NULL, eip712 = $7
                 WHERE id = $1 AND status = 'running' AND lease_owner = $2 AND lease_expires_at > $6
                 """, [.text(id), .text(owner), .text(verdict.status.rawValue), .text(report),
-                      attestation.map(PostgresValue.text) ?? .null, .int64(time)]).affected == 1
+                      attestation.map(PostgresValue.text) ?? .null, .int64(time),
+                      eip712.map(PostgresValue.text) ?? .null]).affected == 1
         }
     }
 

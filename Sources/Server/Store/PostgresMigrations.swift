@@ -66,6 +66,10 @@ enum PostgresMigrator {
                 probed_at bigint NOT NULL
             );
             """),
+        // Version 4: as SQLite's version 5 (the verdict signed as EIP-712 typed data).
+        PostgresMigration(version: 4, sql: """
+            ALTER TABLE jobs ADD COLUMN eip712 text;
+            """),
     ]
 
     /// The schema version recorded in the database; 0 when none is. Call inside a transaction

@@ -5,7 +5,7 @@ extension SQLiteJobStore {
     /// The columns `decodeJob` reads, in its order.
     static let jobColumns = """
         id, digest, bundle, commitment, beacon, status, created_at, updated_at, started_at,
-        finished_at, lease_owner, lease_expires_at, attempts, last_error, report, attestation, run_key, beacon_source
+        finished_at, lease_owner, lease_expires_at, attempts, last_error, report, attestation, run_key, beacon_source, eip712
         """
 
     static func fetch(_ db: SQLiteConnection, id: String) throws -> Job? {
@@ -66,7 +66,8 @@ extension SQLiteJobStore {
             status: status, createdAt: createdAt, updatedAt: updatedAt,
             startedAt: date(row.column(8)), finishedAt: date(row.column(9)),
             leaseOwner: text(row.column(10)), leaseExpiresAt: date(row.column(11)), attempts: Int(attempts),
-            lastError: text(row.column(13)), report: text(row.column(14)), attestation: text(row.column(15)))
+            lastError: text(row.column(13)), report: text(row.column(14)), attestation: text(row.column(15)),
+            eip712: text(row.column(18)))
     }
 
     /// Timestamps are stored as whole milliseconds since 1970 (UTC), rounded down.

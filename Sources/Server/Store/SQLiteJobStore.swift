@@ -161,16 +161,18 @@ final class SQLiteJobStore: JobStore {
         }
     }
 
-    func complete(id: String, owner: String, verdict: JobVerdict, report: String, attestation: String?) throws -> Bool {
+    func complete(id: String, owner: String, verdict: JobVerdict, report: String, attestation: String?,
+                  eip712: String?) throws -> Bool {
         let time = Self.milliseconds(now())
         return try withConnection { db in
             try db.immediateTransaction {
                 try db.run("""
                     UPDATE jobs SET status = ?3, report = ?4, attestation = ?5, finished_at = ?6, updated_at = ?6,
-                        lease_owner = NULL, lease_expires_at = NULL
+                        lease_owner = NULL, lease_expires_at = NULL, eip712 = ?7
                     WHERE id = ?1 AND status = 'running' AND lease_owner = ?2 AND lease_expires_at > ?6
                     """, [.text(id), .text(owner), .text(verdict.status.rawValue), .text(report),
-                          attestation.map(SQLiteValue.text) ?? .null, .integer(time)]) == 1
+                          attestation.map(SQLiteValue.text) ?? .null, .integer(time),
+                          eip712.map(SQLiteValue.text) ?? .null]) == 1
             }
         }
     }

@@ -63,6 +63,10 @@ enum SQLiteMigrator {
                 probed_at INTEGER NOT NULL
             ) STRICT;
             """),
+        // Version 5: the verdict signed as EIP-712 typed data (secp256k1), beside the DSSE envelope.
+        SQLiteMigration(version: 5, sql: """
+            ALTER TABLE jobs ADD COLUMN eip712 TEXT;
+            """),
     ]
 
     /// The schema version recorded in the database; 0 for a fresh file.

@@ -44,9 +44,10 @@ final class ControlledStore: JobStore, @unchecked Sendable {
     func job(id: String) throws -> Job? { gate(); return try base.job(id: id) }
     func claim(owner: String) throws -> Job? { gate(); return try base.claim(owner: owner) }
     func renew(id: String, owner: String) throws -> Bool { gate(); return try base.renew(id: id, owner: owner) }
-    func complete(id: String, owner: String, verdict: JobVerdict, report: String, attestation: String?) throws -> Bool {
+    func complete(id: String, owner: String, verdict: JobVerdict, report: String, attestation: String?,
+                  eip712: String?) throws -> Bool {
         gate()
-        return try base.complete(id: id, owner: owner, verdict: verdict, report: report, attestation: attestation)
+        return try base.complete(id: id, owner: owner, verdict: verdict, report: report, attestation: attestation, eip712: eip712)
     }
     func recordFailure(id: String, owner: String, error: String) throws -> FailureDisposition {
         gate()

@@ -73,11 +73,11 @@ struct VerifierServiceHandlerTests {
                       commitment: Digest(bytes: [UInt8](repeating: 0xAA, count: 32)), runKey: nil, bundle: [],
                       beacon: ChallengeBeacon(Digest(bytes: [UInt8](repeating: 1, count: 32)), source: .verifier), status: .failed,
                       createdAt: date, updatedAt: date, startedAt: date, finishedAt: date, leaseOwner: nil, leaseExpiresAt: nil,
-                      attempts: 3, lastError: "artifact unreadable", report: nil, attestation: nil)
+                      attempts: 3, lastError: "artifact unreadable", report: nil, attestation: nil, eip712: nil)
         let document = try #require(try JSONSerialization.jsonObject(
             with: Data(JobDocument.full(job, equivocations: EquivocationPage(entries: [], total: 0)))) as? [String: Any])
         #expect(document["status"] as? String == "failed" && document["error"] as? String == "artifact unreadable")
-        #expect(document["report"] == nil && document["attestation"] == nil)
+        #expect(document["report"] == nil && document["attestation"] == nil && document["eip712"] == nil)
         #expect(document["createdAt"] as? String == "2023-11-14T22:13:20.123Z")
         #expect(document["attempts"] as? Int == 3)
     }

@@ -171,7 +171,7 @@ struct JobStoreConformanceTests {
         #expect(try store.renew(id: id, owner: "a"))
         clock.advance(seconds: 30)
         #expect(try store.renew(id: id, owner: "a") == false)
-        #expect(try store.complete(id: id, owner: "a", verdict: .verified, report: "{}", attestation: nil) == false)
+        #expect(try store.complete(id: id, owner: "a", verdict: .verified, report: "{}", attestation: nil, eip712: nil) == false)
     }
 
     @Test(arguments: JobStoreFactory.all)
@@ -180,11 +180,13 @@ struct JobStoreConformanceTests {
         let id = try store.submit(JobSubmission(bundle: testBundle(1))).job.id
         _ = try store.claim(owner: "a")
         clock.advance(seconds: 3)
-        #expect(try store.complete(id: id, owner: "a", verdict: .rejected, report: #"{"ok":false}"#, attestation: #"{"payload":"x"}"#))
+        #expect(try store.complete(id: id, owner: "a", verdict: .rejected, report: #"{"ok":false}"#, attestation: #"{"payload":"x"}"#,
+                                   eip712: #"{"signature":"0x"}"#))
         let job = try #require(try store.job(id: id))
         #expect(job.status == .rejected && job.report == #"{"ok":false}"# && job.attestation == #"{"payload":"x"}"#)
+        #expect(job.eip712 == #"{"signature":"0x"}"#)
         #expect(job.finishedAt == clock.now && job.leaseOwner == nil && job.leaseExpiresAt == nil)
-        #expect(try store.complete(id: id, owner: "a", verdict: .verified, report: "{}", attestation: nil) == false)
+        #expect(try store.complete(id: id, owner: "a", verdict: .verified, report: "{}", attestation: nil, eip712: nil) == false)
         #expect(try store.claim(owner: "b") == nil)
     }
 
@@ -193,7 +195,7 @@ struct JobStoreConformanceTests {
         let (store, _, _) = try factory.fresh()
         let id = try store.submit(JobSubmission(bundle: testBundle(1))).job.id
         let claimed = try store.claim(owner: "a")
-        #expect(try store.complete(id: id, owner: "b", verdict: .verified, report: "{}", attestation: "{}") == false)
+        #expect(try store.complete(id: id, owner: "b", verdict: .verified, report: "{}", attestation: "{}", eip712: nil) == false)
         #expect(try store.job(id: id) == claimed)
         #expect(try store.recordFailure(id: id, owner: "b", error: "boom") == .leaseNotHeld)
         #expect(try store.job(id: id) == claimed)
@@ -209,7 +211,7 @@ struct JobStoreConformanceTests {
         clock.advance(seconds: 1)
         let reclaimed = try #require(try store.claim(owner: "b"))
         #expect(reclaimed.id == id && reclaimed.leaseOwner == "b" && reclaimed.attempts == 2)
-        #expect(try store.complete(id: id, owner: "dead", verdict: .verified, report: "{}", attestation: nil) == false)
-        #expect(try store.complete(id: id, owner: "b", verdict: .verified, report: "{}", attestation: nil))
+        #expect(try store.complete(id: id, owner: "dead", verdict: .verified, report: "{}", attestation: nil, eip712: nil) == false)
+        #expect(try store.complete(id: id, owner: "b", verdict: .verified, report: "{}", attestation: nil, eip712: nil))
     }
 }

@@ -54,8 +54,8 @@ struct JobStoreLifecycleTests {
         for n in 0..<6 { _ = try store.submit(JobSubmission(bundle: testBundle(n))) }
         let ids = (0..<4).compactMap { _ in try? store.claim(owner: "w")?.id }
         #expect(ids.count == 4)
-        #expect(try store.complete(id: ids[0], owner: "w", verdict: .verified, report: "{}", attestation: nil))
-        #expect(try store.complete(id: ids[1], owner: "w", verdict: .rejected, report: "{}", attestation: nil))
+        #expect(try store.complete(id: ids[0], owner: "w", verdict: .verified, report: "{}", attestation: nil, eip712: nil))
+        #expect(try store.complete(id: ids[1], owner: "w", verdict: .rejected, report: "{}", attestation: nil, eip712: nil))
         #expect(try store.recordFailure(id: ids[2], owner: "w", error: "e") == .failed(attempts: 1))
         #expect(try store.counts() == [.queued: 2, .running: 1, .verified: 1, .rejected: 1, .failed: 1])
         #expect(try store.queueDepth() == 2)
@@ -72,7 +72,7 @@ struct JobStoreLifecycleTests {
             clock.advance(seconds: 1)
             let b = try store.submit(JobSubmission(bundle: testBundle(2))).job
             _ = try store.claim(owner: "w")
-            #expect(try store.complete(id: a.id, owner: "w", verdict: .verified, report: "{\"r\":1}", attestation: "{}"))
+            #expect(try store.complete(id: a.id, owner: "w", verdict: .verified, report: "{\"r\":1}", attestation: "{}", eip712: nil))
             expected = [try #require(try store.job(id: a.id)), b]
         }
         let reopened = try backing.open(JobLeasePolicy(), clock)
@@ -97,7 +97,7 @@ struct JobStoreLifecycleTests {
                     if claimed[job.id] != nil { duplicates.withLock { $0.append(job.id) } }
                     claimed[job.id] = owner
                 }
-                #expect(try store.complete(id: job.id, owner: owner, verdict: .verified, report: "{}", attestation: nil))
+                #expect(try store.complete(id: job.id, owner: owner, verdict: .verified, report: "{}", attestation: nil, eip712: nil))
             }
         }
         #expect(duplicates.withLock { $0 }.isEmpty)

@@ -26,7 +26,7 @@ struct PostgresJobStoreTests {
             let owner = "replica-\(worker % 4)/thread-\(worker)"
             while let job = try store.claim(owner: owner) {
                 owners.withLock { $0[job.id, default: []].append(owner) }
-                #expect(try store.complete(id: job.id, owner: owner, verdict: .verified, report: "{}", attestation: nil))
+                #expect(try store.complete(id: job.id, owner: owner, verdict: .verified, report: "{}", attestation: nil, eip712: nil))
             }
         }
         let claimed = owners.withLock { $0 }
@@ -116,7 +116,7 @@ struct PostgresJobStoreTests {
         let id = try store.submit(JobSubmission(bundle: testBundle(1))).job.id
         let owner = "w'; DROP TABLE jobs; --"
         _ = try store.claim(owner: owner)
-        #expect(try store.complete(id: id, owner: owner, verdict: .verified, report: #"{"a":"'\""}"#, attestation: nil))
+        #expect(try store.complete(id: id, owner: owner, verdict: .verified, report: #"{"a":"'\""}"#, attestation: nil, eip712: nil))
         #expect(try store.job(id: id)?.report == #"{"a":"'\""}"#)
     }
 

@@ -19,7 +19,7 @@ struct SQLiteCrashTests {
             // Acknowledge only after the commit returned, as the HTTP handler will.
             FileHandle.standardOutput.write(Data("ack \(result.job.id)\n".utf8))
             if let job = try store.claim(owner: "writer") {
-                _ = try store.complete(id: job.id, owner: "writer", verdict: .verified, report: "{}", attestation: nil)
+                _ = try store.complete(id: job.id, owner: "writer", verdict: .verified, report: "{}", attestation: nil, eip712: nil)
             }
             n += 1
         }
