@@ -43,6 +43,20 @@ struct AttestCommandTests {
         #expect(try Self.verifier(["keygen"]).status == 2)
     }
 
+    @Test func keygenWritesSecp256k1KeyThatTheServiceLoads() throws {
+        let path = try Self.scratch().appendingPathComponent("eip712.pem").path
+        let made = try Self.verifier(["keygen", "--algorithm", "secp256k1", "--out", path])
+        #expect(made.status == 0)
+        #expect(made.json?["algorithm"] as? String == "secp256k1")
+        let key = try KeyFile.readSecp256k1PrivateKey(path)
+        #expect(made.json?["address"] as? String == key.address.checksummed)
+        #expect(made.json?["publicKey"] as? String == "0x" + Hex.encode(key.publicKey))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try Self.verifier(["keygen", "--algorithm", "secp256k1", "--out", path]).status == 1)
+        #expect(try Self.verifier(["keygen", "--algorithm", "rsa", "--out", path + ".2"]).status == 2)
+    }
+
     @Test func attestVerifyAcceptsSignedStatementAndRejectsTamperedOne() throws {
         let directory = try Self.scratch()
         let keyPath = directory.appendingPathComponent("k.pem").path

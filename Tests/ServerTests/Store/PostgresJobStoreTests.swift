@@ -101,6 +101,21 @@ struct PostgresJobStoreTests {
         #expect(try store.submit(JobSubmission(bundle: first + [0x0A], parsed: parsed[0])).job == jobs[0])
     }
 
+    @Test func jobFinishedBeforeVersionFourKeepsItsEnvelopeAndHasNoEIP712Signature() throws {
+        let url = try PostgresTestCluster.freshSchemaURL()
+        let digest = SHA256.hash([4, 5, 6])
+        do {
+            let old = try PostgresConnection(url: url)
+            try PostgresMigrator.migrate(old, migrations: Array(PostgresMigrator.jobStoreMigrations.prefix(3)), appliedAt: 0)
+            try old.execute("""
+                INSERT INTO jobs (id, digest, bundle, beacon, status, created_at, updated_at, finished_at, report, attestation)
+                VALUES ($1, $2, $3, $4, 'verified', 1000, 2000, 2000, '{"verdict":"positive"}', '{"payload":"x"}')
+                """, [.text(digest.hex), .bytes(digest.bytes), .bytes([4, 5, 6]), .bytes([UInt8](repeating: 9, count: 32))])
+        }
+        let job = try #require(try Self.store(url).job(id: digest.hex))
+        #expect(job.status == .verified && job.attestation == #"{"payload":"x"}"# && job.eip712 == nil)
+    }
+
     @Test func bundleBytesRoundTripUnchangedIncludingNulAndHighBytes() throws {
         let store = try Self.store(try PostgresTestCluster.freshSchemaURL())
         var generator = SplitMix64(seed: 7)

@@ -73,6 +73,25 @@ struct SQLiteJobStoreTests {
         #expect(try store.submit(JobSubmission(bundle: third, parsed: try ProofBundle(bytes: third))).disposition == .otherCommitment)
     }
 
+    @Test func jobFinishedBeforeVersionFiveKeepsItsEnvelopeAndHasNoEIP712Signature() throws {
+        let path = try Self.scratchPath()
+        let digest = SHA256.hash([4, 5, 6])
+        do {
+            let old = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 1_000)
+            try SQLiteMigrator.migrate(old, migrations: Array(SQLiteMigrator.jobStoreMigrations.prefix(4)), appliedAt: 0)
+            try old.run("""
+                INSERT INTO jobs (id, digest, bundle, beacon, status, created_at, updated_at, finished_at, report, attestation)
+                VALUES (?1, ?2, ?3, ?4, 'verified', 1000, 2000, 2000, '{"verdict":"positive"}', '{"payload":"x"}')
+                """, [.text(digest.hex), .blob(digest.bytes), .blob([4, 5, 6]), .blob([UInt8](repeating: 9, count: 32))])
+        }
+        let store = try SQLiteJobStore(path: path)
+        let job = try #require(try store.job(id: digest.hex))
+        #expect(job.status == .verified && job.attestation == #"{"payload":"x"}"# && job.eip712 == nil)
+        let document = try #require(try JSONSerialization.jsonObject(
+            with: Data(JobDocument.full(job, equivocations: EquivocationPage(entries: [], total: 0)))) as? [String: Any])
+        #expect(document["attestation"] != nil && document["eip712"] == nil)
+    }
+
     @Test func refusesDatabaseMigratedByNewerBuild() throws {
         let path = try Self.scratchPath()
         _ = try SQLiteJobStore(path: path)
