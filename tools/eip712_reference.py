@@ -15,6 +15,11 @@ pycryptodome's.
       eth-account, and checks that the attestation's typedData and digest equal it, that the
       signature is low-s with v 27 or 28, and that eth-account recovers `signer` from it.
       Prints {"digest", "recovered", "ok", "problems"}; exit 0 when ok, 1 otherwise.
+  eip712_reference.py example FILE
+      FILE is docs/protocol-parts/attestations.md. Checks its "EIP-712 worked example" with
+      eth-account: the key's address, the type hashes, the domain separator, each struct hash
+      and digest, each signature byte for byte (RFC 6979), low s, and the recovered signer.
+      Prints what it checked; exit 0 when all hold, 1 otherwise.
   eip712_reference.py sign FILE
       FILE holds a list of {"privateKey": "<hex>", "typedData": {...}}; print the list of
       {"address", "digest", "signature"} as eth-account signs each (deterministic: RFC 6979).
@@ -110,6 +115,55 @@ def check(request: dict) -> dict:
     return {"digest": "0x" + digest.hex(), "recovered": recovered, "ok": not problems, "problems": problems}
 
 
+def type_string(name: str, members: list) -> bytes:
+    return ("%s(%s)" % (name, ",".join("%s %s" % (m["type"], m["name"]) for m in members))).encode()
+
+
+def example(path: str) -> list:
+    """The problems of the documented worked example (empty when it holds)."""
+    with open(path, encoding="utf-8") as f:
+        section = f.read().split("### EIP-712 worked example", 1)[1].split("\n### ", 1)[0]
+    values = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 2 and cells[1].startswith("`"):
+            values[cells[0]] = cells[1].strip("`")
+    lines = [json.loads(line) for line in section.splitlines() if line.startswith('    {"digest":')]
+    problems = []
+
+    def want(label, got):
+        if values.get(label) != got:
+            problems.append("%s: documented %s, eth-account/pycryptodome give %s" % (label, values.get(label), got))
+
+    if len(values) != 10 or len(lines) != 2:
+        return ["the example has %d table values and %d JSON lines, want 10 and 2" % (len(values), len(lines))]
+    account = Account.from_key(bytes.fromhex(values["private key"]))
+    want("address", account.address)
+    want("typeHash(EIP712Domain)", keccak256(type_string("EIP712Domain", DOMAIN_TYPE)).hex())
+    for kind in ("pogo", "poq"):
+        name, members = TYPES[kind]
+        want("typeHash(%s)" % name, keccak256(type_string(name, members)).hex())
+    for label, kind, signed in (("verdict", "pogo", lines[0]), ("score", "poq", lines[1])):
+        typed = signed["typedData"]
+        if typed["primaryType"] != TYPES[kind][0] or typed["types"] != {"EIP712Domain": DOMAIN_TYPE, TYPES[kind][0]: TYPES[kind][1]}:
+            problems.append("%s: the types are not the documented %s" % (label, TYPES[kind][0]))
+        signable = encode_typed_data(full_message=typed)
+        want("domain separator", signable.header.hex())
+        want("hashStruct(%s)" % label, signable.body.hex())
+        want("%s digest" % label, eip712_digest(typed).hex())
+        if signed["digest"] != "0x" + eip712_digest(typed).hex():
+            problems.append("%s: the JSON's digest %s is not its typedData's" % (label, signed["digest"]))
+        ours = "0x" + bytes(account.sign_message(signable).signature).hex()
+        if signed["signature"] != ours:
+            problems.append("%s: documented signature %s, eth-account signs %s" % (label, signed["signature"], ours))
+        if int(signed["signature"][66:130], 16) > N // 2:
+            problems.append("%s: s is not low" % label)
+        recovered = Account.recover_message(signable, signature=bytes.fromhex(signed["signature"][2:]))
+        if not recovered == signed["signer"] == account.address:
+            problems.append("%s: recovered %s, signer %s, key's address %s" % (label, recovered, signed["signer"], account.address))
+    return problems
+
+
 def main() -> int:
     command, path = sys.argv[1], sys.argv[2]
     if command == "keccak":
@@ -117,6 +171,13 @@ def main() -> int:
             for line in f:
                 print(keccak256(bytes.fromhex(line.strip())).hex())
         return 0
+    if command == "example":
+        problems = example(path)
+        for problem in problems:
+            print("eip712 example: " + problem, file=sys.stderr)
+        print("eip712 example: %s" % ("ok: address, type hashes, domain separator, struct hashes, digests, "
+                                      "signatures, low s, recovered signer" if not problems else "FAILED"))
+        return 0 if not problems else 1
     with open(path) as f:
         request = json.load(f)
     if command == "check":
