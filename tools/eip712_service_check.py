@@ -13,7 +13,9 @@ contract set, then, with nothing but eth-account, pycryptodome, `cryptography` a
   positive / negative, the beacon the submission answered with);
 - PoQ: each score's `eip712` against the pair digest computed with hashlib and the score in
   fixed point;
-- a tampered signature is refused (the check is not vacuous).
+- a tampered signature is refused (the check is not vacuous);
+- every `eip712` object and the /v1/keys entry match their schemas in openapi.yaml
+  (openapi-schema-validator).
 
     eip712_service_check.py --verifier .build/release/verifier
 
@@ -29,7 +31,9 @@ import sys
 import tempfile
 import time
 
+import yaml
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from openapi_schema_validator import OAS31Validator
 from eth_account import Account
 from eth_keys import keys as eth_keys
 
@@ -49,6 +53,17 @@ class Checks:
     def expect(self, ok, what):
         print("eip712: %s %s" % ("ok  " if ok else "FAIL", what))
         self.failed += 0 if ok else 1
+
+
+def schema_checker(checks):
+    """A function checking a value against a schema of openapi.yaml's components, by name."""
+    with open(os.path.join(ROOT, "openapi.yaml"), encoding="utf-8") as f:
+        spec = yaml.safe_load(f)
+
+    def conforms(value, name, what):
+        errors = list(OAS31Validator(dict(spec, **{"$ref": "#/components/schemas/" + name})).iter_errors(value))
+        checks.expect(not errors, "%s matches openapi.yaml's %s %s" % (what, name, "; ".join(e.message for e in errors[:3])))
+    return conforms
 
 
 def get_json(client, path):
@@ -115,6 +130,7 @@ def main():
     parser.add_argument("--verifier", required=True)
     args = parser.parse_args()
     checks = Checks()
+    conforms = schema_checker(checks)
     with tempfile.TemporaryDirectory() as work:
         data = os.path.join(work, "var")
         port = free_port()
@@ -134,7 +150,9 @@ def main():
                     client.close()
                 assert time.monotonic() < deadline and server.poll() is None, "the verifier did not become ready"
                 time.sleep(0.1)
-            published = get_json(client, "/v1/keys")["eip712"]
+            key_list = get_json(client, "/v1/keys")
+            conforms(key_list, "KeyList", "/v1/keys")
+            published = key_list["eip712"]
             check_keys(checks, published, os.path.join(data, "secp256k1-signing-key.pem"))
             address = published["address"]
 
@@ -155,6 +173,7 @@ def main():
                 checks.expect(signed is not None, "the %s job carries eip712" % want)
                 if signed is None:
                     continue
+                conforms(job, "Job", "the %s job" % want)
                 if check_attestation(checks, signed, "pogo", values, address, "%s verdict" % want) and want == "positive":
                     tampered = dict(signed, signature=signed["signature"][:129] + ("1" if signed["signature"][129] == "0" else "0")
                                     + signed["signature"][130:])
@@ -169,6 +188,7 @@ def main():
                                                json.dumps({"prompt": prompt, "outputs": outputs}).encode())
             checks.expect(status == 200, "scored %d outputs: HTTP %d" % (len(outputs), status))
             scored = json.loads(answer)
+            conforms(scored, "ScoreResponse", "the scores")
             for entry, output in zip(scored["scores"], outputs):
                 pair = hashlib.sha256(b"poq/1/pair" + hashlib.sha256(prompt.encode()).digest()
                                       + hashlib.sha256(output.encode()).digest()).hexdigest()
