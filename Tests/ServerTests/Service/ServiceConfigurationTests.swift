@@ -1,5 +1,6 @@
 import HTTPCore
 import Testing
+import Verification
 @testable import Server
 
 struct ServiceConfigurationTests {
@@ -50,6 +51,26 @@ struct ServiceConfigurationTests {
         #expect(throws: UsageError.self) { try ServiceConfiguration.parse([], environment: ["VERIFIER_ALLOW_FILE_ARTIFACTS": "true"]) }
         let rootOnly = try ServiceConfiguration.parse(["--artifact-root", "/tmp"], environment: [:])
         #expect(!rootOnly.policy.allowFileURIs && rootOnly.artifactRoot != nil)
+    }
+
+    @Test func eip712SettingsHaveTheDocumentedDefaultsAndBounds() throws {
+        let defaults = try ServiceConfiguration.parse([], environment: [:])
+        #expect(defaults.resolvedEIP712KeyFile == "./var/secp256k1-signing-key.pem")
+        #expect(defaults.eip712Domain == EIP712Domain(chainID: 1, verifyingContract: .zero))
+        let maxChain = try ServiceConfiguration.parse(["--eip712-chain-id", "9007199254740991"], environment: [:])
+        #expect(maxChain.eip712ChainID == (1 << 53) - 1)
+        let env = ["VERIFIER_EIP712_KEY_FILE": "/keys/eth.pem", "VERIFIER_EIP712_CHAIN_ID": "1",
+                   "VERIFIER_EIP712_VERIFYING_CONTRACT": "0x5fbdb2315678afecb367f032d93f642f64180aa3"]
+        let set = try ServiceConfiguration.parse([], environment: env)
+        #expect(set.resolvedEIP712KeyFile == "/keys/eth.pem" && set.eip712ChainID == 1)
+        #expect(set.eip712VerifyingContract.checksummed == "0x5FbDB2315678afecb367f032d93F642f64180aa3")
+        for refused in [["--eip712-chain-id", "0"], ["--eip712-chain-id", "9007199254740992"], ["--eip712-chain-id", "0x1"],
+                        // The EIP-55 address with one letter's case flipped: a typo, not an address.
+                        ["--eip712-verifying-contract", "0x5FbDB2315678afecb367f032d93F642f64180aA3"],
+                        ["--eip712-verifying-contract", "0x5fbdb2315678afecb367f032d93f642f64180a"],
+                        ["--eip712-verifying-contract", "5fbdb2315678afecb367f032d93f642f64180aa3"]] {
+            #expect(throws: UsageError.self, "\(refused)") { try ServiceConfiguration.parse(refused, environment: [:]) }
+        }
     }
 
     @Test func minimumFreeBytesAcceptsItsBounds() throws {
