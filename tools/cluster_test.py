@@ -24,7 +24,7 @@ What it does, in order:
    (tools/commitment_reference.py), with at most one 202; every request got an answer (no 5xx
    and no transport error reaches a client: HAProxy retries them on another replica); every
    attestation verifies with Python `cryptography` and an own DSSE PAE against the key
-   /v1/keys publishes (the same on every replica), names the commitment digest and carries the
+   /v1/keys publishes (the same on every replica, the EIP-712 key too), names the commitment digest and carries the
    verdict matching the status; a job the killed replica held was re-claimed; and afterwards a
    second commitment for an honest run, sent through the balancer, is refused with 409 naming
    the run's job, which then shows it as equivocation evidence.
@@ -355,10 +355,13 @@ def main():
             thread.join()
         wall = time.monotonic() - started
 
-        # Keys: one key, published identically by every replica and through the balancer.
-        published = [fetch_json(port, "/v1/keys")["keys"] for port in cluster.ports + [cluster.balancer_port]]
+        # Keys: one key of each kind, published identically by every replica and through the balancer.
+        listed = [fetch_json(port, "/v1/keys") for port in cluster.ports + [cluster.balancer_port]]
+        published = [answer["keys"] for answer in listed]
         if any(keys != published[0] for keys in published):
             failures.append(f"replicas publish different keys: {published}")
+        if any(answer.get("eip712") != listed[0].get("eip712") for answer in listed):
+            failures.append(f"replicas publish different EIP-712 keys: {[answer.get('eip712') for answer in listed]}")
         public_keys = {k["keyId"]: Ed25519PublicKey.from_public_bytes(b64decode(k["publicKey"])) for k in published[0]}
 
         ids_by_commitment, created_by_commitment, digests_by_commitment = {}, {}, {}

@@ -76,9 +76,10 @@ def main():
         environment = service["environment"]
         targets = {path if path.startswith("/") else f"/run/secrets/{path}"
                    for path in (s.get("target") or s["source"] for s in service.get("secrets", []))}
-        if environment.get("VERIFIER_KEY_FILE") not in targets:
-            problems.append(f"compose: {name} reads VERIFIER_KEY_FILE={environment.get('VERIFIER_KEY_FILE')}, "
-                            f"secrets are mounted at {sorted(targets)}")
+        for variable in ("VERIFIER_KEY_FILE", "VERIFIER_EIP712_KEY_FILE"):
+            if environment.get(variable) not in targets:
+                problems.append(f"compose: {name} reads {variable}={environment.get(variable)}, "
+                                f"secrets are mounted at {sorted(targets)}")
         if not environment.get("VERIFIER_DATABASE_URL", "").startswith("postgres://"):
             problems.append(f"compose: {name} has no PostgreSQL VERIFIER_DATABASE_URL")
         if seconds(service.get("stop_grace_period", "10s")) < SHUTDOWN_SECONDS:
@@ -107,12 +108,16 @@ def main():
     pre_stop = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", ["sleep", "0"])
     if pod["terminationGracePeriodSeconds"] < int(pre_stop[-1]) + SHUTDOWN_SECONDS:
         problems.append("kubernetes: terminationGracePeriodSeconds does not cover preStop + shutdown")
-    key_file = config.get("VERIFIER_KEY_FILE", "")
     mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
-    key_volume = mounts.get(key_file.rpartition("/")[0])
-    init = pod["initContainers"][0]
-    if key_volume is None or key_file not in init["command"] or "0600" not in init["command"]:
-        problems.append(f"kubernetes: {key_file} is not installed with mode 0600 into a mounted volume")
+    for variable in ("VERIFIER_KEY_FILE", "VERIFIER_EIP712_KEY_FILE"):
+        key_file = config.get(variable, "")
+        key_volume = mounts.get(key_file.rpartition("/")[0])
+        folder, _, name = key_file.rpartition("/")
+        installed = any("0600" in command and (key_file in command or (
+            "-t" in command and command[command.index("-t") + 1] == folder and any(c.endswith("/" + name) for c in command)))
+            for command in (init["command"] for init in pod["initContainers"]))
+        if not key_file or key_volume is None or not installed:
+            problems.append(f"kubernetes: {variable} {key_file!r} is not installed with mode 0600 into a mounted volume")
     secret = next(v["secret"] for v in pod["volumes"] if "secret" in v)
     if secret.get("defaultMode") != 0o440:
         problems.append("kubernetes: the Secret volume mode is not 0440")

@@ -66,6 +66,7 @@ class Cluster:
         self.work = work
         self.test_knobs = test_knobs
         self.key_file = os.path.join(work, "signing-key.pem")
+        self.eip712_key_file = os.path.join(work, "secp256k1-signing-key.pem")
         self.data_dir = os.path.join(work, "store")
         self.ports = [free_port() for _ in range(count)]
         self.balancer_port = free_port()
@@ -81,6 +82,7 @@ class Cluster:
             # Own folder per replica: with a database URL nothing is stored there.
             "VERIFIER_DATA_DIR": self.data_dir if not self.args.database_url else os.path.join(self.work, f"data-{index}"),
             "VERIFIER_KEY_FILE": self.key_file,
+            "VERIFIER_EIP712_KEY_FILE": self.eip712_key_file,
             "VERIFIER_MODEL_DIR": os.path.join(ROOT, "models", "all-MiniLM-L6-v2"),
             "VERIFIER_DATASET_DIR": os.path.join(ROOT, "data"),
             "VERIFIER_WORKERS": "2",
@@ -105,6 +107,8 @@ class Cluster:
 
     def start(self):
         subprocess.run([self.args.verifier, "keygen", "--out", self.key_file], check=True, capture_output=True)
+        subprocess.run([self.args.verifier, "keygen", "--algorithm", "secp256k1", "--out", self.eip712_key_file],
+                       check=True, capture_output=True)
         for index in range(len(self.ports)):
             self.start_replica(index)
         for index in range(len(self.ports)):
