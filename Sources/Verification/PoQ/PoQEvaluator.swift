@@ -55,8 +55,8 @@ public struct PoQEvaluatorIdentity: Sendable, Hashable, CustomStringConvertible 
     public var description: String { "poq/1 \(mode.rawValue) sha256:\(weightsSHA256.hex)" }
 }
 
-/// The PoQ evaluator: a BERT checkpoint directory (config.json, model.safetensors, vocab.txt)
-/// loaded once, scoring a batch of outputs of one prompt per call.
+/// The PoQ evaluator: a BERT checkpoint directory (config.json, model.safetensors, and
+/// tokenizer.json or vocab.txt) loaded once, scoring a batch of outputs of one prompt per call.
 ///
 /// A checkpoint with `classifier.weight`/`classifier.bias` runs in cross-encoder mode, any
 /// other in similarity mode. Scores are deterministic for a given build and thread count.
@@ -81,8 +81,7 @@ public final class PoQEvaluator: Sendable {
         hasher.update(file.bytes)
         identity = PoQEvaluatorIdentity(mode: weights.hasClassifier ? .crossEncoder : .similarity,
                                         weightsSHA256: hasher.finalize())
-        tokenizer = try BertTokenizer(vocabulary: WordPieceVocabulary(path: directory + "/vocab.txt"),
-                                      maxLength: limits.maxSequenceTokens)
+        tokenizer = try PoQCheckpointSettings(directory: directory, config: config, maxLength: limits.maxSequenceTokens).tokenizer
         encoder = BertEncoder(weights: weights, padId: tokenizer.padId)
         self.limits = limits
     }
