@@ -1,5 +1,7 @@
-/// Why a checkpoint's tokenizer files (tokenizer.json, tokenizer_config.json) were refused.
-/// `file` is relative to the checkpoint directory, `field` a dotted path within it.
+/// Why a checkpoint's tokenizer files (tokenizer.json, tokenizer_config.json) or
+/// sentence-transformers files (modules.json, sentence_bert_config.json, the pooling config,
+/// config_sentence_transformers.json) were refused. `file` is relative to the checkpoint
+/// directory, `field` a dotted path within it.
 public enum PoQCheckpointError: Error, Equatable, Sendable {
     /// The file exists but cannot be read.
     case unreadable(file: String)
@@ -17,4 +19,7 @@ public enum PoQCheckpointError: Error, Equatable, Sendable {
     case specialTokenId(file: String, token: String, got: Int, want: Int?)
     /// A vocabulary id has no row in the model's embedding table.
     case vocabularyExceedsModel(largestId: Int, vocabSize: Int)
+    /// modules.json (a sentence-transformers embedding pipeline) beside a classifier head
+    /// (cross-encoder): sentence-transformers would ignore the head, the service would use it.
+    case sentenceTransformersWithClassifier
 }

@@ -1,16 +1,23 @@
 internal import Foundation
 
-/// What a checkpoint directory says about tokenizing, besides the weights: the vocabulary and
-/// the normalizer. docs/poq.md lists the files and what is followed or refused.
+/// What a checkpoint directory says about scoring besides the weights: the tokenizer (its
+/// vocabulary, normalizer and maximum length) and, in similarity mode, the sentence-transformers
+/// pooling and normalization. docs/poq.md lists the files and what is followed or refused.
 ///
 /// The tokenizer comes from tokenizer.json when the directory has one, else from vocab.txt;
 /// its normalizer from tokenizer_config.json (or `transformers`' defaults), which must agree
-/// with tokenizer.json's.
+/// with tokenizer.json's. The maximum length, special tokens included, is the caller's
+/// override if given; else sentence-transformers' `max_seq_length` in similarity mode when set;
+/// else min(`max_position_embeddings`, tokenizer_config.json's `model_max_length`), which is
+/// what both sentence-transformers and its CrossEncoder fall back to.
 struct PoQCheckpointSettings {
     let tokenizer: BertTokenizer
+    /// The embedding pipeline in similarity mode; nil in cross-encoder mode.
+    let embedding: SentenceTransformersConfig?
 
-    /// Reads the settings in `directory` for a model of `config`, truncating at `maxLength`.
-    init(directory: String, config: BertConfig, maxLength: Int) throws {
+    /// Reads the settings in `directory` for a model of `config` run in `mode`, with the
+    /// maximum length `maxSequenceTokens` when it is given.
+    init(directory: String, config: BertConfig, mode: PoQMode, maxSequenceTokens: Int?) throws {
         let tokenizerConfig = try CheckpointJSON.read(directory: directory, file: TokenizerConfigJSON.fileName)
             .map(TokenizerConfigJSON.init) ?? TokenizerConfigJSON()
         let normalizer = tokenizerConfig.normalizer
@@ -34,6 +41,18 @@ struct PoQCheckpointSettings {
         guard Int(vocabulary.largestId) < config.vocabSize else {
             throw PoQCheckpointError.vocabularyExceedsModel(largestId: Int(vocabulary.largestId), vocabSize: config.vocabSize)
         }
+        switch mode {
+        case .similarity:
+            embedding = try SentenceTransformersConfig(directory: directory, hiddenSize: config.hiddenSize) ?? .withoutModules
+        case .crossEncoder:
+            guard !FileManager.default.fileExists(atPath: directory + "/modules.json") else {
+                throw PoQCheckpointError.sentenceTransformersWithClassifier
+            }
+            embedding = nil
+        }
+        let positions = config.maxPositionEmbeddings
+        let maxLength = maxSequenceTokens ?? embedding?.maxSeqLength ?? min(positions, tokenizerConfig.modelMaxLength ?? .max)
+        guard maxLength <= positions else { throw PoQError.sequenceLimitExceedsModel(limit: maxLength, positions: positions) }
         tokenizer = try BertTokenizer(vocabulary: vocabulary, maxLength: maxLength, maxInputCharsPerWord: maxInputCharsPerWord,
                                       normalizer: normalizer)
     }

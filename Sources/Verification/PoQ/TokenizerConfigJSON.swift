@@ -2,7 +2,7 @@
 /// defaults `transformers`' BertTokenizer applies when a key is absent (or the file is).
 ///
 /// Read: `do_lower_case` (default true), `strip_accents` (default null: as `do_lower_case`),
-/// `tokenize_chinese_chars` (default true). Refused by name
+/// `tokenize_chinese_chars` (default true), `model_max_length` (default none). Refused by name
 /// unless they keep BERT's behaviour: `tokenizer_class` other than BertTokenizer or
 /// BertTokenizerFast, `do_basic_tokenize` false, a non-empty `never_split`, `truncation_side`
 /// other than "right", `unk_token`/`cls_token`/`sep_token`/`pad_token` other than "[UNK]",
@@ -18,6 +18,8 @@ struct TokenizerConfigJSON {
     var stripAccents: Bool?
     /// `tokenize_chinese_chars`, nil when absent.
     var tokenizeChineseChars: Bool?
+    /// `model_max_length`, nil when absent; `Int.max` for the "no limit" value 1e30.
+    var modelMaxLength: Int?
     /// `added_tokens_decoder` entries: (content, id).
     var addedTokens: [(content: String, id: Int)] = []
 
@@ -40,6 +42,7 @@ struct TokenizerConfigJSON {
         doLowerCase = try json.bool(root, "do_lower_case")
         stripAccents = try json.bool(root, "strip_accents")
         tokenizeChineseChars = try json.bool(root, "tokenize_chinese_chars")
+        modelMaxLength = try json.member(root, "model_max_length").map { try json.count($0) }
         if let name = try json.member(root, "tokenizer_class"), !["BertTokenizer", "BertTokenizerFast"].contains(name.node.string ?? "") {
             throw json.unsupported("tokenizer_class", name, supported: "\"BertTokenizer\" or \"BertTokenizerFast\"")
         }

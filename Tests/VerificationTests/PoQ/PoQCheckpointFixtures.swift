@@ -51,7 +51,8 @@ enum PoQCheckpointFixtures {
 }
 
 /// A tiny BERT checkpoint (vocabulary 16, hidden 8, one layer, 2 heads, intermediate 16,
-/// 32 positions) with deterministic weights and the tokenizer files a test asks for.
+/// 32 positions) with deterministic weights and the tokenizer and sentence-transformers files
+/// a test asks for.
 struct TinyCheckpoint {
     static let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "on", "mat",
                          "##s", "a", "dog", ".", "é", "北"]
@@ -61,6 +62,8 @@ struct TinyCheckpoint {
         "type_vocab_size": 2, "vocab_size": 16, "layer_norm_eps": 1e-12,
     ] }
 
+    /// Whether to add a one-label classifier head (cross-encoder mode).
+    var classifier = false
     /// The vocabulary, in id order.
     var tokens = Self.tokens
     /// Whether to write vocab.txt and tokenizer.json.
@@ -70,8 +73,11 @@ struct TinyCheckpoint {
     var editTokenizerJSON: (inout [String: Any]) -> Void = { _ in }
     /// tokenizer_config.json, not written when nil.
     var tokenizerConfig: [String: Any]?
+    /// sentence-transformers files: none when nil.
+    var sentenceTransformers: (maxSeqLength: Int?, pooling: [String: Any], normalize: Bool)? =
+        (maxSeqLength: 24, pooling: ["word_embedding_dimension": 8, "pooling_mode_mean_tokens": true], normalize: true)
 
-    /// The tensors of `BertModel`, pooler included.
+    /// The tensors of `BertModel`, pooler included, and optionally a classifier head.
     func tensors() -> [SafeTensorsWriter.Tensor] {
         let (c, i, v) = (8, 16, 16)
         var shapes: [(String, [Int])] = [
@@ -88,6 +94,10 @@ struct TinyCheckpoint {
         var out: [SafeTensorsWriter.Tensor] = []
         for (seed, (name, shape)) in shapes.enumerated() {
             out.append(.init(name: name, shape: shape, floats: CheckpointFixtures.floats(shape.reduce(1, *), seed: UInt64(seed + 1))))
+        }
+        if classifier {
+            out.append(.init(name: "classifier.weight", shape: [1, 8], floats: CheckpointFixtures.floats(8, seed: 99)))
+            out.append(.init(name: "classifier.bias", shape: [1], floats: [0.25]))
         }
         return out
     }
@@ -133,6 +143,17 @@ struct TinyCheckpoint {
             try PoQCheckpointFixtures.writeJSON(object, directory, "tokenizer.json")
         }
         if let tokenizerConfig { try PoQCheckpointFixtures.writeJSON(tokenizerConfig, directory, "tokenizer_config.json") }
+        if case let (maxSeqLength, pooling, normalize)? = sentenceTransformers {
+            var modules: [[String: Any]] = [
+                ["idx": 0, "name": "0", "path": "", "type": SentenceTransformersConfig.transformer],
+                ["idx": 1, "name": "1", "path": "1_Pooling", "type": SentenceTransformersConfig.poolingModule],
+            ]
+            if normalize { modules.append(["idx": 2, "name": "2", "path": "2_Normalize", "type": SentenceTransformersConfig.normalizeModule]) }
+            try PoQCheckpointFixtures.writeJSON(modules, directory, "modules.json")
+            try PoQCheckpointFixtures.writeJSON(["max_seq_length": maxSeqLength.map { $0 as Any } ?? NSNull(), "do_lower_case": false],
+                                                directory, "sentence_bert_config.json")
+            try PoQCheckpointFixtures.writeJSON(pooling, directory, "1_Pooling/config.json")
+        }
         return directory
     }
 }

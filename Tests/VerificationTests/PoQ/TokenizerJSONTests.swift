@@ -14,7 +14,7 @@ struct TokenizerJSONTests {
     /// The tokenizer `directory` gives a similarity evaluator of the real model's config.
     static func tokenizer(_ directory: String) throws -> BertTokenizer {
         let config = try BertConfig(path: directory + "/config.json")
-        return try PoQCheckpointSettings(directory: directory, config: config, maxLength: 512).tokenizer
+        return try PoQCheckpointSettings(directory: directory, config: config, mode: .similarity, maxSequenceTokens: nil).tokenizer
     }
 
     /// Makes `tokenizer` with other maximum lengths.
@@ -103,7 +103,7 @@ struct TokenizerJSONTests {
         let directory = try checkpoint.write("refusal")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         do {
-            _ = try PoQEvaluator(directory: directory, limits: PoQLimits(maxSequenceTokens: 32))
+            _ = try PoQEvaluator(directory: directory)
             return nil
         } catch {
             return error
