@@ -41,21 +41,6 @@ public enum PoQError: Error, Equatable, Sendable {
     case cancelled(encoded: Int, total: Int)
 }
 
-/// Names the evaluator: its mode and the SHA-256 of its model.safetensors file bytes.
-/// Verifiers can only agree on scores when their identities are equal.
-public struct PoQEvaluatorIdentity: Sendable, Hashable, CustomStringConvertible {
-    public let mode: PoQMode
-    public let weightsSHA256: Digest
-
-    public init(mode: PoQMode, weightsSHA256: Digest) {
-        self.mode = mode
-        self.weightsSHA256 = weightsSHA256
-    }
-
-    /// "poq/1 <mode> sha256:<hex>".
-    public var description: String { "poq/1 \(mode.rawValue) sha256:\(weightsSHA256.hex)" }
-}
-
 /// The PoQ evaluator: a BERT checkpoint directory loaded once, scoring a batch of outputs of one
 /// prompt per call (docs/poq.md).
 ///
@@ -63,10 +48,9 @@ public struct PoQEvaluatorIdentity: Sendable, Hashable, CustomStringConvertible 
 /// other in similarity mode, following the checkpoint's tokenizer and sentence-transformers
 /// files (`PoQCheckpointSettings`). Scores are deterministic for a given build and thread count.
 public final class PoQEvaluator: Sendable {
+    /// Everything that determines the scores.
+    public let descriptor: PoQEvaluatorDescriptor
     public let identity: PoQEvaluatorIdentity
-    /// Pooling and normalization of the sentence embeddings in similarity mode; nil in
-    /// cross-encoder mode.
-    public let embedding: (pooling: SentencePooling, normalize: Bool)?
     public let limits: PoQLimits
     public let tokenizer: BertTokenizer
     public let encoder: BertEncoder
@@ -84,10 +68,14 @@ public final class PoQEvaluator: Sendable {
         let settings = try PoQCheckpointSettings(directory: directory, config: config, mode: mode,
                                                  maxSequenceTokens: limits.maxSequenceTokens)
         tokenizer = settings.tokenizer
-        embedding = settings.embedding.map { ($0.pooling, $0.normalize) }
-        var hasher = SHA256()
-        hasher.update(file.bytes)
-        identity = PoQEvaluatorIdentity(mode: mode, weightsSHA256: hasher.finalize())
+        let scoring: PoQEvaluatorDescriptor.Scoring = settings.embedding.map {
+            .similarity(pooling: $0.pooling, normalize: $0.normalize)
+        } ?? .crossEncoder
+        descriptor = PoQEvaluatorDescriptor(
+            scoring: scoring, config: config, weights: try BertWeights.canonicalCommitment(file: file, config: config, mode: mode),
+            vocabularySHA256: tokenizer.vocabulary.canonicalDigest, normalizer: tokenizer.normalizer,
+            maxInputCharsPerWord: tokenizer.maxInputCharsPerWord, maxLength: tokenizer.maxLength)
+        identity = PoQEvaluatorIdentity(descriptor)
         encoder = BertEncoder(weights: weights, padId: tokenizer.padId)
         self.limits = limits
     }
@@ -108,19 +96,21 @@ public final class PoQEvaluator: Sendable {
         for (i, output) in outputs.enumerated() where output.utf8.count > limits.maxTextBytes {
             throw PoQError.outputTooLarge(index: i, bytes: output.utf8.count, limit: limits.maxTextBytes)
         }
-        guard let embedding else {
+        switch descriptor.scoring {
+        case .crossEncoder:
             let logits = try run(outputs.map { tokenizer.encodePair(prompt, $0) }, shouldContinue) { encoder.logits($0)! }
             return logits.map { 1 / (1 + exp(-Double($0))) }
-        }
-        // The cosine, whether or not the pipeline normalizes: sentence-transformers' cosine
-        // normalizes both embeddings itself.
-        let embeddings = try run([tokenizer.encode(prompt)] + outputs.map { tokenizer.encode($0) }, shouldContinue) {
-            $0.sentenceEmbeddings(embedding.pooling).map(Self.unitNormalized)
-        }
-        return embeddings.dropFirst().map { e in
-            var dot: Double = 0
-            for c in 0..<e.count { dot += Double(e[c]) * Double(embeddings[0][c]) }
-            return min(1, max(0, (dot + 1) / 2))
+        case .similarity(let pooling, _):
+            // The cosine, whether or not the pipeline normalizes: sentence-transformers' cosine
+            // normalizes both embeddings itself.
+            let embeddings = try run([tokenizer.encode(prompt)] + outputs.map { tokenizer.encode($0) }, shouldContinue) {
+                $0.sentenceEmbeddings(pooling).map(Self.unitNormalized)
+            }
+            return embeddings.dropFirst().map { e in
+                var dot: Double = 0
+                for c in 0..<e.count { dot += Double(e[c]) * Double(embeddings[0][c]) }
+                return min(1, max(0, (dot + 1) / 2))
+            }
         }
     }
 

@@ -98,4 +98,20 @@ public struct WordPieceVocabulary: Sendable {
 
     /// The id of `token`, if present.
     public func id(_ token: String) -> Int32? { ids[Array(token.utf8)] }
+
+    /// SHA-256 of the token-to-id map in canonical form: for each token in ascending id order
+    /// (ties, possible only in a tokenizer.json map, by byte-wise token order), its id as 4 bytes
+    /// little-endian, the length of its UTF-8 bytes as 4 bytes little-endian, then those bytes.
+    /// The same map read from vocab.txt or from tokenizer.json has the same digest.
+    public var canonicalDigest: Digest {
+        let entries = ids.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key.lexicographicallyPrecedes($1.key) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(entries.reduce(0) { $0 + 8 + $1.key.count })
+        for (token, id) in entries {
+            withUnsafeBytes(of: UInt32(id).littleEndian) { bytes += $0 }
+            withUnsafeBytes(of: UInt32(token.count).littleEndian) { bytes += $0 }
+            bytes += token
+        }
+        return SHA256.hash(bytes)
+    }
 }

@@ -51,8 +51,7 @@ enum PoQCheckpointFixtures {
 }
 
 /// A tiny BERT checkpoint (vocabulary 16, hidden 8, one layer, 2 heads, intermediate 16,
-/// 32 positions) with deterministic weights and the tokenizer and sentence-transformers files
-/// a test asks for.
+/// 32 positions) with deterministic weights, written in whatever layout a test asks for.
 struct TinyCheckpoint {
     static let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "on", "mat",
                          "##s", "a", "dog", ".", "é", "北"]
@@ -62,8 +61,16 @@ struct TinyCheckpoint {
         "type_vocab_size": 2, "vocab_size": 16, "layer_norm_eps": 1e-12,
     ] }
 
+    /// Tensor-name prefix: "" (BertModel) or "bert." (a task model).
+    var prefix = ""
+    /// Whether to store BERT's `embeddings.position_ids` buffer (I64).
+    var positionIds = false
+    /// Whether the data section stores the tensors in reverse name order.
+    var reversed = false
     /// Whether to add a one-label classifier head (cross-encoder mode).
     var classifier = false
+    /// A tensor whose first value is changed, by canonical name.
+    var perturbed: String?
     /// The vocabulary, in id order.
     var tokens = Self.tokens
     /// Whether to write vocab.txt and tokenizer.json.
@@ -77,7 +84,7 @@ struct TinyCheckpoint {
     var sentenceTransformers: (maxSeqLength: Int?, pooling: [String: Any], normalize: Bool)? =
         (maxSeqLength: 24, pooling: ["word_embedding_dimension": 8, "pooling_mode_mean_tokens": true], normalize: true)
 
-    /// The tensors of `BertModel`, pooler included, and optionally a classifier head.
+    /// The tensors, by canonical name (`BertWeights.canonicalTensorNames`) plus the pooler.
     func tensors() -> [SafeTensorsWriter.Tensor] {
         let (c, i, v) = (8, 16, 16)
         var shapes: [(String, [Int])] = [
@@ -93,11 +100,17 @@ struct TinyCheckpoint {
         }
         var out: [SafeTensorsWriter.Tensor] = []
         for (seed, (name, shape)) in shapes.enumerated() {
-            out.append(.init(name: name, shape: shape, floats: CheckpointFixtures.floats(shape.reduce(1, *), seed: UInt64(seed + 1))))
+            var values = CheckpointFixtures.floats(shape.reduce(1, *), seed: UInt64(seed + 1))
+            if name == perturbed { values[0] += 0.25 }
+            out.append(.init(name: prefix + name, shape: shape, floats: values))
         }
         if classifier {
             out.append(.init(name: "classifier.weight", shape: [1, 8], floats: CheckpointFixtures.floats(8, seed: 99)))
-            out.append(.init(name: "classifier.bias", shape: [1], floats: [0.25]))
+            out.append(.init(name: "classifier.bias", shape: [1], floats: [perturbed == "classifier.bias" ? 0.5 : 0.25]))
+        }
+        if positionIds {
+            let ids = (0..<Int64(32)).flatMap { withUnsafeBytes(of: $0.littleEndian) { Array($0) } }
+            out.append(.init(name: prefix + "embeddings.position_ids", dtype: .i64, shape: [1, 32], bytes: ids))
         }
         return out
     }
@@ -133,7 +146,10 @@ struct TinyCheckpoint {
     func write(_ name: String) throws -> String {
         let directory = try PoQCheckpointFixtures.directory(name)
         try PoQCheckpointFixtures.writeJSON(Self.config, directory, "config.json")
-        try SafeTensorsWriter.write(tensors(), to: directory + "/model.safetensors")
+        let tensors = tensors()
+        let sorted = tensors.indices.sorted { Array(tensors[$0].name.utf8).lexicographicallyPrecedes(Array(tensors[$1].name.utf8)) }
+        _ = try CheckpointFixtures.write(CheckpointFixtures.bytes(tensors, physicalOrder: reversed ? sorted.reversed() : sorted),
+                                         in: URL(fileURLWithPath: directory))
         if vocabTxt {
             try Data((tokens.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/vocab.txt"))
         }
