@@ -3,7 +3,8 @@
 /// config_sentence_transformers.json) were refused. `file` is relative to the checkpoint
 /// directory, `field` a dotted path within it.
 public enum PoQCheckpointError: Error, Equatable, Sendable {
-    /// The file exists but cannot be read.
+    /// The file cannot be read, or is missing where another file names it (the Pooling
+    /// module's config.json).
     case unreadable(file: String)
     /// The file is larger than the `limit` in bytes (`CheckpointJSON.maxBytes`).
     case fileTooLarge(file: String, bytes: Int, limit: Int)
