@@ -5,15 +5,27 @@ Reads a Hugging Face checkpoint directory itself (config.json, model.safetensors
 with json + numpy, not with the safetensors package), tokenizes with the `tokenizers` pipeline
 of tools/poq_tokenizer_fixtures.py, and runs BertModel's forward pass: embeddings + LayerNorm,
 post-LN layers with bidirectional attention under an additive padding mask (finfo.min on
-padded keys), exact-erf GELU; pooler tanh(W h_CLS + b); optional classifier; attention-mask
-mean pooling and L2 normalisation.
+padded keys), exact-erf GELU; pooler tanh(W h_CLS + b); optional classifier. Sentence
+embeddings follow the checkpoint's sentence-transformers files as sentence-transformers does:
+truncation at sentence_bert_config.json's max_seq_length ([CLS] and [SEP] included), the
+Pooling module's modes over the attention mask (CLS, max with padding set to -1e9, mean,
+mean / sqrt(length), concatenated in that order), then the Normalize module if modules.json
+lists one; the similarity is the cosine.
 
   bert_reference.py classifier-fixture   write Tests/Fixtures/poq/classifier-head.safetensors
   bert_reference.py compare              print JSON of reference outputs on the real model
+  bert_reference.py long [--also 512]    print JSON of the long-output case (below)
 
-"compare" prints, for the texts and pairs below (one padded batch each): ids, the hidden
-states of every real token, mean-pooled normalised embeddings, the cosines of each text with
-the first, and cross-encoder logits with the committed random classifier head.
+"compare" prints, for the texts and pairs below (one padded batch each, 512 tokens at most):
+ids, the hidden states of every real token, mean-pooled normalised embeddings, the cosines of
+each text with the first, embeddings under other pooling modes, and cross-encoder logits with
+the committed random classifier head.
+
+"long" scores, as sentence-transformers would with the model's own files, two outputs of
+LONG_PROMPT: a text of exactly 600 WordPiece tokens (602 with [CLS] and [SEP]) and a text that
+shares its first 300 words (more than 255 tokens) and then differs. It prints the ids (after
+truncation), the untruncated lengths, the length of the shared prefix and the scores
+(cosine + 1) / 2; with "--also N", also the scores when truncating at N instead.
 """
 import json
 import math
@@ -71,6 +83,71 @@ def write_safetensors(path, tensors):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
+LONG_PROMPT = "How many people live in Berlin?"
+LONG_SENTENCES = [
+    "Berlin is the capital and largest city of Germany, both by area and by population.",
+    "Its more than 3.85 million inhabitants make it the most populous city of the European Union.",
+    "The city is also one of the states of Germany and is surrounded by the state of Brandenburg.",
+    "Berlin straddles the banks of the Spree, which flows into the Havel in the western borough of Spandau.",
+    "Among the city's main topographical features are the many lakes in the western and southeastern boroughs.",
+    "First documented in the 13th century, Berlin became the capital of the Margraviate of Brandenburg.",
+    "After the Second World War the city was divided, and East Berlin became the capital of East Germany.",
+    "Following German reunification in 1990, Berlin once again became the capital of all of Germany.",
+    "The economy of Berlin is based on high tech firms and the service sector, with a diverse range of industries.",
+    "Berlin is home to world renowned universities, orchestras, museums and entertainment venues.",
+]
+LONG_TOKENS = 600
+SHARED_WORDS = 300
+SHARED_TAIL = "Bananas, on the other hand, grow in tropical climates and are rich in potassium."
+
+
+def long_texts(tok):
+    """A text of exactly LONG_TOKENS tokens, and one sharing its first SHARED_WORDS words."""
+    words, i = [], 0
+    while len(tok.encode(" ".join(words), add_special_tokens=False).ids) < LONG_TOKENS:
+        words += LONG_SENTENCES[i % len(LONG_SENTENCES)].split()
+        i += 1
+    while len(tok.encode(" ".join(words), add_special_tokens=False).ids) > LONG_TOKENS:
+        words.pop()
+    while len(tok.encode(" ".join(words), add_special_tokens=False).ids) < LONG_TOKENS:
+        words.append("a")
+    return " ".join(words), " ".join(words[:SHARED_WORDS] + SHARED_TAIL.split())
+
+
+def sentence_transformers(model):
+    """(max_seq_length, pooling modes, normalize) from the checkpoint's sentence-transformers files."""
+    with open(os.path.join(model, "modules.json")) as f:
+        modules = json.load(f)
+    with open(os.path.join(model, "sentence_bert_config.json")) as f:
+        max_seq_length = json.load(f)["max_seq_length"]
+    with open(os.path.join(model, modules[1]["path"], "config.json")) as f:
+        pooling = json.load(f)
+    modes = [m for m, key in (("cls", "pooling_mode_cls_token"), ("max", "pooling_mode_max_tokens"),
+                              ("mean", "pooling_mode_mean_tokens"), ("mean_sqrt_len_tokens", "pooling_mode_mean_sqrt_len_tokens"))
+             if pooling.get(key)]
+    normalize = any(m["type"].endswith(".Normalize") for m in modules)
+    return max_seq_length, modes, normalize
+
+
+def pool(hidden, mask, modes):
+    """sentence-transformers' Pooling.forward over (B, T, C) hidden states and a (B, T) mask."""
+    out = []
+    counts = np.maximum(mask.sum(1, keepdims=True), 1e-9)
+    if "cls" in modes:
+        out.append(hidden[:, 0])
+    if "max" in modes:
+        out.append(np.where(mask[..., None] == 0, -1e9, hidden).max(1))
+    if "mean" in modes:
+        out.append((hidden * mask[..., None]).sum(1) / counts)
+    if "mean_sqrt_len_tokens" in modes:
+        out.append((hidden * mask[..., None]).sum(1) / np.sqrt(counts))
+    return np.concatenate(out, axis=1)
+
+
+def normalized(x):
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
 def layer_norm(x, w, b, eps):
     mean = x.mean(-1, keepdims=True)
     var = ((x - mean) ** 2).mean(-1, keepdims=True)
@@ -78,8 +155,8 @@ def layer_norm(x, w, b, eps):
 
 
 def gelu(x):
-    erf = np.vectorize(math.erf)
-    return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+    erf = np.array(list(map(math.erf, (x / math.sqrt(2.0)).ravel().tolist()))).reshape(x.shape)
+    return 0.5 * x * (1.0 + erf)
 
 
 def forward(w, cfg, ids, types, mask):
@@ -150,10 +227,47 @@ def compare():
         "cosines": [float(pooled[0] @ pooled[i]) for i in range(len(TEXTS))],
         "pairs": [list(p) for p in PAIRS],
         "pairIds": [e.ids for e in pairs],
+        "pooling": {"+".join(modes): pool(hidden, mask, modes).tolist()
+                    for modes in (["cls"], ["max"], ["mean_sqrt_len_tokens"], ["cls", "max", "mean"])},
         "pooled": cls_pooled.tolist(),
         "logits": logits[:, 0].tolist(),
     }
     json.dump(result, sys.stdout, separators=(",", ":"))
+
+
+def scores(w, cfg, tok, max_length, prompt, outputs, modes, normalize):
+    """(cosine + 1) / 2 of each output with the prompt, each text truncated at max_length."""
+    tok.enable_truncation(max_length=max_length)
+    encodings = [tok.encode(t) for t in [prompt] + outputs]
+    pooled = {}
+    for e in encodings:
+        if tuple(e.ids) not in pooled:
+            ids, types, mask = batch([e])
+            pooled[tuple(e.ids)] = pool(forward(w, cfg, ids, types, mask), mask, modes)[0]
+    embeddings = np.array([pooled[tuple(e.ids)] for e in encodings])
+    if normalize:
+        embeddings = normalized(embeddings)
+    cosines = normalized(embeddings[1:]) @ normalized(embeddings[:1])[0]
+    return encodings, [float((c + 1) / 2) for c in cosines]
+
+
+def long_case(also):
+    with open(os.path.join(MODEL, "config.json")) as f:
+        cfg = json.load(f)
+    w = read_safetensors(os.path.join(MODEL, "model.safetensors"))
+    tok = tokenizer()
+    max_seq_length, modes, normalize = sentence_transformers(MODEL)
+    long_text, shared = long_texts(tok)
+    full = [len(tok.encode(t).ids) for t in (long_text, shared)]
+    a, b = (tok.encode(t, add_special_tokens=False).ids for t in (long_text, shared))
+    common = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    encodings, result = scores(w, cfg, tok, max_seq_length, LONG_PROMPT, [long_text, shared], modes, normalize)
+    out = {"prompt": LONG_PROMPT, "outputs": [long_text, shared], "maxSeqLength": max_seq_length,
+           "fullLengths": full, "sharedPrefixTokens": common, "ids": [e.ids for e in encodings], "scores": result}
+    if also is not None:
+        out["alsoMaxLength"] = also
+        out["alsoScores"] = scores(w, cfg, tok, also, LONG_PROMPT, [long_text, shared], modes, normalize)[1]
+    json.dump(out, sys.stdout, separators=(",", ":"))
 
 
 def classifier_fixture():
@@ -168,6 +282,9 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "compare":
         compare()
+    elif command == "long":
+        also = int(sys.argv[3]) if len(sys.argv) == 4 and sys.argv[2] == "--also" else None
+        long_case(also)
     elif command == "classifier-fixture":
         classifier_fixture()
     else:

@@ -9,6 +9,11 @@ as added tokens, so text spelling "[SEP]" is encoded as ordinary text.
   poq_tokenizer_fixtures.py corpus     rewrite Tests/Fixtures/poq/tokenizer-corpus.json
   poq_tokenizer_fixtures.py expected   rewrite Tests/Fixtures/poq/tokenizer-expected.json
   poq_tokenizer_fixtures.py print      print the expected encodings of the committed corpus
+  poq_tokenizer_fixtures.py print --tokenizer-json PATH
+                                       the same, with the reference loaded from a tokenizer.json
+  poq_tokenizer_fixtures.py variants   print, for each normalizer variant in VARIANTS, the
+                                       encodings of the corpus (alone at 512, pairs at 24) by the
+                                       model's tokenizer.json with its normalizer so changed
   poq_tokenizer_fixtures.py codepoints print, for every code point the reference changes or
                                        splits, "hex<TAB>normalized hex scalars<TAB>p|w|n"
 
@@ -25,6 +30,7 @@ from tokenizers.models import WordPiece
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VOCAB = os.path.join(ROOT, "models", "all-MiniLM-L6-v2", "vocab.txt")
+TOKENIZER_JSON = os.path.join(ROOT, "models", "all-MiniLM-L6-v2", "tokenizer.json")
 FIXTURES = os.path.join(ROOT, "Tests", "Fixtures", "poq")
 CORPUS = os.path.join(FIXTURES, "tokenizer-corpus.json")
 EXPECTED = os.path.join(FIXTURES, "tokenizer-expected.json")
@@ -109,6 +115,29 @@ def tokenizer():
     return tok
 
 
+# Normalizer settings other than the model's (lowercase, strip_accents, handle_chinese_chars).
+VARIANTS = [
+    {"lowercase": False, "strip_accents": None, "handle_chinese_chars": True},
+    {"lowercase": False, "strip_accents": True, "handle_chinese_chars": True},
+    {"lowercase": True, "strip_accents": False, "handle_chinese_chars": True},
+    {"lowercase": True, "strip_accents": None, "handle_chinese_chars": False},
+]
+
+
+def tokenizer_from_json(path, normalizer=None):
+    """The pipeline a tokenizer.json describes, with its added tokens dropped (so that text
+    spelling "[SEP]" is ordinary text, as in tokenizer()) and its own padding and truncation
+    off (transformers replaces them on every call); `normalizer` overrides normalizer fields."""
+    with open(path, encoding="utf-8") as f:
+        spec = json.load(f)
+    spec["added_tokens"] = []
+    spec["normalizer"].update(normalizer or {})
+    tok = Tokenizer.from_str(json.dumps(spec))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
 def encode(tok, a, b, max_length):
     tok.enable_truncation(max_length=max_length, strategy="longest_first")
     enc = tok.encode(a, b) if b is not None else tok.encode(a)
@@ -119,8 +148,8 @@ def encode(tok, a, b, max_length):
     return case
 
 
-def expected(strings):
-    tok = tokenizer()
+def expected(strings, tok=None):
+    tok = tok or tokenizer()
     cases = []
     for i, s in enumerate(strings):
         cases.append(encode(tok, s, None, 512))
@@ -157,7 +186,10 @@ def main():
     elif command in ("expected", "print"):
         with open(CORPUS) as f:
             strings = json.load(f)
-        text = json.dumps(expected(strings), separators=(",", ":"))
+        tok = None
+        if command == "print" and len(sys.argv) == 4 and sys.argv[2] == "--tokenizer-json":
+            tok = tokenizer_from_json(sys.argv[3])
+        text = json.dumps(expected(strings, tok), separators=(",", ":"))
         if command == "print":
             sys.stdout.write(text + "\n")
         else:
@@ -165,6 +197,16 @@ def main():
                 f.write(text + "\n")
     elif command == "codepoints":
         codepoints()
+    elif command == "variants":
+        with open(CORPUS) as f:
+            strings = json.load(f)
+        out = []
+        for variant in VARIANTS:
+            tok = tokenizer_from_json(TOKENIZER_JSON, variant)
+            cases = [encode(tok, s, None, 512) for s in strings]
+            cases += [encode(tok, s, strings[(i + 1) % len(strings)], 24) for i, s in enumerate(strings)]
+            out.append({"normalizer": variant, "cases": cases})
+        sys.stdout.write(json.dumps(out, separators=(",", ":")) + "\n")
     else:
         sys.exit(__doc__)
 

@@ -29,7 +29,7 @@ extension VerifierService {
             entries.append("{\"attestation\":" + String(decoding: envelope.jsonBytes(), as: UTF8.self) + ",\"eip712\":" + eip712.json
                 + ",\"index\":\(index),\"outputDigest\":\"\(digest.hex)\",\"score\":\(score)}")
         }
-        let evaluatorJSON = "{\"identity\":\"\(identity.description)\",\"mode\":\"\(identity.mode.rawValue)\",\"weightsSha256\":\"\(identity.weightsSHA256.hex)\"}"
+        let evaluatorJSON = "{\"identity\":\"\(identity.description)\",\"mode\":\"\(identity.mode.rawValue)\",\"weightsRoot\":\"\(identity.weightsRoot.hex)\"}"
         let body = "{\"evaluator\":" + evaluatorJSON + ",\"scores\":[" + entries.joined(separator: ",") + "]}"
         return .json(bytes: Array(body.utf8))
     }

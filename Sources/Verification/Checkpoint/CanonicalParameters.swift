@@ -29,13 +29,26 @@ public final class CanonicalParameters: @unchecked Sendable {
     private let layout: CanonicalLayout
 
     /// The vector of all tensors of `file`. Throws `notFloat32` for any other dtype.
-    public init(file: SafeTensorsFile) throws {
+    public convenience init(file: SafeTensorsFile) throws {
+        try self.init(file: file, tensors: file.entries.map { (name: $0.name, entry: $0) })
+    }
+
+    /// The vector of some tensors of `file`, each under a name of the caller's choosing: the
+    /// canonical order is that of these names, not of the names in the file. Throws
+    /// `notFloat32` (with the given name) for any dtype but F32.
+    ///
+    /// Requires distinct names and entries of `file`. This is how a model read under another
+    /// naming (e.g. without a `bert.` prefix, or without buffers the model never reads) gets
+    /// the commitment of the tensors it uses, whatever the file's own names and layout.
+    public init(file: SafeTensorsFile, tensors: [(name: String, entry: SafeTensorsFile.Entry)]) throws {
+        let sorted = tensors.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+        precondition(zip(sorted, sorted.dropFirst()).allSatisfy { $0.name != $1.name }, "tensor names must be distinct")
         var segments: [CanonicalLayout.Segment] = []
         var start = 0
-        for entry in file.entries {
-            guard entry.dtype == .f32 else { throw CommitmentError.notFloat32(tensor: entry.name, dtype: entry.dtype) }
+        for (name, entry) in sorted {
+            guard entry.dtype == .f32 else { throw CommitmentError.notFloat32(tensor: name, dtype: entry.dtype) }
             if entry.byteRange.isEmpty { continue }
-            segments.append(.init(name: entry.name, start: start, offset: entry.byteRange.lowerBound, count: entry.byteRange.count))
+            segments.append(.init(name: name, start: start, offset: entry.byteRange.lowerBound, count: entry.byteRange.count))
             start += entry.byteRange.count
         }
         backing = .file(file)

@@ -1,33 +1,33 @@
 internal import Foundation
 
-/// BERT's uncased text normalization, step for step as the `tokenizers` BertNormalizer does it
-/// with clean_text, handle_chinese_chars, strip_accents and lowercase all on.
+/// BERT's text normalization, step for step as the `tokenizers` BertNormalizer does it with
+/// clean_text on.
 ///
 /// The steps, in order: remove NUL, U+FFFD and control characters and turn whitespace into
-/// U+0020; surround CJK ideographs with spaces; decompose to NFD and drop nonspacing marks
-/// (Mn); lower-case each scalar with its full lowercase mapping (so U+0130 becomes "i" and
-/// U+0307, which is kept because lower-casing happens after accent stripping).
-/// Works on Unicode scalars, never on Swift's grapheme clusters.
+/// U+0020; surround CJK ideographs with spaces (`handleChineseChars`); decompose to NFD and drop
+/// nonspacing marks, Mn (`stripAccents`); lower-case each scalar with its full lowercase mapping
+/// (`lowercase`; so U+0130 becomes "i" and U+0307, which is kept because lower-casing happens
+/// after accent stripping). Works on Unicode scalars, never on Swift's grapheme clusters.
 enum BertNormalizer {
     /// The normalized scalars of `text`.
-    static func normalize(_ text: String) -> [Unicode.Scalar] {
+    static func normalize(_ text: String, options: BertNormalizerOptions = .uncased) -> [Unicode.Scalar] {
         var cleaned: [Unicode.Scalar] = []
         cleaned.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
             if BertCharacterClasses.isRemovedByCleaning(scalar) { continue }
             if BertCharacterClasses.isWhitespace(scalar) {
                 cleaned.append(" ")
-            } else if BertCharacterClasses.isCJKIdeograph(scalar) {
+            } else if options.handleChineseChars, BertCharacterClasses.isCJKIdeograph(scalar) {
                 cleaned.append(contentsOf: [" ", scalar, " "])
             } else {
                 cleaned.append(scalar)
             }
         }
+        let stripped = options.stripAccents ? nfd(cleaned).filter { !BertCharacterClasses.isNonspacingMark($0) } : cleaned
+        guard options.lowercase else { return stripped }
         var out: [Unicode.Scalar] = []
-        out.reserveCapacity(cleaned.count)
-        for scalar in nfd(cleaned) where !BertCharacterClasses.isNonspacingMark(scalar) {
-            out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
-        }
+        out.reserveCapacity(stripped.count)
+        for scalar in stripped { out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars) }
         return out
     }
 

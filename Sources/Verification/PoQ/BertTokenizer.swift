@@ -1,11 +1,12 @@
-/// BERT's uncased WordPiece tokenizer, producing exactly the ids of the Hugging Face
-/// `tokenizers` BertWordPieceTokenizer (lowercase, strip accents, Chinese characters split,
-/// text cleaning, `##` continuation prefix, BertProcessing post-processor).
+/// BERT's WordPiece tokenizer, producing exactly the ids of the Hugging Face `tokenizers`
+/// pipeline BertNormalizer + BertPreTokenizer + WordPiece (`##` continuation prefix) +
+/// BertProcessing, with LongestFirst truncation.
 ///
-/// Pipeline: ``BertNormalizer``; split on whitespace, with each punctuation scalar a word of
-/// its own; greedy longest-match-first WordPiece per word (a word longer than
-/// ``maxInputCharsPerWord`` scalars, or one with any piece missing from the vocabulary,
-/// becomes `[UNK]`); then truncation and the special tokens.
+/// Pipeline: ``BertNormalizer`` under ``normalizer`` (uncased by default: lowercase, strip
+/// accents, Chinese characters split, text cleaning); split on whitespace, with each
+/// punctuation scalar a word of its own; greedy longest-match-first WordPiece per word (a word
+/// longer than ``maxInputCharsPerWord`` scalars, or one with any piece missing from the
+/// vocabulary, becomes `[UNK]`); then truncation and the special tokens.
 public struct BertTokenizer: Sendable {
     /// The vocabulary.
     public let vocabulary: WordPieceVocabulary
@@ -13,6 +14,8 @@ public struct BertTokenizer: Sendable {
     public let maxLength: Int
     /// Words longer than this many scalars become `[UNK]`. Default 100.
     public let maxInputCharsPerWord: Int
+    /// The normalizer's steps. Default uncased (all on).
+    public let normalizer: BertNormalizerOptions
 
     public let clsId: Int32
     public let sepId: Int32
@@ -20,7 +23,8 @@ public struct BertTokenizer: Sendable {
     public let padId: Int32
 
     /// A tokenizer over `vocabulary`; throws if a special token is missing or `maxLength` < 3.
-    public init(vocabulary: WordPieceVocabulary, maxLength: Int = 512, maxInputCharsPerWord: Int = 100) throws {
+    public init(vocabulary: WordPieceVocabulary, maxLength: Int = 512, maxInputCharsPerWord: Int = 100,
+                normalizer: BertNormalizerOptions = .uncased) throws {
         guard maxLength >= 3 else { throw BertTokenizerError.maxLengthTooSmall(got: maxLength, minimum: 3) }
         func special(_ name: String) throws -> Int32 {
             guard let id = vocabulary.id(name) else { throw BertTokenizerError.missingSpecialToken(name) }
@@ -29,6 +33,7 @@ public struct BertTokenizer: Sendable {
         self.vocabulary = vocabulary
         self.maxLength = maxLength
         self.maxInputCharsPerWord = maxInputCharsPerWord
+        self.normalizer = normalizer
         clsId = try special("[CLS]")
         sepId = try special("[SEP]")
         unkId = try special("[UNK]")
@@ -38,7 +43,7 @@ public struct BertTokenizer: Sendable {
     /// The WordPiece ids of `text`, without special tokens or truncation.
     public func tokenize(_ text: String) -> [Int32] {
         var ids: [Int32] = []
-        for word in Self.words(BertNormalizer.normalize(text)) {
+        for word in Self.words(BertNormalizer.normalize(text, options: normalizer)) {
             appendWordPieces(of: word, to: &ids)
         }
         return ids

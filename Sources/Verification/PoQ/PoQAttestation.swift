@@ -24,14 +24,14 @@ public enum PoQAttestation {
     public struct Evaluator: Sendable, Codable, Hashable {
         /// "cross-encoder" or "similarity".
         public var mode: String
-        /// Lower-case hex SHA-256 of the evaluator's model.safetensors.
-        public var weightsSha256: String
-        /// "poq/1 <mode> sha256:<hex>".
+        /// Lower-case hex root of the commitment to the evaluator's canonical weights.
+        public var weightsRoot: String
+        /// "poq/1 <mode> sha256:<hex>" (`PoQEvaluatorIdentity`).
         public var identity: String
 
         public init(_ identity: PoQEvaluatorIdentity) {
             mode = identity.mode.rawValue
-            weightsSha256 = identity.weightsSHA256.hex
+            weightsRoot = identity.weightsRoot.hex
             self.identity = identity.description
         }
     }

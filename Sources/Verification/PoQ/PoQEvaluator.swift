@@ -4,7 +4,7 @@ internal import Foundation
 public enum PoQMode: String, Sendable, Hashable {
     /// sigmoid(logit) of `[CLS] prompt [SEP] output [SEP]` through pooler and classifier.
     case crossEncoder = "cross-encoder"
-    /// (cos + 1) / 2 of the mean-pooled, normalised embeddings of prompt and output.
+    /// (cos + 1) / 2 of the sentence embeddings of prompt and output (sentence-transformers pooling).
     case similarity
 }
 
@@ -15,12 +15,13 @@ public struct PoQLimits: Sendable, Hashable {
     /// Maximum size in UTF-8 bytes of the prompt and of each output. Default 16,384.
     public var maxTextBytes: Int
     /// Maximum tokens per encoded sequence, special tokens included; longer input is truncated
-    /// (longest first for pairs). Default 512, BERT's position table.
-    public var maxSequenceTokens: Int
+    /// (longest first for pairs). Default nil: the checkpoint's own (`PoQCheckpointSettings`,
+    /// 256 for all-MiniLM-L6-v2). The length used is part of the evaluator's identity.
+    public var maxSequenceTokens: Int?
     /// Sequences run through the encoder together; bounds memory. Default 16.
     public var batchSize: Int
 
-    public init(maxOutputs: Int = 32, maxTextBytes: Int = 16_384, maxSequenceTokens: Int = 512, batchSize: Int = 16) {
+    public init(maxOutputs: Int = 32, maxTextBytes: Int = 16_384, maxSequenceTokens: Int? = nil, batchSize: Int = 16) {
         self.maxOutputs = maxOutputs
         self.maxTextBytes = maxTextBytes
         self.maxSequenceTokens = maxSequenceTokens
@@ -40,27 +41,15 @@ public enum PoQError: Error, Equatable, Sendable {
     case cancelled(encoded: Int, total: Int)
 }
 
-/// Names the evaluator: its mode and the SHA-256 of its model.safetensors file bytes.
-/// Verifiers can only agree on scores when their identities are equal.
-public struct PoQEvaluatorIdentity: Sendable, Hashable, CustomStringConvertible {
-    public let mode: PoQMode
-    public let weightsSHA256: Digest
-
-    public init(mode: PoQMode, weightsSHA256: Digest) {
-        self.mode = mode
-        self.weightsSHA256 = weightsSHA256
-    }
-
-    /// "poq/1 <mode> sha256:<hex>".
-    public var description: String { "poq/1 \(mode.rawValue) sha256:\(weightsSHA256.hex)" }
-}
-
-/// The PoQ evaluator: a BERT checkpoint directory (config.json, model.safetensors, vocab.txt)
-/// loaded once, scoring a batch of outputs of one prompt per call.
+/// The PoQ evaluator: a BERT checkpoint directory loaded once, scoring a batch of outputs of one
+/// prompt per call (docs/poq.md).
 ///
 /// A checkpoint with `classifier.weight`/`classifier.bias` runs in cross-encoder mode, any
-/// other in similarity mode. Scores are deterministic for a given build and thread count.
+/// other in similarity mode, following the checkpoint's tokenizer and sentence-transformers
+/// files (`PoQCheckpointSettings`). Scores are deterministic for a given build and thread count.
 public final class PoQEvaluator: Sendable {
+    /// Everything that determines the scores.
+    public let descriptor: PoQEvaluatorDescriptor
     public let identity: PoQEvaluatorIdentity
     public let limits: PoQLimits
     public let tokenizer: BertTokenizer
@@ -69,20 +58,24 @@ public final class PoQEvaluator: Sendable {
     /// The evaluator's mode.
     public var mode: PoQMode { identity.mode }
 
-    /// Loads the checkpoint in `directory`.
+    /// Loads the checkpoint in `directory`: config.json, model.safetensors, tokenizer.json or
+    /// vocab.txt, and the optional tokenizer_config.json and sentence-transformers files.
     public init(directory: String, limits: PoQLimits = .init()) throws {
         let config = try BertConfig(path: directory + "/config.json")
-        guard limits.maxSequenceTokens <= config.maxPositionEmbeddings else {
-            throw PoQError.sequenceLimitExceedsModel(limit: limits.maxSequenceTokens, positions: config.maxPositionEmbeddings)
-        }
         let file = try SafeTensorsFile(path: directory + "/model.safetensors")
         let weights = try BertWeights(config: config, file: file)
-        var hasher = SHA256()
-        hasher.update(file.bytes)
-        identity = PoQEvaluatorIdentity(mode: weights.hasClassifier ? .crossEncoder : .similarity,
-                                        weightsSHA256: hasher.finalize())
-        tokenizer = try BertTokenizer(vocabulary: WordPieceVocabulary(path: directory + "/vocab.txt"),
-                                      maxLength: limits.maxSequenceTokens)
+        let mode: PoQMode = weights.hasClassifier ? .crossEncoder : .similarity
+        let settings = try PoQCheckpointSettings(directory: directory, config: config, mode: mode,
+                                                 maxSequenceTokens: limits.maxSequenceTokens)
+        tokenizer = settings.tokenizer
+        let scoring: PoQEvaluatorDescriptor.Scoring = settings.embedding.map {
+            .similarity(pooling: $0.pooling, normalize: $0.normalize)
+        } ?? .crossEncoder
+        descriptor = PoQEvaluatorDescriptor(
+            scoring: scoring, config: config, weights: try BertWeights.canonicalCommitment(file: file, config: config, mode: mode),
+            vocabularySHA256: tokenizer.vocabulary.canonicalDigest, normalizer: tokenizer.normalizer,
+            maxInputCharsPerWord: tokenizer.maxInputCharsPerWord, maxLength: tokenizer.maxLength)
+        identity = PoQEvaluatorIdentity(descriptor)
         encoder = BertEncoder(weights: weights, padId: tokenizer.padId)
         self.limits = limits
     }
@@ -103,13 +96,15 @@ public final class PoQEvaluator: Sendable {
         for (i, output) in outputs.enumerated() where output.utf8.count > limits.maxTextBytes {
             throw PoQError.outputTooLarge(index: i, bytes: output.utf8.count, limit: limits.maxTextBytes)
         }
-        switch mode {
+        switch descriptor.scoring {
         case .crossEncoder:
             let logits = try run(outputs.map { tokenizer.encodePair(prompt, $0) }, shouldContinue) { encoder.logits($0)! }
             return logits.map { 1 / (1 + exp(-Double($0))) }
-        case .similarity:
+        case .similarity(let pooling, _):
+            // The cosine, whether or not the pipeline normalizes: sentence-transformers' cosine
+            // normalizes both embeddings itself.
             let embeddings = try run([tokenizer.encode(prompt)] + outputs.map { tokenizer.encode($0) }, shouldContinue) {
-                $0.meanPooledNormalized()
+                $0.sentenceEmbeddings(pooling).map(Self.unitNormalized)
             }
             return embeddings.dropFirst().map { e in
                 var dot: Double = 0
@@ -117,6 +112,14 @@ public final class PoQEvaluator: Sendable {
                 return min(1, max(0, (dot + 1) / 2))
             }
         }
+    }
+
+    /// `v` divided by max(‖v‖, 1e-12), as torch's `F.normalize` does.
+    private static func unitNormalized(_ v: [Float]) -> [Float] {
+        var norm: Float = 0
+        for x in v { norm += x * x }
+        let scale = 1 / max(norm.squareRoot(), 1e-12)
+        return v.map { $0 * scale }
     }
 
     /// Runs `encodings` through the encoder in chunks of `limits.batchSize`, each padded to

@@ -13,7 +13,9 @@ struct PoQAndFinalizationServiceTests {
         #expect(response.status == 200, "\(response.text)")
         let evaluator = try #require(response.json["evaluator"] as? [String: Any])
         #expect(evaluator["mode"] as? String == "similarity")
-        #expect(evaluator["weightsSha256"] as? String == "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db")
+        // The bundled model's identity and weights root (docs/protocol-parts/poq.md, worked example).
+        #expect(evaluator["identity"] as? String == "poq/1 similarity sha256:e8b14687d0842b6b065769ec205b1c9f95f9fda7b87636e875c676949e19c52d")
+        #expect(evaluator["weightsRoot"] as? String == "dfe6d6ec233a111b4cb7c2ee6465f7f5c10fce4b564d48463c278c8148914950")
         let scores = try #require(response.json["scores"] as? [[String: Any]])
         #expect(scores.map { $0["index"] as? Int } == [0, 1, 2])
         let values = scores.compactMap { $0["score"] as? Double }

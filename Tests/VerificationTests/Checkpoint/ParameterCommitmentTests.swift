@@ -114,6 +114,24 @@ struct ParameterCommitmentTests {
                 CanonicalParameters(file: SafeTensorsFile(path: sorted)).inclusionProof(leaf: 2).proof)
     }
 
+    /// Some tensors of a file under other names (a prefix dropped, a U8 buffer left out) commit
+    /// like a file holding just those tensors under those names; a non-F32 one is refused by the
+    /// name it was given.
+    @Test func renamedSubsetCommitsLikeAFileWithThoseNames() throws {
+        let dir = try CheckpointFixtures.temporaryDirectory()
+        let prefixed = Self.tensors.map { Tensor(name: "bert." + $0.name, dtype: $0.dtype, shape: $0.shape, bytes: $0.bytes) }
+            + [Tensor(name: "bert.ids", dtype: .u8, shape: [3], bytes: [1, 2, 3])]
+        let file = try SafeTensorsFile(path: CheckpointFixtures.write(CheckpointFixtures.bytes(prefixed, physicalOrder: [5, 2, 0, 4, 1, 3]),
+                                                                      in: dir, name: "prefixed.safetensors"))
+        let plain = try CheckpointFixtures.write(SafeTensorsWriter.encode(Self.tensors), in: dir, name: "plain.safetensors")
+        let selected = try Self.tensors.map { t in (name: t.name, entry: try #require(file.entry("bert." + t.name))) }
+        #expect(try CanonicalParameters(file: file, tensors: selected).commitment()
+            == ParameterCommitment(file: SafeTensorsFile(path: plain)))
+        #expect(throws: CommitmentError.notFloat32(tensor: "ids", dtype: .u8)) {
+            try CanonicalParameters(file: file, tensors: selected + [(name: "ids", entry: file.entry("bert.ids")!)])
+        }
+    }
+
     @Test func refusesTensorsThatAreNotFloat32() throws {
         let bytes = SafeTensorsWriter.encode([Tensor(name: "w", shape: [2], floats: [1, 2]),
                                               Tensor(name: "ids", dtype: .u8, shape: [3], bytes: [1, 2, 3])])

@@ -14,14 +14,21 @@ struct BertEncoderReferenceTests {
         let cosines: [Double]
         let pairs: [[String]]
         let pairIds: [[Int32]]
+        let pooling: [String: [[Double]]]
         let pooled: [[Double]]
         let logits: [Double]
     }
 
     static let tolerance = 1e-4
 
+    nonisolated(unsafe) private static var cached: Reference?
+
+    /// The reference's outputs, computed once per test process (the suite runs serialized).
     static func reference() throws -> Reference {
-        try JSONDecoder().decode(Reference.self, from: PoQTestSupport.runPython("bert_reference.py", ["compare"]))
+        if let cached { return cached }
+        let reference = try JSONDecoder().decode(Reference.self, from: PoQTestSupport.runPython("bert_reference.py", ["compare"]))
+        cached = reference
+        return reference
     }
 
     static func maxDifference(_ a: some Collection<Float>, _ b: [Double]) -> Double {
@@ -130,10 +137,55 @@ struct BertEncoderReferenceTests {
             #expect(abs(alone - batched[i]) <= 1e-6)
         }
     }
+}
 
-    @Test func identityIsModeAndWeightsHash() throws {
+extension BertEncoderReferenceTests {
+    /// sentence-transformers' other pooling modes and a concatenation of three, on the real
+    /// hidden states, against the reference's `pool` (max over real tokens, padding excluded).
+    @Test func poolingModesMatchReference() throws {
+        let reference = try Self.reference()
         let evaluator = try PoQTestSupport.similarityEvaluator()
-        #expect(evaluator.identity.description
-            == "poq/1 similarity sha256:53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db")
+        let states = evaluator.encoder.hiddenStates(reference.texts.map { evaluator.tokenizer.encode($0) })
+        #expect(reference.pooling.count == 4)
+        for (names, want) in reference.pooling {
+            let modes = Set(names.split(separator: "+"))
+            let pooling = SentencePooling(cls: modes.contains("cls"), max: modes.contains("max"), mean: modes.contains("mean"),
+                                          meanSqrtLength: modes.contains("mean_sqrt_len_tokens"))
+            #expect(pooling.names.joined(separator: "+") == names)
+            let got = states.sentenceEmbeddings(pooling)
+            for (b, row) in want.enumerated() {
+                let diff = Self.maxDifference(got[b], row)
+                #expect(diff <= Self.tolerance, "\(names), text \(b): differs by \(diff)")
+            }
+        }
+    }
+
+    /// A checkpoint whose files say CLS pooling, no Normalize module and 128 tokens is scored
+    /// that way: cosines of the reference's CLS embeddings.
+    @Test func followsTheCheckpointsPoolingAndNormalizeModules() throws {
+        let reference = try Self.reference()
+        let directory = try PoQCheckpointFixtures.realModelVariant("cls-pooling") { dir in
+            var pooling = try PoQCheckpointFixtures.realJSON("1_Pooling/config.json")
+            pooling["pooling_mode_mean_tokens"] = false
+            pooling["pooling_mode_cls_token"] = true
+            try PoQCheckpointFixtures.replaceJSON(pooling, dir, "1_Pooling/config.json")
+            let modules = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/modules.json"))) as! [Any]
+            try PoQCheckpointFixtures.replaceJSON(Array(modules.prefix(2)), dir, "modules.json")
+            try PoQCheckpointFixtures.replaceJSON(["max_seq_length": 128, "do_lower_case": false], dir, "sentence_bert_config.json")
+        }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let evaluator = try PoQEvaluator(directory: directory)
+        #expect(evaluator.descriptor.scoring == .similarity(pooling: SentencePooling(cls: true), normalize: false))
+        #expect(evaluator.tokenizer.maxLength == 128)
+        let cls = try #require(reference.pooling["cls"])
+        func unit(_ v: [Double]) -> [Double] {
+            let norm = v.map { $0 * $0 }.reduce(0, +).squareRoot()
+            return v.map { $0 / norm }
+        }
+        let scores = try evaluator.score(prompt: reference.texts[0], outputs: reference.texts)
+        for (i, row) in cls.enumerated() {
+            let cosine = zip(unit(row), unit(cls[0])).map(*).reduce(0, +)
+            #expect(abs(scores[i] - (cosine + 1) / 2) <= Self.tolerance, "text \(i): \(scores[i]) vs \((cosine + 1) / 2)")
+        }
     }
 }

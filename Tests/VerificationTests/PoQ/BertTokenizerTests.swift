@@ -18,12 +18,14 @@ struct BertTokenizerTests {
         let cases: [Case]
     }
 
-    /// The cases whose Swift encoding differs from the reference, described for the log.
-    static func mismatches(_ expected: Expected) throws -> [String] {
+    /// The cases whose Swift encoding differs from the reference, described for the log;
+    /// `tokenizer` makes the tokenizer of a maximum length (default: the model's vocab.txt).
+    static func mismatches(_ expected: Expected,
+                           tokenizer: (Int) throws -> BertTokenizer = { try PoQTestSupport.tokenizer(maxLength: $0) }) throws -> [String] {
         var tokenizers: [Int: BertTokenizer] = [:]
         var failures: [String] = []
         for c in expected.cases {
-            if tokenizers[c.maxLength] == nil { tokenizers[c.maxLength] = try PoQTestSupport.tokenizer(maxLength: c.maxLength) }
+            if tokenizers[c.maxLength] == nil { tokenizers[c.maxLength] = try tokenizer(c.maxLength) }
             let tokenizer = tokenizers[c.maxLength]!
             let got = c.b.map { tokenizer.encodePair(c.a, $0) } ?? tokenizer.encode(c.a)
             if got.ids != c.ids || got.typeIds != c.typeIds || got.attentionMask != Array(repeating: 1, count: c.ids.count) {
