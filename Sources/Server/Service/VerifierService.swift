@@ -24,7 +24,8 @@ final class VerifierService: Sendable {
     let bundleLimits = ProofBundleLimits()
 
     /// Opens the service's stores with `openStore` when given (tests), else from the
-    /// configuration (PostgreSQL when VERIFIER_DATABASE_URL is set, else SQLite in the data folder).
+    /// configuration (PostgreSQL when VERIFIER_DATABASE_URL or VERIFIER_DATABASE_URL_FILE is set,
+    /// else SQLite in the data folder).
     init(configuration: ServiceConfiguration, log: StderrLog,
          openStore: (@Sendable (JobLeasePolicy) throws -> any JobStore)? = nil) throws {
         self.configuration = configuration
@@ -63,8 +64,9 @@ final class VerifierService: Sendable {
             evaluator = nil
         }
         let policy = JobLeasePolicy(leaseSeconds: configuration.leaseSeconds, maxAttempts: configuration.maxAttempts)
-        // PostgreSQL when VERIFIER_DATABASE_URL is set (many replicas), else SQLite in the data folder.
-        let databaseURL = JobStoreSelection.databaseURL()
+        // PostgreSQL when VERIFIER_DATABASE_URL or VERIFIER_DATABASE_URL_FILE is set (many
+        // replicas), else SQLite in the data folder.
+        let databaseURL = try JobStoreSelection.databaseURL()
         let open = {
             try openStore?(policy) ?? makeJobStore(databaseURL: databaseURL, dataDirectory: configuration.dataDirectory, policy: policy)
         }
