@@ -23,15 +23,36 @@ import importlib
 import json
 import os
 import pkgutil
+import re
 import subprocess
 import sys
 import tempfile
 import time
 
+import yaml
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from live_verifier import ROOT, LiveVerifier  # noqa: E402
 
 PACKAGE = "verifier_client"
+
+
+def inline_object_schemas(node, path=""):
+    """Where openapi.yaml defines an object schema (one with `properties`) other than as a
+    component of its own, or a boolean `items`: generators name those Model1, Config1, Thresholds1."""
+    found = []
+    if isinstance(node, dict):
+        if isinstance(node.get("properties"), dict) and not re.fullmatch(r"/components/schemas/[^/]+", path):
+            found.append(path)
+        if isinstance(node.get("items"), bool):
+            found.append(path + "/items")
+        for name, child in node.items():
+            if name not in ("example", "examples"):
+                found += inline_object_schemas(child, f"{path}/{name}")
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            found += inline_object_schemas(child, f"{path}/{i}")
+    return found
 
 
 def generate(generator, folder):
@@ -150,9 +171,15 @@ def main():
     parser.add_argument("--generator", default=os.path.join(os.path.dirname(sys.executable), "openapi-python-client"))
     args = parser.parse_args()
     checks = Checks()
+    with open(os.path.join(ROOT, "openapi.yaml")) as f:
+        inline = inline_object_schemas(yaml.safe_load(f))
+    checks.expect(not inline, f"every object schema is a named component (inline: {inline or 'none'})")
     with tempfile.TemporaryDirectory(prefix="openapi-client-") as folder:
         generate(args.generator, folder)
         print(f"ok   openapi-python-client generated {PACKAGE} and every module imports", flush=True)
+        numbered = [name for name in os.listdir(os.path.join(folder, PACKAGE, "models"))
+                    if name.removesuffix(".py").rsplit("_", 1)[-1].isdigit()]
+        checks.expect(not numbered, f"no generated model is numbered (got {numbered or 'none'})")
         with LiveVerifier(args.verifier) as server:
             run_flow(server, checks)
     print(f"openapi-client: {'all passed' if checks.failed == 0 else f'{checks.failed} failed'}")
