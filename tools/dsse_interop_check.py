@@ -37,21 +37,10 @@ from securesystemslib.dsse import Envelope
 from securesystemslib.signer import CryptoSigner, SSlibKey
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from live_verifier import LiveVerifier, request  # noqa: E402
+from live_verifier import Checks, LiveVerifier, request  # noqa: E402
 
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 POQ_PREDICATE = "https://pogo-verifier.dev/poq/score/v1"
-
-
-class Checks:
-    def __init__(self):
-        self.failed = 0
-
-    def expect(self, condition, what):
-        print(f"{'ok  ' if condition else 'FAIL'} {what}", flush=True)
-        if not condition:
-            self.failed += 1
-        return condition
 
 
 def b64url(raw):

@@ -2,7 +2,7 @@
 """One `verifier serve` on loopback for the interoperability checks (tools/openapi_client_check.py,
 tools/dsse_interop_check.py): a free port, a temporary data folder and signing key, the bundled
 evaluator model and data sets, one verification worker; plus small inline bundles mined with
-`verifier mine`. Standard library only.
+`verifier mine`; and the pass/fail tally both print. Standard library only.
 """
 import hashlib
 import http.client
@@ -30,6 +30,19 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class Checks:
+    """Named pass/fail checks, printed as they happen; `failed` counts the failures."""
+
+    def __init__(self):
+        self.failed = 0
+
+    def expect(self, condition, what):
+        print(f"{'ok  ' if condition else 'FAIL'} {what}", flush=True)
+        if not condition:
+            self.failed += 1
+        return condition
 
 
 class LiveVerifier:

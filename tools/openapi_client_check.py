@@ -32,7 +32,7 @@ import time
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from live_verifier import ROOT, LiveVerifier  # noqa: E402
+from live_verifier import ROOT, Checks, LiveVerifier  # noqa: E402
 
 PACKAGE = "verifier_client"
 
@@ -70,17 +70,6 @@ def generate(generator, folder):
     package = importlib.import_module(PACKAGE)
     for module in pkgutil.walk_packages(package.__path__, PACKAGE + "."):
         importlib.import_module(module.name)
-
-
-class Checks:
-    def __init__(self):
-        self.failed = 0
-
-    def expect(self, condition, what):
-        print(f"{'ok  ' if condition else 'FAIL'} {what}", flush=True)
-        if not condition:
-            self.failed += 1
-        return condition
 
 
 def run_flow(server, checks):
