@@ -30,14 +30,9 @@ extension VerifierService {
         HTTPResponse(headers: ["Content-Type": PrometheusText.contentType], body: Array(metrics.exposition().utf8))
     }
 
-    /// GET /v1/keys: the public keys this service signs with.
+    /// GET /v1/keys: the public keys this service signs with, each in several forms (`PublishedKey`).
     func keys() throws -> HTTPResponse {
-        struct Key: Encodable {
-            let keyId: String
-            let algorithm = "ed25519"
-            let publicKey: String
-        }
-        struct Keys: Encodable { let keys: [Key] }
-        return try .json(Keys(keys: [Key(keyId: key.keyID, publicKey: key.publicKey.base64URL)]))
+        struct Keys: Encodable { let keys: [PublishedKey] }
+        return try .json(Keys(keys: [PublishedKey(key.publicKey)]))
     }
 }
