@@ -3,13 +3,15 @@
 
   deploy_consistency.py DOCKER_COMPOSE_BINARY
 
-Every HAProxy variable is set by compose; one port everywhere (image, compose backends,
-ConfigMap, container port); the key file the service is told to read is where the secret
-is mounted; probes and balancer checks use /readyz and /healthz; the grace periods cover
-the server's shutdown (10 s HTTP drain + 5 s for workers); every VERIFIER_* setting the files
-give is one docs/configuration.md documents; the Kubernetes thread counts do not exceed the
-container's CPU limit. Prints one line per problem and
-exits 1 if there is any. Reads YAML with PyYAML (a dependency of the Deploy linters).
+Every HAProxy variable is set by compose, and its default in haproxy.cfg is compose's value;
+one port everywhere (image, compose backends, ConfigMap, container port); the key file the
+service is told to read is where the secret is mounted, and so is the database URL file (no
+Secret reaches the pod as an environment variable); every manifest is in the one namespace;
+probes and balancer checks use /readyz and /healthz; the grace periods cover the server's
+shutdown (10 s HTTP drain + 5 s for workers); every VERIFIER_* setting the files give is one
+docs/configuration.md documents; the Kubernetes thread counts do not exceed the container's
+CPU limit. Prints one line per problem and exits 1 if there is any. Reads YAML with PyYAML
+(a dependency of the Deploy linters).
 """
 import json
 import re
@@ -51,17 +53,21 @@ def main():
     haproxy = open(f"{DEPLOY}/haproxy.cfg").read()
     dockerfile = open(f"{DEPLOY}/Dockerfile").read()
     compose = compose_config(sys.argv[1])
-    manifests = {doc["kind"]: doc for name in ("configmap", "deployment", "service")
-                 for doc in yaml.safe_load_all(open(f"{DEPLOY}/kubernetes/{name}.yaml")) if doc}
+    kustomization = yaml.safe_load(open(f"{DEPLOY}/kubernetes/kustomization.yaml"))
+    manifests = {doc["kind"]: doc for name in kustomization["resources"]
+                 for doc in yaml.safe_load_all(open(f"{DEPLOY}/kubernetes/{name}")) if doc}
 
     port = re.search(r"^EXPOSE (\d+)$", dockerfile, re.M).group(1)
     if f"VERIFIER_PORT={port}" not in dockerfile:
         problems.append(f"Dockerfile: EXPOSE {port} but VERIFIER_PORT differs")
 
     balancer = compose["services"]["balancer"]
-    for variable in sorted(set(re.findall(r"\$\{(\w+)\}", haproxy))):
+    for variable, default in sorted(set(re.findall(r"\$\{(\w+)(?:-([^}]*))?\}", haproxy))):
         if variable not in balancer.get("environment", {}):
             problems.append(f"compose: balancer does not set {variable}, used by haproxy.cfg")
+        elif default != balancer["environment"][variable]:
+            problems.append(f"haproxy.cfg: the default of {variable} is {default!r}, compose sets "
+                            f"{balancer['environment'][variable]!r}")
     for name, value in balancer["environment"].items():
         if name.startswith("VERIFIER_BACKEND_"):
             host, _, backend_port = value.rpartition(":")
@@ -118,9 +124,19 @@ def main():
             for command in (init["command"] for init in pod["initContainers"]))
         if not key_file or key_volume is None or not installed:
             problems.append(f"kubernetes: {variable} {key_file!r} is not installed with mode 0600 into a mounted volume")
-    secret = next(v["secret"] for v in pod["volumes"] if "secret" in v)
-    if secret.get("defaultMode") != 0o440:
-        problems.append("kubernetes: the Secret volume mode is not 0440")
+    secrets = {v["secret"]["secretName"]: v for v in pod["volumes"] if "secret" in v}
+    if secrets.get("verifier-signing-key", {}).get("secret", {}).get("defaultMode") != 0o440:
+        problems.append("kubernetes: the signing-key Secret volume mode is not 0440")
+    url_file = config.get("VERIFIER_DATABASE_URL_FILE", "")
+    url_volume = secrets.get("verifier-database", {}).get("name")
+    if url_volume is None or mounts.get(url_file.rpartition("/")[0]) != url_volume:
+        problems.append(f"kubernetes: VERIFIER_DATABASE_URL_FILE={url_file} is not the mounted Secret verifier-database")
+    if any(e.get("valueFrom", {}).get("secretKeyRef") for e in container.get("env", [])):
+        problems.append("kubernetes: a Secret is passed as an environment variable; mount it as a file")
+    namespace = manifests["Namespace"]["metadata"]["name"]
+    for kind, doc in manifests.items():
+        if kind != "Namespace" and doc["metadata"].get("namespace") != namespace:
+            problems.append(f"kubernetes: {kind} {doc['metadata']['name']} is not in namespace {namespace}")
     if pod["securityContext"].get("runAsNonRoot") is not True:
         problems.append("kubernetes: the pod may run as root")
     selector = manifests["Service"]["spec"]["selector"]

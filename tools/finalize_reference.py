@@ -3,10 +3,11 @@
 
 Reads a finalization request (JSON) and prints the result JSON. Written from the
 protocol text, not from the Swift code: its own base64, DSSE PAE, Ed25519 through
-pyca/cryptography with the strict key and signature rules written out, exact Fractions
-for thresholds. Exit 0 with a result, 2 when the request itself is refused (message on stderr).
+pyca/cryptography with the strict key and signature rules written out, key ids (ours and
+securesystemslib's) from their definitions, exact Fractions for thresholds. Exit 0 with a
+result, 2 when the request itself is refused (message on stderr).
 
-    finalize_reference.py REQUEST.json
+    finalize_reference.py REQUEST.json [KEY_SEARCH_BUDGET]     (budget default 8000)
 """
 import base64
 import hashlib
@@ -26,6 +27,7 @@ STATEMENT_V1 = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPES = {"pogo": "https://pogo-verifier.dev/pogo/attestation/v2",
                    "poq": "https://pogo-verifier.dev/poq/score/v1"}
 MAX_STAKE = 2**53 - 1
+KEY_SEARCH_BUDGET = 8000
 
 
 class Refused(Exception):
@@ -78,10 +80,10 @@ def parse_request(req):
         if raw in seen:
             raise Refused(f"verifiers[{i}].publicKey duplicate")
         seen.add(raw)
-        verifiers.append((hashlib.sha256(raw).hexdigest(), Ed25519PublicKey.from_public_bytes(raw), int(stake)))
+        verifiers.append((hashlib.sha256(raw).hexdigest(), Ed25519PublicKey.from_public_bytes(raw), int(stake), raw))
     if not verifiers:
         raise Refused("verifiers")
-    if sum(s for _, _, s in verifiers) > MAX_STAKE:
+    if sum(v[2] for v in verifiers) > MAX_STAKE:
         raise Refused("total stake")
     t = req.get("thresholds") or {}
     confirm = Fraction(t["confirm"]) if "confirm" in t else Fraction(2, 3)
@@ -109,7 +111,57 @@ def unique_members(pairs):
     return dict(pairs)
 
 
-def read_ballot(env, kind, subject, by_id, beacon):
+def sslib_key_id(raw):
+    """securesystemslib's default key id: SHA-256 of the canonical JSON of the key's dict."""
+    canonical = '{"keytype":"ed25519","keyval":{"public":"%s"},"scheme":"ed25519"}' % raw.hex()
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Search:
+    """Matches signatures to verifiers: the verifier a key id names first (free), then the others
+    in request order, each check spending one unit of the request's budget."""
+
+    def __init__(self, verifiers, budget):
+        self.keys = [key for _, key, _, _ in verifiers]
+        self.by_hint = {}
+        for i, (kid, _, _, raw) in enumerate(verifiers):
+            for hint in (kid, sslib_key_id(raw)):
+                self.by_hint.setdefault(hint, i)
+        self.budget = budget
+
+    def holds(self, i, sig, message):
+        try:
+            if acceptable_signature(sig):
+                self.keys[i].verify(sig, message)
+                return True
+        except InvalidSignature:
+            pass
+        return False
+
+    def signers(self, parsed, message):
+        """Returns (indices of signers, some key id named a verifier, a search was cut short)."""
+        found, named, cut = set(), False, False
+        for keyid, sig in parsed:
+            hinted = self.by_hint.get(keyid)
+            if hinted is not None:
+                named = True
+                if hinted not in found and self.holds(hinted, sig, message):
+                    found.add(hinted)
+                    continue
+            for i in range(len(self.keys)):
+                if i == hinted or i in found:
+                    continue
+                if self.budget == 0:
+                    cut = True
+                    break
+                self.budget -= 1
+                if self.holds(i, sig, message):
+                    found.add(i)
+                    break
+        return found, named, cut
+
+
+def read_ballot(env, kind, subject, search, key_ids, beacon):
     """Returns ("ballot", value, signers) or ("rejected", reason, signers), checks in the documented order."""
     try:
         if not isinstance(env, dict):
@@ -126,21 +178,10 @@ def read_ballot(env, kind, subject, by_id, beacon):
             parsed.append((keyid or None, b64(s["sig"])))
     except (ValueError, KeyError, TypeError, AttributeError):
         return "rejected", "malformed", []
-    message = pae(payload_type, payload)
-    signers, checked = set(), False
-    for keyid, sig in parsed:
-        if keyid not in by_id:
-            continue
-        checked = True
-        try:
-            if acceptable_signature(sig):
-                by_id[keyid].verify(sig, message)
-                signers.add(keyid)
-        except InvalidSignature:
-            pass
-    signers = sorted(signers)
+    found, named, cut = search.signers(parsed, pae(payload_type, payload))
+    signers = sorted(key_ids[i] for i in found)
     if not signers:
-        return "rejected", "badSignature" if checked else "unknownSigner", []
+        return "rejected", "keySearchBudgetExhausted" if cut else "badSignature" if named else "unknownSigner", []
     if payload_type != IN_TOTO:
         return "rejected", "wrongPayloadType", signers
     try:
@@ -177,13 +218,14 @@ def read_ballot(env, kind, subject, by_id, beacon):
     return "ballot", float(score), signers
 
 
-def finalize(req):
+def finalize(req, key_search_budget=KEY_SEARCH_BUDGET):
     kind, subject, verifiers, attestations, confirm, slash, distance, quorum, beacon = parse_request(req)
-    by_id = {kid: key for kid, key, _ in verifiers}
-    stake_of = {kid: s for kid, _, s in verifiers}
+    search = Search(verifiers, key_search_budget)
+    key_ids = [kid for kid, _, _, _ in verifiers]
+    stake_of = {kid: s for kid, _, s, _ in verifiers}
     cast, rejected = {}, []
     for index, env in enumerate(attestations):
-        outcome, value, signers = read_ballot(env, kind, subject, by_id, beacon)
+        outcome, value, signers = read_ballot(env, kind, subject, search, key_ids, beacon)
         if outcome == "rejected":
             # "detail" is informative text, not part of what implementations must agree on.
             rejected.append({"index": index, "reason": value, "detail": "", "signers": signers})
@@ -236,7 +278,7 @@ def main():
     with open(sys.argv[1], "rb") as f:
         req = json.load(f)
     try:
-        result = finalize(req)
+        result = finalize(req, int(sys.argv[2]) if len(sys.argv) > 2 else KEY_SEARCH_BUDGET)
     except (Refused, KeyError, TypeError, ValueError, OverflowError) as e:
         print(f"refused: {e}", file=sys.stderr)
         sys.exit(2)

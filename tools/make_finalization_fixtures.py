@@ -4,7 +4,9 @@ tools/finalize_reference.py computes for them ({pogo,poq}-expected.json).
 
 Keys are Ed25519 seeds SHA-256("finalization-fixture-key-<i>"); Ed25519 is deterministic,
 so running this again rewrites identical files. The requests hold valid votes, a duplicate,
-an equivocation, a co-signed envelope and one attestation per rejection reason.
+an equivocation, a co-signed envelope and one attestation per rejection reason (but the
+search budget's, which needs thousands of signatures). Keys 1, 2 and 3 sign with
+securesystemslib's key id, with none and with a foreign one: finalization finds them all.
 """
 import base64
 import hashlib
@@ -41,6 +43,14 @@ def statement(predicate_type, predicate, subject=SUBJECT, name="subject"):
                       sort_keys=True, separators=(",", ":")).encode()
 
 
+def sslib_key_id(k):
+    return finalize_reference.sslib_key_id(raw_public(k))
+
+
+# How each key's own votes name it: ours (default), securesystemslib's key id, none, a foreign one.
+HINTS = {1: sslib_key_id, 2: lambda k: None, 3: lambda k: "not-a-verifier-key-id"}
+
+
 def envelope(payload, keys, payload_type="application/vnd.in-toto+json", keyids=None, corrupt=False):
     t = payload_type.encode()
     message = b"DSSEv1 %d %s %d %s" % (len(t), t, len(payload), payload)
@@ -49,7 +59,8 @@ def envelope(payload, keys, payload_type="application/vnd.in-toto+json", keyids=
         sig = bytearray(k.sign(message))
         if corrupt:
             sig[7] ^= 0x10
-        sigs.append({"keyid": keyids[n] if keyids else key_id(k), "sig": base64.b64encode(bytes(sig)).decode()})
+        keyid = keyids[n] if keyids else key_id(k)
+        sigs.append({"sig": base64.b64encode(bytes(sig)).decode()} | ({"keyid": keyid} if keyid is not None else {}))
     return {"payload": base64.b64encode(payload).decode(), "payloadType": payload_type, "signatures": sigs}
 
 
@@ -68,7 +79,7 @@ def request(kind, ballots, extra_keys_stakes, thresholds):
     keys = [key(i) for i in range(len(extra_keys_stakes))]
     atts = []
     for i, value, *how in ballots:
-        atts.append(envelope(statement(ptype, predicate(kind, value, *how)), [keys[i]]))
+        atts.append(envelope(statement(ptype, predicate(kind, value, *how)), [keys[i]], keyids=[HINTS.get(i, key_id)(keys[i])]))
     first, second = predicate(kind, ballots[0][1]), predicate(kind, ballots[1][1])
     atts.append(atts[0])                                                       # duplicate of a vote
     atts.append(envelope(statement(ptype, second), [keys[5], keys[6]]))        # co-signed

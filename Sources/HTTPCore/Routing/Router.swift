@@ -7,7 +7,8 @@
 /// Each route says how large a body it takes (`maxBodyBytes`, default 0: none). The server
 /// routes a request as soon as its head has arrived, so a body over the route's limit is refused
 /// with 413 before any of it is read, and a request for no route (404) or another method (405)
-/// is answered without reading its body.
+/// is answered without reading its body. A route may also say which `Content-Type` it reads
+/// (`BodyMediaType`); others get 415, before the body is read.
 public struct Router: Sendable {
     /// Where a handler runs.
     public enum Cost: Sendable, Hashable {
@@ -35,6 +36,8 @@ public struct Router: Sendable {
         let cost: Cost
         /// Largest body this route reads, in bytes; 0 when it takes none.
         let maxBodyBytes: Int
+        /// The bodies it reads, by `Content-Type`.
+        let accepts: BodyMediaType
         let handler: Handler
     }
 
@@ -51,16 +54,17 @@ public struct Router: Sendable {
     public init() {}
 
     /// Adds a route taking bodies of up to `maxBodyBytes` bytes (0: no body; a request announcing
-    /// one gets 413 before it is read). Requires a pattern starting with `/` and `maxBodyBytes >= 0`.
+    /// one gets 413 before it is read) of the media types `accepts` names (others get 415).
+    /// Requires a pattern starting with `/` and `maxBodyBytes >= 0`.
     public mutating func add(_ method: HTTPMethod, _ pattern: String, cost: Cost = .inline, maxBodyBytes: Int = 0,
-                             _ handler: @escaping Handler) {
+                             accepts: BodyMediaType = .any, _ handler: @escaping Handler) {
         precondition(pattern.hasPrefix("/"), "route pattern \(pattern) must start with /")
         precondition(maxBodyBytes >= 0, "route \(pattern) has a negative body limit")
         let segments: [Route.Segment] = pattern.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
             $0.hasPrefix("{") && $0.hasSuffix("}") ? .parameter(String($0.dropFirst().dropLast())) : .literal(Array($0.utf8))
         }
         routes.append(Route(method: method, pattern: pattern, segments: segments, cost: cost, maxBodyBytes: maxBodyBytes,
-                            handler: handler))
+                            accepts: accepts, handler: handler))
     }
 
     /// A GET route; it takes no body.
@@ -68,12 +72,14 @@ public struct Router: Sendable {
         add(.get, pattern, cost: cost, handler)
     }
 
-    public mutating func post(_ pattern: String, cost: Cost = .inline, maxBodyBytes: Int = 0, _ handler: @escaping Handler) {
-        add(.post, pattern, cost: cost, maxBodyBytes: maxBodyBytes, handler)
+    public mutating func post(_ pattern: String, cost: Cost = .inline, maxBodyBytes: Int = 0, accepts: BodyMediaType = .any,
+                              _ handler: @escaping Handler) {
+        add(.post, pattern, cost: cost, maxBodyBytes: maxBodyBytes, accepts: accepts, handler)
     }
 
-    public mutating func put(_ pattern: String, cost: Cost = .inline, maxBodyBytes: Int = 0, _ handler: @escaping Handler) {
-        add(.put, pattern, cost: cost, maxBodyBytes: maxBodyBytes, handler)
+    public mutating func put(_ pattern: String, cost: Cost = .inline, maxBodyBytes: Int = 0, accepts: BodyMediaType = .any,
+                             _ handler: @escaping Handler) {
+        add(.put, pattern, cost: cost, maxBodyBytes: maxBodyBytes, accepts: accepts, handler)
     }
 
     public mutating func delete(_ pattern: String, cost: Cost = .inline, _ handler: @escaping Handler) {

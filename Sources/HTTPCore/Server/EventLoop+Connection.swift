@@ -94,8 +94,8 @@ extension EventLoop {
     }
 
     /// Routes a request from its head, before its body is read: no route, another method, a
-    /// body over the route's limit or over the body budget is answered at once and the
-    /// connection closes with the body unread. Returns the parser's next action once the body
+    /// media type the route does not read, a body over the route's limit or over the body
+    /// budget is answered at once and the connection closes with the body unread. Returns the parser's next action once the body
     /// is admitted, nil when it was refused.
     private func admit(_ c: Connection, _ head: HTTPRequest, contentLength: Int?) -> HTTPRequestParser.Action? {
         let now = Syscall.now()
@@ -108,6 +108,10 @@ extension EventLoop {
         var info = RequestInfo(method: head.method, path: String(head.path), version: head.version, keepAlive: false,
                                receivedAt: now)
         info.route = route.pattern
+        if let problem = route.accepts.refusal(head.headers.values("Content-Type")) {
+            respond(c, info, .problem(problem))
+            return nil
+        }
         let limit = min(route.maxBodyBytes, context.limits.maxBodyBytes)
         if let length = contentLength, length > limit {
             respond(c, info, .problem(HTTPParseError.bodyTooLarge(length: length, limit: limit).problem))
@@ -155,6 +159,11 @@ extension EventLoop {
             respond(c, info, .problem(problem, headers: ["Allow": list]))
         case .found(let route, let parameters):
             info.route = route.pattern
+            // A request with a body was judged when admitted; one without is judged here.
+            if admitted == nil, let problem = route.accepts.refusal(request.headers.values("Content-Type")) {
+                respond(c, info, .problem(problem))
+                return
+            }
             var routed = request
             routed.pathParameters = parameters
             let logger = context.logger

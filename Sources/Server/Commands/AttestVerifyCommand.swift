@@ -57,7 +57,7 @@ enum AttestVerifyCommand: Subcommand {
         case .badSignature:
             return try invalid("signature does not verify under key \(key.keyID)")
         case let .noTrustedSignature(keyIDs):
-            return try invalid("no signature from key \(key.keyID); signed by [\(keyIDs.joined(separator: ", "))]")
+            return try invalid("no signature holds under key \(key.keyID); key ids present: [\(keyIDs.joined(separator: ", "))]")
         }
     }
 

@@ -67,7 +67,7 @@ extension VerifierService {
         case let .badSignature(keyIDs):
             invalid("no signature holds under the trusted keys \(keyIDs.joined(separator: ", "))")
         case let .noTrustedSignature(keyIDs):
-            invalid("no signature names a trusted key (key ids present: \(keyIDs.joined(separator: ", ")))")
+            invalid("no signature holds under a trusted key, and none names one (key ids present: \(keyIDs.joined(separator: ", ")))")
         }
         return JSONValue.object(members.sorted { $0.key < $1.key }).encoded()
     }

@@ -31,39 +31,14 @@ extension VerifierService {
     }
 
     /// GET /v1/keys: the public keys this service signs with: the Ed25519 keys of its DSSE
-    /// envelopes, and under `eip712` the secp256k1 key of its EIP-712 signatures, with its
-    /// address and the domain it signs in.
+    /// envelopes, each in several forms (`PublishedKey`), and under `eip712` the secp256k1 key
+    /// of its EIP-712 signatures with its address and domain (`PublishedEIP712Key`).
     func keys() throws -> HTTPResponse {
-        struct Key: Encodable {
-            let keyId: String
-            let algorithm = "ed25519"
-            let publicKey: String
-        }
-        struct Domain: Encodable {
-            let name: String
-            let version: String
-            /// A decimal string, as in the typed data.
-            let chainId: String
-            let verifyingContract: String
-        }
-        struct EIP712Key: Encodable {
-            let algorithm = "secp256k1"
-            let address: String
-            /// The uncompressed public key, "0x04" and 128 hex digits.
-            let publicKey: String
-            let domain: Domain
-            let domainSeparator: String
-        }
         struct Keys: Encodable {
-            let keys: [Key]
-            let eip712: EIP712Key
+            let keys: [PublishedKey]
+            let eip712: PublishedEIP712Key
         }
-        let domain = signingKeys.domain
-        let eip712 = EIP712Key(
-            address: signingKeys.secp256k1.address.checksummed, publicKey: "0x" + Hex.encode(signingKeys.secp256k1.publicKey),
-            domain: Domain(name: domain.name, version: domain.version, chainId: String(domain.chainID),
-                           verifyingContract: domain.verifyingContract.checksummed),
-            domainSeparator: "0x" + Hex.encode(domain.separator))
-        return try .json(Keys(keys: [Key(keyId: key.keyID, publicKey: key.publicKey.base64URL)], eip712: eip712))
+        return try .json(Keys(keys: [PublishedKey(key.publicKey)],
+                              eip712: PublishedEIP712Key(signingKeys.secp256k1, domain: signingKeys.domain)))
     }
 }

@@ -25,7 +25,8 @@ final class VerifierService: Sendable {
     let bundleLimits = ProofBundleLimits()
 
     /// Opens the service's stores with `openStore` when given (tests), else from the
-    /// configuration (PostgreSQL when VERIFIER_DATABASE_URL is set, else SQLite in the data folder).
+    /// configuration (PostgreSQL when VERIFIER_DATABASE_URL or VERIFIER_DATABASE_URL_FILE is set,
+    /// else SQLite in the data folder).
     init(configuration: ServiceConfiguration, log: StderrLog,
          openStore: (@Sendable (JobLeasePolicy) throws -> any JobStore)? = nil) throws {
         self.configuration = configuration
@@ -69,8 +70,9 @@ final class VerifierService: Sendable {
             evaluator = nil
         }
         let policy = JobLeasePolicy(leaseSeconds: configuration.leaseSeconds, maxAttempts: configuration.maxAttempts)
-        // PostgreSQL when VERIFIER_DATABASE_URL is set (many replicas), else SQLite in the data folder.
-        let databaseURL = JobStoreSelection.databaseURL()
+        // PostgreSQL when VERIFIER_DATABASE_URL or VERIFIER_DATABASE_URL_FILE is set (many
+        // replicas), else SQLite in the data folder.
+        let databaseURL = try JobStoreSelection.databaseURL()
         let open = {
             try openStore?(policy) ?? makeJobStore(databaseURL: databaseURL, dataDirectory: configuration.dataDirectory, policy: policy)
         }
@@ -94,24 +96,29 @@ final class VerifierService: Sendable {
     /// readiness and metrics from the monitor's latest results. Anything that reads the store,
     /// parses, fsyncs, scores or checks signatures runs on the pool of its kind of work (503 +
     /// Retry-After when that kind's queue is full). Each route reads a body only up to its own
-    /// limit (413 before reading past it); the GET routes take none.
+    /// limit (413 before reading past it) and only as JSON (415 for another Content-Type; none
+    /// is read as JSON); the GET routes take none.
     func router() -> Router {
         var router = Router()
         router.get("/healthz") { _ in Self.health }
         router.get("/readyz") { [self] _ in readiness() }
         router.get("/metrics") { [self] _ in scrape() }
         router.get("/v1/keys") { [self] _ in try keys() }
-        router.post("/v1/pogo/bundles", cost: WorkKind.bundles.cost, maxBodyBytes: configuration.maxBundleBytes) { [self] request in
+        router.post("/v1/pogo/bundles", cost: WorkKind.bundles.cost, maxBodyBytes: configuration.maxBundleBytes,
+                    accepts: .json) { [self] request in
             try submitBundle(request)
         }
         router.get("/v1/pogo/bundles/{id}", cost: WorkKind.polls.cost) { [self] request in try bundleStatus(request) }
-        router.post("/v1/poq/scores", cost: WorkKind.poq.cost, maxBodyBytes: configuration.poqRequestBytes) { [self] request in
+        router.post("/v1/poq/scores", cost: WorkKind.poq.cost, maxBodyBytes: configuration.poqRequestBytes,
+                    accepts: .json) { [self] request in
             try score(request)
         }
-        router.post("/v1/attestations/verify", cost: WorkKind.verify.cost, maxBodyBytes: configuration.maxVerifyBytes) { [self] request in
+        router.post("/v1/attestations/verify", cost: WorkKind.verify.cost, maxBodyBytes: configuration.maxVerifyBytes,
+                    accepts: .json) { [self] request in
             try verifyAttestation(request)
         }
-        router.post("/v1/finalize", cost: WorkKind.finalize.cost, maxBodyBytes: configuration.maxFinalizeBytes) { [self] request in
+        router.post("/v1/finalize", cost: WorkKind.finalize.cost, maxBodyBytes: configuration.maxFinalizeBytes,
+                    accepts: .json) { [self] request in
             try finalize(request)
         }
         return router

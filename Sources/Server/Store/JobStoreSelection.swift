@@ -10,10 +10,24 @@ enum JobStoreSelection {
     /// The SQLite file's name inside the data directory.
     static let sqliteFileName = "jobs.sqlite"
 
-    /// The database URL from `environment` (normally the process's), nil when unset or empty.
-    static func databaseURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        guard let url = environment[environmentVariable], !url.isEmpty else { return nil }
-        return url
+    /// The environment variable naming a file that holds the URL, for orchestrators that mount
+    /// secrets as files (a Kubernetes Secret volume, a compose secret). Trailing whitespace in
+    /// the file is ignored.
+    static let fileEnvironmentVariable = "VERIFIER_DATABASE_URL_FILE"
+
+    /// Largest database URL file read, in bytes. 4,096.
+    static let maxFileBytes = 4_096
+
+    /// The database URL from `environment` (normally the process's), or from the file its
+    /// `VERIFIER_DATABASE_URL_FILE` names; nil when neither is set (or the value is empty).
+    static func databaseURL(environment: [String: String] = ProcessInfo.processInfo.environment) throws(DatabaseURLError) -> String? {
+        let direct = environment[environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+        guard let path = environment[fileEnvironmentVariable], !path.isEmpty else { return direct }
+        guard direct == nil else { throw .bothSet }
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path: path) }
+        guard bytes.count <= maxFileBytes else { throw .fileTooLarge(path: path, bytes: bytes.count, limit: maxFileBytes) }
+        let url = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return url.isEmpty ? nil : url
     }
 }
 

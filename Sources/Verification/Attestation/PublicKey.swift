@@ -59,6 +59,16 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
     /// The key id: lower-case hex SHA-256 of the 32 raw public-key bytes (64 characters).
     public var keyID: String { SHA256.hash(rawBytes).hex }
 
+    /// The key id securesystemslib gives this key by default (`SSlibKey.from_crypto`): lower-case
+    /// hex SHA-256 of the canonical JSON `{"keytype":"ed25519","keyval":{"public":"<hex>"},"scheme":"ed25519"}`.
+    public var securesystemslibKeyID: String {
+        SHA256.hash(Array(#"{"keytype":"ed25519","keyval":{"public":""#.utf8) + Array(Hex.encode(rawBytes).utf8)
+            + Array(#""},"scheme":"ed25519"}"#.utf8)).hex
+    }
+
+    /// The key ids a signature's hint may name this key by: `keyID`, then `securesystemslibKeyID`.
+    public var hintKeyIDs: [String] { [keyID, securesystemslibKeyID] }
+
     /// The raw bytes as base64url without padding (43 characters).
     public var base64URL: String { Base64.encodeURLSafe(rawBytes) }
 

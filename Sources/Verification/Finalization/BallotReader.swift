@@ -10,10 +10,11 @@ enum Ballot: Equatable {
 ///
 /// Checks run in this order and the first failure is the reason reported:
 /// 1. well-formed DSSE envelope (`malformed`);
-/// 2. signatures: each signature whose "keyid" names a verifier is checked against that
-///    verifier's key over PAE(payloadType, payload). Signatures without a "keyid" or naming
-///    no verifier are ignored (this bounds the work to one Ed25519 check per signature).
-///    No valid one: `badSignature` if some were checked, else `unknownSigner`;
+/// 2. signatures, over PAE(payloadType, payload): each is checked against the verifier its
+///    "keyid" names first, then against the other verifiers, within the request's budget of
+///    search checks (`SignerSearch`). No valid one: `keySearchBudgetExhausted` if the budget
+///    cut a search short, else `badSignature` if some "keyid" named a verifier, else
+///    `unknownSigner`;
 /// 3. payloadType is `application/vnd.in-toto+json` (`wrongPayloadType`);
 /// 4. payload is an in-toto Statement v1 (`malformed`);
 /// 5. predicateType matches the kind (`wrongPredicateType`);
@@ -34,41 +35,36 @@ struct BallotReader {
     let kind: FinalizationKind
     let subject: Digest
     let beacon: Digest?
-    let verifiers: [FinalizationRequest.Verifier]
-    private let indexByKeyID: [String: Int]
+    private let maxKeySearchChecks: Int
+    private var search: SignerSearch
 
     init(request: FinalizationRequest) {
         kind = request.kind
         subject = request.subject
         beacon = request.beacon
-        verifiers = request.verifiers
-        var index: [String: Int] = [:]
-        for (i, verifier) in request.verifiers.enumerated() { index[verifier.publicKey.keyID] = i }
-        indexByKeyID = index
+        maxKeySearchChecks = request.maxKeySearchChecks
+        search = SignerSearch(keys: request.verifiers.map(\.publicKey), budget: request.maxKeySearchChecks)
     }
 
-    func read(_ attestation: FinalizationRequest.Attestation) -> Outcome {
+    /// Reads one attestation; attestations must be read in request order, since the signer
+    /// search spends one budget for the whole request.
+    mutating func read(_ attestation: FinalizationRequest.Attestation) -> Outcome {
         let envelope: DSSEEnvelope
         switch attestation {
         case let .malformed(reason): return .rejected(.malformed, detail: reason, signers: [])
         case let .envelope(value): envelope = value
         }
-        let message = DSSEEnvelope.pae(payloadType: envelope.payloadType, payload: envelope.payload)
-        var signers: [Int] = []
-        var checked = false
-        for signature in envelope.signatures {
-            guard let id = signature.keyID, let i = indexByKeyID[id] else { continue }
-            checked = true
-            if !signers.contains(i), verifiers[i].publicKey.isValidSignature(signature.bytes, for: message) {
-                signers.append(i)
-            }
-        }
-        signers.sort()
+        let found = search.signers(of: envelope)
+        let signers = found.signers
         guard !signers.isEmpty else {
-            let ids = envelope.signatures.compactMap(\.keyID)
-            return checked
-                ? .rejected(.badSignature, detail: "no signature by a named verifier holds", signers: [])
-                : .rejected(.unknownSigner, detail: "no signature names a verifier; key ids: \(ids)", signers: [])
+            let ids = envelope.signatures.compactMap(\.keyID).map { String($0.prefix(128)) }
+            if found.searchCutShort {
+                return .rejected(.keySearchBudgetExhausted, detail: "the request's \(maxKeySearchChecks) checks of signatures against "
+                                 + "verifiers their key id does not name are spent; key ids: \(ids)", signers: [])
+            }
+            return found.namedVerifier
+                ? .rejected(.badSignature, detail: "no signature holds under a verifier's key, one of which a key id named", signers: [])
+                : .rejected(.unknownSigner, detail: "no signature holds under a verifier's key; key ids: \(ids)", signers: [])
         }
         guard envelope.payloadType == InTotoStatement.payloadType else {
             return .rejected(.wrongPayloadType, detail: "payloadType \"\(envelope.payloadType.prefix(200))\"", signers: signers)
@@ -143,10 +139,13 @@ struct BallotReader {
 public enum RejectionReason: String, Codable, Sendable, Hashable {
     /// Not a well-formed DSSE envelope, statement or predicate.
     case malformed
-    /// No signature's key id names a member of the verifier set.
+    /// No signature holds under any verifier's key, and no key id names a verifier.
     case unknownSigner
-    /// Signatures naming verifiers were checked and none holds.
+    /// No signature holds under any verifier's key, and some key id named a verifier.
     case badSignature
+    /// No signature held under the verifiers tried before the request's budget of search checks
+    /// (`FinalizationLimits.maxKeySearchChecks`) was spent; give signatures their verifier's key id.
+    case keySearchBudgetExhausted
     /// Validly signed, but the payloadType is not `application/vnd.in-toto+json`.
     case wrongPayloadType
     /// Validly signed, but the predicateType does not match the request's kind.

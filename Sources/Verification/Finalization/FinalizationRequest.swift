@@ -64,6 +64,9 @@ public struct FinalizationRequest: Sendable {
     /// beacon the caller chose counts only when it equals this one; verifier-drawn beacons
     /// always count.
     public let beacon: Digest?
+    /// Ed25519 checks finalizing this request may spend searching for signers
+    /// (`FinalizationLimits.maxKeySearchChecks`).
+    public let maxKeySearchChecks: Int
 
     /// Validates and builds a request. Refuses: no verifiers; more verifiers, attestations or
     /// signatures than `limits` allow; a stake of 0 or above `FinalizationLimits.maxStake`;
@@ -110,6 +113,7 @@ public struct FinalizationRequest: Sendable {
         self.outlierDistance = outlierDistance
         self.quorum = quorum
         self.beacon = beacon
+        self.maxKeySearchChecks = limits.maxKeySearchChecks
     }
 
     /// The sum of all verifiers' stakes (voters, abstainers and equivocators alike).

@@ -23,7 +23,7 @@ internal import Foundation
 /// is below half of V, so it cannot move the median outside the other voters' scores.
 public enum Finalizer {
     public static func finalize(_ request: FinalizationRequest) -> FinalizationResult {
-        let reader = BallotReader(request: request)
+        var reader = BallotReader(request: request)
         var ballots: [Int: [(ballot: Ballot, index: Int)]] = [:]
         var rejected: [FinalizationResult.Rejected] = []
         let keyIDs = request.verifiers.map(\.publicKey.keyID)

@@ -33,6 +33,7 @@ final class TestServer: Sendable {
         }
         router.get("/heavy", cost: .pool("work")) { _ in .text("heavy") }
         router.post("/small", maxBodyBytes: 10) { request in HTTPResponse(body: request.body) }
+        router.post("/json", maxBodyBytes: 1 << 20, accepts: .json) { request in HTTPResponse(body: request.body) }
         router.get("/other", cost: .pool("other")) { _ in .text("other") }
         router.get("/counted", cost: .pool("work")) { _ in
             recorder.ran.value.add(1, ordering: .relaxed)

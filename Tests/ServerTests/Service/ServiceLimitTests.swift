@@ -51,8 +51,13 @@ struct ServiceLimitTests {
         let service = try ServiceProcess(dataDirectory: work + "/var", environment: ["VERIFIER_WORKERS": "0"])
         let badBeacon = try Curl.post(service.url + "/v1/pogo/bundles?beacon=abc", file: bundlePath)
         #expect(badBeacon.status == 400 && badBeacon.json["field"] as? String == "beacon")
-        let notJSON = try Curl.run(["-X", "POST", "--data-binary", "not json", service.url + "/v1/pogo/bundles"])
+        let notJSON = try Curl.run(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "not json",
+                                    service.url + "/v1/pogo/bundles"])
         #expect(notJSON.status == 400 && notJSON.headers["content-type"] == "application/problem+json")
+        // curl's default for --data-binary is a form; a JSON route refuses it from the head.
+        let form = try Curl.run(["-X", "POST", "--data-binary", "{}", service.url + "/v1/pogo/bundles"])
+        #expect(form.status == 415 && form.headers["content-type"] == "application/problem+json"
+            && form.json["field"] as? String == "Content-Type")
         let invalid = try Curl.post(service.url + "/v1/pogo/bundles", json: ["protocol": "pogo/2"])
         #expect(invalid.status == 422 && invalid.json["field"] as? String == "protocol")
         for key in ["type", "title", "status", "detail"] { #expect(invalid.json[key] != nil) }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Server
 
-/// Which store the service opens for a given `VERIFIER_DATABASE_URL`.
+/// Which store the service opens for a given `VERIFIER_DATABASE_URL` or `VERIFIER_DATABASE_URL_FILE`.
 struct JobStoreSelectionTests {
     @Test func noURLOpensSQLiteInDataDirectory() throws {
         let directory = try JobStoreFactory.scratchDirectory().path
@@ -43,9 +43,37 @@ struct JobStoreSelectionTests {
         #expect(message.contains("no_such_option"))
     }
 
-    @Test func environmentVariableNamesTheDatabase() {
-        #expect(JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL": "postgres://h/d"]) == "postgres://h/d")
-        #expect(JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL": ""]) == nil)
-        #expect(JobStoreSelection.databaseURL(environment: [:]) == nil)
+    @Test func environmentVariableNamesTheDatabase() throws {
+        #expect(try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL": "postgres://h/d"]) == "postgres://h/d")
+        #expect(try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL": ""]) == nil)
+        #expect(try JobStoreSelection.databaseURL(environment: [:]) == nil)
+    }
+
+    @Test func urlFileNamesTheDatabaseWithoutItsTrailingNewline() throws {
+        let path = try JobStoreFactory.scratchDirectory().appendingPathComponent("url").path
+        try Data("postgres://u:secret@h/d\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL_FILE": path]) == "postgres://u:secret@h/d")
+        #expect(try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL_FILE": path, "VERIFIER_DATABASE_URL": ""])
+            == "postgres://u:secret@h/d")
+    }
+
+    @Test func refusesURLFileThatIsMissingTooLargeOrBesideTheVariable() throws {
+        let directory = try JobStoreFactory.scratchDirectory()
+        let missing = directory.appendingPathComponent("missing").path
+        #expect(throws: DatabaseURLError.unreadableFile(path: missing)) {
+            try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL_FILE": missing])
+        }
+        let limit = JobStoreSelection.maxFileBytes
+        let atLimit = directory.appendingPathComponent("at-limit").path
+        try Data(("postgres://h/" + String(repeating: "d", count: limit - 13)).utf8).write(to: URL(fileURLWithPath: atLimit))
+        #expect(try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL_FILE": atLimit])?.utf8.count == limit)
+        let large = directory.appendingPathComponent("large").path
+        try Data(repeating: UInt8(ascii: "d"), count: limit + 1).write(to: URL(fileURLWithPath: large))
+        #expect(throws: DatabaseURLError.fileTooLarge(path: large, bytes: limit + 1, limit: limit)) {
+            try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL_FILE": large])
+        }
+        #expect(throws: DatabaseURLError.bothSet) {
+            try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL_FILE": atLimit, "VERIFIER_DATABASE_URL": "postgres://h/d"])
+        }
     }
 }

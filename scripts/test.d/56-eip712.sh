@@ -4,7 +4,7 @@
 # running verifier's /v1/keys address, verdicts and scores (tools/eip712_service_check.py
 # says what passes). The verifier it starts is stopped on exit, pass or fail.
 #
-#   VERIFIER_BIN=path/to/verifier scripts/test.d/55-eip712.sh    (default: the release build, else debug)
+#   VERIFIER_BIN=path/to/verifier scripts/test.d/56-eip712.sh    (default: the release build, else debug)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
