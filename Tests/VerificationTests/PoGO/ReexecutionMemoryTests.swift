@@ -111,15 +111,17 @@ struct ReexecutionMemoryTests {
         first.start()
         holding.wait()
         let done = DispatchGroup()
-        for (name, bytes, delay) in [("large", 6, 0.0), ("small", 1, 0.2)] {
+        // "large" asks first, "small" only once "large" is queued: arrival order, not timing.
+        for (name, bytes, queuedBefore) in [("large", 6, 0), ("small", 1, 1)] {
+            while memory.waitingCount < queuedBefore { Thread.sleep(forTimeInterval: 0.005) }
             done.enter()
             Thread {
-                Thread.sleep(forTimeInterval: delay)
                 memory.withReservation(bytes) { order.withLock { $0.append(name) } }
                 done.leave()
             }.start()
         }
-        Thread.sleep(forTimeInterval: 0.5)
+        while memory.waitingCount < 2 { Thread.sleep(forTimeInterval: 0.005) }
+        Thread.sleep(forTimeInterval: 0.1)
         // 1 byte would fit beside the first 6, but the large reservation came first.
         #expect(order.withLock { $0 } == ["first"])
         #expect(memory.reservedBytes == 6)
