@@ -13,6 +13,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import sys
 from fractions import Fraction
 
@@ -26,6 +27,7 @@ IN_TOTO = "application/vnd.in-toto+json"
 STATEMENT_V1 = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPES = {"pogo": "https://pogo-verifier.dev/pogo/attestation/v2",
                    "poq": "https://pogo-verifier.dev/poq/score/v1"}
+EVALUATOR_IDENTITY = re.compile(r"poq/1 (similarity|cross-encoder) sha256:[0-9a-f]{64}")
 MAX_STAKE = 2**53 - 1
 KEY_SEARCH_BUDGET = 8000
 
@@ -100,7 +102,11 @@ def parse_request(req):
         if kind != "pogo" or not isinstance(beacon, str) or len(beacon) != 64:
             raise Refused("beacon")
         beacon = bytes.fromhex(beacon).hex()
-    return kind, subject, verifiers, req["attestations"], confirm, slash, distance, quorum, beacon
+    evaluator = req.get("evaluator")
+    if evaluator is not None:
+        if kind != "poq" or not isinstance(evaluator, str) or not EVALUATOR_IDENTITY.fullmatch(evaluator):
+            raise Refused("evaluator")
+    return kind, subject, verifiers, req["attestations"], confirm, slash, distance, quorum, beacon, evaluator
 
 
 def unique_members(pairs):
@@ -161,7 +167,7 @@ class Search:
         return found, named, cut
 
 
-def read_ballot(env, kind, subject, search, key_ids, beacon):
+def read_ballot(env, kind, subject, search, key_ids, beacon, evaluator):
     """Returns ("ballot", value, signers) or ("rejected", reason, signers), checks in the documented order."""
     try:
         if not isinstance(env, dict):
@@ -215,17 +221,22 @@ def read_ballot(env, kind, subject, search, key_ids, beacon):
     score = predicate.get("score")
     if not is_number(score) or not 0 <= score <= 1:
         return "rejected", "malformed", signers
+    # Scores of different evaluators are not comparable: when the request names one, only its count.
+    if evaluator is not None:
+        named = predicate.get("evaluator")
+        if not isinstance(named, dict) or named.get("identity") != evaluator:
+            return "rejected", "wrongEvaluator", signers
     return "ballot", float(score), signers
 
 
 def finalize(req, key_search_budget=KEY_SEARCH_BUDGET):
-    kind, subject, verifiers, attestations, confirm, slash, distance, quorum, beacon = parse_request(req)
+    kind, subject, verifiers, attestations, confirm, slash, distance, quorum, beacon, evaluator = parse_request(req)
     search = Search(verifiers, key_search_budget)
     key_ids = [kid for kid, _, _, _ in verifiers]
     stake_of = {kid: s for kid, _, s, _ in verifiers}
     cast, rejected = {}, []
     for index, env in enumerate(attestations):
-        outcome, value, signers = read_ballot(env, kind, subject, search, key_ids, beacon)
+        outcome, value, signers = read_ballot(env, kind, subject, search, key_ids, beacon, evaluator)
         if outcome == "rejected":
             # "detail" is informative text, not part of what implementations must agree on.
             rejected.append({"index": index, "reason": value, "detail": "", "signers": signers})
@@ -268,6 +279,7 @@ def finalize(req, key_search_budget=KEY_SEARCH_BUDGET):
                 consensus = score
                 break
         result["consensus"] = consensus
+        result["evaluator"] = evaluator
         result["decision"] = "undecided" if consensus is None else "scored"
         result["outliers"] = [{"keyId": v["keyId"], "score": v["score"], "distance": abs(v["score"] - consensus)}
                               for v in votes if consensus is not None and abs(v["score"] - consensus) > distance]

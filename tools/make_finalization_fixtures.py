@@ -68,9 +68,14 @@ DRAWN = hashlib.sha256(b"drawn beacon").hexdigest()
 CHOSEN = hashlib.sha256(b"chosen beacon").hexdigest()
 
 
+# The bundled evaluator's identity (docs/protocol-parts/poq.md) and another one.
+EVALUATOR = "poq/1 similarity sha256:e8b14687d0842b6b065769ec205b1c9f95f9fda7b87636e875c676949e19c52d"
+OTHER_EVALUATOR = "poq/1 similarity sha256:" + hashlib.sha256(b"another evaluator").hexdigest()
+
+
 def predicate(kind, value, mode="full", source="verifier", beacon=DRAWN):
     if kind == "poq":
-        return {"score": value}
+        return {"score": value, "evaluator": {"identity": EVALUATOR}}
     return {"verdict": value, "mode": mode, "beaconSource": source, "beacon": beacon}
 
 
@@ -93,6 +98,9 @@ def request(kind, ballots, extra_keys_stakes, thresholds):
     if kind == "pogo":
         # A beacon the caller chose, which the request does not name.
         atts.append(envelope(statement(ptype, predicate(kind, "positive", "full", "caller", CHOSEN)), [keys[7]]))
+    else:
+        # A score by another evaluator than the request names.
+        atts.append(envelope(statement(ptype, {"score": 0.9, "evaluator": {"identity": OTHER_EVALUATOR}}), [keys[7]]))
     atts.append({"payload": "!!", "payloadType": "x", "signatures": []})         # malformed envelope
     atts.append("not an envelope")
     verifiers = [{"publicKey": base64.urlsafe_b64encode(raw_public(k)).decode().rstrip("="), "stake": s}
@@ -114,6 +122,7 @@ def main():
                    stakes, None)
     pogo["beacon"] = hashlib.sha256(b"named beacon").hexdigest()
     poq = request("poq", [(0, 0.8125), (1, 0.79), (2, 0.3), (3, 0.95), (4, 0.5), (4, 0.55)], stakes, {"outlierDistance": 0.1})
+    poq["evaluator"] = EVALUATOR
     for name, req in (("pogo", pogo), ("poq", poq)):
         with open(os.path.join(OUT, f"{name}-request.json"), "w") as f:
             json.dump(req, f, indent=1, sort_keys=True)

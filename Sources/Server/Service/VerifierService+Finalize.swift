@@ -3,7 +3,8 @@ internal import Verification
 
 extension VerifierService {
     /// POST /v1/finalize: aggregates attestations into a decision (pure; nothing is stored).
-    /// Thresholds the request leaves out take the service's configured defaults.
+    /// Thresholds the request leaves out take the service's configured defaults, and a poq
+    /// request that names no evaluator takes this service's (when its model is loaded).
     func finalize(_ request: HTTPRequest) throws -> HTTPResponse {
         try ServiceProblem.requireBody(request.body, atMost: configuration.maxFinalizeBytes)
         let limits = FinalizationLimits(maxRequestBytes: configuration.maxFinalizeBytes)
@@ -23,6 +24,8 @@ extension VerifierService {
         if let value = configuration.slashThreshold, let threshold = StakeThreshold(value) { defaults.slash = threshold }
         if let value = configuration.quorum, let threshold = StakeThreshold(value) { defaults.quorum = threshold }
         defaults.outlierDistance = configuration.outlierDistance
+        // PoQ scores count only when they name this service's evaluator, unless the request names one.
+        defaults.evaluator = evaluator?.identity.description
         return defaults
     }
 

@@ -16,6 +16,10 @@ public enum AttestationPredicate {
     public static let beaconSourceField = "beaconSource"
     /// Predicate member holding a PoQ score: a JSON number in [0, 1].
     public static let scoreField = "score"
+    /// Predicate member holding the PoQ evaluator: an object whose "identity" names it.
+    public static let evaluatorField = "evaluator"
+    /// Member of the evaluator object holding its identity, "poq/1 <mode> sha256:<hex>".
+    public static let identityField = "identity"
 
     /// A PoGO statement about the commitment `commitment` carrying only what finalization reads.
     public static func pogoStatement(commitment: Digest, verdict: PoGOVerdict, mode: VerificationReport.Mode = .full,
@@ -25,12 +29,19 @@ public enum AttestationPredicate {
                                         beaconField: beacon.value.hex, beaconSourceField: beacon.source.rawValue])
     }
 
-    /// A PoQ statement about the output with SHA-256 `output` carrying only `score`.
-    /// Requires `score` in [0, 1].
-    public static func poqStatement(output: Digest, score: Double, name: String? = "output") throws(StatementError) -> InTotoStatement {
+    /// A PoQ statement about the output with SHA-256 `output` carrying `score` and, when given,
+    /// the evaluator identity. Requires `score` in [0, 1].
+    public static func poqStatement(output: Digest, score: Double, evaluator: String? = nil,
+                                    name: String? = "output") throws(StatementError) -> InTotoStatement {
         precondition(score >= 0 && score <= 1, "a PoQ score lies in [0, 1]")
         return try InTotoStatement(subjects: [.init(name: name, sha256: output)], predicateType: PredicateType.poqScore,
-                                   predicate: [scoreField: score])
+                                   predicate: ScorePredicate(score: score, evaluator: evaluator.map { ["identity": $0] }))
+    }
+
+    /// {"evaluator": {"identity": ...}, "score": ...}, the evaluator left out when nil.
+    private struct ScorePredicate: Encodable {
+        let score: Double
+        let evaluator: [String: String]?
     }
 }
 

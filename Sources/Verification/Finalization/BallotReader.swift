@@ -23,7 +23,9 @@ enum Ballot: Equatable {
 ///    "mode" (`full` or `leafOnly`), a "beacon" (64 lower-case hex) and a "beaconSource"
 ///    (`verifier` or `caller`);
 /// 8. pogo: a `caller` beacon equals the request's "beacon" (`unboundBeacon`): a beacon the
-///    caller chose may have been chosen to avoid the forged steps.
+///    caller chose may have been chosen to avoid the forged steps. poq: when the request names
+///    an evaluator, the predicate's "evaluator"."identity" equals it (`wrongEvaluator`): scores
+///    of different evaluators are not comparable.
 /// Every verifier with a valid signature on a passing envelope casts its ballot.
 struct BallotReader {
     /// The outcome for one attestation.
@@ -35,6 +37,7 @@ struct BallotReader {
     let kind: FinalizationKind
     let subject: Digest
     let beacon: Digest?
+    let evaluator: String?
     private let maxKeySearchChecks: Int
     private var search: SignerSearch
 
@@ -42,6 +45,7 @@ struct BallotReader {
         kind = request.kind
         subject = request.subject
         beacon = request.beacon
+        evaluator = request.evaluator
         maxKeySearchChecks = request.maxKeySearchChecks
         search = SignerSearch(keys: request.verifiers.map(\.publicKey), budget: request.maxKeySearchChecks)
     }
@@ -130,6 +134,13 @@ struct BallotReader {
                   score >= 0, score <= 1 else {
                 return .failure(PredicateProblem(message: "predicate \"score\" must be a number in [0, 1]"))
             }
+            if let evaluator {
+                let named = predicate?[AttestationPredicate.evaluatorField]?[AttestationPredicate.identityField]?.string
+                guard named == evaluator else {
+                    let stated = named.map { "names evaluator \"\($0.prefix(128))\"" } ?? "names no evaluator identity"
+                    return .failure(PredicateProblem(reason: .wrongEvaluator, message: "the score \(stated); the request names \"\(evaluator)\""))
+                }
+            }
             return .success(.score(score))
         }
     }
@@ -155,4 +166,7 @@ public enum RejectionReason: String, Codable, Sendable, Hashable {
     /// Validly signed, but its challenges came from a beacon the caller chose, and the request
     /// does not name that beacon.
     case unboundBeacon
+    /// Validly signed, but the score names another evaluator than the request (or none): scores
+    /// of different evaluators are not comparable.
+    case wrongEvaluator
 }

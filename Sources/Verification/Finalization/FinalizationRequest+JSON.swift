@@ -21,6 +21,15 @@ extension FinalizationRequest {
                 guard kind == .pogo else { throw cursor.fail("applies to kind \"pogo\" only") }
                 beacon = try cursor.digest()
             }
+            var evaluator = kind == .poq ? defaults.evaluator : nil
+            if let cursor = try root.optionalMember("evaluator") {
+                guard kind == .poq else { throw cursor.fail("applies to kind \"poq\" only") }
+                let text = try cursor.string(maxBytes: 128)
+                guard Self.isEvaluatorIdentity(text) else {
+                    throw cursor.fail("must be an evaluator identity \"poq/1 <similarity|cross-encoder> sha256:<64 lower-case hex>\"")
+                }
+                evaluator = text
+            }
             let verifierList = try root.member("verifiers")
             let verifierCount = try verifierList.count()
             guard verifierCount <= limits.maxVerifiers else {
@@ -50,7 +59,8 @@ extension FinalizationRequest {
             let outlierDistance = numbers["outlierDistance"] ?? defaults.outlierDistance
             let quorum = try Self.threshold(numbers["quorum"], "quorum") ?? defaults.quorum
             try self.init(kind: kind, subject: subject, verifiers: verifiers, attestations: attestations,
-                          thresholds: thresholds, outlierDistance: outlierDistance, quorum: quorum, beacon: beacon, limits: limits)
+                          thresholds: thresholds, outlierDistance: outlierDistance, quorum: quorum, beacon: beacon, evaluator: evaluator,
+                          limits: limits)
         } catch let error as JSONFieldError {
             throw .invalidField(error)
         } catch let error as FinalizationError {
@@ -63,7 +73,7 @@ extension FinalizationRequest {
     /// The containers and member names a request may have, refused while parsing otherwise
     /// (each kind's thresholds are narrowed after the kind is read).
     static let jsonShape = JSONShape.object([
-        "kind": .any, "subject": .any, "beacon": .any,
+        "kind": .any, "subject": .any, "beacon": .any, "evaluator": .any,
         "verifiers": .array(.object(["publicKey": .any, "stake": .any])),
         "attestations": .array(.any),
         "thresholds": .object(["confirm": .any, "slash": .any, "outlierDistance": .any, "quorum": .any]),
@@ -111,5 +121,16 @@ extension FinalizationRequest {
         } catch {
             return .malformed(error.description)
         }
+    }
+
+    /// "poq/1 similarity sha256:<64 lower-case hex>" or the same with "cross-encoder".
+    static func isEvaluatorIdentity(_ text: String) -> Bool {
+        for mode in ["similarity", "cross-encoder"] {
+            let prefix = "poq/1 \(mode) sha256:"
+            guard text.hasPrefix(prefix) else { continue }
+            let hex = text.utf8.dropFirst(prefix.utf8.count)
+            return hex.count == 64 && hex.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        }
+        return false
     }
 }

@@ -43,6 +43,8 @@ public struct FinalizationRequest: Sendable {
         public var slash: StakeThreshold = .oneThird
         public var outlierDistance: Double = FinalizationRequest.defaultOutlierDistance
         public var quorum: StakeThreshold = .twoThirds
+        /// poq: the evaluator identity scores must name when the request names none.
+        public var evaluator: String?
 
         public init() {}
     }
@@ -64,6 +66,10 @@ public struct FinalizationRequest: Sendable {
     /// beacon the caller chose counts only when it equals this one; verifier-drawn beacons
     /// always count.
     public let beacon: Digest?
+    /// Used when `kind` is poq: the evaluator identity ("poq/1 <mode> sha256:<hex>") a score's
+    /// predicate must name to count. Scores from different evaluators are not comparable; nil
+    /// counts every score whatever evaluator it names.
+    public let evaluator: String?
     /// Ed25519 checks finalizing this request may spend searching for signers
     /// (`FinalizationLimits.maxKeySearchChecks`).
     public let maxKeySearchChecks: Int
@@ -73,7 +79,7 @@ public struct FinalizationRequest: Sendable {
     /// a total stake above it; the same public key twice; an outlier distance outside [0, 1].
     public init(kind: FinalizationKind, subject: Digest, verifiers: [Verifier], attestations: [Attestation],
                 thresholds: Thresholds = Thresholds(), outlierDistance: Double = defaultOutlierDistance,
-                quorum: StakeThreshold = .twoThirds, beacon: Digest? = nil,
+                quorum: StakeThreshold = .twoThirds, beacon: Digest? = nil, evaluator: String? = nil,
                 limits: FinalizationLimits = FinalizationLimits()) throws(FinalizationError) {
         guard !verifiers.isEmpty else { throw .noVerifiers }
         guard verifiers.count <= limits.maxVerifiers else {
@@ -113,6 +119,7 @@ public struct FinalizationRequest: Sendable {
         self.outlierDistance = outlierDistance
         self.quorum = quorum
         self.beacon = beacon
+        self.evaluator = evaluator
         self.maxKeySearchChecks = limits.maxKeySearchChecks
     }
 

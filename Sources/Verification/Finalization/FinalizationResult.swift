@@ -2,8 +2,8 @@
 /// attestation or key that did not count, with the reason. Its JSON form is the response body.
 ///
 /// JSON members (pogo and poq): "kind", "subject", "decision", "stake", "voters", "votes",
-/// "rejected", "equivocating"; poq adds "consensus" (a number, or null with no votes) and
-/// "outliers". Lists are sorted: votes, equivocating and outliers by key id, rejected by index.
+/// "rejected", "equivocating"; poq adds "consensus" (a number, or null with no votes),
+/// "outliers" and "evaluator" (the identity scores had to name, or null). Lists are sorted: votes, equivocating and outliers by key id, rejected by index.
 public struct FinalizationResult: Codable, Sendable, Equatable {
     /// pogo: confirm, slash or undecided. poq: scored (a consensus exists) or undecided (no votes).
     public enum Decision: String, Codable, Sendable, Hashable {
@@ -140,13 +140,15 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
     public let consensus: Double?
     /// poq only (empty for pogo).
     public let outliers: [Outlier]
+    /// poq only: the evaluator identity scores had to name to count; nil when none was named.
+    public let evaluator: String?
 
     private enum CodingKeys: String, CodingKey {
-        case kind, subject, decision, stake, voters, votes, rejected, equivocating, consensus, outliers
+        case kind, subject, decision, stake, voters, votes, rejected, equivocating, consensus, outliers, evaluator
     }
 
     init(kind: FinalizationKind, subject: String, decision: Decision, stake: StakeTally, votes: [Vote],
-         rejected: [Rejected], equivocating: [Equivocation], consensus: Double?, outliers: [Outlier]) {
+         rejected: [Rejected], equivocating: [Equivocation], consensus: Double?, outliers: [Outlier], evaluator: String? = nil) {
         self.kind = kind
         self.subject = subject
         self.decision = decision
@@ -157,6 +159,7 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
         self.equivocating = equivocating
         self.consensus = consensus
         self.outliers = outliers
+        self.evaluator = evaluator
     }
 
     public init(from decoder: any Decoder) throws {
@@ -171,9 +174,10 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
         equivocating = try c.decode([Equivocation].self, forKey: .equivocating)
         consensus = try c.decodeIfPresent(Double.self, forKey: .consensus)
         outliers = try c.decodeIfPresent([Outlier].self, forKey: .outliers) ?? []
+        evaluator = try c.decodeIfPresent(String.self, forKey: .evaluator)
     }
 
-    /// Writes "consensus" (null when absent) and "outliers" for poq only.
+    /// Writes "consensus" and "evaluator" (null when absent) and "outliers" for poq only.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .kind)
@@ -187,6 +191,7 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
         if kind == .poq {
             try c.encode(consensus, forKey: .consensus)
             try c.encode(outliers, forKey: .outliers)
+            try c.encode(evaluator, forKey: .evaluator)
         }
     }
 }

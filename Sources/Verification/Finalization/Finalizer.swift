@@ -95,7 +95,7 @@ public enum Finalizer {
                                                       equivocated: equivocated, positive: nil, negative: nil, leafOnlyPositive: nil)
             return FinalizationResult(kind: .poq, subject: subject, decision: consensus == nil ? .undecided : .scored,
                                       stake: tally, votes: votes, rejected: rejected, equivocating: equivocating,
-                                      consensus: consensus, outliers: outliers)
+                                      consensus: consensus, outliers: outliers, evaluator: request.evaluator)
         }
     }
 }

@@ -5,6 +5,9 @@ import Testing
 /// PoQ scoring, attestation checks and finalization through the running service.
 @Suite(.serialized)
 struct PoQAndFinalizationServiceTests {
+    /// The bundled model's identity (docs/protocol-parts/poq.md, worked example).
+    static let bundledEvaluator = "poq/1 similarity sha256:e8b14687d0842b6b065769ec205b1c9f95f9fda7b87636e875c676949e19c52d"
+
     @Test func scoresABatchWithOneSignedAttestationPerOutput() throws {
         let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("poq") + "/var")
         let prompt = "What is the capital of France?"
@@ -14,7 +17,7 @@ struct PoQAndFinalizationServiceTests {
         let evaluator = try #require(response.json["evaluator"] as? [String: Any])
         #expect(evaluator["mode"] as? String == "similarity")
         // The bundled model's identity and weights root (docs/protocol-parts/poq.md, worked example).
-        #expect(evaluator["identity"] as? String == "poq/1 similarity sha256:e8b14687d0842b6b065769ec205b1c9f95f9fda7b87636e875c676949e19c52d")
+        #expect(evaluator["identity"] as? String == Self.bundledEvaluator)
         #expect(evaluator["weightsRoot"] as? String == "dfe6d6ec233a111b4cb7c2ee6465f7f5c10fce4b564d48463c278c8148914950")
         let scores = try #require(response.json["scores"] as? [[String: Any]])
         #expect(scores.map { $0["index"] as? Int } == [0, 1, 2])
@@ -78,20 +81,39 @@ struct PoQAndFinalizationServiceTests {
         #expect(undecided["decision"] as? String == "undecided")
         #expect((undecided["stake"] as? [String: Any])?["abstained"] as? Int == 7)
 
-        // PoQ: stake-weighted median with the outlier listed.
+        // PoQ: stake-weighted median with the outlier listed. Scores name the evaluator the
+        // service loaded, which a request that names none requires.
         let output = SHA256.hash(Array("an output".utf8))
-        let scores = [0.8, 0.75, 0.1]
-        let poq: [String: Any] = [
+        func score(_ key: SigningKey, _ value: Double, evaluator: String? = Self.bundledEvaluator) throws -> Any {
+            try JSONSerialization.jsonObject(with: Data(
+                AttestationPredicate.poqStatement(output: output, score: value, evaluator: evaluator).signed(by: key).jsonBytes()))
+        }
+        var poq: [String: Any] = [
             "kind": "poq", "subject": output.hex, "verifiers": verifiers,
-            "attestations": try zip(keys, scores).map { key, score in
-                try JSONSerialization.jsonObject(with: Data(AttestationPredicate.poqStatement(output: output, score: score).signed(by: key).jsonBytes()))
-            },
+            "attestations": try zip(keys, [0.8, 0.75, 0.1]).map { try score($0, $1) },
         ]
         let consensus = try Curl.post(service.url + "/v1/finalize", json: poq)
         #expect(consensus.status == 200, "\(consensus.text)")
         #expect(consensus.json["decision"] as? String == "scored")
         #expect(consensus.json["consensus"] as? Double == 0.75)
+        #expect(consensus.json["evaluator"] as? String == Self.bundledEvaluator)
         #expect((consensus.json["outliers"] as? [[String: Any]])?.first?["keyId"] as? String == keys[2].keyID)
+
+        // Scores by another evaluator, or naming none, are not comparable: rejected unless the
+        // request names that evaluator.
+        let other = "poq/1 similarity sha256:" + SHA256.hash(Array("another evaluator".utf8)).hex
+        poq["attestations"] = [try score(keys[0], 0.2, evaluator: other), try score(keys[1], 0.2, evaluator: nil), try score(keys[2], 0.9)]
+        let mixed = try Curl.post(service.url + "/v1/finalize", json: poq).json
+        let reasons = (mixed["rejected"] as? [[String: Any]])?.map { "\($0["index"]!) \($0["reason"]!)" }
+        #expect(reasons == ["0 wrongEvaluator", "1 wrongEvaluator"])
+        #expect(mixed["decision"] as? String == "undecided" && mixed["voters"] as? Int == 1)
+        poq["evaluator"] = other
+        let named = try Curl.post(service.url + "/v1/finalize", json: poq).json
+        #expect(named["evaluator"] as? String == other && named["voters"] as? Int == 1)
+        #expect((named["votes"] as? [[String: Any]])?.first?["keyId"] as? String == keys[0].keyID)
+        poq["evaluator"] = "poq/1 similarity sha256:ABC"
+        let refused = try Curl.post(service.url + "/v1/finalize", json: poq)
+        #expect(refused.status == 422 && refused.json["field"] as? String == "evaluator")
 
         // A stake of zero is refused naming the field.
         let bad = try Curl.post(service.url + "/v1/finalize", json: [
@@ -121,7 +143,7 @@ struct PoQAndFinalizationServiceTests {
         // PoQ: one of two equal stakes voting meets the configured quorum of 0.5, not the default 2/3.
         let output = SHA256.hash(Array("o".utf8))
         let score = try JSONSerialization.jsonObject(with: Data(
-            AttestationPredicate.poqStatement(output: output, score: 0.25).signed(by: key).jsonBytes()))
+            AttestationPredicate.poqStatement(output: output, score: 0.25, evaluator: Self.bundledEvaluator).signed(by: key).jsonBytes()))
         var poq: [String: Any] = ["kind": "poq", "subject": output.hex, "attestations": [score], "verifiers": body["verifiers"]!]
         let quorate = try Curl.post(service.url + "/v1/finalize", json: poq).json
         #expect(quorate["decision"] as? String == "scored" && quorate["consensus"] as? Double == 0.25)

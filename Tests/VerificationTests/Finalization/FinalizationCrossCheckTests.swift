@@ -34,9 +34,9 @@ struct FinalizationCrossCheckTests {
         let expected = try JSONDecoderBox.decode(Array(try Data(contentsOf: Self.fixtures.appendingPathComponent("\(kind)-expected.json"))))
         let result = Finalizer.finalize(try FinalizationRequest(json: Array(request)))
         Self.expectSame(result, expected)
-        // unboundBeacon applies to pogo only; the search budget needs thousands of signatures
-        // (FinalizationKeyMatchingTests).
-        #expect(Set(result.rejected.map(\.reason)).count == (kind == "pogo" ? 7 : 6), "the fixture exercises every other rejection reason")
+        // unboundBeacon applies to pogo only, wrongEvaluator to poq only; the search budget needs
+        // thousands of signatures (FinalizationKeyMatchingTests).
+        #expect(Set(result.rejected.map(\.reason)).count == 7, "the fixture exercises every other rejection reason")
         #expect(!result.rejected.contains { $0.reason == .keySearchBudgetExhausted })
         #expect(!result.equivocating.isEmpty && result.votes.contains { $0.attestations.count > 1 })
     }
@@ -97,6 +97,8 @@ struct FinalizationCrossCheckTests {
         let directory = try AttestationTestSupport.scratchDirectory()
         let keys = (0..<8).map(S.key)
         var decisions: Set<FinalizationResult.Decision> = []
+        // PoQ scores name the evaluator the request may name, another one, or none.
+        let evaluators = ["poq/1 similarity sha256:" + S.bundle.hex, "poq/1 cross-encoder sha256:" + S.bundle.hex, nil]
         for round in 0..<8 {
             let n = Int.random(in: 1...8, using: &rng)
             let verifiers = (0..<n).map { (keys[$0], Double(UInt64.random(in: 1...(round % 2 == 0 ? 5 : 1 << 40), using: &rng))) }
@@ -111,7 +113,8 @@ struct FinalizationCrossCheckTests {
                         commitment: subject, verdict: Bool.random(using: &rng) ? .positive : .negative,
                         mode: Int.random(in: 0..<3, using: &rng) == 0 ? .leafOnly : .full,
                         beacon: beacons[Int.random(in: 0..<3, using: &rng)])
-                    : try AttestationPredicate.poqStatement(output: subject, score: Double.random(in: 0...1, using: &rng))
+                    : try AttestationPredicate.poqStatement(output: subject, score: Double.random(in: 0...1, using: &rng),
+                                                            evaluator: evaluators[Int.random(in: 0..<3, using: &rng)])
                 // The key id is ours, securesystemslib's, absent or foreign: a hint only.
                 let signed = statement.signed(by: signer)
                 let hints = [signer.keyID, signer.publicKey.securesystemslibKeyID, nil, "foreign"]
@@ -123,6 +126,7 @@ struct FinalizationCrossCheckTests {
             let extra = kind == .pogo
                 ? ",\"thresholds\":{\"confirm\":\(Double.random(in: 0.5...1, using: &rng)),\"slash\":\(Double.random(in: 0.1...0.5, using: &rng))}" + named
                 : ",\"thresholds\":{\"outlierDistance\":\(Double.random(in: 0...0.3, using: &rng)),\"quorum\":\(Double.random(in: 0.05...1, using: &rng))}"
+                    + (Bool.random(using: &rng) ? ",\"evaluator\":\"\(evaluators[0]!)\"" : "")
             let json = S.requestJSON(kind: kind.rawValue, verifiers: verifiers, attestations: envelopes, extra: extra)
             let path = directory.appendingPathComponent("request-\(round).json").path
             try Data(json).write(to: URL(fileURLWithPath: path))

@@ -117,6 +117,27 @@ struct FinalizationRequestTests {
         #expect(bare.quorum == StakeThreshold(0.25)! && bare.thresholds.slash == .oneThird)
     }
 
+    @Test func evaluatorIsPoQOnlyAnIdentityAndDefaultsFromTheService() throws {
+        let identity = "poq/1 cross-encoder sha256:" + S.bundle.hex
+        let poq = String(decoding: S.requestJSON(kind: "poq", verifiers: [(k0, 1)], attestations: []), as: UTF8.self)
+        func with(_ member: String, _ base: String = poq) -> [UInt8] { Array(base.replacingOccurrences(of: "]}", with: "],\(member)}").utf8) }
+        #expect(try FinalizationRequest(json: with("\"evaluator\":\"\(identity)\"")).evaluator == identity)
+        #expect(try FinalizationRequest(json: Array(poq.utf8)).evaluator == nil)
+        var defaults = FinalizationRequest.Defaults()
+        defaults.evaluator = "poq/1 similarity sha256:" + S.bundle.hex
+        #expect(try FinalizationRequest(json: Array(poq.utf8), defaults: defaults).evaluator == defaults.evaluator)
+        #expect(try FinalizationRequest(json: with("\"evaluator\":\"\(identity)\""), defaults: defaults).evaluator == identity)
+        // null is the same as leaving it out, as for thresholds.
+        #expect(try FinalizationRequest(json: with("\"evaluator\":null"), defaults: defaults).evaluator == defaults.evaluator)
+        let pogo = String(decoding: S.requestJSON(verifiers: [(k0, 1)], attestations: []), as: UTF8.self)
+        #expect(try FinalizationRequest(json: Array(pogo.utf8), defaults: defaults).evaluator == nil)
+        for bad in ["\"poq/1 similarity sha256:\(S.bundle.hex.uppercased())\"", "\"poq/1 ranking sha256:\(S.bundle.hex)\"",
+                    "\"poq/1 similarity sha256:\(S.bundle.hex)0\"", "\"\"", "1"] {
+            #expect(field(with("\"evaluator\":\(bad)")) == "evaluator", "\(bad)")
+        }
+        #expect(field(with("\"evaluator\":\"\(identity)\"", pogo)) == "evaluator")
+    }
+
     @Test func stakeThresholdComparesExactly() {
         #expect(StakeThreshold.twoThirds.isMet(part: 2, total: 3))
         #expect(!StakeThreshold.twoThirds.isMet(part: 1_999_999, total: 3_000_000))
