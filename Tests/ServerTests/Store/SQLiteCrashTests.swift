@@ -6,12 +6,15 @@ import Testing
 /// acknowledged is still there and the file is intact.
 ///
 /// The writer is this same test binary, re-run with a filter selecting `writerUntilKilled` and the
-/// database path in `JOBSTORE_CRASH_WRITER_DB`; without that variable the writer test does nothing.
+/// database path in `JOBSTORE_CRASH_WRITER_DB`; without that variable the writer is reported as
+/// skipped.
 struct SQLiteCrashTests {
     static let writerVariable = "JOBSTORE_CRASH_WRITER_DB"
+    static let writerDatabase = ProcessInfo.processInfo.environment[writerVariable]
 
-    @Test func writerUntilKilled() throws {
-        guard let path = ProcessInfo.processInfo.environment[Self.writerVariable] else { return }
+    @Test(.enabled(if: writerDatabase != nil, "the writer runs only as the child of everyAcknowledgedSubmissionSurvivesSIGKILLMidWrite"))
+    func writerUntilKilled() throws {
+        let path = try #require(Self.writerDatabase)
         let store = try SQLiteJobStore(path: path)
         var n = 0
         while true {
