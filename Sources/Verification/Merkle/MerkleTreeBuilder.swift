@@ -1,5 +1,6 @@
 internal import Dispatch
 internal import Foundation
+internal import Synchronization
 
 /// Computes RFC 6962 roots and inclusion proofs over a range of leaves, streaming and on all
 /// cores.
@@ -117,21 +118,18 @@ private struct UncheckedSendable<Value>: @unchecked Sendable {
 }
 
 /// One result slot per chunk of a window, each written by exactly one task.
-private final class ResultSlots: @unchecked Sendable {
-    private var slots: [Result<PerfectSubtreeStack, any Error>?]
-    private let lock = NSLock()
+private final class ResultSlots: Sendable {
+    private let slots: Mutex<[Result<PerfectSubtreeStack, any Error>?]>
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
 
     func store(_ index: Int, _ result: Result<PerfectSubtreeStack, any Error>) {
-        // The array is a shared value; the lock keeps its copy-on-write bookkeeping race-free.
-        lock.lock()
-        slots[index] = result
-        lock.unlock()
+        // The array is a shared value; the mutex keeps its copy-on-write bookkeeping race-free.
+        slots.withLock { $0[index] = result }
     }
 
     /// The results in order; rethrows the first chunk's error.
     func values() throws -> [PerfectSubtreeStack] {
-        try slots.map { try $0!.get() }
+        try slots.withLock { $0 }.map { try $0!.get() }
     }
 }

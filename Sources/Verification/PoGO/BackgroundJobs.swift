@@ -1,5 +1,6 @@
 internal import Dispatch
 internal import Foundation
+internal import Synchronization
 
 /// Independent jobs started in the background as soon as their inputs exist, collected in
 /// submission order with the time each took.
@@ -20,8 +21,7 @@ final class BackgroundJobs<Value: Sendable>: @unchecked Sendable {
     /// At most `ReexecutionCost.defaultConcurrentPasses` jobs run at once: they are compute
     /// bound, and each holds its pass's activations, so more would only add memory.
     private let slots = DispatchSemaphore(value: ReexecutionCost.defaultConcurrentPasses)
-    private let lock = NSLock()
-    private var outcomes: [Int: Outcome] = [:]
+    private let outcomes = Mutex<[Int: Outcome]>([:])
     /// Jobs submitted so far; only the submitting thread touches it.
     private var submitted = 0
 
@@ -35,17 +35,13 @@ final class BackgroundJobs<Value: Sendable>: @unchecked Sendable {
             let start = ContinuousClock.now
             let value = job()
             let outcome = Outcome(value: value, milliseconds: PoGOVerifier.milliseconds(since: start))
-            lock.lock()
-            outcomes[index] = outcome
-            lock.unlock()
+            outcomes.withLock { $0[index] = outcome }
         }
     }
 
     /// Waits for every submitted job; their outcomes in submission order.
     func wait() -> [Outcome] {
         group.wait()
-        lock.lock()
-        defer { lock.unlock() }
-        return (0..<submitted).map { outcomes[$0]! }
+        return outcomes.withLock { all in (0..<submitted).map { all[$0]! } }
     }
 }
