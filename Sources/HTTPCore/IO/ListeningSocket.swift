@@ -2,7 +2,7 @@ internal import Glibc
 internal import Synchronization
 
 /// A bound, listening, non-blocking TCP socket on an IPv4 or IPv6 address.
-final class ListeningSocket: @unchecked Sendable {
+final class ListeningSocket: Sendable {
     let fd: Int32
     /// The port actually bound (differs from the requested one when that was 0).
     let port: Int
