@@ -31,7 +31,8 @@ let package = Package(
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // C kernels the Swift compiler cannot express well: two SHA-256 messages at once with the
-        // x86 SHA extensions (Merkle leaves in pairs), and GELU/erf with AVX2+FMA when present.
+        // x86 SHA extensions (Merkle leaves in pairs), GELU/erf with AVX2+FMA when present, and CPUID/XGETBV
+        // (which OpenBLAS kernels the CPU deserves).
         .target(name: "CKernels", path: "Sources/CKernels"),
 
         .target(name: "HTTPCore", dependencies: ["CLinux"], swiftSettings: strict),

@@ -39,6 +39,13 @@ final class VerifierService: Sendable {
         mallopt(M_MMAP_THRESHOLD, 1 << 20)
         try PrivateFiles.createFolder(configuration.dataDirectory)
         metrics = try ServiceMetrics()
+        let blas = BLASCoreStartup.status
+        metrics.blasCore.set(1, [blas.core, "\(blas.source)"])
+        var replaced = "none"
+        if case let .corrected(from) = blas.source { replaced = from }
+        log.event("blas_core", ["core": blas.core, "source": "\(blas.source)", "replaced": replaced, "wanted": blas.wanted ?? "none",
+                                "cpu": "\(blas.cpu.vectorClass)", "vendor": blas.cpu.vendor, "family": String(blas.cpu.family),
+                                "model": String(blas.cpu.model)])
         let (key, generated) = try SigningKeyLoader.loadOrGenerate(path: configuration.resolvedKeyFile)
         self.key = key
         log.event(generated ? "key_generated" : "key_loaded",
