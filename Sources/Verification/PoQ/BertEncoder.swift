@@ -35,10 +35,10 @@ public final class BertEncoder: Sendable {
     /// batched, regrouped and split freely without changing a score. Rows past a sequence's
     /// length are padding and hold no meaningful values.
     ///
-    /// With `threads` > 1 and at least as many sequences, the batch is cut into `threads`
-    /// groups of whole sequences, each encoded independently on its own Dispatch task (and,
-    /// without `paddedLength`, padded only to its own longest sequence; padding rows are then
-    /// zero). With fewer sequences than threads every step is split across the tasks instead:
+    /// With `threads` > 1, at least as many sequences and at least 512 real tokens per thread,
+    /// the batch is cut into `threads` groups of whole sequences, each encoded independently on
+    /// its own Dispatch task (and, without `paddedLength`, padded only to its own longest
+    /// sequence; padding rows are then zero). Otherwise every step is split across the tasks:
     /// projections by rows (by panels of output columns when there are fewer than 256 rows per
     /// task), GELU and LayerNorm by rows, attention by (sequence, head) pairs. Attention's
     /// OpenBLAS calls run on one OpenBLAS thread each (call `setBLASThreadCount(1)` first).
@@ -49,7 +49,7 @@ public final class BertEncoder: Sendable {
         let T = paddedLength ?? longest
         precondition(B > 0 && longest >= 1 && T >= longest && T <= cfg.maxPositionEmbeddings, "bad batch shape")
         precondition(threads >= 1, "threads must be at least 1, got \(threads)")
-        if threads > 1, B >= threads {
+        if threads > 1, B >= threads, batch.map(\.count).reduce(0, +) >= 512 * threads {
             return bySequenceGroups(batch, paddedLength: paddedLength, threads: threads)
         }
         let N = B * T

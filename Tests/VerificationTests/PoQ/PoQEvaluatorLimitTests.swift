@@ -17,8 +17,8 @@ struct PoQEvaluatorLimitTests {
     @Test func stopsBeforeTheNextBatchWhenAskedTo() throws {
         let evaluator = try PoQTestSupport.similarityEvaluator()
         let batch = evaluator.limits.batchSize
-        // The prompt and `batch + 4` outputs: two batches.
-        let outputs = Array(repeating: "o", count: batch + 4)
+        // The prompt and `batch + 4` distinct outputs of one length: two encoder runs.
+        let outputs = (0..<batch + 4).map { "o\($0)" }
         #expect(throws: PoQError.cancelled(encoded: 0, total: batch + 5)) {
             try evaluator.score(prompt: "p", outputs: outputs) { false }
         }
