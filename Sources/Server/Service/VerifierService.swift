@@ -12,8 +12,9 @@ final class VerifierService: Sendable {
     let metrics: ServiceMetrics
     let key: SigningKey
     let verifier: PoGOVerifier
-    /// The PoQ evaluator, or nil when the model could not be loaded (readyz reports it).
-    let evaluator: PoQEvaluator?
+    /// The PoQ evaluator behind its scheduler, or nil when the model could not be loaded
+    /// (readyz reports it).
+    let scheduler: PoQScheduler?
     /// Submissions (writes that fsync) use their own connection, so polls never wait for them.
     let submitStore: any JobStore
     /// Polls: short reads, on the worker pool.
@@ -63,11 +64,13 @@ final class VerifierService: Sendable {
                                 fileRoot: configuration.artifactRoot, memory: memory)
         do {
             let evaluator = try PoQEvaluator(directory: configuration.modelDirectory, limits: configuration.poqLimits)
-            log.event("model_loaded", ["directory": configuration.modelDirectory, "identity": evaluator.identity.description])
-            self.evaluator = evaluator
+            log.event("model_loaded", ["directory": configuration.modelDirectory, "identity": evaluator.identity.description,
+                                        "workers": String(configuration.poqWorkers),
+                                        "batch_window_ms": String(configuration.poqBatchWindowMilliseconds)])
+            scheduler = PoQScheduler(evaluator: evaluator, configuration: configuration.poqScheduler)
         } catch {
             log.event("model_unavailable", ["directory": configuration.modelDirectory, "error": "\(error)"])
-            evaluator = nil
+            scheduler = nil
         }
         let policy = JobLeasePolicy(leaseSeconds: configuration.leaseSeconds, maxAttempts: configuration.maxAttempts)
         // PostgreSQL when VERIFIER_DATABASE_URL is set (many replicas), else SQLite in the data folder.
@@ -130,12 +133,14 @@ final class VerifierService: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT: workers start first, then the listener; on the signal the
-    /// HTTP side drains and the workers stop after their current job (or give it up to its lease).
+    /// HTTP side drains, the PoQ workers stop after their current batch, and the verification
+    /// workers stop after their current job (or give it up to its lease).
     func run() throws {
         workers.start()
         monitor.start()
         let server = HTTPServer(configuration: configuration.httpConfiguration, router: router(), logger: httpLogger)
         try server.runUntilSignalled()
+        scheduler?.stop()
         monitor.stop()
         workers.stop(waitingAtMost: .seconds(5))
         log.flush()
