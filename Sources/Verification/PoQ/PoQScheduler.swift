@@ -8,7 +8,8 @@ internal import Foundation
 /// takes work when a core is free:
 /// - **Window.** With less than a full batch (`PoQLimits.batchSize` sequences) queued, it waits
 ///   until the oldest queued sequence is `window` old (or the batch fills), so that calls
-///   arriving together are encoded together. The wait is bounded by the window.
+///   arriving together are encoded together. The wait is bounded by the window, and skipped
+///   for a call that found the scheduler idle (nothing queued or running).
 /// - **Share.** It takes queued sequences in order up to a full batch, but only its share of
 ///   the queued tokens among the free cores (at least one sequence), so one large call on an
 ///   idle machine is spread over every core, each running whole sequences.
@@ -92,8 +93,10 @@ public final class PoQScheduler: @unchecked Sendable {
             ticket.remaining -= 1
         }
         let now = ContinuousClock.now
+        // A call that finds nothing queued or running has nobody to share a batch with yet.
+        let alone = queue.isEmpty && running == 0
         for (slot, encoding) in encodings.enumerated() where ticket.readouts[slot] == nil {
-            queue.append(Item(ticket: ticket, slot: slot, encoding: encoding, arrival: now))
+            queue.append(Item(ticket: ticket, slot: slot, encoding: encoding, arrival: now, alone: alone))
         }
         condition.broadcast()
         condition.unlock()
@@ -172,10 +175,12 @@ public final class PoQScheduler: @unchecked Sendable {
     }
 
     /// With less than a full batch queued, waits (lock held, released while waiting) until the
-    /// oldest queued sequence is `window` old, the batch fills, or the queue empties.
+    /// oldest queued sequence is `window` old, the batch fills, or the queue empties. A call
+    /// that arrived with nothing queued or running does not wait: on an idle scheduler the
+    /// window would only add to its latency.
     private func waitForBatch() {
-        guard configuration.window > .zero, let oldest = queue.first?.arrival else { return }
-        let deadline = oldest + configuration.window
+        guard configuration.window > .zero, let oldest = queue.first, !oldest.alone else { return }
+        let deadline = oldest.arrival + configuration.window
         while !stopped, !queue.isEmpty, queue.count < evaluator.limits.batchSize {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { return }
@@ -234,6 +239,8 @@ public final class PoQScheduler: @unchecked Sendable {
         let slot: Int
         let encoding: BertEncoding
         let arrival: ContinuousClock.Instant
+        /// Whether the call found the scheduler idle (nothing queued or running).
+        let alone: Bool
     }
 }
 

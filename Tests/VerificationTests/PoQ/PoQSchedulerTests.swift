@@ -21,6 +21,43 @@ struct PoQSchedulerTests {
         subscript(_ index: Int) -> Result<[Double], PoQError>? { lock.lock(); defer { lock.unlock() }; return values[index] }
     }
 
+    /// An observer that records batches and holds the worker in its first batch until
+    /// `release()`, so that a test can queue calls behind a busy worker without timing.
+    final class Gate: @unchecked Sendable {
+        let batches = Batches()
+        private let entered = DispatchSemaphore(value: 0)
+        private let released = DispatchSemaphore(value: 0)
+        private let lock = NSLock()
+        private var first = true
+
+        func observe(_ sequences: Int, _ threads: Int) {
+            batches.record(sequences, threads)
+            lock.lock()
+            let held = first
+            first = false
+            lock.unlock()
+            guard held else { return }
+            entered.signal()
+            released.wait()
+        }
+
+        /// Waits until the worker is held in its first batch.
+        func waitUntilHeld() { entered.wait() }
+        func release() { released.signal() }
+    }
+
+    /// Starts `call` on a thread of its own; `results[index]` is set when it returns.
+    static func start(_ scheduler: PoQScheduler, _ call: (prompt: String, outputs: [String]), into results: Results, at index: Int,
+                      group: DispatchGroup, shouldContinue: @escaping @Sendable () -> Bool = { true }) {
+        group.enter()
+        Thread {
+            results.set(index, Result { () throws(PoQError) in
+                try scheduler.score(prompt: call.prompt, outputs: call.outputs, poll: .milliseconds(1), shouldContinue: shouldContinue)
+            })
+            group.leave()
+        }.start()
+    }
+
     static let calls: [(prompt: String, outputs: [String])] = [
         ("How many people live in Berlin?", ["Berlin has about 3.5 million inhabitants.", "Paris is in France."]),
         ("How many people live in Berlin?", ["New York has many museums."]),
@@ -43,20 +80,39 @@ struct PoQSchedulerTests {
         return results
     }
 
-    @Test func callsArrivingTogetherShareOneBatchAndGetTheEvaluatorsScores() throws {
+    @Test func callsArrivingWhileAWorkerIsBusyShareOneBatchAndGetTheEvaluatorsScores() throws {
         let evaluator = try PoQTestSupport.similarityEvaluator()
-        let batches = Batches()
-        // A window far longer than the test: the worker starts only when the batch is full.
+        let gate = Gate()
+        // A window far longer than the test: the queued calls are taken only as a full batch.
         let scheduler = PoQScheduler(evaluator: evaluator, configuration: .init(workers: 1, window: .seconds(600), promptCacheEntries: 0),
-                                     onBatch: batches.record)
+                                     onBatch: gate.observe)
         defer { scheduler.stop() }
-        // Eight one-output calls: 16 sequences, one full batch.
+        let results = Results()
+        let group = DispatchGroup()
+        // The first call finds the scheduler idle: it runs at once, and is held there.
+        let first = (prompt: "Who wrote Pride and Prejudice?", outputs: ["Jane Austen wrote it in 1813."])
+        Self.start(scheduler, first, into: results, at: 0, group: group)
+        gate.waitUntilHeld()
+        // Eight one-output calls behind it: 16 sequences, one full batch.
         let calls = (0..<8).map { i in (prompt: "Question number \(i)?", outputs: ["Answer number \(i)."]) }
-        let results = Self.callConcurrently(scheduler, calls)
-        for (i, call) in calls.enumerated() {
+        for (i, call) in calls.enumerated() { Self.start(scheduler, call, into: results, at: i + 1, group: group) }
+        gate.release()
+        group.wait()
+        for (i, call) in ([first] + calls).enumerated() {
             #expect(try results[i]?.get() == evaluator.score(prompt: call.prompt, outputs: call.outputs), "call \(i)")
         }
-        #expect(batches.all.map { [$0.0, $0.1] } == [[evaluator.limits.batchSize, 1]])
+        #expect(gate.batches.all.map { [$0.0, $0.1] } == [[2, 1], [evaluator.limits.batchSize, 1]])
+    }
+
+    @Test func callOnAnIdleSchedulerDoesNotWaitForTheWindow() throws {
+        let evaluator = try PoQTestSupport.similarityEvaluator()
+        let batches = Batches()
+        // Were the window applied, this call would take ten minutes.
+        let scheduler = PoQScheduler(evaluator: evaluator, configuration: .init(workers: 1, window: .seconds(600)), onBatch: batches.record)
+        defer { scheduler.stop() }
+        let call = Self.calls[3]
+        #expect(try scheduler.score(prompt: call.prompt, outputs: call.outputs) == evaluator.score(prompt: call.prompt, outputs: call.outputs))
+        #expect(batches.all.map { [$0.0, $0.1] } == [[2, 1]])
     }
 
     @Test func concurrentCallsGetTheEvaluatorsScoresInOrder() throws {
@@ -114,31 +170,46 @@ struct PoQSchedulerTests {
 
     @Test func callWhoseCallerLeftIsWithdrawnAndNeverEncoded() throws {
         let evaluator = try PoQTestSupport.similarityEvaluator()
-        let batches = Batches()
-        // A window far longer than the test keeps the first call queued while it is asked
-        // whether to go on; the second call fills a batch on its own.
+        let gate = Gate()
+        // A window far longer than the test keeps the second call queued while it is asked
+        // whether to go on; the third call fills a batch on its own.
         let scheduler = PoQScheduler(evaluator: evaluator, configuration: .init(workers: 1, window: .seconds(600), promptCacheEntries: 0),
-                                     onBatch: batches.record)
+                                     onBatch: gate.observe)
         defer { scheduler.stop() }
-        #expect(throws: PoQError.cancelled(encoded: 0, total: 3)) {
-            try scheduler.score(prompt: "p", outputs: ["a", "b"], poll: .milliseconds(1)) { false }
-        }
+        let results = Results()
+        let group = DispatchGroup()
+        Self.start(scheduler, (prompt: "busy", outputs: ["worker"]), into: results, at: 0, group: group)
+        gate.waitUntilHeld()
+        Self.start(scheduler, (prompt: "p", outputs: ["a", "b"]), into: results, at: 1, group: group) { false }
+        while results[1] == nil { Thread.sleep(forTimeInterval: 0.001) }
         let outputs = (1..<evaluator.limits.batchSize).map { "output \($0)" }
-        #expect(try scheduler.score(prompt: "q", outputs: outputs) == evaluator.score(prompt: "q", outputs: outputs))
-        // Only the second call's sequences were encoded.
-        #expect(batches.all.map { [$0.0, $0.1] } == [[evaluator.limits.batchSize, 1]])
+        Self.start(scheduler, (prompt: "q", outputs: outputs), into: results, at: 2, group: group)
+        gate.release()
+        group.wait()
+        #expect(throws: PoQError.cancelled(encoded: 0, total: 3)) { try results[1]!.get() }
+        #expect(try results[2]?.get() == evaluator.score(prompt: "q", outputs: outputs))
+        // The withdrawn call's sequences were never encoded.
+        #expect(gate.batches.all.map { [$0.0, $0.1] } == [[2, 1], [evaluator.limits.batchSize, 1]])
     }
 
     @Test func stopEndsWaitingAndLaterCalls() throws {
         let evaluator = try PoQTestSupport.similarityEvaluator()
-        let scheduler = PoQScheduler(evaluator: evaluator, configuration: .init(workers: 1, window: .seconds(30)))
+        let gate = Gate()
+        let scheduler = PoQScheduler(evaluator: evaluator, configuration: .init(workers: 1, window: .seconds(600)), onBatch: gate.observe)
         let results = Results()
-        let waiting = Thread { results.set(0, Result { () throws(PoQError) in try scheduler.score(prompt: "p", outputs: ["a"]) }) }
-        waiting.start()
-        Thread.sleep(forTimeInterval: 0.2)
-        scheduler.stop()
-        while results[0] == nil { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(throws: PoQError.cancelled(encoded: 0, total: 2)) { try results[0]!.get() }
+        let group = DispatchGroup()
+        Self.start(scheduler, (prompt: "busy", outputs: ["worker"]), into: results, at: 0, group: group)
+        gate.waitUntilHeld()
+        Self.start(scheduler, (prompt: "p", outputs: ["a"]), into: results, at: 1, group: group)
+        let stopped = DispatchSemaphore(value: 0)
+        Thread { scheduler.stop(); stopped.signal() }.start()
+        // The queued call ends as soon as stop begins; the running batch is finished first.
+        while results[1] == nil { Thread.sleep(forTimeInterval: 0.001) }
+        gate.release()
+        stopped.wait()
+        group.wait()
+        #expect(try results[0]?.get() == evaluator.score(prompt: "busy", outputs: ["worker"]))
+        #expect(throws: PoQError.cancelled(encoded: 0, total: 2)) { try results[1]!.get() }
         #expect(throws: PoQError.cancelled(encoded: 0, total: 2)) { try scheduler.score(prompt: "p", outputs: ["a"]) }
     }
 
