@@ -58,6 +58,41 @@ struct PoQSchedulerTests {
         }.start()
     }
 
+    /// A one-worker scheduler with a window far longer than any test, whose worker is held in
+    /// the batch of a first call ("busy", one output: 2 sequences) until `release()`: calls
+    /// started meanwhile queue behind it, and a partial batch is never taken.
+    final class HeldWorker: @unchecked Sendable {
+        let evaluator: PoQEvaluator
+        let gate = Gate()
+        let scheduler: PoQScheduler
+        let results = Results()
+        private let group = DispatchGroup()
+        static let busy = (prompt: "busy", outputs: ["worker"])
+
+        init() throws {
+            evaluator = try PoQTestSupport.similarityEvaluator()
+            scheduler = PoQScheduler(evaluator: evaluator, configuration: .init(workers: 1, window: .seconds(600), promptCacheEntries: 0),
+                                     onBatch: gate.observe)
+            PoQSchedulerTests.start(scheduler, Self.busy, into: results, at: 0, group: group)
+            gate.waitUntilHeld()
+        }
+
+        func start(_ call: (prompt: String, outputs: [String]), at index: Int, shouldContinue: @escaping @Sendable () -> Bool = { true }) {
+            PoQSchedulerTests.start(scheduler, call, into: results, at: index, group: group, shouldContinue: shouldContinue)
+        }
+
+        /// Waits until call `index` has returned.
+        func waitFor(_ index: Int) {
+            while results[index] == nil { Thread.sleep(forTimeInterval: 0.001) }
+        }
+
+        /// Lets the worker go on and waits for every call started.
+        func releaseAndWait() {
+            gate.release()
+            group.wait()
+        }
+    }
+
     static let calls: [(prompt: String, outputs: [String])] = [
         ("How many people live in Berlin?", ["Berlin has about 3.5 million inhabitants.", "Paris is in France."]),
         ("How many people live in Berlin?", ["New York has many museums."]),
@@ -81,27 +116,16 @@ struct PoQSchedulerTests {
     }
 
     @Test func callsArrivingWhileAWorkerIsBusyShareOneBatchAndGetTheEvaluatorsScores() throws {
-        let evaluator = try PoQTestSupport.similarityEvaluator()
-        let gate = Gate()
-        // A window far longer than the test: the queued calls are taken only as a full batch.
-        let scheduler = PoQScheduler(evaluator: evaluator, configuration: .init(workers: 1, window: .seconds(600), promptCacheEntries: 0),
-                                     onBatch: gate.observe)
-        defer { scheduler.stop() }
-        let results = Results()
-        let group = DispatchGroup()
-        // The first call finds the scheduler idle: it runs at once, and is held there.
-        let first = (prompt: "Who wrote Pride and Prejudice?", outputs: ["Jane Austen wrote it in 1813."])
-        Self.start(scheduler, first, into: results, at: 0, group: group)
-        gate.waitUntilHeld()
-        // Eight one-output calls behind it: 16 sequences, one full batch.
+        let held = try HeldWorker()
+        defer { held.scheduler.stop() }
+        // Eight one-output calls behind the busy worker: 16 sequences, one full batch.
         let calls = (0..<8).map { i in (prompt: "Question number \(i)?", outputs: ["Answer number \(i)."]) }
-        for (i, call) in calls.enumerated() { Self.start(scheduler, call, into: results, at: i + 1, group: group) }
-        gate.release()
-        group.wait()
-        for (i, call) in ([first] + calls).enumerated() {
-            #expect(try results[i]?.get() == evaluator.score(prompt: call.prompt, outputs: call.outputs), "call \(i)")
+        for (i, call) in calls.enumerated() { held.start(call, at: i + 1) }
+        held.releaseAndWait()
+        for (i, call) in ([HeldWorker.busy] + calls).enumerated() {
+            #expect(try held.results[i]?.get() == held.evaluator.score(prompt: call.prompt, outputs: call.outputs), "call \(i)")
         }
-        #expect(gate.batches.all.map { [$0.0, $0.1] } == [[2, 1], [evaluator.limits.batchSize, 1]])
+        #expect(held.gate.batches.all.map { [$0.0, $0.1] } == [[2, 1], [held.evaluator.limits.batchSize, 1]])
     }
 
     @Test func callOnAnIdleSchedulerDoesNotWaitForTheWindow() throws {
@@ -169,48 +193,32 @@ struct PoQSchedulerTests {
     }
 
     @Test func callWhoseCallerLeftIsWithdrawnAndNeverEncoded() throws {
-        let evaluator = try PoQTestSupport.similarityEvaluator()
-        let gate = Gate()
-        // A window far longer than the test keeps the second call queued while it is asked
-        // whether to go on; the third call fills a batch on its own.
-        let scheduler = PoQScheduler(evaluator: evaluator, configuration: .init(workers: 1, window: .seconds(600), promptCacheEntries: 0),
-                                     onBatch: gate.observe)
-        defer { scheduler.stop() }
-        let results = Results()
-        let group = DispatchGroup()
-        Self.start(scheduler, (prompt: "busy", outputs: ["worker"]), into: results, at: 0, group: group)
-        gate.waitUntilHeld()
-        Self.start(scheduler, (prompt: "p", outputs: ["a", "b"]), into: results, at: 1, group: group) { false }
-        while results[1] == nil { Thread.sleep(forTimeInterval: 0.001) }
-        let outputs = (1..<evaluator.limits.batchSize).map { "output \($0)" }
-        Self.start(scheduler, (prompt: "q", outputs: outputs), into: results, at: 2, group: group)
-        gate.release()
-        group.wait()
-        #expect(throws: PoQError.cancelled(encoded: 0, total: 3)) { try results[1]!.get() }
-        #expect(try results[2]?.get() == evaluator.score(prompt: "q", outputs: outputs))
+        let held = try HeldWorker()
+        defer { held.scheduler.stop() }
+        // Queued behind the busy worker, the call is asked whether to go on, and withdrawn.
+        held.start((prompt: "p", outputs: ["a", "b"]), at: 1) { false }
+        held.waitFor(1)
+        let outputs = (1..<held.evaluator.limits.batchSize).map { "output \($0)" }
+        held.start((prompt: "q", outputs: outputs), at: 2)
+        held.releaseAndWait()
+        #expect(throws: PoQError.cancelled(encoded: 0, total: 3)) { try held.results[1]!.get() }
+        #expect(try held.results[2]?.get() == held.evaluator.score(prompt: "q", outputs: outputs))
         // The withdrawn call's sequences were never encoded.
-        #expect(gate.batches.all.map { [$0.0, $0.1] } == [[2, 1], [evaluator.limits.batchSize, 1]])
+        #expect(held.gate.batches.all.map { [$0.0, $0.1] } == [[2, 1], [held.evaluator.limits.batchSize, 1]])
     }
 
-    @Test func stopEndsWaitingAndLaterCalls() throws {
-        let evaluator = try PoQTestSupport.similarityEvaluator()
-        let gate = Gate()
-        let scheduler = PoQScheduler(evaluator: evaluator, configuration: .init(workers: 1, window: .seconds(600)), onBatch: gate.observe)
-        let results = Results()
-        let group = DispatchGroup()
-        Self.start(scheduler, (prompt: "busy", outputs: ["worker"]), into: results, at: 0, group: group)
-        gate.waitUntilHeld()
-        Self.start(scheduler, (prompt: "p", outputs: ["a"]), into: results, at: 1, group: group)
+    @Test func stopEndsWaitingAndLaterCallsAndFinishesTheRunningBatch() throws {
+        let held = try HeldWorker()
+        held.start((prompt: "p", outputs: ["a"]), at: 1)
         let stopped = DispatchSemaphore(value: 0)
-        Thread { scheduler.stop(); stopped.signal() }.start()
+        Thread { held.scheduler.stop(); stopped.signal() }.start()
         // The queued call ends as soon as stop begins; the running batch is finished first.
-        while results[1] == nil { Thread.sleep(forTimeInterval: 0.001) }
-        gate.release()
+        held.waitFor(1)
+        held.releaseAndWait()
         stopped.wait()
-        group.wait()
-        #expect(try results[0]?.get() == evaluator.score(prompt: "busy", outputs: ["worker"]))
-        #expect(throws: PoQError.cancelled(encoded: 0, total: 2)) { try results[1]!.get() }
-        #expect(throws: PoQError.cancelled(encoded: 0, total: 2)) { try scheduler.score(prompt: "p", outputs: ["a"]) }
+        #expect(try held.results[0]?.get() == held.evaluator.score(prompt: "busy", outputs: ["worker"]))
+        #expect(throws: PoQError.cancelled(encoded: 0, total: 2)) { try held.results[1]!.get() }
+        #expect(throws: PoQError.cancelled(encoded: 0, total: 2)) { try held.scheduler.score(prompt: "p", outputs: ["a"]) }
     }
 
     @Test func refusesWhatTheEvaluatorRefuses() throws {
