@@ -31,8 +31,9 @@ let package = Package(
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // C kernels the Swift compiler cannot express well: two SHA-256 messages at once with the
-        // x86 SHA extensions (Merkle leaves in pairs), GELU/erf with AVX2+FMA when present, and
-        // Keccak-256 (Ethereum's hash, which OpenSSL 3.0 lacks).
+        // x86 SHA extensions (Merkle leaves in pairs), GELU/erf with AVX2+FMA when present,
+        // Keccak-256 (Ethereum's hash, which OpenSSL 3.0 lacks), and CPUID/XGETBV (which OpenBLAS
+        // kernels the CPU deserves).
         .target(name: "CKernels", path: "Sources/CKernels"),
 
         .target(name: "HTTPCore", dependencies: ["CLinux"], swiftSettings: strict),

@@ -17,4 +17,12 @@ let commands: [any Subcommand.Type] = [
     VerifyBundleCommand.self,
 ]
 
+// Before any command: OpenBLAS must run kernels this CPU can use well (every command may
+// multiply matrices), which can take a new process image.
+do {
+    try BLASCoreStartup.reexecuteIfNeeded()
+} catch {
+    CommandLineTool.stderr("error: \(BLASCoreStartup.settingVariable): \(error)")
+    exit(2)
+}
 exit(CommandLineTool(commands: commands).run(Array(CommandLine.arguments.dropFirst())))

@@ -25,6 +25,8 @@ struct ServiceMetrics: Sendable {
     let verificationDuration: Histogram
     /// `poq_scoring_duration_seconds`.
     let scoringDuration: Histogram
+    /// `blas_core_info{core,source}`: 1 for the OpenBLAS kernels the process runs.
+    let blasCore: Gauge
 
     init() throws(MetricsError) {
         let registry = MetricsRegistry()
@@ -41,6 +43,8 @@ struct ServiceMetrics: Sendable {
                                                       buckets: Self.verificationBuckets)
         scoringDuration = try registry.histogram("poq_scoring_duration_seconds",
                                                  help: "Time to score one PoQ request, in seconds.", buckets: Self.scoringBuckets)
+        blasCore = try registry.gauge("blas_core_info", help: "1 for the OpenBLAS kernels (core) the process runs and who chose them (source).",
+                                      labels: ["core", "source"])
     }
 
     /// The values the `method` label takes besides `other`: the methods of RFC 9110 and PATCH

@@ -51,6 +51,8 @@ extension ServiceConfiguration {
         Option(name: "max-verify-bytes") { $0.maxVerifyBytes = try integer($1, "max-verify-bytes", 1_024...(1 << 30)) },
         Option(name: "poq-max-outputs") { $0.poqMaxOutputs = try integer($1, "poq-max-outputs", 1...1_024) },
         Option(name: "poq-max-text-chars") { $0.poqMaxTextCharacters = try integer($1, "poq-max-text-chars", 1...(1 << 18)) },
+        Option(name: "poq-workers") { $0.poqWorkers = try integer($1, "poq-workers", 1...1_024) },
+        Option(name: "poq-batch-window-ms") { $0.poqBatchWindowMilliseconds = try integer($1, "poq-batch-window-ms", 0...1_000) },
         Option(name: "http-io-threads") { $0.httpIOThreads = try integer($1, "http-io-threads", 1...256) },
         Option(name: "http-threads") { $0.httpWorkerThreads = try integer($1, "http-threads", 1...1_024) },
         Option(name: "http-queue") { $0.httpQueueCapacity = try integer($1, "http-queue", 0...100_000) },

@@ -54,6 +54,12 @@ struct ServiceConfiguration: Sendable {
     /// of each output. Default 4,096: at most 4 UTF-8 bytes each, so the evaluator's byte limit
     /// (`PoQLimits.maxTextBytes`, 16,384) is never the one that refuses.
     var poqMaxTextCharacters = PoQLimits().maxTextBytes / 4
+    /// PoQ encoder workers (`PoQScheduler`), each running one batch at a time on one core.
+    /// Default: `CPUQuota.available`.
+    var poqWorkers = ServiceConfiguration.availableProcessors
+    /// Milliseconds a PoQ worker with less than a full batch queued waits for more, from the
+    /// oldest queued sequence's arrival. Default 2; 0 never waits.
+    var poqBatchWindowMilliseconds = 2
     /// HTTP I/O threads, each an epoll loop accepting, parsing and answering cheap requests.
     /// Default: `CPUQuota.available`.
     var httpIOThreads = ServiceConfiguration.availableProcessors
@@ -127,12 +133,20 @@ struct ServiceConfiguration: Sendable {
                                 workerQueueCapacity: httpQueueCapacity, workQueues: workQueues)
     }
 
-    /// The threads and queue of each kind of heavy work.
+    /// The threads and queue of each kind of heavy work. PoQ's handlers mostly wait for the
+    /// scheduler's workers, so they default to at least 32 threads: 32 concurrent requests can
+    /// then be batched together.
     var workQueues: [String: WorkQueueLimits] {
         Dictionary(uniqueKeysWithValues: WorkKind.allCases.map { kind in
-            (kind.rawValue, WorkQueueLimits(threads: workKindThreads[kind] ?? httpWorkerThreads,
-                                            capacity: workKindQueues[kind] ?? httpQueueCapacity))
+            let threads = kind == .poq ? max(httpWorkerThreads, 32) : httpWorkerThreads
+            return (kind.rawValue, WorkQueueLimits(threads: workKindThreads[kind] ?? threads,
+                                                   capacity: workKindQueues[kind] ?? httpQueueCapacity))
         })
+    }
+
+    /// The PoQ scheduler's settings.
+    var poqScheduler: PoQScheduler.Configuration {
+        PoQScheduler.Configuration(workers: poqWorkers, window: .milliseconds(poqBatchWindowMilliseconds))
     }
 
     /// The largest body any route accepts: the HTTP server's own limit.

@@ -25,7 +25,7 @@ extension VerifierService {
         if let value = configuration.quorum, let threshold = StakeThreshold(value) { defaults.quorum = threshold }
         defaults.outlierDistance = configuration.outlierDistance
         // PoQ scores count only when they name this service's evaluator, unless the request names one.
-        defaults.evaluator = evaluator?.identity.description
+        defaults.evaluator = scheduler?.evaluator.identity.description
         return defaults
     }
 

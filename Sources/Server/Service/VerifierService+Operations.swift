@@ -12,7 +12,7 @@ extension VerifierService {
         var reasons: [String: String] = [:]
         if let reason = snapshot.store { reasons["store"] = reason }
         if let reason = snapshot.disk { reasons["disk"] = reason }
-        if evaluator == nil { reasons["model"] = "the PoQ evaluator model is not loaded" }
+        if scheduler == nil { reasons["model"] = "the PoQ evaluator model is not loaded" }
         if !workers.allRunning { reasons["workers"] = "not every verification worker is running" }
         let checks: [(key: String, value: JSONValue)] = ["disk", "model", "store", "workers"].map { ($0, .bool(reasons[$0] == nil)) }
         var members: [(key: String, value: JSONValue)] = [("checks", .object(checks))]

@@ -7,19 +7,19 @@ extension VerifierService {
     /// DSSE envelope (`attestation`) and EIP-712 typed data (`eip712`).
     func score(_ request: HTTPRequest) throws -> HTTPResponse {
         try ServiceProblem.requireBody(request.body, atMost: configuration.poqRequestBytes)
-        guard let evaluator else { throw ServiceProblem.unavailable("the PoQ evaluator model is not loaded", retryAfter: 30) }
+        guard let scheduler else { throw ServiceProblem.unavailable("the PoQ evaluator model is not loaded", retryAfter: 30) }
         let (prompt, outputs) = try Self.scoringRequest(request.body, maxOutputs: configuration.poqMaxOutputs,
                                                         maxCharacters: configuration.poqMaxTextCharacters)
         let start = ContinuousClock.now
         let scores: [Double]
         do {
-            // Between batches: a client that has gone gets nothing, so its work stops.
-            scores = try evaluator.score(prompt: prompt, outputs: outputs) { request.clientIsConnected }
-        } catch let error as PoQError {
+            // While it waits: a client that has gone gets nothing, so its work is withdrawn.
+            scores = try scheduler.score(prompt: prompt, outputs: outputs) { request.clientIsConnected }
+        } catch {
             throw Self.problem(error)
         }
         metrics.scoringDuration.observe((ContinuousClock.now - start).seconds)
-        let identity = evaluator.identity
+        let identity = scheduler.evaluator.identity
         var entries: [String] = []
         for (index, (output, score)) in zip(outputs, scores).enumerated() {
             let envelope = try PoQAttestation.envelope(prompt: prompt, output: output, score: score, evaluator: identity, key: key)

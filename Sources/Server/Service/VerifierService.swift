@@ -13,8 +13,9 @@ final class VerifierService: Sendable {
     /// The Ed25519 and secp256k1 signing keys and the EIP-712 domain.
     let signingKeys: ServiceKeys
     let verifier: PoGOVerifier
-    /// The PoQ evaluator, or nil when the model could not be loaded (readyz reports it).
-    let evaluator: PoQEvaluator?
+    /// The PoQ evaluator behind its scheduler, or nil when the model could not be loaded
+    /// (readyz reports it).
+    let scheduler: PoQScheduler?
     /// Submissions (writes that fsync) use their own connection, so polls never wait for them.
     let submitStore: any JobStore
     /// Polls: short reads, on the worker pool.
@@ -41,6 +42,13 @@ final class VerifierService: Sendable {
         mallopt(M_MMAP_THRESHOLD, 1 << 20)
         try PrivateFiles.createFolder(configuration.dataDirectory)
         metrics = try ServiceMetrics()
+        let blas = BLASCoreStartup.status
+        metrics.blasCore.set(1, [blas.core, "\(blas.source)"])
+        var replaced = "none"
+        if case let .corrected(from) = blas.source { replaced = from }
+        log.event("blas_core", ["core": blas.core, "source": "\(blas.source)", "replaced": replaced, "wanted": blas.wanted ?? "none",
+                                "cpu": "\(blas.cpu.vectorClass)", "vendor": blas.cpu.vendor, "family": String(blas.cpu.family),
+                                "model": String(blas.cpu.model)])
         let (key, generated) = try SigningKeyLoader.loadOrGenerate(path: configuration.resolvedKeyFile)
         log.event(generated ? "key_generated" : "key_loaded",
                   ["key_id": key.keyID, "path": configuration.resolvedKeyFile])
@@ -63,11 +71,13 @@ final class VerifierService: Sendable {
                                 fileRoot: configuration.artifactRoot, memory: memory)
         do {
             let evaluator = try PoQEvaluator(directory: configuration.modelDirectory, limits: configuration.poqLimits)
-            log.event("model_loaded", ["directory": configuration.modelDirectory, "identity": evaluator.identity.description])
-            self.evaluator = evaluator
+            log.event("model_loaded", ["directory": configuration.modelDirectory, "identity": evaluator.identity.description,
+                                        "workers": String(configuration.poqWorkers),
+                                        "batch_window_ms": String(configuration.poqBatchWindowMilliseconds)])
+            scheduler = PoQScheduler(evaluator: evaluator, configuration: configuration.poqScheduler)
         } catch {
             log.event("model_unavailable", ["directory": configuration.modelDirectory, "error": "\(error)"])
-            evaluator = nil
+            scheduler = nil
         }
         let policy = JobLeasePolicy(leaseSeconds: configuration.leaseSeconds, maxAttempts: configuration.maxAttempts)
         // PostgreSQL when VERIFIER_DATABASE_URL or VERIFIER_DATABASE_URL_FILE is set (many
@@ -136,12 +146,14 @@ final class VerifierService: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT: workers start first, then the listener; on the signal the
-    /// HTTP side drains and the workers stop after their current job (or give it up to its lease).
+    /// HTTP side drains, the PoQ workers stop after their current batch, and the verification
+    /// workers stop after their current job (or give it up to its lease).
     func run() throws {
         workers.start()
         monitor.start()
         let server = HTTPServer(configuration: configuration.httpConfiguration, router: router(), logger: httpLogger)
         try server.runUntilSignalled()
+        scheduler?.stop()
         monitor.stop()
         workers.stop(waitingAtMost: .seconds(5))
         log.flush()

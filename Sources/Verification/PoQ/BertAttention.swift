@@ -11,9 +11,10 @@ internal import Foundation
 /// The padding mask of BERT adds a huge negative number to the scores of padded keys, which
 /// makes their softmax weights exactly 0 in fp32. Here padded keys are left out of the
 /// products instead (the key dimension of both sgemm calls is the sequence's length), which
-/// gives the same weights, bit for bit, at less cost. Every query row is computed, padded ones
-/// included, as the reference does; callers ignore padded rows.
-/// - out: (B, T, C), overwritten.
+/// gives the same weights, bit for bit, at less cost. Padded query rows are not computed
+/// either (nobody reads them), so every product is sized by the sequence's own length and a
+/// sequence's result does not depend on the padding of its batch.
+/// - out: (B, T, C), overwritten on each sequence's real rows; padded rows are left as they are.
 /// - scores: (T, T) scratch, overwritten.
 /// - qkv: (B, T, 3C). lengths: (B), each in 1...T.
 /// - pairs: the (sequence, head) pairs to compute, numbered b·NH + h; the others' columns of
@@ -27,7 +28,7 @@ func bidirectionalAttentionForward(
     precondition(lengths.count == B && lengths.allSatisfy { $0 >= 1 && $0 <= T }, "lengths out of 1...\(T)")
     let hs = C / NH
     let scale = 1 / sqrtf(Float(hs))
-    let (t32, hs32, ld3, ldc) = (blasint(T), blasint(hs), blasint(3 * C), blasint(C))
+    let (hs32, ld3, ldc) = (blasint(hs), blasint(3 * C), blasint(C))
     let pairs = pairs ?? 0..<B * NH
     precondition(pairs.lowerBound >= 0 && pairs.upperBound <= B * NH, "pairs \(pairs) out of 0..<\(B * NH)")
     for pair in pairs {
@@ -36,11 +37,11 @@ func bidirectionalAttentionForward(
         let q = qkv + b * T * 3 * C + h * hs
         let k = q + C
         let v = q + 2 * C
-        // scores (T, length) = scale · q (T, hs) · k(length, hs)ᵀ, row stride `length`.
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t32, l32, hs32,
+        // scores (length, length) = scale · q (length, hs) · k (length, hs)ᵀ, row stride `length`.
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l32, l32, hs32,
                     scale, q, ld3, k, ld3, 0, scores, l32)
-        softmaxRows(scores, N: T, C: Int(l32))
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t32, hs32, l32,
+        softmaxRows(scores, N: Int(l32), C: Int(l32))
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l32, hs32, l32,
                     1, scores, l32, v, ld3, 0, out + b * T * C + h * hs, ldc)
     }
 }

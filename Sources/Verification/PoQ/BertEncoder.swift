@@ -28,15 +28,20 @@ public final class BertEncoder: Sendable {
     /// are padded to `paddedLength` when given (it must be at least the longest sequence),
     /// else to the longest sequence.
     ///
-    /// With `threads` > 1 and at least as many sequences, the batch is cut into `threads`
-    /// groups of whole sequences, each encoded independently on its own Dispatch task (and,
-    /// without `paddedLength`, padded only to its own longest sequence; padding rows are then
-    /// zero). With fewer sequences than threads every step is split across the tasks instead:
-    /// projections by rows (by output columns when there are fewer than 256 rows per task),
-    /// GELU and LayerNorm by rows, attention by (sequence, head) pairs. Each sgemm runs on one
-    /// OpenBLAS thread (call `setBLASThreadCount(1)` first). The result is deterministic for
-    /// a given `threads`; other counts differ by rounding only (OpenBLAS uses other edge
-    /// kernels for other row counts; about 2e-6 measured on MiniLM).
+    /// A sequence's hidden states do not depend, to the bit, on the other sequences of the
+    /// batch, on the padding or on `threads`: every step works on rows (embeddings, the packed
+    /// projections of `matmulForward(out:inp:packed:...)`, GELU, LayerNorm) or on one sequence
+    /// (attention, whose products are sized by the sequence's own length). So sequences can be
+    /// batched, regrouped and split freely without changing a score. Rows past a sequence's
+    /// length are padding and hold no meaningful values.
+    ///
+    /// With `threads` > 1, at least as many sequences and at least 512 real tokens per thread,
+    /// the batch is cut into `threads` groups of whole sequences, each encoded independently on
+    /// its own Dispatch task (and, without `paddedLength`, padded only to its own longest
+    /// sequence; padding rows are then zero). Otherwise every step is split across the tasks:
+    /// projections by rows (by panels of output columns when there are fewer than 256 rows per
+    /// task), GELU and LayerNorm by rows, attention by (sequence, head) pairs. Attention's
+    /// OpenBLAS calls run on one OpenBLAS thread each (call `setBLASThreadCount(1)` first).
     public func hiddenStates(_ batch: [BertEncoding], paddedLength: Int? = nil, threads: Int = 1) -> BertHiddenStates {
         let cfg = weights.config
         let (B, C, I, NH) = (batch.count, cfg.hiddenSize, cfg.intermediateSize, cfg.numAttentionHeads)
@@ -44,7 +49,7 @@ public final class BertEncoder: Sendable {
         let T = paddedLength ?? longest
         precondition(B > 0 && longest >= 1 && T >= longest && T <= cfg.maxPositionEmbeddings, "bad batch shape")
         precondition(threads >= 1, "threads must be at least 1, got \(threads)")
-        if threads > 1, B >= threads {
+        if threads > 1, B >= threads, batch.map(\.count).reduce(0, +) >= 512 * threads {
             return bySequenceGroups(batch, paddedLength: paddedLength, threads: threads)
         }
         let N = B * T
@@ -70,18 +75,18 @@ public final class BertEncoder: Sendable {
             }
         }
         for layer in weights.layers {
-            linear(scratch.qkv, scratch.hidden, layer.qkvWeightT, layer.qkvBias, N: N, C: C, OC: 3 * C, parts: parts)
+            linear(scratch.qkv, scratch.hidden, layer.qkvWeight, layer.qkvBias, N: N, parts: parts)
             forEachPart(of: B * NH, parts: parts) { pairs, part in
                 bidirectionalAttentionForward(out: scratch.context, scores: scratch.scores + part * T * T, qkv: scratch.qkv,
                                               lengths: lengths, B: B, T: T, C: C, NH: NH, pairs: pairs)
             }
-            linear(scratch.sum, scratch.context, layer.attentionOutWeightT, layer.attentionOutBias, N: N, C: C, OC: C, parts: parts)
+            linear(scratch.sum, scratch.context, layer.attentionOutWeight, layer.attentionOutBias, N: N, parts: parts)
             addAndNormalize(layer.attentionNormWeight, layer.attentionNormBias)
-            linear(scratch.inter, scratch.hidden, layer.intermediateWeightT, layer.intermediateBias, N: N, C: C, OC: I, parts: parts)
+            linear(scratch.inter, scratch.hidden, layer.intermediateWeight, layer.intermediateBias, N: N, parts: parts)
             forEachPart(of: N, parts: parts) { rows, _ in
                 geluForward(out: scratch.inter + rows.lowerBound * I, inp: scratch.inter + rows.lowerBound * I, count: rows.count * I)
             }
-            linear(scratch.sum, scratch.inter, layer.outputWeightT, layer.outputBias, N: N, C: I, OC: C, parts: parts)
+            linear(scratch.sum, scratch.inter, layer.outputWeight, layer.outputBias, N: N, parts: parts)
             addAndNormalize(layer.outputNormWeight, layer.outputNormBias)
         }
         return BertHiddenStates(batchSize: B, paddedLength: T, channels: C, lengths: lengths,
@@ -139,7 +144,7 @@ public final class BertEncoder: Sendable {
         var cls = [Float](repeating: 0, count: states.batchSize * C)
         for b in 0..<states.batchSize { cls.replaceSubrange(b * C..<(b + 1) * C, with: states.row(b, 0)) }
         var out = [Float](repeating: 0, count: states.batchSize * C)
-        matmulForward(out: &out, inp: cls, weight: w, bias: bias, N: states.batchSize, C: C, OC: C)
+        matmulForward(out: &out, inp: cls, packed: w, bias: bias, N: states.batchSize)
         out.withUnsafeMutableBufferPointer { tanhForward(out: $0.baseAddress!, inp: $0.baseAddress!, count: $0.count) }
         return (0..<states.batchSize).map { Array(out[$0 * C..<($0 + 1) * C]) }
     }
@@ -181,20 +186,20 @@ private struct EncoderScratch: @unchecked Sendable {
     }
 }
 
-/// `out = inp · weightT + bias` (N, OC) split across `parts` tasks: by rows when each part gets
-/// at least 256, else by output columns, so that with few rows each task packs only its share
-/// of the weight instead of all of it.
-private func linear(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafeMutablePointer<Float>, _ weightT: [Float],
-                    _ bias: [Float], N: Int, C: Int, OC: Int, parts: Int) {
+/// `out = inp · weight + bias` (N, OC) split across `parts` tasks: by rows when each part gets
+/// at least 256, else by panels of output columns, so that with few rows each task reads only
+/// its share of the weight. Either split gives the same bits (`PackedMatrix`).
+private func linear(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafeMutablePointer<Float>, _ weight: PackedMatrix,
+                    _ bias: [Float], N: Int, parts: Int) {
     let buffers = UncheckedPointers(out: out, inp: inp)
     if N >= 256 * parts {
         forEachPart(of: N, parts: parts) { rows, _ in
-            matmulForward(out: buffers.out + rows.lowerBound * OC, inp: buffers.inp + rows.lowerBound * C, weightT: weightT,
-                          bias: bias, N: rows.count, C: C, OC: OC)
+            matmulForward(out: buffers.out + rows.lowerBound * weight.outputs, inp: buffers.inp + rows.lowerBound * weight.inputs,
+                          packed: weight, bias: bias, N: rows.count)
         }
     } else {
-        forEachPart(of: OC, parts: parts) { columns, _ in
-            matmulForward(out: buffers.out, inp: buffers.inp, weightT: weightT, bias: bias, N: N, C: C, OC: OC, columns: columns)
+        forEachPart(of: weight.panels, parts: parts) { panels, _ in
+            matmulForward(out: buffers.out, inp: buffers.inp, packed: weight, bias: bias, N: N, panels: panels)
         }
     }
 }

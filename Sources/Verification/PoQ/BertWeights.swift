@@ -3,22 +3,23 @@
 /// Tensor names are those of `BertModel` (`embeddings.*`, `encoder.layer.N.*`, `pooler.*`),
 /// optionally under a `bert.` prefix as in `BertForSequenceClassification`, whose
 /// `classifier.weight` (1, C) and `classifier.bias` (1) select cross-encoder mode. Weights use
-/// the PyTorch Linear layout (OC, C). Query, key and value are packed into one (3C, C) matrix
-/// at load so that one sgemm computes all three.
+/// the PyTorch Linear layout (OC, C). Query, key and value are joined into one (3C, C) matrix
+/// at load so that one product computes all three, and every projection is packed once for the
+/// encoder's matrix product (`PackedMatrix`).
 public struct BertWeights: Sendable {
     /// One transformer layer. Shapes: C hidden, I intermediate.
-    /// The four projection matrices are stored transposed, (in, out), for the faster sgemm
-    /// path of `matmulForward(out:inp:weightT:...)`.
+    /// The four projections are packed as (in, out) matrices for
+    /// `matmulForward(out:inp:packed:...)`.
     public struct Layer: Sendable {
-        var qkvWeightT: [Float]      // (C, 3C): columns query, then key, then value
+        var qkvWeight: PackedMatrix      // (C, 3C): columns query, then key, then value
         var qkvBias: [Float]         // (3C)
-        var attentionOutWeightT: [Float] // (C, C)
+        var attentionOutWeight: PackedMatrix // (C, C)
         var attentionOutBias: [Float]    // (C)
         var attentionNormWeight: [Float] // (C)
         var attentionNormBias: [Float]   // (C)
-        var intermediateWeightT: [Float] // (C, I)
+        var intermediateWeight: PackedMatrix // (C, I)
         var intermediateBias: [Float]   // (I)
-        var outputWeightT: [Float]      // (I, C)
+        var outputWeight: PackedMatrix      // (I, C)
         var outputBias: [Float]         // (C)
         var outputNormWeight: [Float]   // (C)
         var outputNormBias: [Float]     // (C)
@@ -31,7 +32,7 @@ public struct BertWeights: Sendable {
     var embeddingNormWeight: [Float] // (C)
     var embeddingNormBias: [Float]   // (C)
     var layers: [Layer]
-    var poolerWeight: [Float]?       // (C, C)
+    var poolerWeight: PackedMatrix?  // (C, C), (in, out)
     var poolerBias: [Float]?         // (C)
     var classifierWeight: [Float]?   // (1, C)
     var classifierBias: [Float]?     // (1)
@@ -64,23 +65,23 @@ public struct BertWeights: Sendable {
             let p = "encoder.layer.\(l)."
             let a = p + "attention."
             return Layer(
-                qkvWeightT: transposed(try model(a + "self.query.weight", [c, c]) + model(a + "self.key.weight", [c, c])
-                    + model(a + "self.value.weight", [c, c]), rows: 3 * c, columns: c),
+                qkvWeight: packed(try model(a + "self.query.weight", [c, c]) + model(a + "self.key.weight", [c, c])
+                    + model(a + "self.value.weight", [c, c]), outputs: 3 * c, inputs: c),
                 qkvBias: try model(a + "self.query.bias", [c]) + model(a + "self.key.bias", [c])
                     + model(a + "self.value.bias", [c]),
-                attentionOutWeightT: transposed(try model(a + "output.dense.weight", [c, c]), rows: c, columns: c),
+                attentionOutWeight: packed(try model(a + "output.dense.weight", [c, c]), outputs: c, inputs: c),
                 attentionOutBias: try model(a + "output.dense.bias", [c]),
                 attentionNormWeight: try model(a + "output.LayerNorm.weight", [c]),
                 attentionNormBias: try model(a + "output.LayerNorm.bias", [c]),
-                intermediateWeightT: transposed(try model(p + "intermediate.dense.weight", [i, c]), rows: i, columns: c),
+                intermediateWeight: packed(try model(p + "intermediate.dense.weight", [i, c]), outputs: i, inputs: c),
                 intermediateBias: try model(p + "intermediate.dense.bias", [i]),
-                outputWeightT: transposed(try model(p + "output.dense.weight", [c, i]), rows: c, columns: i),
+                outputWeight: packed(try model(p + "output.dense.weight", [c, i]), outputs: c, inputs: i),
                 outputBias: try model(p + "output.dense.bias", [c]),
                 outputNormWeight: try model(p + "output.LayerNorm.weight", [c]),
                 outputNormBias: try model(p + "output.LayerNorm.bias", [c]))
         }
         if file.entry(prefix + "pooler.dense.weight") != nil {
-            poolerWeight = try model("pooler.dense.weight", [c, c])
+            poolerWeight = packed(try model("pooler.dense.weight", [c, c]), outputs: c, inputs: c)
             poolerBias = try model("pooler.dense.bias", [c])
         }
         if let head = file.entry("classifier.weight") {
@@ -94,12 +95,12 @@ public struct BertWeights: Sendable {
     }
 }
 
-/// The transpose of a row-major (rows, columns) matrix, row-major (columns, rows).
-private func transposed(_ m: [Float], rows: Int, columns: Int) -> [Float] {
-    precondition(m.count == rows * columns, "matrix of \(m.count) values is not \(rows)x\(columns)")
-    var out = [Float](repeating: 0, count: m.count)
-    for r in 0..<rows {
-        for c in 0..<columns { out[c * rows + r] = m[r * columns + c] }
+/// A PyTorch Linear weight (outputs, inputs), row-major, transposed to (inputs, outputs) and packed.
+private func packed(_ m: [Float], outputs: Int, inputs: Int) -> PackedMatrix {
+    precondition(m.count == outputs * inputs, "matrix of \(m.count) values is not \(outputs)x\(inputs)")
+    var transposed = [Float](repeating: 0, count: m.count)
+    for r in 0..<outputs {
+        for c in 0..<inputs { transposed[c * outputs + r] = m[r * inputs + c] }
     }
-    return out
+    return PackedMatrix(transposed, inputs: inputs, outputs: outputs)
 }

@@ -18,7 +18,7 @@ public struct PoQLimits: Sendable, Hashable {
     /// (longest first for pairs). Default nil: the checkpoint's own (`PoQCheckpointSettings`,
     /// 256 for all-MiniLM-L6-v2). The length used is part of the evaluator's identity.
     public var maxSequenceTokens: Int?
-    /// Sequences run through the encoder together; bounds memory. Default 16.
+    /// Most sequences run through the encoder together; bounds memory. Default 16.
     public var batchSize: Int
 
     public init(maxOutputs: Int = 32, maxTextBytes: Int = 16_384, maxSequenceTokens: Int? = nil, batchSize: Int = 16) {
@@ -37,7 +37,7 @@ public enum PoQError: Error, Equatable, Sendable {
     case outputTooLarge(index: Int, bytes: Int, limit: Int)
     case sequenceLimitExceedsModel(limit: Int, positions: Int)
     /// The caller asked to stop (`shouldContinue` returned false) with `encoded` of `total`
-    /// sequences run through the encoder.
+    /// distinct sequences run through the encoder.
     case cancelled(encoded: Int, total: Int)
 }
 
@@ -46,7 +46,11 @@ public enum PoQError: Error, Equatable, Sendable {
 ///
 /// A checkpoint with `classifier.weight`/`classifier.bias` runs in cross-encoder mode, any
 /// other in similarity mode, following the checkpoint's tokenizer and sentence-transformers
-/// files (`PoQCheckpointSettings`). Scores are deterministic for a given build and thread count.
+/// files (`PoQCheckpointSettings`). A call is three steps, which `PoQScheduler` also runs apart
+/// to batch the sequences of concurrent calls: `sequences` (checks and tokenization),
+/// `readouts` (the encoder), `scores`. Because a sequence's encoder output does not depend on
+/// what it is batched with (`BertEncoder.hiddenStates`), scores are the same to the bit however
+/// the sequences are grouped, on a given CPU.
 public final class PoQEvaluator: Sendable {
     /// Everything that determines the scores.
     public let descriptor: PoQEvaluatorDescriptor
@@ -82,33 +86,70 @@ public final class PoQEvaluator: Sendable {
 
     /// Scores each of `outputs` as an answer to `prompt`, in [0, 1], in order.
     ///
-    /// `shouldContinue` is asked before each batch of `limits.batchSize` sequences; when it
-    /// returns false the call stops there and throws `PoQError.cancelled` (e.g. the client that
-    /// asked has gone, so nobody would read the scores).
+    /// `shouldContinue` is asked before each encoder run (at most `limits.batchSize`
+    /// sequences); when it returns false the call stops there and throws `PoQError.cancelled`
+    /// (e.g. the client that asked has gone, so nobody would read the scores).
     public func score(prompt: String, outputs: [String], shouldContinue: () -> Bool = { true }) throws -> [Double] {
-        guard !outputs.isEmpty else { throw PoQError.noOutputs }
-        guard outputs.count <= limits.maxOutputs else {
-            throw PoQError.tooManyOutputs(count: outputs.count, limit: limits.maxOutputs)
-        }
-        guard prompt.utf8.count <= limits.maxTextBytes else {
-            throw PoQError.promptTooLarge(bytes: prompt.utf8.count, limit: limits.maxTextBytes)
-        }
+        let encodings = try sequences(prompt: prompt, outputs: outputs)
+        return scores(readouts: try readouts(encodings, shouldContinue: shouldContinue))
+    }
+
+    /// The sequences that score `outputs` against `prompt`, after checking the limits: in
+    /// similarity mode the prompt alone, then each output alone; in cross-encoder mode one
+    /// pair per output.
+    public func sequences(prompt: String, outputs: [String]) throws(PoQError) -> [BertEncoding] {
+        guard !outputs.isEmpty else { throw .noOutputs }
+        guard outputs.count <= limits.maxOutputs else { throw .tooManyOutputs(count: outputs.count, limit: limits.maxOutputs) }
+        guard prompt.utf8.count <= limits.maxTextBytes else { throw .promptTooLarge(bytes: prompt.utf8.count, limit: limits.maxTextBytes) }
         for (i, output) in outputs.enumerated() where output.utf8.count > limits.maxTextBytes {
-            throw PoQError.outputTooLarge(index: i, bytes: output.utf8.count, limit: limits.maxTextBytes)
+            throw .outputTooLarge(index: i, bytes: output.utf8.count, limit: limits.maxTextBytes)
         }
-        switch descriptor.scoring {
+        switch mode {
+        case .crossEncoder: return outputs.map { tokenizer.encodePair(prompt, $0) }
+        case .similarity: return [tokenizer.encode(prompt)] + outputs.map { tokenizer.encode($0) }
+        }
+    }
+
+    /// What scores are computed from, for each of `encodings` in order: the pooled, unit-length
+    /// sentence embedding (similarity) or the one-element logit (cross-encoder).
+    ///
+    /// Identical encodings are encoded once. The others run in groups of similar length
+    /// (`SequenceGrouping`), each group padded only to its own longest sequence, on `threads`
+    /// threads (`BertEncoder.hiddenStates(threads:)`). `shouldContinue` is asked before each
+    /// group; false stops with `PoQError.cancelled`.
+    public func readouts(_ encodings: [BertEncoding], threads: Int = 1,
+                         shouldContinue: () -> Bool = { true }) throws(PoQError) -> [[Float]] {
+        var slot: [BertEncoding: Int] = [:]
+        var distinct: [BertEncoding] = []
+        let slots = encodings.map { encoding in
+            if let index = slot[encoding] { return index }
+            slot[encoding] = distinct.count
+            distinct.append(encoding)
+            return distinct.count - 1
+        }
+        var results = [[Float]](repeating: [], count: distinct.count)
+        var encoded = 0
+        for group in SequenceGrouping.groups(lengths: distinct.map(\.count), maxSequences: limits.batchSize) {
+            guard shouldContinue() else { throw .cancelled(encoded: encoded, total: distinct.count) }
+            let states = encoder.hiddenStates(group.map { distinct[$0] }, threads: threads)
+            for (index, value) in zip(group, readout(states)) { results[index] = value }
+            encoded += group.count
+        }
+        return slots.map { results[$0] }
+    }
+
+    /// The scores from the readouts of `sequences(prompt:outputs:)`, in the outputs' order:
+    /// sigmoid(logit) (cross-encoder), or (cos + 1) / 2 between each output's embedding and
+    /// the prompt's, clamped to [0, 1] (similarity).
+    public func scores(readouts: [[Float]]) -> [Double] {
+        switch mode {
         case .crossEncoder:
-            let logits = try run(outputs.map { tokenizer.encodePair(prompt, $0) }, shouldContinue) { encoder.logits($0)! }
-            return logits.map { 1 / (1 + exp(-Double($0))) }
-        case .similarity(let pooling, _):
-            // The cosine, whether or not the pipeline normalizes: sentence-transformers' cosine
-            // normalizes both embeddings itself.
-            let embeddings = try run([tokenizer.encode(prompt)] + outputs.map { tokenizer.encode($0) }, shouldContinue) {
-                $0.sentenceEmbeddings(pooling).map(Self.unitNormalized)
-            }
-            return embeddings.dropFirst().map { e in
+            return readouts.map { 1 / (1 + exp(-Double($0[0]))) }
+        case .similarity:
+            let prompt = readouts[0]
+            return readouts.dropFirst().map { e in
                 var dot: Double = 0
-                for c in 0..<e.count { dot += Double(e[c]) * Double(embeddings[0][c]) }
+                for c in 0..<e.count { dot += Double(e[c]) * Double(prompt[c]) }
                 return min(1, max(0, (dot + 1) / 2))
             }
         }
@@ -122,18 +163,13 @@ public final class PoQEvaluator: Sendable {
         return v.map { $0 * scale }
     }
 
-    /// Runs `encodings` through the encoder in chunks of `limits.batchSize`, each padded to
-    /// its longest sequence, and concatenates what `read` extracts from each chunk; stops with
-    /// `PoQError.cancelled` before a chunk when `shouldContinue` returns false.
-    private func run<T>(_ encodings: [BertEncoding], _ shouldContinue: () -> Bool,
-                        _ read: (BertHiddenStates) -> [T]) throws(PoQError) -> [T] {
-        var out: [T] = []
-        out.reserveCapacity(encodings.count)
-        for start in stride(from: 0, to: encodings.count, by: max(1, limits.batchSize)) {
-            guard shouldContinue() else { throw .cancelled(encoded: start, total: encodings.count) }
-            let chunk = Array(encodings[start..<min(encodings.count, start + max(1, limits.batchSize))])
-            out.append(contentsOf: read(encoder.hiddenStates(chunk)))
+    /// Each sequence's readout from the encoder's output. In similarity mode the embedding is
+    /// made unit length whether or not the pipeline normalizes: sentence-transformers' cosine
+    /// normalizes both embeddings itself.
+    private func readout(_ states: BertHiddenStates) -> [[Float]] {
+        switch descriptor.scoring {
+        case .crossEncoder: encoder.logits(states)!.map { [$0] }
+        case .similarity(let pooling, _): states.sentenceEmbeddings(pooling).map(Self.unitNormalized)
         }
-        return out
     }
 }

@@ -11,50 +11,20 @@ public func matmulForward(
     out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
     weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int
 ) {
-    linearForward(out: out, inp: inp, weight: weight, transposed: false, bias: bias, N: N, C: C, OC: OC)
-}
-
-/// Computes `out = inp · weightT + bias` for a weight stored transposed, (C, OC): the same
-/// product as `matmulForward(out:inp:weight:...)` with `weight` = weightTᵀ, through sgemm's
-/// NoTrans/NoTrans path, which packs the weight faster (1.2-1.4x for MiniLM's shapes here,
-/// measured with OpenBLAS 0.3.21 on 39 and 2,048 rows). For weights that do not change.
-///
-/// Only the output columns `columns` are written (all by default), reading only those columns
-/// of `weightT` and `bias`: disjoint column ranges can run concurrently, each packing only its
-/// share of the weight.
-/// - out: (N, OC), overwritten in `columns`. May not alias `inp` or `weightT`.
-/// - inp: (N, C). weightT: (C, OC). bias: (OC) or nil for no bias.
-public func matmulForward(
-    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
-    weightT: UnsafePointer<Float>, bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int, columns: Range<Int>? = nil
-) {
-    let columns = columns ?? 0..<OC
-    precondition(columns.lowerBound >= 0 && columns.upperBound <= OC, "columns \(columns) out of 0..<\(OC)")
-    linearForward(out: out + columns.lowerBound, inp: inp, weight: weightT + columns.lowerBound, transposed: true,
-                  bias: bias.map { $0 + columns.lowerBound }, N: N, C: C, OC: columns.count, ldOut: OC)
-}
-
-/// The two `matmulForward`s: `weight` is (OC, C), or (C, ldOut) when `transposed`; rows of
-/// `out` are `ldOut` apart (default OC).
-private func linearForward(
-    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>, transposed: Bool,
-    bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int, ldOut: Int? = nil
-) {
     precondition(N >= 0 && C >= 0 && OC >= 0, "negative matmul shape")
     guard N > 0, OC > 0 else { return }
-    let ld = ldOut ?? OC
     var beta: Float = 0
     if let bias {
         // Seeding the output with the bias lets sgemm add the product in the same pass (beta = 1).
-        for n in 0..<N { (out + n * ld).update(from: bias, count: OC) }
+        for n in 0..<N { (out + n * OC).update(from: bias, count: OC) }
         beta = 1
     }
     if C == 0 {
-        if bias == nil { for n in 0..<N { (out + n * ld).update(repeating: 0, count: OC) } }
+        if bias == nil { out.update(repeating: 0, count: N * OC) }
         return
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, transposed ? CblasNoTrans : CblasTrans, blasint(N), blasint(OC), blasint(C),
-                1, inp, blasint(C), weight, blasint(transposed ? ld : C), beta, out, blasint(ld))
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(N), blasint(OC), blasint(C),
+                1, inp, blasint(C), weight, blasint(C), beta, out, blasint(OC))
 }
 
 /// Adds the gradients of `matmulForward` into `dinp`, `dweight` and `dbias` (callers zero them).

@@ -58,6 +58,7 @@ struct PrometheusParserCrossCheckTests {
         metrics.recordRequest(route: "/odd \"route\"\\\n", method: "GET", status: 200, seconds: 0.05)
         metrics.verificationDuration.observe(4.2)
         metrics.scoringDuration.observe(0.0007)
+        metrics.blasCore.set(1, ["Haswell", "corrected"])
         let (store, _, _) = try JobStoreFactory.sqlite.fresh()
         for n in 0..<3 { _ = try store.submit(JobSubmission(bundle: testBundle(n))) }
         _ = try store.claim(owner: "w")
@@ -66,7 +67,9 @@ struct PrometheusParserCrossCheckTests {
         let parsed = try Self.parse(metrics.exposition())
         // prometheus_client names a counter family without its _total suffix.
         #expect(Set(parsed.keys) == ["http_requests", "http_request_duration_seconds", "pogo_jobs", "pogo_queue_depth",
-                                     "pogo_verification_duration_seconds", "poq_scoring_duration_seconds"])
+                                     "pogo_verification_duration_seconds", "poq_scoring_duration_seconds", "blas_core_info"])
+        #expect(parsed["blas_core_info"]?.samples.map(\.labels) == [["core": "Haswell", "source": "corrected"]])
+        #expect(parsed["blas_core_info"]?.samples.first?.value == 1)
         let requests = try #require(parsed["http_requests"])
         #expect(requests.type == "counter")
         let posts = requests.samples.first { $0.labels == ["route": "/v1/jobs", "method": "POST", "status": "202"] }

@@ -2,6 +2,7 @@ import HTTPCore
 import Testing
 import Verification
 @testable import Server
+import Verification
 
 struct ServiceConfigurationTests {
     @Test func defaultsAreTheDocumentedOnes() throws {
@@ -40,6 +41,8 @@ struct ServiceConfigurationTests {
         ("VERIFIER_HTTP_REQUEST_TIMEOUT_MS", "99"), ("VERIFIER_HTTP_MIN_BODY_RATE", "-1"), ("VERIFIER_HTTP_BODY_GRACE_MS", "-1"),
         ("VERIFIER_HTTP_POQ_THREADS", "0"), ("VERIFIER_HTTP_BUNDLES_QUEUE", "-1"), ("VERIFIER_HTTP_VERIFY_THREADS", "1025"),
         ("VERIFIER_HTTP_FINALIZE_QUEUE", "100001"), ("VERIFIER_HTTP_POLLS_THREADS", "0"),
+        ("VERIFIER_POQ_WORKERS", "0"), ("VERIFIER_POQ_WORKERS", "1025"), ("VERIFIER_POQ_BATCH_WINDOW_MS", "-1"),
+        ("VERIFIER_POQ_BATCH_WINDOW_MS", "1001"),
     ])
     func refusesOutOfRangeValues(_ variable: String, _ value: String) {
         #expect(throws: UsageError.self) { try ServiceConfiguration.parse([], environment: [variable: value]) }
@@ -95,6 +98,17 @@ struct ServiceConfigurationTests {
         #expect(c.workQueues["finalize"] == WorkQueueLimits(threads: 3, capacity: 9))
         #expect(c.workQueues["polls"] == WorkQueueLimits(threads: 3, capacity: 9))
         #expect(Set(c.workQueues.keys) == ["bundles", "polls", "poq", "verify", "finalize"])
+    }
+
+    @Test func poqSchedulerHasTheDocumentedDefaultsAndBounds() throws {
+        let c = try ServiceConfiguration.parse([], environment: [:])
+        #expect(c.poqScheduler == PoQScheduler.Configuration(workers: ServiceConfiguration.availableProcessors, window: .milliseconds(2)))
+        // PoQ handler threads wait for the workers: at least 32, so 32 calls can share batches.
+        #expect(c.workQueues["poq"]?.threads == max(32, ServiceConfiguration.availableProcessors))
+        let bounds = try ServiceConfiguration.parse(["--poq-workers", "1", "--poq-batch-window-ms", "0"], environment: [:])
+        #expect(bounds.poqScheduler == PoQScheduler.Configuration(workers: 1, window: .zero))
+        let top = try ServiceConfiguration.parse([], environment: ["VERIFIER_POQ_WORKERS": "1024", "VERIFIER_POQ_BATCH_WINDOW_MS": "1000"])
+        #expect(top.poqScheduler == PoQScheduler.Configuration(workers: 1_024, window: .seconds(1)))
     }
 
     @Test func httpDeadlinesAndBudgetHaveTheDocumentedDefaultsAndBounds() throws {

@@ -60,41 +60,41 @@ struct BertEncoderReferenceTests {
         }
     }
 
-    /// Splitting the work across threads is deterministic for a given thread count, moves
-    /// values only by rounding (OpenBLAS picks other edge kernels for other shapes) and still
-    /// matches the reference, in each of the three splits: groups of whole sequences (at least
-    /// as many sequences as threads, with and without a fixed padded length), and with fewer
-    /// sequences than threads, projections by output columns (under 256 rows per task) or by
-    /// rows (one sequence of 512 rows on 2 threads).
-    @Test func threadedEncoderIsDeterministicAndMatchesReference() throws {
+    /// A sequence's hidden states are the same to the bit alone, in a batch, padded further and
+    /// split across threads in each of the three ways (steps split with projections by panels
+    /// of output columns under 256 rows per task, or by rows for one sequence of 512 rows on
+    /// 2 threads; groups of whole sequences for two sequences of 512 tokens), and the reference
+    /// texts still match the reference.
+    @Test func encoderRowsDoNotDependOnBatchPaddingOrThreads() throws {
         let reference = try Self.reference()
         let evaluator = try PoQTestSupport.similarityEvaluator()
         let encodings = reference.texts.map { evaluator.tokenizer.encode($0) }
         try #require(encodings.count >= 3 && encodings.count < 7)
+        let alone = encodings.map { evaluator.encoder.hiddenStates([$0]) }
         let cases: [(sequences: Int, threads: Int, padded: Int?)] = [
-            (encodings.count, 2, 40), (encodings.count, 3, 40), (encodings.count, 7, 40), (encodings.count, 2, nil),
-            (encodings.count, 2, 128), (1, 2, 40), (1, 3, nil), (1, 2, 512),
+            (encodings.count, 1, nil), (encodings.count, 2, 40), (encodings.count, 7, 40),
+            (encodings.count, 2, nil), (encodings.count, 2, 128), (1, 2, 40), (1, 3, nil), (1, 2, 512),
         ]
         for (sequences, threads, padded) in cases {
             let batch = Array(encodings.prefix(sequences))
-            let single = evaluator.encoder.hiddenStates(batch, paddedLength: padded)
-            let split = evaluator.encoder.hiddenStates(batch, paddedLength: padded, threads: threads)
+            let states = evaluator.encoder.hiddenStates(batch, paddedLength: padded, threads: threads)
             let label = "\(sequences) sequences, \(threads) threads, padded to \(padded.map(String.init) ?? "longest")"
-            #expect(split.values == evaluator.encoder.hiddenStates(batch, paddedLength: padded, threads: threads).values, "\(label)")
-            #expect(split.paddedLength == single.paddedLength && split.lengths == single.lengths, "\(label)")
-            var worst: Float = 0
-            for b in 0..<single.batchSize {
-                for t in 0..<single.lengths[b] {
-                    worst = max(worst, zip(single.row(b, t), split.row(b, t)).map { abs($0 - $1) }.max() ?? 0)
-                }
+            #expect(states.paddedLength == padded ?? batch.map(\.count).max() && states.lengths == batch.map(\.count), "\(label)")
+            for b in 0..<sequences {
+                let own = alone[b].values[0..<batch[b].count * states.channels]
+                let start = b * states.paddedLength * states.channels
+                let rows = Array(states.values[start..<start + batch[b].count * states.channels])
+                #expect(rows == Array(own), "\(label), sequence \(b)")
+                let difference = Self.maxDifference(rows, reference.hidden[b])
+                #expect(difference <= Self.tolerance, "\(label), text \(b)")
             }
-            #expect(worst <= 1e-5, "\(label): largest difference \(worst) on the sequences' own rows")
-            for (b, want) in reference.hidden.prefix(sequences).enumerated() {
-                var got: [Float] = []
-                for t in 0..<split.lengths[b] { got.append(contentsOf: split.row(b, t)) }
-                #expect(Self.maxDifference(got, want) <= Self.tolerance, "\(label), text \(b)")
-            }
-            #expect(split.meanPooledNormalized().count == sequences)
+        }
+        let long = [reference.texts[1], reference.texts[2]].map { evaluator.tokenizer.encode(String(repeating: $0 + " ", count: 80)) }
+        try #require(long.map(\.count) == [512, 512])
+        let grouped = evaluator.encoder.hiddenStates(long, threads: 2)
+        for (b, encoding) in long.enumerated() {
+            #expect(Array(grouped.values[b * 512 * grouped.channels..<(b + 1) * 512 * grouped.channels])
+                == evaluator.encoder.hiddenStates([encoding]).values, "long sequence \(b) in groups on 2 threads")
         }
     }
 
@@ -128,13 +128,16 @@ struct BertEncoderReferenceTests {
         #expect(scores[0] > scores[1] + 0.1, "\(scores)")
     }
 
-    @Test func paddingDoesNotChangeScores() throws {
+    /// Outputs of very different lengths, more than one encoder run of them, a repeated one:
+    /// each score is the same to the bit as the output scored alone, in the outputs' order.
+    @Test func scoresAreTheSameAloneOrBatched() throws {
         let evaluator = try PoQTestSupport.similarityEvaluator()
-        let outputs = ["short", "a considerably longer output that forces the others to be padded in the batch", "mid length text"]
+        let long = String(repeating: "a considerably longer output that forces the others to be padded ", count: 12)
+        let outputs = ["short", long, "mid length text", "short"] + (0..<16).map { "output number \($0)" }
         let batched = try evaluator.score(prompt: "a prompt", outputs: outputs)
+        #expect(batched.count == outputs.count && batched[0] == batched[3])
         for (i, output) in outputs.enumerated() {
-            let alone = try evaluator.score(prompt: "a prompt", outputs: [output])[0]
-            #expect(abs(alone - batched[i]) <= 1e-6)
+            #expect(try evaluator.score(prompt: "a prompt", outputs: [output])[0] == batched[i], "output \(i)")
         }
     }
 }

@@ -20,38 +20,6 @@ struct LinearKernelTests {
         #expect(relativeError(out.array, Naive.matmul(inp.doubles, weight.doubles, nil, N: N, C: C, OC: OC)) < 1e-6)
     }
 
-    @Test func matmulForwardWithTransposedWeightMatchesNaiveTwin() {
-        var rng = TestRandom(seed: 3)
-        let weightValues = rng.floats(OC * C)
-        var transposed = [Float](repeating: 0, count: OC * C)
-        for o in 0..<OC { for c in 0..<C { transposed[c * OC + o] = weightValues[o * C + c] } }
-        let inp = FloatBuffer(rng.floats(N * C)), weightT = FloatBuffer(transposed)
-        let bias = FloatBuffer(rng.floats(OC)), out = FloatBuffer(zeros: N * OC)
-        let weight = weightValues.map(Double.init)
-        matmulForward(out: out.pointer, inp: inp.pointer, weightT: weightT.pointer, bias: bias.pointer, N: N, C: C, OC: OC)
-        #expect(relativeError(out.array, Naive.matmul(inp.doubles, weight, bias.doubles, N: N, C: C, OC: OC)) < 1e-6)
-        matmulForward(out: out.pointer, inp: inp.pointer, weightT: weightT.pointer, bias: nil, N: N, C: C, OC: OC)
-        #expect(relativeError(out.array, Naive.matmul(inp.doubles, weight, nil, N: N, C: C, OC: OC)) < 1e-6)
-
-        // A column range writes exactly those columns, with and without bias.
-        let full = Naive.matmul(inp.doubles, weight, bias.doubles, N: N, C: C, OC: OC)
-        for columns in [0..<2, 2..<5, 4..<5] {
-            let part = FloatBuffer([Float](repeating: -7, count: N * OC))
-            matmulForward(out: part.pointer, inp: inp.pointer, weightT: weightT.pointer, bias: bias.pointer,
-                          N: N, C: C, OC: OC, columns: columns)
-            for n in 0..<N {
-                for o in 0..<OC {
-                    let got = Double(part.array[n * OC + o])
-                    if columns.contains(o) {
-                        #expect(abs(got - full[n * OC + o]) <= 1e-5 * max(1, abs(full[n * OC + o])))
-                    } else {
-                        #expect(got == -7)
-                    }
-                }
-            }
-        }
-    }
-
     @Test func matmulBackwardAddsNaiveGradients() {
         var rng = TestRandom(seed: 2)
         let inp = FloatBuffer(rng.floats(N * C)), weight = FloatBuffer(rng.floats(OC * C))
