@@ -47,6 +47,7 @@ public struct GPT: TrainableModel {
 
     public let config: Config
     public let layout: ParameterLayout
+    let spec: DecoderSpec
 
     /// Validates the config: layers >= 0, channels, heads and context >= 1, channels divisible by heads.
     public init(_ config: Config) throws {
@@ -68,6 +69,17 @@ public struct GPT: TrainableModel {
             for (suffix, shape) in shapes { tensors.append((name: "h.\(i).\(suffix)", shape: shape)) }
         }
         layout = ParameterLayout(tensors)
+        let layout = layout
+        let blocks = (0..<config.layers).map { i in
+            let at = { (suffix: String) in layout.offset("h.\(i).\(suffix)") }
+            return DecoderSpec.BlockOffsets(
+                ln1w: at("ln_1.weight"), ln1b: at("ln_1.bias"), qkvw: at("attn.qkv.weight"), qkvb: at("attn.qkv.bias"),
+                projw: at("attn.proj.weight"), projb: at("attn.proj.bias"), ln2w: at("ln_2.weight"), ln2b: at("ln_2.bias"),
+                fcw: at("mlp.fc.weight"), fcb: at("mlp.fc.bias"), fcprojw: at("mlp.proj.weight"), fcprojb: at("mlp.proj.bias"))
+        }
+        spec = DecoderSpec(C: C, NH: config.heads, I: 4 * C, V: V, eps: GPT.layerNormEpsilon, conv1D: false, tanhGELU: false,
+                           wte: layout.offset("wte"), wpe: layout.offset("wpe"), lnfw: layout.offset("ln_f.weight"),
+                           lnfb: layout.offset("ln_f.bias"), blocks: blocks)
     }
 
     public func loss(parameters: [Float], batch: TextBatch) throws -> Float {
@@ -78,6 +90,16 @@ public struct GPT: TrainableModel {
     public func lossAndGradient(parameters: [Float], batch: TextBatch, gradient: inout [Float]) throws -> Float {
         try run(parameters, batch, gradient: &gradient, backward: true)
     }
+
+    /// The mean loss, and with `backward` its gradient in `gradient`, activations from `arena`.
+    func run(_ parameters: [Float], _ batch: TextBatch, gradient: inout [Float], backward: Bool,
+             arena: FloatArena = FloatArena()) throws -> Float {
+        spec.run(parameters, batch, B: try validate(parameters, batch), count: layout.count, gradient: &gradient,
+                 backward: backward, arena: arena)
+    }
+
+    /// Floats one pass allocates per example of `T` tokens (`DecoderSpec.activationFloats`).
+    func activationFloats(T: Int, backward: Bool) -> Int { spec.activationFloats(T: T, backward: backward) }
 
     /// GPT-2's scheme: every weight matrix and both embeddings N(0, 0.02), the two residual
     /// projections ("attn.proj.weight", "mlp.proj.weight") N(0, 0.02 / sqrt(2L)), layer-norm
@@ -100,21 +122,6 @@ public struct GPT: TrainableModel {
 
     func validate(_ parameters: [Float], _ batch: TextBatch) throws -> Int {
         try checkParameterCount(parameters)
-        guard batch.T >= 1, batch.T <= config.context else {
-            throw ModelError.batchShapeMismatch(field: "T", got: batch.T, want: config.context)
-        }
-        guard !batch.inputs.isEmpty else { throw ModelError.emptyBatch }
-        guard batch.inputs.count % batch.T == 0 else {
-            throw ModelError.batchShapeMismatch(field: "inputs", got: batch.inputs.count, want: batch.inputs.count / batch.T * batch.T)
-        }
-        guard batch.targets.count == batch.inputs.count else {
-            throw ModelError.batchShapeMismatch(field: "targets", got: batch.targets.count, want: batch.inputs.count)
-        }
-        for tokens in [batch.inputs, batch.targets] {
-            if let bad = tokens.firstIndex(where: { $0 < 0 || Int($0) >= GPT.vocabulary }) {
-                throw ModelError.labelOutOfRange(index: bad, label: tokens[bad], classes: GPT.vocabulary)
-            }
-        }
-        return batch.inputs.count / batch.T
+        return try batch.validatedRows(maxT: config.context, vocabulary: GPT.vocabulary)
     }
 }

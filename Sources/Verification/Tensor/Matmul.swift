@@ -85,6 +85,32 @@ public func matmulBackward(
     }
 }
 
+/// Adds the gradients of `matmulForward(out:inp:weightT:...)` (a weight stored (C, OC), as
+/// Hugging Face's Conv1D: y = x · W + b) into `dinp`, `dweightT` and `dbias` (callers zero them).
+///
+/// - dinp: (N, C) += dout · weightTᵀ. dweightT: (C, OC) += inpᵀ · dout. dbias: (OC) += Σ_n dout.
+/// - dout: (N, OC). inp: (N, C). weightT: (C, OC).
+public func matmulBackward(
+    dinp: UnsafeMutablePointer<Float>, dweightT: UnsafeMutablePointer<Float>,
+    dbias: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
+    weightT: UnsafePointer<Float>, N: Int, C: Int, OC: Int
+) {
+    precondition(N >= 0 && C >= 0 && OC >= 0, "negative matmul shape")
+    guard N > 0, OC > 0 else { return }
+    if C > 0 {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(N), blasint(C), blasint(OC),
+                    1, dout, blasint(OC), weightT, blasint(OC), 1, dinp, blasint(C))
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, blasint(C), blasint(OC), blasint(N),
+                    1, inp, blasint(C), dout, blasint(OC), 1, dweightT, blasint(OC))
+    }
+    if let dbias {
+        for n in 0..<N {
+            let row = dout + n * OC
+            for o in 0..<OC { dbias[o] += row[o] }
+        }
+    }
+}
+
 /// Sets the number of threads OpenBLAS uses for every later call in this process.
 ///
 /// By default OpenBLAS uses `OPENBLAS_NUM_THREADS` from the environment, or one thread per
