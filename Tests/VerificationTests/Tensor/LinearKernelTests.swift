@@ -69,6 +69,26 @@ struct LinearKernelTests {
         #expect(relativeError(dbias.array, plus(want.dbias, N * C + OC * C)) < 1e-6)
     }
 
+    @Test func matmulBackwardWithTransposedWeightAddsNaiveGradients() {
+        var rng = TestRandom(seed: 5)
+        let weightValues = rng.floats(OC * C)
+        var transposed = [Float](repeating: 0, count: OC * C)
+        for o in 0..<OC { for c in 0..<C { transposed[c * OC + o] = weightValues[o * C + c] } }
+        let inp = FloatBuffer(rng.floats(N * C)), weightT = FloatBuffer(transposed), dout = FloatBuffer(rng.floats(N * OC))
+        let start = rng.floats(N * C + OC * C + OC)
+        let dinp = FloatBuffer(Array(start[0..<N * C])), dweightT = FloatBuffer(Array(start[N * C..<N * C + OC * C]))
+        let dbias = FloatBuffer(Array(start[(N * C + OC * C)...]))
+        matmulBackward(dinp: dinp.pointer, dweightT: dweightT.pointer, dbias: dbias.pointer, dout: dout.pointer,
+                       inp: inp.pointer, weightT: weightT.pointer, N: N, C: C, OC: OC)
+        let want = Naive.matmulBackward(dout.doubles, inp.doubles, weightValues.map(Double.init), N: N, C: C, OC: OC)
+        var wantT = [Double](repeating: 0, count: OC * C)
+        for o in 0..<OC { for c in 0..<C { wantT[c * OC + o] = want.dweight[o * C + c] + Double(start[N * C + c * OC + o]) } }
+        let plus = { (a: [Double], from: Int) in a.enumerated().map { $0.element + Double(start[from + $0.offset]) } }
+        #expect(relativeError(dinp.array, plus(want.dinp, 0)) < 1e-6)
+        #expect(relativeError(dweightT.array, wantT) < 1e-6)
+        #expect(relativeError(dbias.array, plus(want.dbias, N * C + OC * C)) < 1e-6)
+    }
+
     @Test func naiveMatmulBackwardMatchesFiniteDifferences() {
         var rng = TestRandom(seed: 3)
         let inp = rng.floats(N * C).map(Double.init), weight = rng.floats(OC * C).map(Double.init)
