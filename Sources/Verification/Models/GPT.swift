@@ -12,6 +12,26 @@ public struct TextBatch: Sendable, Hashable {
         self.targets = targets
         self.T = T
     }
+
+    /// The windows of T + 1 consecutive tokens of `tokens` starting at each of `indices`, in that
+    /// order: inputs tokens [i, i+T), targets [i+1, i+T+1). Requires 1 <= T < tokens.count;
+    /// an index outside 0 ..< tokens.count - T throws `DatasetError.indexOutOfRange`.
+    init<Tokens: RandomAccessCollection>(windows tokens: Tokens, starting indices: [Int], T: Int) throws
+    where Tokens.Element: BinaryInteger, Tokens.Index == Int {
+        let n = tokens.count - T
+        var inputs: [Int32] = [], targets: [Int32] = []
+        inputs.reserveCapacity(indices.count * T)
+        targets.reserveCapacity(indices.count * T)
+        for i in indices {
+            guard i >= 0 && i < n else { throw DatasetError.indexOutOfRange(index: i, count: n) }
+            let start = tokens.startIndex + i
+            for j in start..<start + T {
+                inputs.append(Int32(tokens[j]))
+                targets.append(Int32(tokens[j + 1]))
+            }
+        }
+        self.init(inputs: inputs, targets: targets, T: T)
+    }
 }
 
 /// The "gpt" architecture: a byte-level (V = 256) decoder-only transformer in the GPT-2 layout.
@@ -105,19 +125,8 @@ public struct GPT: TrainableModel {
     /// projections ("attn.proj.weight", "mlp.proj.weight") N(0, 0.02 / sqrt(2L)), layer-norm
     /// weights 1, biases 0; normals drawn in canonical tensor order from one `SplitMix64(seed:)` stream.
     public func initialParameters(seed: UInt64) -> [Float] {
-        var rng = SplitMix64(seed: seed)
-        var buffer = [Float](repeating: 0, count: layout.count)
-        let residualStd = 0.02 / (2 * Double(max(config.layers, 1))).squareRoot()
-        for slot in layout.slots {
-            if slot.name.contains("ln_") {
-                if slot.name.hasSuffix(".weight") { Initializer.fill(&buffer, slot, 1) }
-            } else if slot.name.hasSuffix("proj.weight") {
-                Initializer.normal(&buffer, slot, std: residualStd, &rng)
-            } else if slot.name.hasSuffix(".weight") || slot.name == "wte" || slot.name == "wpe" {
-                Initializer.normal(&buffer, slot, std: 0.02, &rng)
-            }
-        }
-        return buffer
+        Initializer.gpt2Scheme(layout, layers: config.layers, seed: seed, isResidual: { $0.hasSuffix("proj.weight") },
+                               isWeight: { $0.hasSuffix(".weight") || $0 == "wte" || $0 == "wpe" })
     }
 
     func validate(_ parameters: [Float], _ batch: TextBatch) throws -> Int {

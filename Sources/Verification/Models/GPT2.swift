@@ -117,19 +117,8 @@ public struct GPT2: TrainableModel {
     /// "mlp.c_proj.weight") N(0, 0.02 / sqrt(2L)), layer-norm weights 1, biases 0; normals drawn
     /// in canonical tensor order from one `SplitMix64(seed:)` stream (the "gpt" scheme).
     public func initialParameters(seed: UInt64) -> [Float] {
-        var rng = SplitMix64(seed: seed)
-        var buffer = [Float](repeating: 0, count: layout.count)
-        let residualStd = 0.02 / (2 * Double(config.layers)).squareRoot()
-        for slot in layout.slots {
-            if slot.name.contains("ln_") {
-                if slot.name.hasSuffix(".weight") { Initializer.fill(&buffer, slot, 1) }
-            } else if slot.name.hasSuffix("c_proj.weight") {
-                Initializer.normal(&buffer, slot, std: residualStd, &rng)
-            } else if slot.name.hasSuffix(".weight") {
-                Initializer.normal(&buffer, slot, std: 0.02, &rng)
-            }
-        }
-        return buffer
+        Initializer.gpt2Scheme(layout, layers: config.layers, seed: seed, isResidual: { $0.hasSuffix("c_proj.weight") },
+                               isWeight: { $0.hasSuffix(".weight") })
     }
 }
 

@@ -77,12 +77,7 @@ public func matmulBackward(
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, blasint(OC), blasint(C), blasint(N),
                     1, dout, blasint(OC), inp, blasint(C), 1, dweight, blasint(C))
     }
-    if let dbias {
-        for n in 0..<N {
-            let row = dout + n * OC
-            for o in 0..<OC { dbias[o] += row[o] }
-        }
-    }
+    if let dbias { addBiasGradient(dbias, dout: dout, N: N, OC: OC) }
 }
 
 /// Adds the gradients of `matmulForward(out:inp:weightT:...)` (a weight stored (C, OC), as
@@ -103,11 +98,14 @@ public func matmulBackward(
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, blasint(C), blasint(OC), blasint(N),
                     1, inp, blasint(C), dout, blasint(OC), 1, dweightT, blasint(OC))
     }
-    if let dbias {
-        for n in 0..<N {
-            let row = dout + n * OC
-            for o in 0..<OC { dbias[o] += row[o] }
-        }
+    if let dbias { addBiasGradient(dbias, dout: dout, N: N, OC: OC) }
+}
+
+/// dbias (OC) += Σ_n dout (N, OC).
+private func addBiasGradient(_ dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, N: Int, OC: Int) {
+    for n in 0..<N {
+        let row = dout + n * OC
+        for o in 0..<OC { dbias[o] += row[o] }
     }
 }
 
