@@ -57,6 +57,18 @@ struct GPT2Tests {
             if slot.name.hasSuffix("attn.c_attn.bias") { continue }
             #expect(gradientError(got, want) < 1e-3, "tensor \(slot.name)")
         }
+        // The reference's gradient, committed as a miner would, passes the verifier's comparison
+        // against the Swift gradient on every leaf (noise floor and tolerances of the default policy).
+        let committed = try QuantizedGradient(quantizing: ref.gradient)
+        let recomputed = try QuantizedGradient(quantizing: gradient)
+        let floor = VerificationPolicy().noiseFloor * (recomputed.scales.max() ?? 0)
+        for i in 0..<committed.leafCount {
+            let range = QuantizedGradient.leafRange(i, parameters: gradient.count)
+            let blocks = (range.lowerBound / QuantizedGradient.blockSize)..<QuantizedGradient.blockCount(parameters: range.upperBound)
+            let leaf = try GradientLeaf(bytes: committed.leafBytes(i), parameterCount: range.count)
+            let comparison = GradientComparison(committed: leaf, recomputed: gradient[range], recomputedScales: recomputed.scales[blocks], floor: floor)
+            #expect(comparison.passes(VerificationPolicy()), "leaf \(i): \(comparison)")
+        }
     }
 
     @Test func checkpointAttentionBuffersAreIgnoredByRule() throws {
@@ -129,6 +141,48 @@ struct GPT2Tests {
             } catch {
                 #expect(error.field == name, "\(error)")
             }
+        }
+    }
+}
+
+/// gpt2 configs inside a bundle: errors name the field under `model.config`, and the vocabulary
+/// limit admits 65,536 (uint16 tokens) and refuses 65,537.
+struct GPT2BundleConfigTests {
+    static func bundleText() throws -> String {
+        let run = try PoGOTestSupport.mine(try PoGOTestSupport.gpt2Miner(), steps: 1)
+        return String(decoding: try run.bundleJSON(.inline), as: UTF8.self)
+    }
+
+    @Test func bundleErrorsNameTheConfigField() throws {
+        let text = try Self.bundleText()
+        #expect(try ProofBundle(bytes: Array(text.utf8)).model == .gpt2(GPT2.Config(layers: 1, channels: 32, heads: 2, positions: 16, vocabulary: 256)))
+        for (old, new, field) in [
+            ("\"activation_function\":\"gelu_new\"", "\"activation_function\":\"relu\"", "model.config.activation_function"),
+            ("\"resid_pdrop\":0", "\"resid_pdrop\":0.1", "model.config.resid_pdrop"),
+            ("\"n_head\":2", "\"n_head\":3", "model.config.n_head"),
+            ("\"n_inner\":128", "\"n_inner\":128,\"scale_attn_by_inverse_layer_idx\":true", "model.config.scale_attn_by_inverse_layer_idx"),
+        ] {
+            #expect(text.contains(old), "\(old)")
+            do {
+                _ = try ProofBundle(bytes: Array(text.replacingOccurrences(of: old, with: new).utf8))
+                Issue.record("accepted \(new)")
+            } catch {
+                #expect(error.field == field, "\(error)")
+            }
+        }
+    }
+
+    @Test func vocabularyLimitAdmitsUInt16TokensOnly() throws {
+        func parse(_ vocab: Int) throws(JSONFieldError) -> GPT2.Config {
+            let json = "{\"n_layer\":1,\"n_embd\":8,\"n_head\":2,\"n_positions\":4,\"vocab_size\":\(vocab),\"resid_pdrop\":0,\"embd_pdrop\":0,\"attn_pdrop\":0}"
+            return try GPT2ConfigJSON.parse(JSONCursor.parse(Array(json.utf8)), limits: .init())
+        }
+        #expect(try parse(65_536).vocabulary == 65_536)
+        do {
+            _ = try parse(65_537)
+            Issue.record("accepted vocab_size 65,537")
+        } catch {
+            #expect(error.field == "vocab_size" && error.limit == 65_536, "\(error)")
         }
     }
 }
