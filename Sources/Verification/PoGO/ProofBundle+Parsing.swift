@@ -22,6 +22,8 @@ extension ProofBundle {
         let lr = Float(try lrCursor.double())
         guard lr.isFinite, lr > 0 else { throw JSONFieldError(field: "lr", reason: "must be a positive finite fp32 value") }
 
+        // null is not a spelling of SGD: absent is.
+        if root.node["optimizer"]?.isNull == true { throw JSONFieldError(field: "optimizer", reason: "must be an object (omit it for SGD)") }
         let optimizer = try Self.parseOptimizer(root.optionalMember("optimizer"))
         let stepCursors = try root.member("steps").array(maxCount: limits.maxSteps)
         guard !stepCursors.isEmpty else { throw JSONFieldError(field: "steps", reason: "must have at least 1 step") }

@@ -106,6 +106,12 @@ struct ProofBundleOptimizerTests {
         #expect(base.runKey.hex == "5f1de09a5c63a69d9527924ea8c46c808b18565fa2e157f60661024e8462cb94")
     }
 
+    @Test func refusesNullOptimizer() throws {
+        #expect(throws: JSONFieldError(field: "optimizer", reason: "must be an object (omit it for SGD)")) {
+            try ProofBundleCommitmentTests.parse(ProofBundleCommitmentTests.edit("\"lr\": 0.1", "\"optimizer\": null, \"lr\": 0.1"))
+        }
+    }
+
     @Test func adamWValuesEnterTheRunKey() throws {
         let adam = "\"optimizer\": {\"name\": \"adamw\", \"beta1\": 0.9, \"beta2\": 0.999, \"eps\": 1e-8, \"weightDecay\": 0.01}, \"lr\": 0.1"
         let base = try ProofBundleCommitmentTests.parse(Self.text)
