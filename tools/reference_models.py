@@ -274,6 +274,17 @@ def param_shapes(arch, cfg):
         for i in range(len(d) - 1):
             out[f"layers.{i}.weight"], out[f"layers.{i}.bias"] = (d[i + 1], d[i]), (d[i + 1],)
         return out
+    if arch == "gpt2":
+        C, I, V, P = cfg["n_embd"], cfg.get("n_inner") or 4 * cfg["n_embd"], cfg["vocab_size"], cfg["n_positions"]
+        out = {"transformer.wte.weight": (V, C), "transformer.wpe.weight": (P, C),
+               "transformer.ln_f.weight": (C,), "transformer.ln_f.bias": (C,)}
+        for i in range(cfg["n_layer"]):
+            for n, shape in [("ln_1.weight", (C,)), ("ln_1.bias", (C,)), ("attn.c_attn.weight", (C, 3 * C)),
+                             ("attn.c_attn.bias", (3 * C,)), ("attn.c_proj.weight", (C, C)), ("attn.c_proj.bias", (C,)),
+                             ("ln_2.weight", (C,)), ("ln_2.bias", (C,)), ("mlp.c_fc.weight", (C, I)), ("mlp.c_fc.bias", (I,)),
+                             ("mlp.c_proj.weight", (I, C)), ("mlp.c_proj.bias", (C,))]:
+                out[f"transformer.h.{i}.{n}"] = shape
+        return out
     C, T = cfg["channels"], cfg["context"]
     out = {"wte": (256, C), "wpe": (T, C), "ln_f.weight": (C,), "ln_f.bias": (C,)}
     for i in range(cfg["layers"]):

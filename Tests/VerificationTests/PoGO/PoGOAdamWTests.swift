@@ -41,6 +41,24 @@ import Testing
         #expect(replay["gradientRoots"] as? [String] == run.steps.map(\.gradientRoot.hex))
     }
 
+    /// tools/miner.py (numpy gradients from tools/reference_models.py, AdamW from
+    /// tools/adamw_reference.py, written from the docs) mines a gpt2 + AdamW run the verifier accepts.
+    @Test func numpyMinersGPT2AdamWBundleVerifies() throws {
+        let dir = try QuantTestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try QuantTestSupport.runPython("miner.py", [
+            "--arch", "gpt2", "--layers", "1", "--channels", "32", "--heads", "2", "--context", "16", "--steps", "4",
+            "--lr", "0.002", "--batch", "8", "--eval-batch", "64", "--seed", "1", "--block-seed", PoGOTestSupport.blockSeed.hex,
+            "--out", dir.path, "--inline", "--dataset", PoGOTestSupport.shakespeareTokensPath, "--optimizer", "adamw",
+            "--weight-decay", "0.1"])
+        let bundle = try ProofBundle(bytes: [UInt8](Data(contentsOf: dir.appendingPathComponent("bundle.json"))))
+        #expect(bundle.optimizer == .adamw(AdamW(beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1)))
+        for t in [1, 4] {
+            let report = try PoGOTestSupport.verify(bundle, beacon: try PoGOTestSupport.beacon(challenging: t, in: bundle))
+            #expect(report.verdict == .positive, "\(report.failedChecks)")
+        }
+    }
+
     @Test func commitmentReferenceAgreesOnGPT2AdamWDigests() throws {
         let json = try Self.honestRun().bundleJSON(.inline)
         let bundle = try ProofBundle(bytes: json)
