@@ -16,11 +16,11 @@ public struct ProofBundleLimits: Sendable, Hashable {
     public var maxHiddenLayers: Int
     /// Maximum width of one MLP layer and MLP input/class count. Default 65,536.
     public var maxWidth: Int
-    /// Maximum GPT layers. Default 48.
+    /// Maximum GPT layers ("gpt" layers, "gpt2" n_layer). Default 48.
     public var maxGPTLayers: Int
-    /// Maximum GPT channels. Default 2,048.
+    /// Maximum GPT channels ("gpt" channels, "gpt2" n_embd; n_inner up to 4 times this). Default 2,048.
     public var maxGPTChannels: Int
-    /// Maximum GPT context length in bytes. Default 2,048.
+    /// Maximum GPT context length in tokens ("gpt" context, "gpt2" n_positions). Default 2,048.
     public var maxGPTContext: Int
     /// Maximum gpt2 vocabulary (`vocab_size`). Default 65,536: token files hold uint16 tokens.
     public var maxGPT2Vocabulary: Int
