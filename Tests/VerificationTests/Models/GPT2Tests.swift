@@ -95,6 +95,25 @@ struct GPT2Tests {
         return try SafeTensorsFile(path: path)
     }
 
+    @Test(arguments: [false, true])
+    func activationEstimateIsWhatThePassAllocates(backward: Bool) throws {
+        let model = try GPT2(Self.config)
+        let batch = TextBatch(inputs: (0..<36).map { Int32($0 * 7 % 300) }, targets: (0..<36).map { Int32($0 * 11 % 300) }, T: 12)
+        let arena = FloatArena()
+        var gradient: [Float] = []
+        _ = try model.run(model.initialParameters(seed: 1), batch, gradient: &gradient, backward: backward, arena: arena)
+        #expect(arena.allocatedFloats == 3 * model.activationFloats(T: 12, backward: backward) + (backward ? 12 * 12 : 0))
+    }
+
+    @Test func gpt2SmallExampleFitsTheDefaultPassBudget() throws {
+        // GPT-2 small at 1,024 tokens with its 50,257-token head: one example per pass, so a
+        // 124M-parameter bundle is re-executed in full by default (not only leaf-checked).
+        let small = try GPT2(GPT2.Config(layers: 12, channels: 768, heads: 12, positions: 1_024, vocabulary: 50_257))
+        let bytes = 4 * small.activationFloats(T: 1_024, backward: true)
+        #expect(bytes <= VerificationPolicy().activationBudgetBytes && bytes > 1_400_000_000, "\(bytes)")
+        #expect(small.layout.count <= VerificationPolicy().maxReexecutedParameters)
+    }
+
     @Test func refusesTokensOutsideTheVocabulary() throws {
         let model = try GPT2(Self.config)
         let batch = TextBatch(inputs: [1, 2, 300], targets: [2, 3, 4], T: 3)
