@@ -1,4 +1,5 @@
 internal import CBLAS
+internal import Foundation
 
 // Shape letters: N rows (batch × tokens), C input channels, OC output channels.
 // Weights use the PyTorch Linear layout: weight (OC, C), y = x · Wᵀ + b.
@@ -120,11 +121,19 @@ private func addBiasGradient(_ dbias: UnsafeMutablePointer<Float>, dout: UnsafeP
 /// they spin in `sched_yield` for a while before sleeping, which cost about 0.08 s of CPU
 /// per process here (8% of `merkle root` on 1 GiB). A later count above 1 starts them again
 /// on the next multi-threaded call.
+///
+/// Calls are serialized: two concurrent `blas_thread_shutdown_` calls deadlock inside OpenBLAS
+/// 0.3.21 (seen as a hung test run, both threads in `blas_thread_shutdown_`).
 public func setBLASThreadCount(_ count: Int) {
     precondition(count >= 1, "thread count must be at least 1, got \(count)")
+    blasThreadSettings.lock()
+    defer { blasThreadSettings.unlock() }
     openblas_set_num_threads(Int32(count))
     if count == 1 { _ = blas_thread_shutdown_() }
 }
+
+/// Held while OpenBLAS's thread count changes.
+private let blasThreadSettings = NSLock()
 
 /// The number of threads OpenBLAS currently uses.
 public func blasThreadCount() -> Int {
