@@ -26,6 +26,13 @@ public final class ReexecutionMemory: @unchecked Sendable {
         return inUse
     }
 
+    /// Reservations waiting for their turn (granted ones not counted).
+    var waitingReservations: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return nextTicket - serving
+    }
+
     /// Runs `body` holding `bytes` of the capacity, after the reservations made before this one
     /// have been granted; `bytes` must not exceed the capacity.
     public func withReservation<Result, Failure: Error>(_ bytes: Int, _ body: () throws(Failure) -> Result) throws(Failure) -> Result {

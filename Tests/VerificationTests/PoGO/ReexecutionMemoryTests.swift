@@ -111,15 +111,17 @@ struct ReexecutionMemoryTests {
         first.start()
         holding.wait()
         let done = DispatchGroup()
-        for (name, bytes, delay) in [("large", 6, 0.0), ("small", 1, 0.2)] {
+        // Each reservation starts only once the previous one is queued, however slowly threads
+        // are scheduled on a busy machine.
+        for (queued, (name, bytes)) in [("large", 6), ("small", 1)].enumerated() {
             done.enter()
             Thread {
-                Thread.sleep(forTimeInterval: delay)
                 memory.withReservation(bytes) { order.withLock { $0.append(name) } }
                 done.leave()
             }.start()
+            while memory.waitingReservations < queued + 1 { Thread.sleep(forTimeInterval: 0.01) }
         }
-        Thread.sleep(forTimeInterval: 0.5)
+        Thread.sleep(forTimeInterval: 0.2)
         // 1 byte would fit beside the first 6, but the large reservation came first.
         #expect(order.withLock { $0 } == ["first"])
         #expect(memory.reservedBytes == 6)
