@@ -113,7 +113,9 @@ struct ReexecutionMemoryTests {
         let done = DispatchGroup()
         // Each reservation starts only once the previous one is queued, however slowly threads
         // are scheduled on a busy machine.
-        for (queued, (name, bytes)) in [("large", 6), ("small", 1)].enumerated() {
+        // Small (4) fits beside the first (6) but not beside large (7): only arrival order keeps
+        // it waiting now, and it runs after large has finished, so the order is deterministic.
+        for (queued, (name, bytes)) in [("large", 7), ("small", 4)].enumerated() {
             done.enter()
             Thread {
                 memory.withReservation(bytes) { order.withLock { $0.append(name) } }
@@ -122,7 +124,7 @@ struct ReexecutionMemoryTests {
             while memory.waitingReservations < queued + 1 { Thread.sleep(forTimeInterval: 0.01) }
         }
         Thread.sleep(forTimeInterval: 0.2)
-        // 1 byte would fit beside the first 6, but the large reservation came first.
+        // 4 bytes would fit beside the first 6, but the large reservation came first.
         #expect(order.withLock { $0 } == ["first"])
         #expect(memory.reservedBytes == 6)
         release.signal()
