@@ -47,13 +47,25 @@ def model(m):
         out = text("mlp") + u64(integer(c["inputs"])) + u64(len(c["hidden"]))
         out += b"".join(u64(integer(h)) for h in c["hidden"])
         return out + u64(integer(c["classes"])) + text(c["activation"])
+    if m["architecture"] == "gpt2":
+        inner = c.get("n_inner") or 4 * integer(c["n_embd"])
+        sizes = [integer(c[k]) for k in ("n_layer", "n_embd", "n_head", "n_positions", "vocab_size")] + [integer(inner)]
+        return text("gpt2") + b"".join(u64(n) for n in sizes) + f32(c.get("layer_norm_epsilon", 1e-5))
     return text("gpt") + b"".join(u64(integer(c[k])) for k in ("layers", "channels", "heads", "context"))
+
+
+def optimizer(b):
+    """Empty for SGD (absent or {"name": "sgd"}), so SGD run keys are those of bundles without it."""
+    o = b.get("optimizer") or {"name": "sgd"}
+    if o["name"] == "sgd":
+        return b""
+    return text("adamw") + b"".join(f32(o[k]) for k in ("beta1", "beta2", "eps", "weightDecay"))
 
 
 def run_key(b):
     return hashlib.sha256(text("pogo/1/run") + text(b["protocol"]) + model(b["model"]) + digest(b["dataset"]["sha256"])
                           + f32(b["lr"]) + u64(integer(b["batchSize"])) + digest(b["blockSeed"])
-                          + u64(integer(b["parameters"])) + digest(b["theta0Root"])).digest()
+                          + u64(integer(b["parameters"])) + digest(b["theta0Root"]) + optimizer(b)).digest()
 
 
 def commitment(b):

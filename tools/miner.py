@@ -10,6 +10,12 @@ Swift verifier's by float rounding, which is what the verifier's tolerances must
     miner.py --arch mlp --hidden 32 --steps 8 --lr 0.1 --batch 64 --eval-batch 256 \
              --seed 1 --block-seed HEX --out DIR [--inline] [--dataset PATH] [--noise REL]
              [--precision float32|float64] [--sum-order batched|reversed]
+             [--optimizer sgd|adamw [--beta1 B --beta2 B --eps E --weight-decay W]]
+
+--arch gpt2 trains transformers' GPT2LMHeadModel layout (--layers, --channels, --heads,
+--context as n_positions, --vocab) on an llm.c token file (--dataset), theta_0 drawn from
+numpy's generator (any theta_0 is a miner's choice); --optimizer adamw applies the AdamW rule
+of docs/protocol-parts/quantization.md with tools/adamw_reference.py.
 
 Honest float noise, so the verifier's tolerances can be tested against it:
 --noise REL multiplies every gradient element by (1 + REL * N(0, 1)) before quantizing, a
@@ -29,6 +35,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import challenge_reference as ch  # noqa: E402
+import adamw_reference as ar  # noqa: E402
 import merkle_reference as mk  # noqa: E402
 import quant_reference as qr  # noqa: E402
 import reference_models as rm  # noqa: E402
@@ -92,6 +99,12 @@ class Data:
             self.features = (table[:, :64].astype(F32) / F32(16)).astype(F32)
             self.labels = table[:, 64].astype(np.int32)
             self.n = len(self.labels)
+        elif arch == "gpt2":
+            magic, version, count = np.frombuffer(raw[:12], dtype="<i4")
+            assert (magic, version) == (20240520, 1) and len(raw) == 1024 + 2 * count, "not an llm.c token file"
+            self.bytes = np.frombuffer(raw[1024:], dtype="<u2")
+            self.T = cfg["n_positions"]
+            self.n = len(self.bytes) - self.T
         else:
             self.bytes = np.frombuffer(raw, dtype=np.uint8)
             self.T = cfg["context"]
@@ -107,7 +120,13 @@ class Data:
 def main():
     global ARGS
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--arch", choices=["mlp", "gpt"], required=True)
+    p.add_argument("--arch", choices=["mlp", "gpt", "gpt2"], required=True)
+    p.add_argument("--vocab", type=int, default=256)
+    p.add_argument("--optimizer", choices=["sgd", "adamw"], default="sgd")
+    p.add_argument("--beta1", type=float, default=0.9)
+    p.add_argument("--beta2", type=float, default=0.999)
+    p.add_argument("--eps", type=float, default=1e-8)
+    p.add_argument("--weight-decay", type=float, default=0.01)
     p.add_argument("--hidden", default="32")
     p.add_argument("--activation", default="tanh")
     p.add_argument("--layers", type=int, default=1)
@@ -132,6 +151,11 @@ def main():
     if ARGS.arch == "mlp":
         cfg = {"inputs": 64, "hidden": [int(h) for h in ARGS.hidden.split(",")], "classes": 10, "activation": ARGS.activation}
         default_data = os.path.join(root, "data", "digits.csv")
+    elif ARGS.arch == "gpt2":
+        cfg = {"n_layer": ARGS.layers, "n_embd": ARGS.channels, "n_head": ARGS.heads, "n_positions": ARGS.context,
+               "vocab_size": ARGS.vocab, "n_inner": None, "layer_norm_epsilon": 1e-05, "activation_function": "gelu_new",
+               "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attn_pdrop": 0.0}
+        default_data = os.path.join(root, "data", "shakespeare-bytes.tokens")
     else:
         cfg = {"layers": ARGS.layers, "channels": ARGS.channels, "heads": ARGS.heads, "context": ARGS.context}
         default_data = os.path.join(root, "data", "shakespeare.txt")
@@ -139,7 +163,18 @@ def main():
     block_seed = bytes.fromhex(ARGS.block_seed)
     lr = F32(ARGS.lr)
     shapes = rm.param_shapes(ARGS.arch, cfg)
-    theta = canonical(rm.init_params(ARGS.arch, cfg, ARGS.seed), shapes)
+    if ARGS.arch == "gpt2":
+        draw = np.random.default_rng(ARGS.seed)
+        theta = canonical({n: (np.ones(s) if "ln_" in n and n.endswith(".weight") else
+                               np.zeros(s) if "ln_" in n or n.endswith(".bias") else
+                               draw.normal(0, 0.02, s)).astype(F32) for n, s in shapes.items()}, shapes)
+    else:
+        theta = canonical(rm.init_params(ARGS.arch, cfg, ARGS.seed), shapes)
+    adamw = None
+    if ARGS.optimizer == "adamw":
+        adamw = {"name": "adamw", "beta1": float(F32(ARGS.beta1)), "beta2": float(F32(ARGS.beta2)),
+                 "eps": float(F32(ARGS.eps)), "weightDecay": float(F32(ARGS.weight_decay))}
+        m, v = np.zeros_like(theta), np.zeros_like(theta)
     theta0 = theta.copy()
     noise = np.random.default_rng(ARGS.seed)
 
@@ -154,7 +189,11 @@ def main():
         if ARGS.noise:
             g = (g * (F32(1) + F32(ARGS.noise) * noise.standard_normal(g.size).astype(F32))).astype(F32)
         scales, codes, packed = qr.quantize(g)
-        theta = qr.update(theta, scales, codes, lr)
+        if adamw:
+            theta, m, v = ar.adamw_step(theta, m, v, ar.dequantize(scales, packed, g.size), t, lr, F32(adamw["beta1"]),
+                                        F32(adamw["beta2"]), F32(adamw["eps"]), F32(adamw["weightDecay"]))
+        else:
+            theta = qr.update(theta, scales, codes, lr)
         grads.append(safetensors_bytes({"codes": packed, "scales": scales},
                                        {"format": "pogo/1/grad4", "parameters": str(g.size)}))
         steps.append({"weightsRoot": weights_root(theta).hex(),
@@ -166,6 +205,7 @@ def main():
         "model": {"architecture": ARGS.arch, "config": cfg},
         "dataset": {"sha256": data.digest.hex()},
         "lr": float(lr),
+        **({"optimizer": adamw} if adamw else {}),
         "batchSize": ARGS.batch,
         "blockSeed": block_seed.hex(),
         "parameters": int(theta.size),

@@ -1,4 +1,4 @@
-"""Independent numpy float32 reference for the "mlp" and "gpt" architectures.
+"""Independent numpy float32 reference for the "mlp", "gpt" and "gpt2" architectures.
 
 Written from the equations in docs/protocol-parts/models.md (not ported from the Swift code):
 loss and gradient of a checkpoint on a batch. It is importable (load_safetensors, save_safetensors,
@@ -7,9 +7,10 @@ mlp_loss_and_grad, gpt_loss_and_grad, loss_and_grad, param_shapes, init_params) 
     python tools/reference_models.py CHECKPOINT BATCH OUT
     python tools/reference_models.py init ARCH CONFIG_JSON SEED OUT
 
-CHECKPOINT is a safetensors file whose __metadata__ holds "arch" ("mlp" or "gpt") and
-"config" (JSON). BATCH is a safetensors file with "features" F32 (B,inputs) and "labels"
-I32 (B) for the mlp, or "inputs" and "targets" I32 (B,T) for the gpt. OUT receives the
+CHECKPOINT is a safetensors file whose __metadata__ holds "arch" ("mlp", "gpt" or "gpt2") and
+"config" (JSON; for gpt2 the transformers config.json fields). BATCH is a safetensors file with
+"features" F32 (B,inputs) and "labels" I32 (B) for the mlp, or "inputs" and "targets" I32 (B,T)
+for the gpt and gpt2. OUT receives the
 gradient tensors (same names and shapes as the parameters) and the loss in __metadata__
 ("loss", repr of the float32 value). The init form writes the seeded initial parameters
 (SplitMix64 scheme of models.md) as a checkpoint with that metadata.
@@ -185,6 +186,84 @@ def gpt_loss_and_grad(p, cfg, inputs, targets):
     return loss, {k: v.astype(p["wte"].dtype) for k, v in g.items()}
 
 
+# ---- gpt2 (transformers' GPT2LMHeadModel) ----------------------------------------------------
+
+def gelu_new(x):
+    k = x.dtype.type(math.sqrt(2 / math.pi))
+    return (x.dtype.type(0.5) * x * (1 + np.tanh(k * (x + x.dtype.type(0.044715) * x ** 3)))).astype(x.dtype)
+
+
+def gelu_new_grad(x):
+    k, a = x.dtype.type(math.sqrt(2 / math.pi)), x.dtype.type(0.044715)
+    t = np.tanh(k * (x + a * x ** 3))
+    return (x.dtype.type(0.5) * (1 + t) + x.dtype.type(0.5) * x * (1 - t * t) * k * (1 + 3 * a * x * x)).astype(x.dtype)
+
+
+def gpt2_loss_and_grad(p, cfg, inputs, targets):
+    """docs/protocol-parts/models.md, "gpt2": Conv1D weights (in, out), y = x W + b."""
+    L, C, NH = cfg["n_layer"], cfg["n_embd"], cfg["n_head"]
+    dt = p["transformer.wte.weight"].dtype.type
+    eps = dt(np.float32(cfg.get("layer_norm_epsilon", 1e-5)))
+    B, T = inputs.shape
+    hs = C // NH
+    scale = dt(1 / math.sqrt(hs))
+    causal = np.tril(np.ones((T, T), dtype=bool))
+    P = lambda s: p["transformer." + s]
+    x = P("wte.weight")[inputs] + P("wpe.weight")[:T]
+    saved = []
+    for i in range(L):
+        w = lambda s: P(f"h.{i}.{s}")
+        a1, n1 = layer_norm(x, w("ln_1.weight"), w("ln_1.bias"), eps)
+        qkv = a1 @ w("attn.c_attn.weight") + w("attn.c_attn.bias")
+        heads = [qkv[..., j * C:(j + 1) * C].reshape(B, T, NH, hs).transpose(0, 2, 1, 3) for j in range(3)]
+        q, k, v = heads
+        scores = np.where(causal, (q @ np.swapaxes(k, -1, -2)) * scale, dt(-np.inf))
+        probs = np.exp(scores - scores.max(-1, keepdims=True))
+        probs = probs / probs.sum(-1, keepdims=True)
+        merged = (probs @ v).transpose(0, 2, 1, 3).reshape(B, T, C)
+        mid = x + merged @ w("attn.c_proj.weight") + w("attn.c_proj.bias")
+        a2, n2 = layer_norm(mid, w("ln_2.weight"), w("ln_2.bias"), eps)
+        hidden = a2 @ w("mlp.c_fc.weight") + w("mlp.c_fc.bias")
+        act = gelu_new(hidden)
+        out = mid + act @ w("mlp.c_proj.weight") + w("mlp.c_proj.bias")
+        saved.append((x, a1, n1, q, k, v, probs, merged, mid, a2, n2, hidden, act))
+        x = out
+    af, nf = layer_norm(x, P("ln_f.weight"), P("ln_f.bias"), eps)
+    flat = af.reshape(B * T, C)
+    loss, dlogits = cross_entropy(flat @ P("wte.weight").T, targets.reshape(-1))
+    g = {"transformer.wte.weight": dlogits.T @ flat}
+    dx, g["transformer.ln_f.weight"], g["transformer.ln_f.bias"] = layer_norm_back(
+        (dlogits @ P("wte.weight")).reshape(B, T, C), P("ln_f.weight"), nf)
+
+    def conv1d_back(dout, inp, weight):
+        d2, i2 = dout.reshape(-1, dout.shape[-1]), inp.reshape(-1, inp.shape[-1])
+        return dout @ weight.T, i2.T @ d2, d2.sum(0)
+
+    for i in reversed(range(L)):
+        w = lambda s: P(f"h.{i}.{s}")
+        pre = f"transformer.h.{i}."
+        x_in, a1, n1, q, k, v, probs, merged, mid, a2, n2, hidden, act = saved[i]
+        dact, g[pre + "mlp.c_proj.weight"], g[pre + "mlp.c_proj.bias"] = conv1d_back(dx, act, w("mlp.c_proj.weight"))
+        dhidden = dact * gelu_new_grad(hidden)
+        da2, g[pre + "mlp.c_fc.weight"], g[pre + "mlp.c_fc.bias"] = conv1d_back(dhidden, a2, w("mlp.c_fc.weight"))
+        dmid, g[pre + "ln_2.weight"], g[pre + "ln_2.bias"] = layer_norm_back(da2, w("ln_2.weight"), n2)
+        dmid = dmid + dx
+        dmerged, g[pre + "attn.c_proj.weight"], g[pre + "attn.c_proj.bias"] = conv1d_back(dmid, merged, w("attn.c_proj.weight"))
+        dheads = dmerged.reshape(B, T, NH, hs).transpose(0, 2, 1, 3)
+        dprobs = dheads @ np.swapaxes(v, -1, -2)
+        dv = np.swapaxes(probs, -1, -2) @ dheads
+        dscores = probs * (dprobs - (probs * dprobs).sum(-1, keepdims=True)) * scale
+        dq, dk = dscores @ k, np.swapaxes(dscores, -1, -2) @ q
+        dqkv = np.concatenate([d.transpose(0, 2, 1, 3).reshape(B, T, C) for d in (dq, dk, dv)], axis=-1)
+        da1, g[pre + "attn.c_attn.weight"], g[pre + "attn.c_attn.bias"] = conv1d_back(dqkv, a1, w("attn.c_attn.weight"))
+        dxin, g[pre + "ln_1.weight"], g[pre + "ln_1.bias"] = layer_norm_back(da1, w("ln_1.weight"), n1)
+        dx = dxin + dmid
+    np.add.at(g["transformer.wte.weight"], inputs.reshape(-1), dx.reshape(B * T, C))
+    g["transformer.wpe.weight"] = np.zeros_like(P("wpe.weight"))
+    g["transformer.wpe.weight"][:T] = dx.sum(0)
+    return loss, {k: v.astype(P("wte.weight").dtype) for k, v in g.items()}
+
+
 # ---- parameter layout and seeded initialisation -------------------------------------------
 
 def param_shapes(arch, cfg):
@@ -194,6 +273,17 @@ def param_shapes(arch, cfg):
         out = {}
         for i in range(len(d) - 1):
             out[f"layers.{i}.weight"], out[f"layers.{i}.bias"] = (d[i + 1], d[i]), (d[i + 1],)
+        return out
+    if arch == "gpt2":
+        C, I, V, P = cfg["n_embd"], cfg.get("n_inner") or 4 * cfg["n_embd"], cfg["vocab_size"], cfg["n_positions"]
+        out = {"transformer.wte.weight": (V, C), "transformer.wpe.weight": (P, C),
+               "transformer.ln_f.weight": (C,), "transformer.ln_f.bias": (C,)}
+        for i in range(cfg["n_layer"]):
+            for n, shape in [("ln_1.weight", (C,)), ("ln_1.bias", (C,)), ("attn.c_attn.weight", (C, 3 * C)),
+                             ("attn.c_attn.bias", (3 * C,)), ("attn.c_proj.weight", (C, C)), ("attn.c_proj.bias", (C,)),
+                             ("ln_2.weight", (C,)), ("ln_2.bias", (C,)), ("mlp.c_fc.weight", (C, I)), ("mlp.c_fc.bias", (I,)),
+                             ("mlp.c_proj.weight", (I, C)), ("mlp.c_proj.bias", (C,))]:
+                out[f"transformer.h.{i}.{n}"] = shape
         return out
     C, T = cfg["channels"], cfg["context"]
     out = {"wte": (256, C), "wpe": (T, C), "ln_f.weight": (C,), "ln_f.bias": (C,)}
@@ -260,7 +350,7 @@ def loss_and_grad(params, meta, batch, precision="float32", sum_order="batched")
     """
     if precision not in ("float32", "float64") or sum_order not in ("batched", "reversed"):
         raise ValueError(f"unknown precision {precision!r} or sum order {sum_order!r}")
-    if meta["arch"] not in ("mlp", "gpt"):
+    if meta["arch"] not in ("mlp", "gpt", "gpt2"):
         raise ValueError(f"unknown arch {meta['arch']!r}")
     cfg = json.loads(meta["config"])
     dtype = np.float64 if precision == "float64" else F32
@@ -270,7 +360,8 @@ def loss_and_grad(params, meta, batch, precision="float32", sum_order="batched")
         one = lambda x, y: mlp_loss_and_grad(params, cfg, x, y)
     else:
         inputs, targets = batch["inputs"], batch["targets"]
-        one = lambda x, y: gpt_loss_and_grad(params, cfg, x, y)
+        model = gpt2_loss_and_grad if meta["arch"] == "gpt2" else gpt_loss_and_grad
+        one = lambda x, y: model(params, cfg, x, y)
     if sum_order == "batched":
         loss, grad = one(inputs, targets)
         return loss, {k: v.astype(F32) for k, v in grad.items()}

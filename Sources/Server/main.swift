@@ -12,6 +12,7 @@ let commands: [any Subcommand.Type] = [
     MerkleVerifyCommand.self,
     MerkleTreeCommand.self,
     BenchPoQCommand.self,
+    BenchStepCommand.self,
     ServeCommand.self,
     MineCommand.self,
     VerifyBundleCommand.self,

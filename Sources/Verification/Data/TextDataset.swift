@@ -29,17 +29,6 @@ public struct TextDataset: Sendable {
     /// The batch of the windows starting at `indices`, in that order, for context `T`.
     public func batch(indices: [Int], T: Int) throws -> TextBatch {
         guard T >= 1, T < bytes.count else { throw DatasetError.contextTooLong(T: T, fileBytes: bytes.count) }
-        let n = exampleCount(T: T)
-        var inputs: [Int32] = [], targets: [Int32] = []
-        inputs.reserveCapacity(indices.count * T)
-        targets.reserveCapacity(indices.count * T)
-        for i in indices {
-            guard i >= 0 && i < n else { throw DatasetError.indexOutOfRange(index: i, count: n) }
-            for j in i..<i + T {
-                inputs.append(Int32(bytes[j]))
-                targets.append(Int32(bytes[j + 1]))
-            }
-        }
-        return TextBatch(inputs: inputs, targets: targets, T: T)
+        return try TextBatch(windows: bytes, starting: indices, T: T)
     }
 }

@@ -92,6 +92,15 @@ public struct JSONCursor: Sendable {
         return i
     }
 
+    /// A JSON `true` or `false`.
+    public func bool() throws(JSONFieldError) -> Bool {
+        switch node.kind {
+        case .true: return true
+        case .false: return false
+        default: throw fail("must be true or false")
+        }
+    }
+
     /// A finite number: the literal correctly rounded to binary64.
     public func double() throws(JSONFieldError) -> Double {
         guard let literal = node.numberLiteral else { throw fail("must be a number") }

@@ -44,6 +44,27 @@ enum Initializer {
         }
     }
 
+    /// GPT-2's scheme over a decoder's layout, in canonical tensor order from one
+    /// `SplitMix64(seed:)` stream: layer-norm tensors (names containing "ln_") weight 1 and
+    /// bias 0, the residual projections (`isResidual`) N(0, 0.02 / sqrt(2 max(L, 1))), every
+    /// other weight (`isWeight`) N(0, 0.02), everything else 0; only normals draw.
+    static func gpt2Scheme(_ layout: ParameterLayout, layers: Int, seed: UInt64,
+                           isResidual: (String) -> Bool, isWeight: (String) -> Bool) -> [Float] {
+        var rng = SplitMix64(seed: seed)
+        var buffer = [Float](repeating: 0, count: layout.count)
+        let residualStd = 0.02 / (2 * Double(max(layers, 1))).squareRoot()
+        for slot in layout.slots {
+            if slot.name.contains("ln_") {
+                if slot.name.hasSuffix(".weight") { fill(&buffer, slot, 1) }
+            } else if isResidual(slot.name) {
+                normal(&buffer, slot, std: residualStd, &rng)
+            } else if isWeight(slot.name) {
+                normal(&buffer, slot, std: 0.02, &rng)
+            }
+        }
+        return buffer
+    }
+
     static func fill(_ buffer: inout [Float], _ slot: ParameterLayout.Slot, _ value: Float) {
         buffer.replaceSubrange(slot.offset..<slot.offset + slot.count, with: repeatElement(value, count: slot.count))
     }

@@ -12,6 +12,26 @@ public struct TextBatch: Sendable, Hashable {
         self.targets = targets
         self.T = T
     }
+
+    /// The windows of T + 1 consecutive tokens of `tokens` starting at each of `indices`, in that
+    /// order: inputs tokens [i, i+T), targets [i+1, i+T+1). Requires 1 <= T < tokens.count;
+    /// an index outside 0 ..< tokens.count - T throws `DatasetError.indexOutOfRange`.
+    init<Tokens: RandomAccessCollection>(windows tokens: Tokens, starting indices: [Int], T: Int) throws
+    where Tokens.Element: BinaryInteger, Tokens.Index == Int {
+        let n = tokens.count - T
+        var inputs: [Int32] = [], targets: [Int32] = []
+        inputs.reserveCapacity(indices.count * T)
+        targets.reserveCapacity(indices.count * T)
+        for i in indices {
+            guard i >= 0 && i < n else { throw DatasetError.indexOutOfRange(index: i, count: n) }
+            let start = tokens.startIndex + i
+            for j in start..<start + T {
+                inputs.append(Int32(tokens[j]))
+                targets.append(Int32(tokens[j + 1]))
+            }
+        }
+        self.init(inputs: inputs, targets: targets, T: T)
+    }
 }
 
 /// The "gpt" architecture: a byte-level (V = 256) decoder-only transformer in the GPT-2 layout.
@@ -47,6 +67,7 @@ public struct GPT: TrainableModel {
 
     public let config: Config
     public let layout: ParameterLayout
+    let spec: DecoderSpec
 
     /// Validates the config: layers >= 0, channels, heads and context >= 1, channels divisible by heads.
     public init(_ config: Config) throws {
@@ -68,6 +89,17 @@ public struct GPT: TrainableModel {
             for (suffix, shape) in shapes { tensors.append((name: "h.\(i).\(suffix)", shape: shape)) }
         }
         layout = ParameterLayout(tensors)
+        let layout = layout
+        let blocks = (0..<config.layers).map { i in
+            let at = { (suffix: String) in layout.offset("h.\(i).\(suffix)") }
+            return DecoderSpec.BlockOffsets(
+                ln1w: at("ln_1.weight"), ln1b: at("ln_1.bias"), qkvw: at("attn.qkv.weight"), qkvb: at("attn.qkv.bias"),
+                projw: at("attn.proj.weight"), projb: at("attn.proj.bias"), ln2w: at("ln_2.weight"), ln2b: at("ln_2.bias"),
+                fcw: at("mlp.fc.weight"), fcb: at("mlp.fc.bias"), fcprojw: at("mlp.proj.weight"), fcprojb: at("mlp.proj.bias"))
+        }
+        spec = DecoderSpec(C: C, NH: config.heads, I: 4 * C, V: V, eps: GPT.layerNormEpsilon, conv1D: false, tanhGELU: false,
+                           wte: layout.offset("wte"), wpe: layout.offset("wpe"), lnfw: layout.offset("ln_f.weight"),
+                           lnfb: layout.offset("ln_f.bias"), blocks: blocks)
     }
 
     public func loss(parameters: [Float], batch: TextBatch) throws -> Float {
@@ -79,42 +111,26 @@ public struct GPT: TrainableModel {
         try run(parameters, batch, gradient: &gradient, backward: true)
     }
 
+    /// The mean loss, and with `backward` its gradient in `gradient`, activations from `arena`.
+    func run(_ parameters: [Float], _ batch: TextBatch, gradient: inout [Float], backward: Bool,
+             arena: FloatArena = FloatArena()) throws -> Float {
+        spec.run(parameters, batch, B: try validate(parameters, batch), count: layout.count, gradient: &gradient,
+                 backward: backward, arena: arena)
+    }
+
+    /// Floats one pass allocates per example of `T` tokens (`DecoderSpec.activationFloats`).
+    func activationFloats(T: Int, backward: Bool) -> Int { spec.activationFloats(T: T, backward: backward) }
+
     /// GPT-2's scheme: every weight matrix and both embeddings N(0, 0.02), the two residual
     /// projections ("attn.proj.weight", "mlp.proj.weight") N(0, 0.02 / sqrt(2L)), layer-norm
     /// weights 1, biases 0; normals drawn in canonical tensor order from one `SplitMix64(seed:)` stream.
     public func initialParameters(seed: UInt64) -> [Float] {
-        var rng = SplitMix64(seed: seed)
-        var buffer = [Float](repeating: 0, count: layout.count)
-        let residualStd = 0.02 / (2 * Double(max(config.layers, 1))).squareRoot()
-        for slot in layout.slots {
-            if slot.name.contains("ln_") {
-                if slot.name.hasSuffix(".weight") { Initializer.fill(&buffer, slot, 1) }
-            } else if slot.name.hasSuffix("proj.weight") {
-                Initializer.normal(&buffer, slot, std: residualStd, &rng)
-            } else if slot.name.hasSuffix(".weight") || slot.name == "wte" || slot.name == "wpe" {
-                Initializer.normal(&buffer, slot, std: 0.02, &rng)
-            }
-        }
-        return buffer
+        Initializer.gpt2Scheme(layout, layers: config.layers, seed: seed, isResidual: { $0.hasSuffix("proj.weight") },
+                               isWeight: { $0.hasSuffix(".weight") || $0 == "wte" || $0 == "wpe" })
     }
 
     func validate(_ parameters: [Float], _ batch: TextBatch) throws -> Int {
         try checkParameterCount(parameters)
-        guard batch.T >= 1, batch.T <= config.context else {
-            throw ModelError.batchShapeMismatch(field: "T", got: batch.T, want: config.context)
-        }
-        guard !batch.inputs.isEmpty else { throw ModelError.emptyBatch }
-        guard batch.inputs.count % batch.T == 0 else {
-            throw ModelError.batchShapeMismatch(field: "inputs", got: batch.inputs.count, want: batch.inputs.count / batch.T * batch.T)
-        }
-        guard batch.targets.count == batch.inputs.count else {
-            throw ModelError.batchShapeMismatch(field: "targets", got: batch.targets.count, want: batch.inputs.count)
-        }
-        for tokens in [batch.inputs, batch.targets] {
-            if let bad = tokens.firstIndex(where: { $0 < 0 || Int($0) >= GPT.vocabulary }) {
-                throw ModelError.labelOutOfRange(index: bad, label: tokens[bad], classes: GPT.vocabulary)
-            }
-        }
-        return batch.inputs.count / batch.T
+        return try batch.validatedRows(maxT: config.context, vocabulary: GPT.vocabulary)
     }
 }

@@ -30,10 +30,14 @@ public struct ParameterLayout: Sendable, Hashable {
     public let slots: [Slot]
     /// Total number of parameters.
     public let count: Int
+    /// Names a checkpoint may hold besides the parameters, skipped when reading it: buffers
+    /// that are not parameters by the architecture's rule (GPT-2's attention masks).
+    public let ignored: Set<String>
     private let index: [String: Int]
 
     /// Lays out `tensors` in canonical order. Requires distinct names and non-negative dimensions.
-    public init(_ tensors: [(name: String, shape: [Int])]) {
+    public init(_ tensors: [(name: String, shape: [Int])], ignored: Set<String> = []) {
+        self.ignored = ignored
         let sorted = tensors.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
         var slots: [Slot] = []
         var offset = 0
@@ -65,7 +69,7 @@ public struct ParameterLayout: Sendable, Hashable {
     /// Reads a checkpoint holding exactly this layout's tensors (F32, same names and shapes).
     public func load(_ file: SafeTensorsFile) throws -> [Float] {
         let want = Set(slots.map(\.name))
-        if let extra = file.entries.first(where: { !want.contains($0.name) }) {
+        if let extra = file.entries.first(where: { !want.contains($0.name) && !ignored.contains($0.name) }) {
             throw ModelError.unexpectedTensor(extra.name)
         }
         var buffer = [Float](repeating: 0, count: count)

@@ -37,7 +37,9 @@ struct LeafArtifacts {
     mutating func loadTheta0Header() throws(Failure) {
         let header = try readHeader(bundle.theta0Artifact, name: "theta0")
         let want = Set(layout.slots.map(\.name))
-        if header.entries.contains(where: { !want.contains($0.name) }) { throw .invalid("theta0 has a tensor the model does not have") }
+        if let extra = header.entries.first(where: { !want.contains($0.name) && !layout.ignored.contains($0.name) }) {
+            throw .invalid("theta0 has a tensor the model does not have: \(extra.name)")
+        }
         for slot in layout.slots {
             guard let e = header.entry(slot.name) else { throw .invalid("missing tensor \(slot.name)") }
             guard e.dtype == .f32, e.shape == slot.shape else {

@@ -6,9 +6,11 @@ extension MinedRun {
         var files = [(name: "theta0.tree", bytes: Self.weightTree(theta0))]
         var gradientTrees: [(name: String, bytes: [UInt8])] = []
         var theta = theta0
+        let rule = settings.updateRule
+        var state = rule.initialState(count: theta0.count)
         for (i, gradient) in gradients.enumerated() {
             // The miner produced these gradients for this vector, so the sizes match.
-            try? QuantizedUpdate.apply(gradient, learningRate: settings.learningRate, to: &theta)
+            try? rule.apply(gradient, step: i + 1, to: &theta, state: &state)
             files.append((Self.treeFileName("weights", step: i + 1), Self.weightTree(theta)))
             gradientTrees.append((Self.treeFileName("grad", step: i + 1), Self.gradientTree(gradient)))
         }

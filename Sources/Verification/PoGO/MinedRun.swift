@@ -56,6 +56,10 @@ public struct MinedRun: Sendable {
         var out = "{\"protocol\":\"pogo/1\",\"model\":" + Self.modelJSON(settings.model)
         out += ",\"dataset\":{\"sha256\":\"\(settings.datasetDigest.hex)\"}"
         out += ",\"lr\":\(settings.learningRate),\"batchSize\":\(settings.batchSize)"
+        if case let .adamw(adam) = settings.optimizer {
+            out += ",\"optimizer\":{\"name\":\"adamw\",\"beta1\":\(adam.beta1),\"beta2\":\(adam.beta2),\"eps\":\(adam.eps)"
+                + ",\"weightDecay\":\(adam.weightDecay)}"
+        }
         out += ",\"blockSeed\":\"\(settings.blockSeed.hex)\",\"parameters\":\(layout.count)"
         out += ",\"theta0Root\":\"\(theta0Root.hex)\",\"steps\":["
         out += steps.map { "{\"weightsRoot\":\"\($0.weightsRoot.hex)\",\"gradientRoot\":\"\($0.gradientRoot.hex)\",\"loss\":\($0.loss)}" }
@@ -94,6 +98,8 @@ public struct MinedRun: Sendable {
         case let .gpt(layers, channels, heads, context):
             return "{\"architecture\":\"gpt\",\"config\":{\"layers\":\(layers),\"channels\":\(channels),"
                 + "\"heads\":\(heads),\"context\":\(context)}}"
+        case let .gpt2(config):
+            return "{\"architecture\":\"gpt2\",\"config\":" + GPT2ConfigJSON.encode(config) + "}"
         }
     }
 }

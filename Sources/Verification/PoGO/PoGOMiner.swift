@@ -13,17 +13,27 @@ public struct PoGOMiner: Sendable {
         public var batchSize: Int
         public var evaluationBatchSize: Int
         public var blockSeed: Digest
+        /// The optimizer consuming the committed gradients. Default SGD.
+        public var optimizer: Optimizer
 
         public init(model: ProofBundle.Model, datasetDigest: Digest, learningRate: Float, batchSize: Int,
-                    evaluationBatchSize: Int, blockSeed: Digest) {
+                    evaluationBatchSize: Int, blockSeed: Digest, optimizer: Optimizer = .sgd) {
             self.model = model
             self.datasetDigest = datasetDigest
             self.learningRate = learningRate
             self.batchSize = batchSize
             self.evaluationBatchSize = evaluationBatchSize
             self.blockSeed = blockSeed
+            self.optimizer = optimizer
         }
+
+        /// The learning rate and optimizer.
+        public var updateRule: UpdateRule { UpdateRule(learningRate: learningRate, optimizer: optimizer) }
     }
+
+    /// Changes the optimizer state before step t is applied: the honest miner leaves it alone;
+    /// forgery tests reset or alter moments.
+    public typealias StateChoice = (_ step: Int, _ state: inout OptimizerState) -> Void
 
     /// Chooses the fp32 gradient committed at `step` from theta_{t-1} and the honest gradient.
     /// The honest miner commits `honest`; experiments and forgery tests substitute others.
@@ -58,8 +68,11 @@ public struct PoGOMiner: Sendable {
     }
 
     /// Trains `steps` steps from `theta0`, committing and applying `commit(t, theta, honest)` at
-    /// each step.
-    public func mine(theta0: [Float], steps: Int, commit: CommitmentChoice) throws -> MinedRun {
+    /// each step, with the optimizer state as `alterState` leaves it.
+    public func mine(theta0: [Float], steps: Int, commit: CommitmentChoice,
+                     alterState: StateChoice = { _, _ in }) throws -> MinedRun {
+        let rule = settings.updateRule
+        var state = rule.initialState(count: theta0.count)
         var theta = theta0
         var gradient: [Float] = []
         var committed: [QuantizedGradient] = []
@@ -67,7 +80,8 @@ public struct PoGOMiner: Sendable {
         for t in stride(from: 1, through: steps, by: 1) {
             let loss = try workload.lossAndGradient(parameters: theta, indices: try batch(t), gradient: &gradient)
             let q = try commit(t, theta, gradient)
-            try QuantizedUpdate.apply(q, learningRate: settings.learningRate, to: &theta)
+            alterState(t, &state)
+            try rule.apply(q, step: t, to: &theta, state: &state)
             records.append(MinedRun.Step(
                 weightsRoot: try ParameterCommitment(parameters: theta).root,
                 gradientRoot: q.merkleRoot(), loss: loss))

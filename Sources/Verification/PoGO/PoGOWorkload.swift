@@ -3,7 +3,7 @@
 ///
 /// Both the verifier and the reference miner go through this type, so batches are built from
 /// example indices in exactly one way: tabular rows for "mlp", windows of `context + 1`
-/// bytes for "gpt".
+/// bytes for "gpt", windows of `n_positions + 1` tokens of an llm.c token file for "gpt2".
 public struct PoGOWorkload: Sendable {
     /// Why a model and a data set do not fit together.
     public enum Mismatch: Error, Equatable, Sendable {
@@ -15,6 +15,7 @@ public struct PoGOWorkload: Sendable {
     private enum Bound: Sendable {
         case mlp(MLP, TabularDataset)
         case gpt(GPT, TextDataset)
+        case gpt2(GPT2, TokenDataset)
     }
 
     private let bound: Bound
@@ -65,6 +66,20 @@ public struct PoGOWorkload: Sendable {
             bound = .gpt(gpt, text)
             layout = gpt.layout
             exampleCount = text.exampleCount(T: context)
+        case let .gpt2(config):
+            let gpt2: GPT2
+            do { gpt2 = try GPT2(config) } catch { throw .invalidModel(String(describing: error)) }
+            let tokens: TokenDataset
+            do { tokens = try TokenDataset(bytes: bytes) } catch { throw .datasetNotParsable(String(describing: error)) }
+            guard tokens.maxToken < config.vocabulary else {
+                throw .shapeMismatch("the token file holds token \(tokens.maxToken), outside the vocabulary of \(config.vocabulary)")
+            }
+            guard tokens.exampleCount(T: config.positions) >= 1 else {
+                throw .shapeMismatch("\(tokens.tokens.count) tokens are too few for n_positions \(config.positions)")
+            }
+            bound = .gpt2(gpt2, tokens)
+            layout = gpt2.layout
+            exampleCount = tokens.exampleCount(T: config.positions)
         }
     }
 
@@ -73,6 +88,7 @@ public struct PoGOWorkload: Sendable {
         switch bound {
         case let .mlp(model, _): MemoryLayout<Float>.size * model.activationFloats(backward: backward)
         case let .gpt(model, _): MemoryLayout<Float>.size * model.activationFloats(T: model.config.context, backward: backward)
+        case let .gpt2(model, _): MemoryLayout<Float>.size * model.activationFloats(T: model.config.positions, backward: backward)
         }
     }
 
@@ -86,6 +102,9 @@ public struct PoGOWorkload: Sendable {
         case let .gpt(layers, channels, heads, context):
             guard let gpt = try? GPT(GPT.Config(layers: layers, channels: channels, heads: heads, context: context)) else { return nil }
             return MemoryLayout<Float>.size * gpt.activationFloats(T: context, backward: backward)
+        case let .gpt2(config):
+            guard let gpt2 = try? GPT2(config) else { return nil }
+            return MemoryLayout<Float>.size * gpt2.activationFloats(T: config.positions, backward: backward)
         }
     }
 
@@ -130,6 +149,7 @@ public struct PoGOWorkload: Sendable {
         switch bound {
         case let .mlp(model, data): try model.loss(parameters: parameters, batch: data.batch(indices: indices))
         case let .gpt(model, data): try model.loss(parameters: parameters, batch: data.batch(indices: indices, T: model.config.context))
+        case let .gpt2(model, data): try model.loss(parameters: parameters, batch: data.batch(indices: indices, T: model.config.positions))
         }
     }
 
@@ -140,6 +160,9 @@ public struct PoGOWorkload: Sendable {
         case let .gpt(model, data):
             try model.lossAndGradient(
                 parameters: parameters, batch: data.batch(indices: indices, T: model.config.context), gradient: &gradient)
+        case let .gpt2(model, data):
+            try model.lossAndGradient(
+                parameters: parameters, batch: data.batch(indices: indices, T: model.config.positions), gradient: &gradient)
         }
     }
 
@@ -148,6 +171,7 @@ public struct PoGOWorkload: Sendable {
         switch bound {
         case let .mlp(model, _): model.initialParameters(seed: seed)
         case let .gpt(model, _): model.initialParameters(seed: seed)
+        case let .gpt2(model, _): model.initialParameters(seed: seed)
         }
     }
 }

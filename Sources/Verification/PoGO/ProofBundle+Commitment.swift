@@ -4,7 +4,8 @@
 /// "Commitment and run"):
 ///
 ///     runKey     = SHA-256(str("pogo/1/run") || str(protocol) || model || datasetDigest || f32(lr)
-///                          || u64(batchSize) || blockSeed || u64(parameters) || theta0Root)
+///                          || u64(batchSize) || blockSeed || u64(parameters) || theta0Root
+///                          [|| str("adamw") || f32(beta1) || f32(beta2) || f32(eps) || f32(weightDecay)])
 ///     commitment = SHA-256(str("pogo/1/commitment") || runKey || u64(N)
 ///                          || for t = 1..N: weightsRoot_t || gradientRoot_t || f32(loss_t)
 ///                          || u64(evaluation.batchSize) || f32(initialLoss) || f32(finalLoss))
@@ -12,7 +13,10 @@
 /// with `u64(n)` 8 bytes big-endian, `str(s)` = u64(UTF-8 length) || UTF-8 bytes, `f32(x)` the
 /// binary32 bit pattern of the parsed fp32 value as 4 bytes big-endian (-0 written as +0), and
 /// `model` = str("mlp") || u64(inputs) || u64(count of hidden) || u64(each width) || u64(classes)
-/// || str(activation), or str("gpt") || u64(layers) || u64(channels) || u64(heads) || u64(context).
+/// || str(activation), or str("gpt") || u64(layers) || u64(channels) || u64(heads) || u64(context),
+/// or str("gpt2") || u64(n_layer) || u64(n_embd) || u64(n_head) || u64(n_positions) || u64(vocab_size)
+/// || u64(n_inner) || f32(layer_norm_epsilon). The optimizer suffix is written only for AdamW, so
+/// SGD bundles keep the digests they had before optimizers existed.
 ///
 /// Whitespace, member order, number spelling and artifact locations do not enter either digest:
 /// the values the verifier uses do. The run key names what fixes the training trajectory, so a
@@ -24,9 +28,9 @@ extension ProofBundle {
     public static let commitmentLabel = "pogo/1/commitment"
 
     /// SHA-256 of the run's identity: protocol, model, data set, lr, batch size, block seed,
-    /// parameter count and theta_0's root.
+    /// parameter count, theta_0's root and, when not SGD, the optimizer.
     public static func runKey(model: Model, datasetDigest: Digest, learningRate: Float, batchSize: Int,
-                              blockSeed: Digest, parameterCount: Int, theta0Root: Digest) -> Digest {
+                              blockSeed: Digest, parameterCount: Int, theta0Root: Digest, optimizer: Optimizer = .sgd) -> Digest {
         var out = CanonicalBytes()
         out.append(string: runLabel)
         out.append(string: protocolVersion)
@@ -37,6 +41,10 @@ extension ProofBundle {
         out.append(blockSeed)
         out.append(int: parameterCount)
         out.append(theta0Root)
+        if case let .adamw(adam) = optimizer {
+            out.append(string: "adamw")
+            for value in [adam.beta1, adam.beta2, adam.eps, adam.weightDecay] { out.append(float: value) }
+        }
         return SHA256.hash(out.bytes)
     }
 
@@ -98,6 +106,10 @@ private struct CanonicalBytes {
             append(int: channels)
             append(int: heads)
             append(int: context)
+        case let .gpt2(config):
+            append(string: "gpt2")
+            for n in [config.layers, config.channels, config.heads, config.positions, config.vocabulary, config.inner] { append(int: n) }
+            append(float: config.layerNormEpsilon)
         }
     }
 }

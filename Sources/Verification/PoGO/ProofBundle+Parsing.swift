@@ -22,6 +22,9 @@ extension ProofBundle {
         let lr = Float(try lrCursor.double())
         guard lr.isFinite, lr > 0 else { throw JSONFieldError(field: "lr", reason: "must be a positive finite fp32 value") }
 
+        // null is not a spelling of SGD: absent is.
+        if root.node["optimizer"]?.isNull == true { throw JSONFieldError(field: "optimizer", reason: "must be an object (omit it for SGD)") }
+        let optimizer = try Self.parseOptimizer(root.optionalMember("optimizer"))
         let stepCursors = try root.member("steps").array(maxCount: limits.maxSteps)
         guard !stepCursors.isEmpty else { throw JSONFieldError(field: "steps", reason: "must have at least 1 step") }
         var steps: [Step] = []
@@ -47,6 +50,7 @@ extension ProofBundle {
         self.model = model
         self.datasetDigest = try dataset.member("sha256").digest()
         self.learningRate = lr
+        self.optimizer = optimizer
         self.batchSize = try root.member("batchSize").int(in: 1...limits.maxBatchSize)
         self.blockSeed = try root.member("blockSeed").digest()
         self.parameterCount = params
@@ -59,7 +63,8 @@ extension ProofBundle {
         self.gradientArtifacts = gradients
         self.trees = trees
         self.runKey = Self.runKey(model: model, datasetDigest: datasetDigest, learningRate: lr, batchSize: batchSize,
-                                  blockSeed: blockSeed, parameterCount: params, theta0Root: theta0Root)
+                                  blockSeed: blockSeed, parameterCount: params, theta0Root: theta0Root,
+                                  optimizer: optimizer)
         self.commitmentDigest = Self.commitmentDigest(
             runKey: runKey, steps: steps, evaluationBatchSize: evaluationBatchSize,
             initialEvaluationLoss: initialEvaluationLoss, finalEvaluationLoss: finalEvaluationLoss)
@@ -74,7 +79,8 @@ extension ProofBundle {
             "model": .object(["architecture": .any, "config": .object([
                 "inputs": .any, "hidden": .array(.any), "classes": .any, "activation": .any,
                 "layers": .any, "channels": .any, "heads": .any, "context": .any,
-            ])]),
+            ].merging(GPT2ConfigJSON.members.map { ($0, JSONShape.any) }) { a, _ in a })]),
+            "optimizer": .object(["name": .any, "beta1": .any, "beta2": .any, "eps": .any, "weightDecay": .any]),
             "dataset": .object(["sha256": .any]),
             "steps": .array(.object(["weightsRoot": .any, "gradientRoot": .any, "loss": .any])),
             "evaluation": .object(["batchSize": .any, "initialLoss": .any, "finalLoss": .any]),
@@ -137,8 +143,29 @@ extension ProofBundle {
             }
             return .gpt(layers: try config.member("layers").int(in: 1...limits.maxGPTLayers), channels: channels,
                         heads: heads, context: try config.member("context").int(in: 1...limits.maxGPTContext))
+        case "gpt2":
+            return .gpt2(try GPT2ConfigJSON.parse(config, limits: limits))
         default:
-            throw JSONFieldError(field: "model.architecture", reason: "must be \"mlp\" or \"gpt\", got \"\(arch)\"")
+            throw JSONFieldError(field: "model.architecture", reason: "must be \"mlp\", \"gpt\" or \"gpt2\", got \"\(arch)\"")
+        }
+    }
+
+    /// The optional `optimizer` member: absent or `{"name": "sgd"}` for SGD, or
+    /// `{"name": "adamw", "beta1", "beta2", "eps", "weightDecay"}` with every value given.
+    private static func parseOptimizer(_ c: JSONCursor?) throws(JSONFieldError) -> Optimizer {
+        guard let c else { return .sgd }
+        let name = try c.member("name").string(maxBytes: 16)
+        switch name {
+        case "sgd":
+            try c.onlyMembers(["name"])
+            return .sgd
+        case "adamw":
+            let adam = AdamW(beta1: Float(try c.member("beta1").double()), beta2: Float(try c.member("beta2").double()),
+                             eps: Float(try c.member("eps").double()), weightDecay: Float(try c.member("weightDecay").double()))
+            if let (field, reason) = adam.invalid { throw JSONFieldError(field: "optimizer.\(field)", reason: reason) }
+            return .adamw(adam)
+        default:
+            throw JSONFieldError(field: "optimizer.name", reason: "must be \"sgd\" or \"adamw\", got \"\(name)\"")
         }
     }
 
@@ -170,6 +197,8 @@ extension ProofBundle.Model {
         case let .gpt(layers, c, _, context):
             let perLayer = 2 * c + (3 * c * c + 3 * c) + (c * c + c) + 2 * c + (4 * c * c + 4 * c) + (4 * c * c + c)
             return 256 * c + context * c + layers * perLayer + 2 * c
+        case let .gpt2(config):
+            return config.parameterCount
         }
     }
 }

@@ -9,6 +9,8 @@ public struct ProofBundle: Sendable {
     public enum Model: Sendable, Hashable {
         case mlp(inputs: Int, hidden: [Int], classes: Int, activation: String)
         case gpt(layers: Int, channels: Int, heads: Int, context: Int)
+        /// Hugging Face's GPT2LMHeadModel; the bundle's config is its config.json.
+        case gpt2(GPT2.Config)
     }
 
     /// Where an artifact's bytes are: inline, or at a URI fetched by the verifier.
@@ -38,6 +40,8 @@ public struct ProofBundle: Sendable {
     public let datasetDigest: Digest
     /// Learning rate, the JSON number rounded to the nearest fp32.
     public let learningRate: Float
+    /// The optimizer consuming the committed gradients (`optimizer` member; SGD when absent).
+    public let optimizer: Optimizer
     public let batchSize: Int
     public let blockSeed: Digest
     public let parameterCount: Int
@@ -54,6 +58,9 @@ public struct ProofBundle: Sendable {
     /// Tree files (docs/protocol-parts/remote.md) for leaf-only verification, all or none:
     /// theta_0's, then one per step for theta_t and for g_t, in step order.
     public let trees: Trees?
+
+    /// The run's update rule: learning rate and optimizer.
+    public var updateRule: UpdateRule { UpdateRule(learningRate: learningRate, optimizer: optimizer) }
 
     /// The tree files of every committed root.
     public struct Trees: Sendable, Hashable {

@@ -16,12 +16,14 @@ public struct ProofBundleLimits: Sendable, Hashable {
     public var maxHiddenLayers: Int
     /// Maximum width of one MLP layer and MLP input/class count. Default 65,536.
     public var maxWidth: Int
-    /// Maximum GPT layers. Default 48.
+    /// Maximum GPT layers ("gpt" layers, "gpt2" n_layer). Default 48.
     public var maxGPTLayers: Int
-    /// Maximum GPT channels. Default 2,048.
+    /// Maximum GPT channels ("gpt" channels, "gpt2" n_embd; n_inner up to 4 times this). Default 2,048.
     public var maxGPTChannels: Int
-    /// Maximum GPT context length in bytes. Default 2,048.
+    /// Maximum GPT context length in tokens ("gpt" context, "gpt2" n_positions). Default 2,048.
     public var maxGPTContext: Int
+    /// Maximum gpt2 vocabulary (`vocab_size`). Default 65,536: token files hold uint16 tokens.
+    public var maxGPT2Vocabulary: Int
     /// Maximum length in bytes of an artifact URI. Default 2,048.
     public var maxURIBytes: Int
     /// Maximum decoded size in bytes of one inline artifact. Default 64 MiB.
@@ -31,7 +33,7 @@ public struct ProofBundleLimits: Sendable, Hashable {
         maxSteps: Int = 1_000, maxBatchSize: Int = 1_024, minEvaluationBatchSize: Int = 64, maxEvaluationBatchSize: Int = 2_048,
         maxParameters: Int = 1_000_000_000, maxHiddenLayers: Int = 16, maxWidth: Int = 65_536,
         maxGPTLayers: Int = 48, maxGPTChannels: Int = 2_048, maxGPTContext: Int = 2_048,
-        maxURIBytes: Int = 2_048, maxInlineArtifactBytes: Int = 64 << 20
+        maxGPT2Vocabulary: Int = 65_536, maxURIBytes: Int = 2_048, maxInlineArtifactBytes: Int = 64 << 20
     ) {
         self.maxSteps = maxSteps
         self.maxBatchSize = maxBatchSize
@@ -43,6 +45,7 @@ public struct ProofBundleLimits: Sendable, Hashable {
         self.maxGPTLayers = maxGPTLayers
         self.maxGPTChannels = maxGPTChannels
         self.maxGPTContext = maxGPTContext
+        self.maxGPT2Vocabulary = maxGPT2Vocabulary
         self.maxURIBytes = maxURIBytes
         self.maxInlineArtifactBytes = maxInlineArtifactBytes
     }

@@ -13,8 +13,11 @@ public struct ReexecutionCost: Sendable, Hashable {
     public static let fixedBytes = 512 << 20
 
     /// Bytes per parameter: 8 (theta_0 and the running theta) plus 9 per challenged step
-    /// (its theta_{t-1}, its recomputed gradient, its 4-bit gradient).
-    public static func bytesPerParameter(challengedSteps k: Int) -> Int { 8 + 9 * k }
+    /// (its theta_{t-1}, its recomputed gradient, its 4-bit gradient), plus 4 per vector of
+    /// optimizer state the replay carries (AdamW's m and v: 8).
+    public static func bytesPerParameter(challengedSteps k: Int, optimizer: Optimizer = .sgd) -> Int {
+        8 + 9 * k + 4 * optimizer.stateVectors
+    }
 
     /// Activation bytes of one example in a backward pass (a challenged step) and a forward
     /// pass (an evaluation loss); nil when no model has this configuration.
@@ -40,7 +43,7 @@ public struct ReexecutionCost: Sendable, Hashable {
         forwardExampleBytes = forward
         passBudgetBytes = policy.activationBudgetBytes
         let k = min(policy.challengedSteps, bundle.steps.count)
-        parameterBytes = Self.bytesPerParameter(challengedSteps: k).multipliedReportingOverflow(by: bundle.parameterCount).partialValue
+        parameterBytes = Self.bytesPerParameter(challengedSteps: k, optimizer: bundle.optimizer).multipliedReportingOverflow(by: bundle.parameterCount).partialValue
         func pass(_ perExample: Int?, examples: Int) -> Int {
             guard let perExample, perExample > 0 else { return 0 }
             let chunk = max(1, policy.activationBudgetBytes / perExample)

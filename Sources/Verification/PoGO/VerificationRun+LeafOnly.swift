@@ -70,14 +70,17 @@ extension VerificationRun {
                 var gradients: [GradientLeaf] = []
                 for s in 1...t { gradients.append(try artifacts.gradientLeaf(step: s, i)) }
                 stage = 2
+                // A leaf's moments depend only on its own gradient history, so they are rebuilt
+                // from the same range reads as its weights.
                 var theta = theta0Leaf
-                for s in 1..<t { try Self.apply(gradients[s - 1], bundle.learningRate, &theta) }
+                var moments = bundle.updateRule.initialState(count: theta.count)
+                for s in 1..<t { try Self.apply(gradients[s - 1], step: s, bundle.updateRule, &theta, &moments) }
                 if t > 1 {
                     try artifacts.open(Self.leafBytes(theta), index: i, tree: artifacts.trees.weights[t - 2],
                                        root: bundle.steps[t - 2].weightsRoot, what: "rebuilt theta_\(t - 1) leaf \(i)")
                 }
                 stage = 3
-                try Self.apply(gradients[t - 1], bundle.learningRate, &theta)
+                try Self.apply(gradients[t - 1], step: t, bundle.updateRule, &theta, &moments)
                 try artifacts.open(Self.leafBytes(theta), index: i, tree: artifacts.trees.weights[t - 1],
                                    root: bundle.steps[t - 1].weightsRoot, what: "rebuilt theta_\(t) leaf \(i)")
             } catch {
@@ -98,8 +101,9 @@ extension VerificationRun {
         }
     }
 
-    private static func apply(_ leaf: GradientLeaf, _ lr: Float, _ theta: inout [Float]) throws(LeafArtifacts.Failure) {
-        do { try QuantizedUpdate.apply(leaf, learningRate: lr, to: &theta) } catch { throw .invalid("update rule: \(error)") }
+    private static func apply(_ leaf: GradientLeaf, step: Int, _ rule: UpdateRule, _ theta: inout [Float],
+                              _ moments: inout OptimizerState) throws(LeafArtifacts.Failure) {
+        do { try rule.apply(leaf, step: step, to: &theta, state: &moments) } catch { throw .invalid("update rule: \(error)") }
     }
 
     private static func leafBytes(_ theta: [Float]) -> [UInt8] {
@@ -115,6 +119,8 @@ extension VerificationRun {
             return try MLP(MLP.Config(inputs: inputs, hidden: hidden, classes: classes, activation: a)).layout
         case let .gpt(layers, channels, heads, context):
             return try GPT(GPT.Config(layers: layers, channels: channels, heads: heads, context: context)).layout
+        case let .gpt2(config):
+            return try GPT2(config).layout
         }
     }
 }

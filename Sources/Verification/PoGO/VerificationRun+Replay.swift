@@ -1,7 +1,9 @@
-/// What the replay keeps for the later phases: theta_{t-1}, the gradient and theta_t's leaf
-/// hashes for each challenged step t, and theta_N.
+/// What the replay keeps for the later phases: theta_{t-1}, the optimizer state of its
+/// challenged leaves, the gradient and theta_t's leaf hashes for each challenged step t, and theta_N.
 struct ReplayState {
     var thetaBefore: [Int: [Float]] = [:]
+    /// For AdamW, the moments before step t of each challenged leaf of step t (empty for SGD).
+    var momentsBefore: [Int: [Int: OptimizerState]] = [:]
     var gradients: [Int: QuantizedGradient] = [:]
     var thetaAfterLeafHashes: [Int: [Digest]] = [:]
     var thetaN: [Float] = []
@@ -21,6 +23,8 @@ extension VerificationRun {
         let challenged = Set(challengedSteps)
         var state = ReplayState()
         var theta = theta0
+        let rule = bundle.updateRule
+        var optimizerState = rule.initialState(count: theta0.count)
         var gradientFailures: [Int] = [], weightsFailures: [Int] = []
         // The first theta_t the update rule drove to NaN or an infinity (a huge committed scale
         // can): such a theta has no valid commitment, so its step fails replay.weightsRoots.
@@ -31,6 +35,11 @@ extension VerificationRun {
             if challenged.contains(t) {
                 state.thetaBefore[t] = theta
                 state.gradients[t] = gradient
+                var moments: [Int: OptimizerState] = [:]
+                for i in challengedLeaves[t] ?? [] {
+                    moments[i] = optimizerState.slice(QuantizedGradient.leafRange(i, parameters: theta.count))
+                }
+                state.momentsBefore[t] = moments
                 reached(t, theta)
             }
             if gradient.merkleRoot() != step.gradientRoot { gradientFailures.append(t) }
@@ -38,7 +47,7 @@ extension VerificationRun {
             // the update always happens; only a non-finite result fails the commitment.
             let weights: ParameterCommitment?
             do {
-                weights = try QuantizedUpdate.applyAndCommit(gradient, learningRate: bundle.learningRate, to: &theta)
+                weights = try rule.applyAndCommit(gradient, step: t, to: &theta, state: &optimizerState)
             } catch {
                 if nonFinite == nil, case let .nonFinite(_, element, _)? = error as? CommitmentError { nonFinite = (t, element) }
                 weights = nil

@@ -3,8 +3,8 @@ extension VerificationRun {
     /// theta_{t-1}): "step.loss" (claimed loss within tolerance), "step.gradientOpening"
     /// (each challenged committed gradient leaf opens against gradientRoot with an inclusion
     /// proof), "step.gradient" (committed leaves against the quantized recomputed gradient)
-    /// and "step.updateRule" (theta_{t-1}'s leaf updated with the opened gradient leaf is
-    /// theta_t's leaf under weightsRoot, bit for bit).
+    /// and "step.updateRule" (theta_{t-1}'s leaf updated with the opened gradient leaf, and for
+    /// AdamW that leaf's replayed moments, is theta_t's leaf under weightsRoot, bit for bit).
     mutating func checkStep(_ t: Int, recomputed: Result<StepRecomputation, any Error>, replay: ReplayState) {
         guard let theta = replay.thetaBefore[t], let committed = replay.gradients[t] else { return }
         let step = bundle.steps[t - 1]
@@ -115,8 +115,9 @@ extension VerificationRun {
         for i in leaves {
             let range = QuantizedGradient.leafRange(i, parameters: bundle.parameterCount)
             var leaf = Array(theta[range])
+            var moments = replay.momentsBefore[t]?[i] ?? bundle.updateRule.initialState(count: 0)
             guard let gradientLeaf = opened[i], hashes.count == leafCount,
-                  (try? QuantizedUpdate.apply(gradientLeaf, learningRate: bundle.learningRate, to: &leaf)) != nil,
+                  (try? bundle.updateRule.apply(gradientLeaf, step: t, to: &leaf, state: &moments)) != nil,
                   let bytes = try? CanonicalParameters(parameters: leaf).leaf(0),
                   // The proof comes from the replayed theta_t; a leaf-only verifier gets it from the miner.
                   let proof = try? Merkle.inclusionProof(index: i, leafCount: leafCount, leafHash: { hashes[$0] }),

@@ -7,7 +7,8 @@ internal import Foundation
 /// Per row: `loss = logsumexp(logits) - logits[target]`, computed after subtracting the row
 /// maximum; the mean over the N rows is accumulated in Double and rounded to Float once.
 /// - losses: (N), overwritten with the per-row losses.
-/// - probs: (N, V), overwritten with the softmax, kept for the backward pass.
+/// - probs: (N, V), overwritten with the softmax, kept for the backward pass. May be the
+///   `logits` buffer itself (the softmax then replaces the logits, saving N·V floats).
 /// - logits: (N, V). targets: (N), each in 0..<V (a precondition: callers validate data first).
 public func crossEntropyForward(
     losses: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
@@ -20,6 +21,8 @@ public func crossEntropyForward(
         precondition(target >= 0 && target < V, "target \(target) outside 0..<\(V)")
         let x = logits + n * V
         let p = probs + n * V
+        // Read before p (possibly x itself) is written.
+        let targetLogit = x[target]
         var maxValue = -Float.infinity
         for i in 0..<V where x[i] > maxValue { maxValue = x[i] }
         var sum: Float = 0
@@ -30,7 +33,7 @@ public func crossEntropyForward(
         }
         let inv = 1 / sum
         for i in 0..<V { p[i] *= inv }
-        losses[n] = logf(sum) + maxValue - x[target]
+        losses[n] = logf(sum) + maxValue - targetLogit
         total += Double(losses[n])
     }
     return Float(total / Double(N))
@@ -50,5 +53,18 @@ public func crossEntropyBackward(
         let d = dlogits + n * V
         for i in 0..<V { d[i] += p[i] * dloss }
         d[Int(targets[n])] -= dloss
+    }
+}
+
+/// Replaces `probs` by the gradient of a weighted sum of per-row losses:
+/// `probs[n] = probs[n] * dloss - onehot(target[n]) * dloss`, the values `crossEntropyBackward`
+/// adds into a zeroed buffer, without a second (N, V) buffer.
+///
+/// - probs: (N, V) from the forward pass, overwritten. targets: (N).
+public func crossEntropyBackwardInPlace(probs: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, N: Int, V: Int, dloss: Float) {
+    for n in 0..<N {
+        let p = probs + n * V
+        for i in 0..<V { p[i] = p[i] * dloss }
+        p[Int(targets[n])] -= dloss
     }
 }

@@ -20,7 +20,25 @@ enum PoGOTestSupport {
     static let digits = bytes(digitsPath)
     static let shakespeare = bytes(shakespearePath)
 
-    static let datasets = DatasetResolver(paths: [SHA256.hash(digits): digitsPath, SHA256.hash(shakespeare): shakespearePath])
+    /// The first 65,536 bytes of Shakespeare as an llm.c token file (bytes as tokens), written
+    /// once per test process to a temporary file.
+    static let shakespeareTokens = TokenDataset.encode(tokens: shakespeare.prefix(65_536).map(UInt16.init))
+    static let shakespeareTokensPath: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pogo-tokens-\(UUID().uuidString).bin").path
+        FileManager.default.createFile(atPath: path, contents: Data(shakespeareTokens))
+        return path
+    }()
+
+    static let datasets = DatasetResolver(paths: [SHA256.hash(digits): digitsPath, SHA256.hash(shakespeare): shakespearePath,
+                                                  SHA256.hash(shakespeareTokens): shakespeareTokensPath])
+
+    /// A tiny gpt2 (L = 1, C = 32, 2 heads, 16 positions, V = 256) on the Shakespeare token file.
+    static func gpt2Miner(lr: Float = 0.002, optimizer: Optimizer = .adamw(AdamW(weightDecay: 0.1))) throws -> PoGOMiner {
+        try PoGOMiner(settings: .init(model: .gpt2(GPT2.Config(layers: 1, channels: 32, heads: 2, positions: 16, vocabulary: 256)),
+                                      datasetDigest: SHA256.hash(shakespeareTokens), learningRate: lr, batchSize: 8,
+                                      evaluationBatchSize: 64, blockSeed: blockSeed, optimizer: optimizer),
+                      datasetBytes: shakespeareTokens)
+    }
 
     /// The test MLP [64, 32, 10] (2,410 parameters, 3 leaves) on digits.
     static func mlpMiner(lr: Float = 0.1, batch: Int = 64, evaluation: Int = 256) throws -> PoGOMiner {

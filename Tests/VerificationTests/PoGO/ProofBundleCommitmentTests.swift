@@ -91,3 +91,58 @@ struct ProofBundleCommitmentTests {
         }
     }
 }
+
+/// The optimizer member: absent and {"name": "sgd"} are one commitment (the digests SGD
+/// bundles had before optimizers existed); AdamW's values enter the run key; bad values are
+/// refused with the field named.
+struct ProofBundleOptimizerTests {
+    static let text = ProofBundleCommitmentTests.text
+
+    @Test func explicitSGDKeepsTheDigestsOfBundlesWithoutOptimizer() throws {
+        let base = try ProofBundleCommitmentTests.parse(Self.text)
+        let sgd = try ProofBundleCommitmentTests.parse(ProofBundleCommitmentTests.edit("\"lr\": 0.1", "\"optimizer\": {\"name\": \"sgd\"}, \"lr\": 0.1"))
+        #expect(sgd.optimizer == .sgd)
+        #expect(sgd.runKey == base.runKey && sgd.commitmentDigest == base.commitmentDigest)
+        #expect(base.runKey.hex == "5f1de09a5c63a69d9527924ea8c46c808b18565fa2e157f60661024e8462cb94")
+    }
+
+    @Test func refusesNullOptimizer() throws {
+        #expect(throws: JSONFieldError(field: "optimizer", reason: "must be an object (omit it for SGD)")) {
+            try ProofBundleCommitmentTests.parse(ProofBundleCommitmentTests.edit("\"lr\": 0.1", "\"optimizer\": null, \"lr\": 0.1"))
+        }
+    }
+
+    @Test func adamWValuesEnterTheRunKey() throws {
+        let adam = "\"optimizer\": {\"name\": \"adamw\", \"beta1\": 0.9, \"beta2\": 0.999, \"eps\": 1e-8, \"weightDecay\": 0.01}, \"lr\": 0.1"
+        let base = try ProofBundleCommitmentTests.parse(Self.text)
+        let a = try ProofBundleCommitmentTests.parse(ProofBundleCommitmentTests.edit("\"lr\": 0.1", adam))
+        #expect(a.optimizer == .adamw(AdamW(beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01)))
+        #expect(a.runKey != base.runKey && a.commitmentDigest != base.commitmentDigest)
+        for (old, new) in [("0.999", "0.99"), ("1e-8", "1e-7"), ("0.01", "0.1"), ("\"beta1\": 0.9", "\"beta1\": 0.8")] {
+            let changed = try ProofBundleCommitmentTests.parse(ProofBundleCommitmentTests.edit("\"lr\": 0.1", adam.replacingOccurrences(of: old, with: new)))
+            #expect(changed.runKey != a.runKey, "\(old) -> \(new)")
+        }
+        // Same fp32 values, other spelling: one commitment.
+        let respelled = try ProofBundleCommitmentTests.parse(ProofBundleCommitmentTests.edit("\"lr\": 0.1", adam.replacingOccurrences(of: "1e-8", with: "0.00000001")))
+        #expect(respelled.runKey == a.runKey)
+    }
+
+    @Test(arguments: [
+        ("\"name\": \"adam\"", "optimizer.name"),
+        ("\"name\": \"adamw\", \"beta1\": 1, \"beta2\": 0.999, \"eps\": 1e-8, \"weightDecay\": 0", "optimizer.beta1"),
+        ("\"name\": \"adamw\", \"beta1\": 0.9, \"beta2\": -0.1, \"eps\": 1e-8, \"weightDecay\": 0", "optimizer.beta2"),
+        ("\"name\": \"adamw\", \"beta1\": 0.9, \"beta2\": 0.999, \"eps\": 0, \"weightDecay\": 0", "optimizer.eps"),
+        ("\"name\": \"adamw\", \"beta1\": 0.9, \"beta2\": 0.999, \"eps\": 1e-8, \"weightDecay\": -1", "optimizer.weightDecay"),
+        ("\"name\": \"adamw\", \"beta1\": 0.9, \"beta2\": 0.999, \"eps\": 1e-8", "optimizer.weightDecay"),
+        ("\"name\": \"sgd\", \"beta1\": 0.9", "optimizer.beta1"),
+        ("\"name\": \"adamw\", \"momentum\": 0.9", "optimizer.momentum"),
+    ])
+    func refusesBadOptimizerNamingTheField(member: String, field: String) throws {
+        do {
+            _ = try ProofBundleCommitmentTests.parse(ProofBundleCommitmentTests.edit("\"lr\": 0.1", "\"optimizer\": {\(member)}, \"lr\": 0.1"))
+            Issue.record("accepted \(member)")
+        } catch let error as JSONFieldError {
+            #expect(error.field == field, "\(error)")
+        }
+    }
+}

@@ -35,6 +35,12 @@ struct ActivationKernelTests {
               f: Naive.gelu, df: Naive.geluDerivative)
     }
 
+    @Test func geluTanhIsTransformersGeluNewWithMatchingGradient() {
+        check(seed: 14, forward: { geluTanhForward(out: $0, inp: $1, count: $2) },
+              backward: { geluTanhBackward(dinp: $0, inp: $1, dout: $3, count: $4) },
+              f: Naive.geluTanh, df: Naive.geluTanhDerivative)
+    }
+
     @Test func tanhMatchesNaiveTwinWithMatchingGradient() {
         check(seed: 12, forward: { tanhForward(out: $0, inp: $1, count: $2) },
               backward: { tanhBackward(dinp: $0, out: $2, dout: $3, count: $4) },

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import CBLAS
 import CKernels
@@ -20,6 +21,20 @@ struct LinearKernelTests {
         #expect(relativeError(out.array, Naive.matmul(inp.doubles, weight.doubles, nil, N: N, C: C, OC: OC)) < 1e-6)
     }
 
+    @Test func matmulForwardWithTransposedWeightMatchesNaiveTwin() {
+        var rng = TestRandom(seed: 3)
+        let weightValues = rng.floats(OC * C)
+        var transposed = [Float](repeating: 0, count: OC * C)
+        for o in 0..<OC { for c in 0..<C { transposed[c * OC + o] = weightValues[o * C + c] } }
+        let inp = FloatBuffer(rng.floats(N * C)), weightT = FloatBuffer(transposed)
+        let bias = FloatBuffer(rng.floats(OC)), out = FloatBuffer(zeros: N * OC)
+        let weight = weightValues.map(Double.init)
+        matmulForward(out: out.pointer, inp: inp.pointer, weightT: weightT.pointer, bias: bias.pointer, N: N, C: C, OC: OC)
+        #expect(relativeError(out.array, Naive.matmul(inp.doubles, weight, bias.doubles, N: N, C: C, OC: OC)) < 1e-6)
+        matmulForward(out: out.pointer, inp: inp.pointer, weightT: weightT.pointer, bias: nil, N: N, C: C, OC: OC)
+        #expect(relativeError(out.array, Naive.matmul(inp.doubles, weight, nil, N: N, C: C, OC: OC)) < 1e-6)
+    }
+
     @Test func matmulBackwardAddsNaiveGradients() {
         var rng = TestRandom(seed: 2)
         let inp = FloatBuffer(rng.floats(N * C)), weight = FloatBuffer(rng.floats(OC * C))
@@ -34,6 +49,26 @@ struct LinearKernelTests {
         let plus = { (a: [Double], from: Int) in a.enumerated().map { $0.element + Double(start[from + $0.offset]) } }
         #expect(relativeError(dinp.array, plus(want.dinp, 0)) < 1e-6)
         #expect(relativeError(dweight.array, plus(want.dweight, N * C)) < 1e-6)
+        #expect(relativeError(dbias.array, plus(want.dbias, N * C + OC * C)) < 1e-6)
+    }
+
+    @Test func matmulBackwardWithTransposedWeightAddsNaiveGradients() {
+        var rng = TestRandom(seed: 5)
+        let weightValues = rng.floats(OC * C)
+        var transposed = [Float](repeating: 0, count: OC * C)
+        for o in 0..<OC { for c in 0..<C { transposed[c * OC + o] = weightValues[o * C + c] } }
+        let inp = FloatBuffer(rng.floats(N * C)), weightT = FloatBuffer(transposed), dout = FloatBuffer(rng.floats(N * OC))
+        let start = rng.floats(N * C + OC * C + OC)
+        let dinp = FloatBuffer(Array(start[0..<N * C])), dweightT = FloatBuffer(Array(start[N * C..<N * C + OC * C]))
+        let dbias = FloatBuffer(Array(start[(N * C + OC * C)...]))
+        matmulBackward(dinp: dinp.pointer, dweightT: dweightT.pointer, dbias: dbias.pointer, dout: dout.pointer,
+                       inp: inp.pointer, weightT: weightT.pointer, N: N, C: C, OC: OC)
+        let want = Naive.matmulBackward(dout.doubles, inp.doubles, weightValues.map(Double.init), N: N, C: C, OC: OC)
+        var wantT = [Double](repeating: 0, count: OC * C)
+        for o in 0..<OC { for c in 0..<C { wantT[c * OC + o] = want.dweight[o * C + c] + Double(start[N * C + c * OC + o]) } }
+        let plus = { (a: [Double], from: Int) in a.enumerated().map { $0.element + Double(start[from + $0.offset]) } }
+        #expect(relativeError(dinp.array, plus(want.dinp, 0)) < 1e-6)
+        #expect(relativeError(dweightT.array, wantT) < 1e-6)
         #expect(relativeError(dbias.array, plus(want.dbias, N * C + OC * C)) < 1e-6)
     }
 
@@ -114,14 +149,37 @@ struct LinearKernelTests {
         #expect(relativeError(want.dweight, fdWeight) < 1e-7)
     }
 
-    @Test func blasThreadCountCanBeSet() {
+    /// Set in the child process that runs `threadCountChangesInAProcessOfTheirOwn`.
+    static let threadChildVariable = "LINEAR_KERNEL_BLAS_THREAD_CHILD"
+
+    /// Changing OpenBLAS's thread count stops or starts its thread pool, which deadlocks inside
+    /// OpenBLAS 0.3.21 when another test is in a multi-threaded sgemm at that moment (seen as a
+    /// hung run). So the checks run in a child process of this binary with nothing beside them.
+    @Test func blasThreadCountChangesWorkInAProcessOfTheirOwn() throws {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        child.arguments = ["--testing-library", "swift-testing", "--filter", "LinearKernelTests/threadCountChangesInAProcessOfTheirOwn"]
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.threadChildVariable] = "1"
+        environment["OPENBLAS_NUM_THREADS"] = nil
+        child.environment = environment
+        let output = Pipe()
+        child.standardOutput = output
+        child.standardError = output
+        try child.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        #expect(child.terminationStatus == 0, "\(text)")
+        #expect(text.contains("threadCountChangesInAProcessOfTheirOwn() passed"), "\(text)")
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[threadChildVariable] != nil,
+                   "runs only as the child of blasThreadCountChangesWorkInAProcessOfTheirOwn"))
+    func threadCountChangesInAProcessOfTheirOwn() {
         let before = blasThreadCount()
         setBLASThreadCount(1)
         #expect(blasThreadCount() == 1)
-        setBLASThreadCount(before)
-    }
 
-    @Test func sgemmStillWorksAfterStoppingAndRestartingBLASThreads() {
         // 256x256 crosses OpenBLAS's threshold for splitting work over threads.
         let n = 256
         let a = (0..<(n * n)).map { Float($0 % 17) - 8 }, b = (0..<(n * n)).map { Float($0 % 13) - 6 }
@@ -131,11 +189,12 @@ struct LinearKernelTests {
                         1, a, blasint(n), b, blasint(n), 0, &c, blasint(n))
             return c
         }
-        let before = blasThreadCount()
         let want = product()
-        setBLASThreadCount(1)
-        #expect(product() == want)
+        // Stopped and restarted, the pool still computes the same product.
         setBLASThreadCount(2)
+        #expect(blasThreadCount() == 2)
+        #expect(product() == want)
+        setBLASThreadCount(1)
         #expect(product() == want)
         setBLASThreadCount(before)
     }

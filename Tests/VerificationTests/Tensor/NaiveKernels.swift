@@ -87,6 +87,14 @@ enum Naive {
         0.5 * (1 + erf(x / 2.0.squareRoot())) + x * exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
     }
 
+    /// transformers' `gelu_new`: 0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³))).
+    static func geluTanh(_ x: Double) -> Double { 0.5 * x * (1 + tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x))) }
+    static func geluTanhDerivative(_ x: Double) -> Double {
+        let k = (2 / Double.pi).squareRoot()
+        let t = tanh(k * (x + 0.044715 * x * x * x))
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)
+    }
+
     /// Row-wise softmax of x (N,C).
     static func softmax(_ x: [Double], N: Int, C: Int) -> [Double] {
         var out = x

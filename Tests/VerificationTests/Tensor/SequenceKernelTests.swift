@@ -57,6 +57,24 @@ struct SequenceKernelTests {
         #expect(relativeError(dlogits.array, fd) < 1e-6)
     }
 
+    @Test func crossEntropyInTheLogitsBufferGivesTheSameBits() {
+        var rng = TestRandom(seed: 25)
+        let (N, V) = (5, 13)
+        let values = rng.floats(N * V, scale: 4), targets = rng.ints(N, below: V)
+        let logits = FloatBuffer(values), probs = FloatBuffer(zeros: N * V), losses = FloatBuffer(zeros: N)
+        let shared = FloatBuffer(values), sharedLosses = FloatBuffer(zeros: N)
+        let dlogits = FloatBuffer(zeros: N * V)
+        targets.withUnsafeBufferPointer { t in
+            let a = crossEntropyForward(losses: losses.pointer, probs: probs.pointer, logits: logits.pointer, targets: t.baseAddress!, N: N, V: V)
+            let b = crossEntropyForward(losses: sharedLosses.pointer, probs: shared.pointer, logits: shared.pointer, targets: t.baseAddress!, N: N, V: V)
+            #expect(a.bitPattern == b.bitPattern)
+            crossEntropyBackward(dlogits: dlogits.pointer, probs: probs.pointer, targets: t.baseAddress!, N: N, V: V, dloss: 1 / Float(N))
+            crossEntropyBackwardInPlace(probs: shared.pointer, targets: t.baseAddress!, N: N, V: V, dloss: 1 / Float(N))
+        }
+        #expect(losses.array.map(\.bitPattern) == sharedLosses.array.map(\.bitPattern))
+        #expect(dlogits.array.map(\.bitPattern) == shared.array.map(\.bitPattern))
+    }
+
     @Test func crossEntropyStaysFiniteForExtremeLogits() {
         let logits = FloatBuffer([1e4, -1e4, 0]), losses = FloatBuffer(zeros: 1), probs = FloatBuffer(zeros: 3)
         let target: [Int32] = [1]
