@@ -12,6 +12,26 @@ public func matmulForward(
     out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
     weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int
 ) {
+    linearForward(out: out, inp: inp, weight: weight, transposed: false, bias: bias, N: N, C: C, OC: OC)
+}
+
+/// Computes `out = inp · weightT + bias` for a weight stored (C, OC), as Hugging Face's Conv1D
+/// stores it (y = x · W + b), with one `cblas_sgemm` call (NoTrans/NoTrans).
+///
+/// - out: (N, OC), overwritten. May not alias `inp` or `weightT`.
+/// - inp: (N, C). weightT: (C, OC). bias: (OC) or nil for no bias.
+public func matmulForward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+    weightT: UnsafePointer<Float>, bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int
+) {
+    linearForward(out: out, inp: inp, weight: weightT, transposed: true, bias: bias, N: N, C: C, OC: OC)
+}
+
+/// The two `matmulForward`s: `weight` is (OC, C), or (C, OC) when `transposed`.
+private func linearForward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>, transposed: Bool,
+    bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int
+) {
     precondition(N >= 0 && C >= 0 && OC >= 0, "negative matmul shape")
     guard N > 0, OC > 0 else { return }
     var beta: Float = 0
@@ -24,32 +44,8 @@ public func matmulForward(
         if bias == nil { out.update(repeating: 0, count: N * OC) }
         return
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(N), blasint(OC), blasint(C),
-                1, inp, blasint(C), weight, blasint(C), beta, out, blasint(OC))
-}
-
-/// Computes `out = inp · weightT + bias` for a weight stored (C, OC), as Hugging Face's Conv1D
-/// stores it (y = x · W + b), with one `cblas_sgemm` call (NoTrans/NoTrans).
-///
-/// - out: (N, OC), overwritten. May not alias `inp` or `weightT`.
-/// - inp: (N, C). weightT: (C, OC). bias: (OC) or nil for no bias.
-public func matmulForward(
-    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
-    weightT: UnsafePointer<Float>, bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int
-) {
-    precondition(N >= 0 && C >= 0 && OC >= 0, "negative matmul shape")
-    guard N > 0, OC > 0 else { return }
-    var beta: Float = 0
-    if let bias {
-        for n in 0..<N { (out + n * OC).update(from: bias, count: OC) }
-        beta = 1
-    }
-    if C == 0 {
-        if bias == nil { out.update(repeating: 0, count: N * OC) }
-        return
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(N), blasint(OC), blasint(C),
-                1, inp, blasint(C), weightT, blasint(OC), beta, out, blasint(OC))
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, transposed ? CblasNoTrans : CblasTrans, blasint(N), blasint(OC), blasint(C),
+                1, inp, blasint(C), weight, blasint(transposed ? OC : C), beta, out, blasint(OC))
 }
 
 /// Adds the gradients of `matmulForward` into `dinp`, `dweight` and `dbias` (callers zero them).
