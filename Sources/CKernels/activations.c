@@ -71,6 +71,46 @@ BODY v8f erf8(v8f x) {
 
 BODY v8f gelu8(v8f x) { return 0.5f * x * (1.0f + erf8(x * 0.70710678118654752f)); }
 
+/// tanh(u) = sign(u) (1 - e) / (1 + e) with e = e^-2|u| (2|u| clamped to 87, where tanh rounds
+/// to 1). Accurate in absolute terms (about 2e-7), which is what GELU's 1 + t and 1 - t^2 need;
+/// not a general tanh (near 0 its relative error grows). NaN gives NaN.
+BODY v8f tanh_for_gelu8(v8f u) {
+    v8i bits = (v8i)u;
+    v8i sign = bits & (int32_t)0x80000000;
+    v8f q = (v8f)(bits & 0x7FFFFFFF);
+    q = q + q;
+    q = select8(q > 87.0f, (v8f){} + 87.0f, q);  // NaN stays NaN
+    v8f e = exp_negative8(q);
+    v8f t = (1.0f - e) / (1.0f + e);
+    return (v8f)((v8i)t | sign);
+}
+
+#define GELU_TANH_K 0.7978845608028654f  // sqrt(2 / pi)
+#define GELU_TANH_A 0.044715f
+
+/// transformers' gelu_new: 0.5 x (1 + tanh(k (x + a x^3))).
+BODY v8f gelu_tanh8(v8f x) {
+    v8f t = tanh_for_gelu8(GELU_TANH_K * (x + GELU_TANH_A * x * x * x));
+    return 0.5f * x * (1.0f + t);
+}
+
+/// dinp += dout * (0.5 (1 + t) + 0.5 x (1 - t^2) k (1 + 3 a x^2)), t as in gelu_tanh8.
+BODY void gelu_tanh_backward_rows(float *dinp, const float *in, const float *dout, size_t count) {
+    size_t i = 0;
+    for (; i < count; i += 8) {
+        size_t n = count - i < 8 ? count - i : 8;
+        v8f x = {}, d = {}, g = {};
+        memcpy(&x, in + i, n * sizeof(float));
+        memcpy(&d, dout + i, n * sizeof(float));
+        memcpy(&g, dinp + i, n * sizeof(float));
+        v8f x2 = x * x;
+        v8f t = tanh_for_gelu8(GELU_TANH_K * (x + GELU_TANH_A * x2 * x));
+        v8f local = 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * GELU_TANH_K * (1.0f + 3.0f * GELU_TANH_A * x2);
+        g += d * local;
+        memcpy(dinp + i, &g, n * sizeof(float));
+    }
+}
+
 /// Applies f to count floats: whole vectors in place, the tail through an 8-float buffer.
 #define MAP8(name, f)                                                          \
     BODY void name(float *out, const float *in, size_t count) {               \
@@ -91,6 +131,7 @@ BODY v8f gelu8(v8f x) { return 0.5f * x * (1.0f + erf8(x * 0.70710678118654752f)
 
 MAP8(erf_map, erf8)
 MAP8(gelu_map, gelu8)
+MAP8(gelu_tanh_map, gelu_tanh8)
 
 /// Loads floats [i, i + n) of x into the first n lanes, zeros elsewhere (n <= 8).
 BODY v8f load_partial(const float *x, size_t n) {
@@ -167,6 +208,10 @@ BODY void layernorm_rows(float *out, float *mean, float *rstd, const float *in, 
 
 void kernels_erf_baseline(float *out, const float *in, size_t count) { erf_map(out, in, count); }
 void kernels_gelu_baseline(float *out, const float *in, size_t count) { gelu_map(out, in, count); }
+void kernels_gelu_tanh_baseline(float *out, const float *in, size_t count) { gelu_tanh_map(out, in, count); }
+void kernels_gelu_tanh_backward_baseline(float *dinp, const float *in, const float *dout, size_t count) {
+    gelu_tanh_backward_rows(dinp, in, dout, count);
+}
 void kernels_softmax_rows_baseline(float *x, size_t N, size_t C) { softmax_rows(x, N, C); }
 void kernels_layernorm_baseline(float *out, float *mean, float *rstd, const float *in, const float *weight,
                                 const float *bias, size_t N, size_t C, float eps) {
@@ -188,6 +233,10 @@ int kernels_have_avx2_fma(void) { return 0; }
 
 static FAST void erf_avx2(float *out, const float *in, size_t count) { erf_map(out, in, count); }
 static FAST void gelu_avx2(float *out, const float *in, size_t count) { gelu_map(out, in, count); }
+static FAST void gelu_tanh_avx2(float *out, const float *in, size_t count) { gelu_tanh_map(out, in, count); }
+static FAST void gelu_tanh_backward_avx2(float *dinp, const float *in, const float *dout, size_t count) {
+    gelu_tanh_backward_rows(dinp, in, dout, count);
+}
 static FAST void softmax_avx2(float *x, size_t N, size_t C) { softmax_rows(x, N, C); }
 static FAST void layernorm_avx2(float *out, float *mean, float *rstd, const float *in, const float *weight,
                                 const float *bias, size_t N, size_t C, float eps) {
@@ -200,6 +249,15 @@ void kernels_erf(float *out, const float *in, size_t count) {
 
 void kernels_gelu(float *out, const float *in, size_t count) {
     if (kernels_have_avx2_fma()) gelu_avx2(out, in, count); else kernels_gelu_baseline(out, in, count);
+}
+
+void kernels_gelu_tanh(float *out, const float *in, size_t count) {
+    if (kernels_have_avx2_fma()) gelu_tanh_avx2(out, in, count); else kernels_gelu_tanh_baseline(out, in, count);
+}
+
+void kernels_gelu_tanh_backward(float *dinp, const float *in, const float *dout, size_t count) {
+    if (kernels_have_avx2_fma()) gelu_tanh_backward_avx2(dinp, in, dout, count);
+    else kernels_gelu_tanh_backward_baseline(dinp, in, dout, count);
 }
 
 void kernels_softmax_rows(float *x, size_t N, size_t C) {

@@ -10,6 +10,13 @@ void kernels_erf(float *out, const float *in, size_t count);
 /// Exact (erf-form) GELU: out[i] = 0.5 x (1 + erf(x / sqrt 2)). `out` may equal `in`.
 void kernels_gelu(float *out, const float *in, size_t count);
 
+/// transformers' gelu_new (GPT-2's tanh GELU): out[i] = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))),
+/// tanh from the vector exp (about 2e-7 absolute in 1 + tanh). `out` may equal `in`.
+void kernels_gelu_tanh(float *out, const float *in, size_t count);
+
+/// Adds gelu_new's gradient: dinp[i] += dout[i] * d gelu_new(in[i]) / dx. `in` is the forward input.
+void kernels_gelu_tanh_backward(float *dinp, const float *in, const float *dout, size_t count);
+
 /// LayerNorm of N rows of C floats: out = (x - mean) * rstd * weight + bias with
 /// rstd = 1 / sqrt(var + eps), mean and variance (two passes) summed in eight lanes and then
 /// lane 0 to 7, so the result does not depend on alignment. `mean` and `rstd` (N each) may
@@ -28,6 +35,8 @@ int kernels_have_avx2_fma(void);
 /// The baseline versions, whatever the CPU (tests compare them with the dispatched ones).
 void kernels_erf_baseline(float *out, const float *in, size_t count);
 void kernels_gelu_baseline(float *out, const float *in, size_t count);
+void kernels_gelu_tanh_baseline(float *out, const float *in, size_t count);
+void kernels_gelu_tanh_backward_baseline(float *dinp, const float *in, const float *dout, size_t count);
 void kernels_softmax_rows_baseline(float *x, size_t N, size_t C);
 void kernels_layernorm_baseline(float *out, float *mean, float *rstd, const float *in, const float *weight,
                                 const float *bias, size_t N, size_t C, float eps);

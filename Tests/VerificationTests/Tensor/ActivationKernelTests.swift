@@ -102,6 +102,40 @@ struct ActivationKernelTests {
         #expect(relativeError(base, want) < 1e-6)
     }
 
+    /// gelu_new in its dispatched and baseline builds, forward and backward, against the Double
+    /// twin over [-12, 12] (the tanh's clamp at |2u| = 87 and its saturation included), every
+    /// tail length, in place, and NaN.
+    @Test(arguments: ["dispatched", "baseline"])
+    func geluTanhBuildsMatchTheNaiveTwin(version: String) {
+        let forward = version == "baseline" ? kernels_gelu_tanh_baseline : kernels_gelu_tanh
+        let backward = version == "baseline" ? kernels_gelu_tanh_backward_baseline : kernels_gelu_tanh_backward
+        let xs = (-24_000...24_000).map { Float($0) / 2_000 }
+        var out = [Float](repeating: 0, count: xs.count)
+        forward(&out, xs, xs.count)
+        var worst = 0.0
+        for (x, y) in zip(xs, out) { worst = max(worst, abs(Double(y) - Naive.geluTanh(Double(x))) / max(1, abs(Double(x)))) }
+        #expect(worst < 4e-7, "largest |error| / max(1, |x|): \(worst)")
+        var rng = TestRandom(seed: 16)
+        let dout = rng.floats(xs.count)
+        var dinp = [Float](repeating: 0.25, count: xs.count)
+        backward(&dinp, xs, dout, xs.count)
+        let want = zip(xs, dout).map { 0.25 + Naive.geluTanhDerivative(Double($0)) * Double($1) }
+        #expect(relativeError(dinp, want) < 1e-6)
+        for n in 1...17 {
+            var tail = [Float](repeating: 42, count: 17), grads = [Float](repeating: 42, count: 17)
+            forward(&tail, Array(xs[100..<117]), n)
+            backward(&grads, Array(xs[100..<117]), Array(dout[100..<117]), n)
+            #expect(tail[..<n].elementsEqual(out[100..<100 + n]) && tail[n...].allSatisfy { $0 == 42 }, "n \(n)")
+            #expect(grads[n...].allSatisfy { $0 == 42 }, "n \(n)")
+        }
+        var inPlace = Array(xs[0..<9])
+        forward(&inPlace, inPlace, 9)
+        #expect(inPlace == Array(out[0..<9]))
+        var nan: [Float] = [.nan, 1]
+        forward(&nan, nan, 2)
+        #expect(nan[0].isNaN && nan[1] == out[xs.firstIndex(of: 1)!])
+    }
+
     @Test func geluWorksInPlace() {
         let x = FloatBuffer([-2, -0.5, 0, 0.5, 2])
         geluForward(out: x.pointer, inp: x.pointer, count: x.count)
