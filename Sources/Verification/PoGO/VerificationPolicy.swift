@@ -38,7 +38,8 @@ public struct VerificationPolicy: Sendable, Hashable, Codable {
     public var maxArtifactFileBytes: Int
     /// Largest model (parameters P) verified by full re-execution; a larger one is verified
     /// in leaf-only mode (docs/protocol-parts/remote.md). Default 180,000,000: the largest model
-    /// whose estimated peak (`ReexecutionCost`, with full passes) fits a replica of 8 GiB.
+    /// whose estimated peak (`ReexecutionCost`, SGD, two full passes) fits 8 GiB of re-execution
+    /// memory (a 9 GiB replica); the memory check lowers it where less is available.
     public var maxReexecutedParameters: Int
     /// Largest activation memory of one re-execution pass, in bytes; larger batches run in
     /// chunks, and a model one example of which needs more is not re-executed. Default 1.5 GiB.

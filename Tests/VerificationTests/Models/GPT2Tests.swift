@@ -112,6 +112,19 @@ struct GPT2Tests {
         let bytes = 4 * small.activationFloats(T: 1_024, backward: true)
         #expect(bytes <= VerificationPolicy().activationBudgetBytes && bytes > 1_400_000_000, "\(bytes)")
         #expect(small.layout.count <= VerificationPolicy().maxReexecutedParameters)
+        // The estimated peak with 2 challenged steps and two concurrent passes (the figures of
+        // verification.md, "Which mode"): with AdamW it fits the 8 GiB of re-execution memory of
+        // a 9 GiB replica but not the 7 GiB of an 8 GiB one; with SGD it fits both.
+        let pass = try #require(PoGOWorkload.activationBytesPerExample(model: .gpt2(small.config), backward: true))
+        func peak(_ optimizer: Optimizer) -> Int {
+            ReexecutionCost.fixedBytes + ReexecutionCost.bytesPerParameter(challengedSteps: 2, optimizer: optimizer) * small.layout.count + 2 * pass
+        }
+        #expect(peak(.adamw(AdamW())) <= 8 << 30 && peak(.adamw(AdamW())) > 7 << 30, "\(peak(.adamw(AdamW())))")
+        #expect(peak(.sgd) <= 7 << 30, "\(peak(.sgd))")
+        // The cap: the largest round count whose SGD estimate with two full passes fits 8 GiB.
+        let cap = VerificationPolicy().maxReexecutedParameters, budget = VerificationPolicy().activationBudgetBytes
+        #expect(ReexecutionCost.fixedBytes + ReexecutionCost.bytesPerParameter(challengedSteps: 2) * cap + 2 * budget <= 8 << 30)
+        #expect(ReexecutionCost.fixedBytes + ReexecutionCost.bytesPerParameter(challengedSteps: 2) * (cap + 10_000_000) + 2 * budget > 8 << 30)
     }
 
     @Test func refusesTokensOutsideTheVocabulary() throws {
