@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// The outcome of a finalization: the decision, stake tallies, the votes counted, and every
 /// attestation or key that did not count, with the reason. Its JSON form is the response body.
 ///
@@ -193,5 +195,16 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
             try c.encode(outliers, forKey: .outliers)
             try c.encode(evaluator, forKey: .evaluator)
         }
+    }
+}
+
+extension FinalizationResult {
+    /// The response body: compact JSON with sorted keys and unescaped slashes. Throws only
+    /// what `JSONEncoder` throws; every member is a string, an integer, a finite double or a
+    /// list of those, so a result the finalizer built encodes.
+    public func jsonBytes() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self))
     }
 }

@@ -1,5 +1,3 @@
-internal import Foundation
-
 /// Aggregates verifiers' attestations into a decision; pure and stateless.
 ///
 /// One vote per key: a key's ballots from all the envelopes it validly signed are collected;
@@ -109,15 +107,5 @@ extension Finalizer {
         case (.positive, .leafOnly): .neither
         case (.negative, _): .slash
         }
-    }
-}
-
-extension FinalizationResult {
-    /// The response body: compact JSON with sorted keys and unescaped slashes.
-    public func jsonBytes() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Every member is a string, an integer, a finite double, or a list of those.
-        return Array(try! encoder.encode(self))
     }
 }

@@ -70,7 +70,7 @@ struct FinalizationAdaptiveMinerTests {
     @Test func resultListsHowEachVoteCounted() throws {
         let result = Finalizer.finalize(try S.request(.pogo, stakes: [1, 1, 1],
                                                       [S.pogo(k0, .positive), S.pogo(k1, .positive, mode: .leafOnly), S.pogo(k2, .negative)]))
-        let text = String(decoding: result.jsonBytes(), as: UTF8.self)
+        let text = String(decoding: try result.jsonBytes(), as: UTF8.self)
         for field in ["\"countsToward\":\"confirm\"", "\"countsToward\":\"neither\"", "\"countsToward\":\"slash\"",
                       "\"mode\":\"leafOnly\"", "\"leafOnlyPositive\":1"] {
             #expect(text.contains(field), "\(field) missing from \(text)")

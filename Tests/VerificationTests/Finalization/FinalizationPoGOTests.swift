@@ -91,7 +91,7 @@ struct FinalizationPoGOTests {
 
     @Test func resultJSONUsesDocumentedFieldNames() throws {
         let result = Finalizer.finalize(try S.request(.pogo, stakes: [1, 1, 1], [S.pogo(k0, .positive)]))
-        let text = String(decoding: result.jsonBytes(), as: UTF8.self)
+        let text = String(decoding: try result.jsonBytes(), as: UTF8.self)
         for field in ["\"decision\":\"undecided\"", "\"kind\":\"pogo\"", "\"positive\":1", "\"negative\":0", "\"abstained\":2",
                       "\"total\":3", "\"voters\":1", "\"verdict\":\"positive\"", "\"keyId\":\"\(k0.keyID)\"", "\"equivocating\":[]",
                       "\"rejected\":[]", "\"subject\":\"\(S.bundle.hex)\""] {

@@ -55,7 +55,7 @@ struct FinalizationPoQTests {
     @Test func noVotesGivesNullConsensus() throws {
         let result = Finalizer.finalize(try S.request(.poq, stakes: [1, 2], [S.poq(S.key(5), 0.5)]))
         #expect(result.consensus == nil && result.decision == .undecided && result.outliers.isEmpty)
-        #expect(String(decoding: result.jsonBytes(), as: UTF8.self).contains("\"consensus\":null"))
+        #expect(try String(decoding: result.jsonBytes(), as: UTF8.self).contains("\"consensus\":null"))
         #expect(try JSONDecoderBox.decode(result.jsonBytes()) == result)
     }
 
