@@ -41,22 +41,22 @@ public enum Finalizer {
             let stake = request.verifiers[signer].stake
             let indices = cast.map(\.index)
             guard cast.allSatisfy({ $0.ballot == cast[0].ballot }) else {
-                equivocating.append(.init(keyId: keyIDs[signer], stake: stake, attestations: indices))
+                equivocating.append(.init(keyID: keyIDs[signer], stake: stake, attestations: indices))
                 continue
             }
             let ballot = cast[0].ballot
             counted.append((ballot, stake))
             switch ballot {
             case let .verdict(verdict, mode):
-                votes.append(.init(keyId: keyIDs[signer], stake: stake, verdict: verdict, mode: mode,
+                votes.append(.init(keyID: keyIDs[signer], stake: stake, verdict: verdict, mode: mode,
                                    countsToward: Self.side(verdict, mode), score: nil, attestations: indices))
             case let .score(score):
-                votes.append(.init(keyId: keyIDs[signer], stake: stake, verdict: nil, mode: nil, countsToward: nil,
+                votes.append(.init(keyID: keyIDs[signer], stake: stake, verdict: nil, mode: nil, countsToward: nil,
                                    score: score, attestations: indices))
             }
         }
-        votes.sort { $0.keyId < $1.keyId }
-        equivocating.sort { $0.keyId < $1.keyId }
+        votes.sort { $0.keyID < $1.keyID }
+        equivocating.sort { $0.keyID < $1.keyID }
 
         let total = request.totalStake
         let voted = counted.reduce(UInt64(0)) { $0 + $1.stake }
@@ -85,7 +85,7 @@ public enum Finalizer {
                 for vote in votes {
                     let distance = abs(vote.score! - consensus)
                     if distance > request.outlierDistance {
-                        outliers.append(.init(keyId: vote.keyId, score: vote.score!, distance: distance))
+                        outliers.append(.init(keyID: vote.keyID, score: vote.score!, distance: distance))
                     }
                 }
             }
