@@ -24,15 +24,19 @@ struct PublishedKey: Encodable {
         let keyval: [String: String]
     }
 
-    let keyId: String
+    let keyID: String
     let algorithm = "ed25519"
     let publicKey: String
     let pem: String
     let jwk: JWK
     let securesystemslib: SecuresystemslibKey
 
+    enum CodingKeys: String, CodingKey {
+        case keyID = "keyId", algorithm, publicKey, pem, jwk, securesystemslib
+    }
+
     init(_ key: PublicKey) {
-        keyId = key.keyID
+        keyID = key.keyID
         publicKey = key.base64URL
         pem = key.pem
         jwk = JWK(x: key.base64URL, kid: key.keyID)

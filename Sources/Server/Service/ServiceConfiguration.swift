@@ -38,10 +38,10 @@ struct ServiceConfiguration: Sendable {
     /// Claims a job gets before it is `failed`. Default 3.
     var maxAttempts = 3
     /// Milliseconds an idle worker waits before looking for work again. Default 200.
-    var pollIntervalMilliseconds = 200
+    var pollIntervalMs = 200
     /// Test knob: milliseconds a worker waits (heartbeating) after claiming a job, before
     /// verifying it, so tests can kill the process mid-job. Default 0.
-    var workerStartDelayMilliseconds = 0
+    var workerStartDelayMs = 0
     /// Largest bundle body in bytes; larger gets 413. Default 16,777,216 (16 MiB).
     var maxBundleBytes = 16 << 20
     /// Largest finalization request in bytes. Default 16,777,216 (16 MiB).
@@ -59,7 +59,7 @@ struct ServiceConfiguration: Sendable {
     var poqWorkers = ServiceConfiguration.availableProcessors
     /// Milliseconds a PoQ worker with less than a full batch queued waits for more, from the
     /// oldest queued sequence's arrival. Default 2; 0 never waits.
-    var poqBatchWindowMilliseconds = 2
+    var poqBatchWindowMs = 2
     /// HTTP I/O threads, each an epoll loop accepting, parsing and answering cheap requests.
     /// Default: `CPUQuota.available`.
     var httpIOThreads = ServiceConfiguration.availableProcessors
@@ -79,12 +79,12 @@ struct ServiceConfiguration: Sendable {
     /// 503. Default 268,435,456 (256 MiB), at least the largest route limit.
     var httpBodyBudgetBytes = 256 << 20
     /// Milliseconds from a request's first byte to the end of its body; slower gets 408. Default 60,000.
-    var httpRequestTimeoutMilliseconds = 60_000
+    var httpRequestTimeoutMs = 60_000
     /// Minimum body rate in bytes per second after the grace period; slower gets 408; 0 turns it
     /// off. Default 16,384.
     var httpMinBodyRate = 16_384
     /// Milliseconds a body may take to start before the minimum rate applies. Default 5,000.
-    var httpBodyGraceMilliseconds = 5_000
+    var httpBodyGraceMs = 5_000
     /// The PoGO verifier's counts and tolerances (`file://` artifacts off by default).
     var policy = VerificationPolicy()
     /// The folder `file://` artifacts must lie in; required when `policy.allowFileURIs` is set.
@@ -126,9 +126,9 @@ struct ServiceConfiguration: Sendable {
     var httpConfiguration: HTTPServerConfiguration {
         HTTPServerConfiguration(host: host, port: port, maxConnections: httpMaxConnections,
                                 maxBodyBytes: maxBodyBytes, bodyBudgetBytes: httpBodyBudgetBytes,
-                                requestTimeout: .milliseconds(httpRequestTimeoutMilliseconds),
+                                requestTimeout: .milliseconds(httpRequestTimeoutMs),
                                 minBodyBytesPerSecond: httpMinBodyRate,
-                                bodyRateGracePeriod: .milliseconds(httpBodyGraceMilliseconds),
+                                bodyRateGracePeriod: .milliseconds(httpBodyGraceMs),
                                 ioThreads: httpIOThreads, workerThreads: httpWorkerThreads,
                                 workerQueueCapacity: httpQueueCapacity, workQueues: workQueues)
     }
@@ -146,7 +146,7 @@ struct ServiceConfiguration: Sendable {
 
     /// The PoQ scheduler's settings.
     var poqScheduler: PoQScheduler.Configuration {
-        PoQScheduler.Configuration(workers: poqWorkers, window: .milliseconds(poqBatchWindowMilliseconds))
+        PoQScheduler.Configuration(workers: poqWorkers, window: .milliseconds(poqBatchWindowMs))
     }
 
     /// The largest body any route accepts: the HTTP server's own limit.

@@ -14,7 +14,7 @@ extension VerifierService {
         } catch {
             throw Self.problem(error)
         }
-        return try .json(Finalizer.finalize(parsed))
+        return .json(bytes: try Finalizer.finalize(parsed).jsonBytes())
     }
 
     /// The configured thresholds (validated when the configuration was read), else the protocol's.

@@ -73,7 +73,7 @@ final class VerifierService: Sendable {
             let evaluator = try PoQEvaluator(directory: configuration.modelDirectory, limits: configuration.poqLimits)
             log.event("model_loaded", ["directory": configuration.modelDirectory, "identity": evaluator.identity.description,
                                         "workers": String(configuration.poqWorkers),
-                                        "batch_window_ms": String(configuration.poqBatchWindowMilliseconds)])
+                                        "batch_window_ms": String(configuration.poqBatchWindowMs)])
             scheduler = PoQScheduler(evaluator: evaluator, configuration: configuration.poqScheduler)
         } catch {
             log.event("model_unavailable", ["directory": configuration.modelDirectory, "error": "\(error)"])
@@ -98,8 +98,8 @@ final class VerifierService: Sendable {
                                    "lease_seconds": "\(policy.leaseSeconds)", "max_attempts": String(policy.maxAttempts)])
         workers = VerificationWorkers(
             count: configuration.workers, store: workerStore, verifier: verifier, keys: signingKeys, log: log, metrics: metrics,
-            leaseSeconds: configuration.leaseSeconds, pollInterval: .milliseconds(configuration.pollIntervalMilliseconds),
-            startDelay: .milliseconds(configuration.workerStartDelayMilliseconds))
+            leaseSeconds: configuration.leaseSeconds, pollInterval: .milliseconds(configuration.pollIntervalMs),
+            startDelay: .milliseconds(configuration.workerStartDelayMs))
     }
 
     /// Every route. Inline handlers never touch the store or the disk: health, keys, and

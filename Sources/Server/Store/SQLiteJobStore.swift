@@ -10,11 +10,11 @@ internal import Synchronization
 final class SQLiteJobStore: JobStore {
     /// Milliseconds a call waits for another connection's lock before failing with
     /// `SQLITE_BUSY`. Default 5,000.
-    static let defaultBusyTimeoutMilliseconds: Int32 = 5_000
+    static let defaultBusyTimeoutMs: Int32 = 5_000
 
     let policy: JobLeasePolicy
     let path: String
-    private let busyTimeoutMilliseconds: Int32
+    private let busyTimeoutMs: Int32
     private let connection: Mutex<SQLiteConnection>
     private let now: @Sendable () -> Date
 
@@ -24,17 +24,17 @@ final class SQLiteJobStore: JobStore {
     ///   - migrations: the schema steps to apply; tests pass a prefix to build an old database.
     ///   - now: the clock used for every timestamp and lease decision.
     init(path: String, policy: JobLeasePolicy = JobLeasePolicy(),
-         busyTimeoutMilliseconds: Int32 = SQLiteJobStore.defaultBusyTimeoutMilliseconds,
+         busyTimeoutMs: Int32 = SQLiteJobStore.defaultBusyTimeoutMs,
          migrations: [SQLiteMigration] = SQLiteMigrator.jobStoreMigrations,
          now: @escaping @Sendable () -> Date = { Date() }) throws {
         try policy.validate()
         // Created 0600 before SQLite opens it, so its -wal and -shm files get that mode too.
         PrivateFiles.createFileIfMissing(path)
-        let connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        let connection = try SQLiteConnection(path: path, busyTimeoutMs: busyTimeoutMs)
         // WAL lets readers run beside the one writer and survives a killed process. In WAL,
         // synchronous=FULL fsyncs the log on every commit, so an acknowledged submission or
         // verdict survives power loss too; NORMAL could lose the last commits on power loss.
-        try Self.retryingWhileBusy(milliseconds: busyTimeoutMilliseconds) { () throws(SQLiteError) in
+        try Self.retryingWhileBusy(milliseconds: busyTimeoutMs) { () throws(SQLiteError) in
             try connection.execute("PRAGMA journal_mode = WAL")
         }
         try connection.execute("PRAGMA synchronous = FULL")
@@ -43,7 +43,7 @@ final class SQLiteJobStore: JobStore {
         self.connection = Mutex(connection)
         self.policy = policy
         self.path = path
-        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.busyTimeoutMs = busyTimeoutMs
         self.now = now
     }
 
@@ -230,7 +230,7 @@ final class SQLiteJobStore: JobStore {
     /// even while their caches still hold good pages.
     func probe() throws {
         let time = Self.milliseconds(now())
-        let db = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, create: false)
+        let db = try SQLiteConnection(path: path, busyTimeoutMs: busyTimeoutMs, create: false)
         try db.immediateTransaction {
             _ = try db.run("""
                 INSERT INTO readiness_probe (id, probed_at) VALUES (1, ?1)

@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// The outcome of a finalization: the decision, stake tallies, the votes counted, and every
 /// attestation or key that did not count, with the reason. Its JSON form is the response body.
 ///
@@ -55,7 +57,7 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
     /// One key's counted ballot.
     public struct Vote: Codable, Sendable, Equatable {
         /// Hex SHA-256 of the verifier's raw public key.
-        public let keyId: String
+        public let keyID: String
         public let stake: UInt64
         /// pogo only.
         public let verdict: PoGOVerdict?
@@ -68,9 +70,13 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
         /// Indices in "attestations" of every envelope carrying this ballot, ascending.
         public let attestations: [Int]
 
-        public init(keyId: String, stake: UInt64, verdict: PoGOVerdict?, mode: VerificationReport.Mode?, countsToward: Side?,
+        enum CodingKeys: String, CodingKey {
+            case keyID = "keyId", stake, verdict, mode, countsToward, score, attestations
+        }
+
+        public init(keyID: String, stake: UInt64, verdict: PoGOVerdict?, mode: VerificationReport.Mode?, countsToward: Side?,
                     score: Double?, attestations: [Int]) {
-            self.keyId = keyId
+            self.keyID = keyID
             self.stake = stake
             self.verdict = verdict
             self.mode = mode
@@ -100,13 +106,17 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
 
     /// A key that signed conflicting ballots: different verdicts, or different scores.
     public struct Equivocation: Codable, Sendable, Equatable {
-        public let keyId: String
+        public let keyID: String
         public let stake: UInt64
         /// Indices of the envelopes carrying its ballots, ascending.
         public let attestations: [Int]
 
-        public init(keyId: String, stake: UInt64, attestations: [Int]) {
-            self.keyId = keyId
+        enum CodingKeys: String, CodingKey {
+            case keyID = "keyId", stake, attestations
+        }
+
+        public init(keyID: String, stake: UInt64, attestations: [Int]) {
+            self.keyID = keyID
             self.stake = stake
             self.attestations = attestations
         }
@@ -114,13 +124,17 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
 
     /// poq: a voter whose score is more than the outlier distance from the consensus.
     public struct Outlier: Codable, Sendable, Equatable {
-        public let keyId: String
+        public let keyID: String
         public let score: Double
         /// |score - consensus| in binary64 (one correctly rounded subtraction).
         public let distance: Double
 
-        public init(keyId: String, score: Double, distance: Double) {
-            self.keyId = keyId
+        enum CodingKeys: String, CodingKey {
+            case keyID = "keyId", score, distance
+        }
+
+        public init(keyID: String, score: Double, distance: Double) {
+            self.keyID = keyID
             self.score = score
             self.distance = distance
         }
@@ -193,5 +207,16 @@ public struct FinalizationResult: Codable, Sendable, Equatable {
             try c.encode(outliers, forKey: .outliers)
             try c.encode(evaluator, forKey: .evaluator)
         }
+    }
+}
+
+extension FinalizationResult {
+    /// The response body: compact JSON with sorted keys and unescaped slashes. Throws only
+    /// what `JSONEncoder` throws; every member is a string, an integer, a finite double or a
+    /// list of those, so a result the finalizer built encodes.
+    public func jsonBytes() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self))
     }
 }

@@ -1,5 +1,3 @@
-internal import Foundation
-
 /// Aggregates verifiers' attestations into a decision; pure and stateless.
 ///
 /// One vote per key: a key's ballots from all the envelopes it validly signed are collected;
@@ -43,22 +41,22 @@ public enum Finalizer {
             let stake = request.verifiers[signer].stake
             let indices = cast.map(\.index)
             guard cast.allSatisfy({ $0.ballot == cast[0].ballot }) else {
-                equivocating.append(.init(keyId: keyIDs[signer], stake: stake, attestations: indices))
+                equivocating.append(.init(keyID: keyIDs[signer], stake: stake, attestations: indices))
                 continue
             }
             let ballot = cast[0].ballot
             counted.append((ballot, stake))
             switch ballot {
             case let .verdict(verdict, mode):
-                votes.append(.init(keyId: keyIDs[signer], stake: stake, verdict: verdict, mode: mode,
+                votes.append(.init(keyID: keyIDs[signer], stake: stake, verdict: verdict, mode: mode,
                                    countsToward: Self.side(verdict, mode), score: nil, attestations: indices))
             case let .score(score):
-                votes.append(.init(keyId: keyIDs[signer], stake: stake, verdict: nil, mode: nil, countsToward: nil,
+                votes.append(.init(keyID: keyIDs[signer], stake: stake, verdict: nil, mode: nil, countsToward: nil,
                                    score: score, attestations: indices))
             }
         }
-        votes.sort { $0.keyId < $1.keyId }
-        equivocating.sort { $0.keyId < $1.keyId }
+        votes.sort { $0.keyID < $1.keyID }
+        equivocating.sort { $0.keyID < $1.keyID }
 
         let total = request.totalStake
         let voted = counted.reduce(UInt64(0)) { $0 + $1.stake }
@@ -87,7 +85,7 @@ public enum Finalizer {
                 for vote in votes {
                     let distance = abs(vote.score! - consensus)
                     if distance > request.outlierDistance {
-                        outliers.append(.init(keyId: vote.keyId, score: vote.score!, distance: distance))
+                        outliers.append(.init(keyID: vote.keyID, score: vote.score!, distance: distance))
                     }
                 }
             }
@@ -109,15 +107,5 @@ extension Finalizer {
         case (.positive, .leafOnly): .neither
         case (.negative, _): .slash
         }
-    }
-}
-
-extension FinalizationResult {
-    /// The response body: compact JSON with sorted keys and unescaped slashes.
-    public func jsonBytes() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Every member is a string, an integer, a finite double, or a list of those.
-        return Array(try! encoder.encode(self))
     }
 }

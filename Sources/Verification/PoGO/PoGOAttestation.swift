@@ -12,7 +12,7 @@ public enum PoGOAttestation {
 
     /// One check as attested: its name, step (for challenged-step checks) and result.
     public struct CheckResult: Sendable, Codable, Hashable {
-        public var name: String
+        public var name: VerificationReport.CheckName
         public var step: Int?
         public var passed: Bool
     }
@@ -34,7 +34,7 @@ public enum PoGOAttestation {
         public var leavesChecked: [VerificationReport.ChallengedStep]
         public var checks: [CheckResult]
         /// In leaf-only mode, the full-mode checks that did not run; absent in full mode.
-        public var checksNotRun: [String]?
+        public var checksNotRun: [VerificationReport.CheckName]?
         public var failedChecks: [String]
         public var policy: VerificationPolicy
 

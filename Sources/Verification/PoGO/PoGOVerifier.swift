@@ -93,7 +93,7 @@ struct VerificationRun {
     var challengedLeaves: [Int: [Int]] = [:]
     var checks: [VerificationReport.Check] = []
     /// Set by leaf-only mode: the full-mode checks that did not run, and why.
-    var checksNotRun: [String]? = nil
+    var checksNotRun: [VerificationReport.CheckName]? = nil
     var leafOnlyReason: String? = nil
     var estimatedPeakBytes: Int? = nil
     var timings = VerificationReport.Timings()

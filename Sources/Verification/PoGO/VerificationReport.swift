@@ -46,13 +46,13 @@ public struct VerificationReport: Sendable, Codable, Hashable {
     /// One check: a stable name, the step it concerns (challenged-step checks), the result,
     /// a human-readable detail and its measurements.
     public struct Check: Sendable, Codable, Hashable {
-        public var name: String
+        public var name: CheckName
         public var step: Int?
         public var passed: Bool
         public var detail: String
         public var measured: Measurements
 
-        public init(name: String, step: Int? = nil, passed: Bool, detail: String, measured: Measurements = Measurements()) {
+        public init(name: CheckName, step: Int? = nil, passed: Bool, detail: String, measured: Measurements = Measurements()) {
             self.name = name
             self.step = step
             self.passed = passed
@@ -61,7 +61,7 @@ public struct VerificationReport: Sendable, Codable, Hashable {
         }
 
         /// `name`, or `name[step]` for a step's check: how failures are listed.
-        public var label: String { step.map { "\(name)[\($0)]" } ?? name }
+        public var label: String { step.map { "\(name.rawValue)[\($0)]" } ?? name.rawValue }
     }
 
     /// The leaves challenged at one step.
@@ -97,8 +97,8 @@ public struct VerificationReport: Sendable, Codable, Hashable {
     /// Challenged leaves per challenged step, in the same order.
     public var leavesChecked: [ChallengedStep]
     public var checks: [Check]
-    /// In leaf-only mode, the names of the full-mode checks that did not run; absent in full mode.
-    public var checksNotRun: [String]? = nil
+    /// In leaf-only mode, the full-mode checks that did not run; absent in full mode.
+    public var checksNotRun: [CheckName]? = nil
     /// In leaf-only mode, why the model was not re-executed; absent in full mode.
     public var leafOnlyReason: String? = nil
     /// In full mode, the estimated peak memory of the re-execution (`ReexecutionCost`), bytes;
@@ -110,12 +110,12 @@ public struct VerificationReport: Sendable, Codable, Hashable {
     public var policy: VerificationPolicy
 
     /// The check named `name` (at `step`, when given), if it ran.
-    public func check(_ name: String, step: Int? = nil) -> Check? {
+    public func check(_ name: CheckName, step: Int? = nil) -> Check? {
         checks.first { $0.name == name && (step == nil || $0.step == step) }
     }
 
     /// Whether any check named `name` ran and failed.
-    public func failed(_ name: String) -> Bool {
+    public func failed(_ name: CheckName) -> Bool {
         checks.contains { $0.name == name && !$0.passed }
     }
 }

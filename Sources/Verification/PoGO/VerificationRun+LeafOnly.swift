@@ -1,11 +1,4 @@
 extension VerificationRun {
-    /// The full-mode checks, none of which runs in leaf-only mode (listed in the report).
-    static let fullModeChecks = [
-        "structure.dataset", "structure.theta0", "structure.theta0Root", "structure.gradients",
-        "replay.gradientRoots", "replay.weightsRoots", "step.loss", "step.gradientOpening", "step.gradient",
-        "step.updateRule", "progress.publicInitialLoss", "progress.publicFinalLoss", "progress.secretImprovement",
-    ]
-
     /// Leaf-only mode (docs/protocol-parts/remote.md): "leaf.theta0Header" and
     /// "leaf.gradientHeaders" (headers of theta_0 and of the gradients of steps 1..max challenged
     /// step fit the model), then for each challenged step t, over its challenged leaves:
@@ -15,19 +8,19 @@ extension VerificationRun {
     /// "leaf.updateRule" (theta_t's leaf rebuilt likewise opens against steps[t-1].weightsRoot).
     /// No loss, gradient or progress is recomputed.
     mutating func executeLeafOnly(trees: ProofBundle.Trees, reader: ArtifactRangeReader) throws(PoGOVerificationError) {
-        checksNotRun = Self.fullModeChecks
+        checksNotRun = VerificationReport.CheckName.run(in: .full)
         var clock = ContinuousClock.now
         let layout: ParameterLayout
         do { layout = try Self.parameterLayout(bundle.model) } catch {
-            record(.init(name: "leaf.theta0Header", passed: false, detail: "invalid model: \(error)"))
+            record(.init(name: .leafTheta0Header, passed: false, detail: "invalid model: \(error)"))
             return
         }
         var artifacts = LeafArtifacts(bundle: bundle, trees: trees, reader: reader, layout: layout)
-        guard try headerCheck("leaf.theta0Header", pass: "\(layout.slots.count) F32 tensors as the model declares", {
+        guard try headerCheck(.leafTheta0Header, pass: "\(layout.slots.count) F32 tensors as the model declares", {
             (a: inout LeafArtifacts) throws(LeafArtifacts.Failure) in try a.loadTheta0Header()
         }, &artifacts) else { return }
         let last = challengedSteps.max() ?? 0
-        guard try headerCheck("leaf.gradientHeaders", pass: "\(last) gradient headers of format \(GradientArtifact.format)", {
+        guard try headerCheck(.leafGradientHeaders, pass: "\(last) gradient headers of format \(GradientArtifact.format)", {
             (a: inout LeafArtifacts) throws(LeafArtifacts.Failure) in
             for t in stride(from: 1, through: last, by: 1) { try a.loadGradientHeader(step: t) }
         }, &artifacts) else { return }
@@ -40,7 +33,7 @@ extension VerificationRun {
 
     /// Runs a header phase and records it; returns whether it passed.
     private mutating func headerCheck(
-        _ name: String, pass: String, _ body: (inout LeafArtifacts) throws(LeafArtifacts.Failure) -> Void, _ artifacts: inout LeafArtifacts
+        _ name: VerificationReport.CheckName, pass: String, _ body: (inout LeafArtifacts) throws(LeafArtifacts.Failure) -> Void, _ artifacts: inout LeafArtifacts
     ) throws(PoGOVerificationError) -> Bool {
         do {
             try body(&artifacts)
@@ -58,7 +51,7 @@ extension VerificationRun {
     /// The four leaf checks of challenged step t.
     private mutating func checkLeaves(_ t: Int, artifacts: inout LeafArtifacts) throws(PoGOVerificationError) {
         let leaves = challengedLeaves[t] ?? []
-        let names = ["leaf.theta0Opening", "leaf.gradientOpenings", "leaf.previousWeights", "leaf.updateRule"]
+        let names: [VerificationReport.CheckName] = [.leafTheta0Opening, .leafGradientOpenings, .leafPreviousWeights, .leafUpdateRule]
         // failures[k] lists (leaf, reason) for check names[k]; a leaf failing one check fails
         // every later one, since the later ones need its values.
         var failures: [[(Int, String)]] = Array(repeating: [], count: names.count)

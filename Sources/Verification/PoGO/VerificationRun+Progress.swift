@@ -40,15 +40,15 @@ extension VerificationRun {
     /// progress checks, the secret pair is all or nothing.
     mutating func checkProgress(_ losses: ProgressEvaluation) {
         do {
-            record(lossCheck("progress.publicInitialLoss", claimed: bundle.initialEvaluationLoss,
+            record(lossCheck(.progressPublicInitialLoss, claimed: bundle.initialEvaluationLoss,
                              recomputed: try losses.publicInitial.get()))
-            record(lossCheck("progress.publicFinalLoss", claimed: bundle.finalEvaluationLoss,
+            record(lossCheck(.progressPublicFinalLoss, claimed: bundle.finalEvaluationLoss,
                              recomputed: try losses.publicFinal.get()))
         } catch {
-            record(.init(name: "progress.publicInitialLoss", passed: false, detail: "cannot evaluate: \(error)"))
+            record(.init(name: .progressPublicInitialLoss, passed: false, detail: "cannot evaluate: \(error)"))
             return
         }
-        let name = "progress.secretImprovement"
+        let name = VerificationReport.CheckName.progressSecretImprovement
         do {
             let initial = try losses.secretInitial.get()
             let final = try losses.secretFinal.get()

@@ -57,9 +57,9 @@ extension VerificationRun {
             }
             if weights?.root != step.weightsRoot { weightsFailures.append(t) }
         }
-        record(.init(name: "structure.gradients", passed: true, detail: "\(bundle.steps.count) artifacts of \(bundle.parameterCount) parameters"))
-        record(Self.replayCheck("replay.gradientRoots", failures: gradientFailures, of: bundle.steps.count))
-        var weightsCheck = Self.replayCheck("replay.weightsRoots", failures: weightsFailures, of: bundle.steps.count)
+        record(.init(name: .structureGradients, passed: true, detail: "\(bundle.steps.count) artifacts of \(bundle.parameterCount) parameters"))
+        record(Self.replayCheck(.replayGradientRoots, failures: gradientFailures, of: bundle.steps.count))
+        var weightsCheck = Self.replayCheck(.replayWeightsRoots, failures: weightsFailures, of: bundle.steps.count)
         if let nonFinite {
             weightsCheck.detail += "; theta_\(nonFinite.step) has a non-finite parameter \(nonFinite.parameter) "
                 + "(the update rule overflowed at step \(nonFinite.step))"
@@ -72,7 +72,7 @@ extension VerificationRun {
     /// Loads step t's artifact; a malformed one fails "structure.gradients" and returns nil.
     private mutating func loadGradient(_ t: Int, loader: ArtifactLoader) throws(PoGOVerificationError) -> QuantizedGradient? {
         let fail = { (detail: String) in
-            VerificationReport.Check(name: "structure.gradients", passed: false, detail: "step \(t): \(detail)",
+            VerificationReport.Check(name: .structureGradients, passed: false, detail: "step \(t): \(detail)",
                                      measured: { var m = VerificationReport.Measurements(); m.firstFailingStep = t; return m }())
         }
         switch try loader.open(bundle.gradientArtifacts[t - 1], name: "gradient \(t)") {
@@ -93,7 +93,7 @@ extension VerificationRun {
         }
     }
 
-    private static func replayCheck(_ name: String, failures: [Int], of n: Int) -> VerificationReport.Check {
+    private static func replayCheck(_ name: VerificationReport.CheckName, failures: [Int], of n: Int) -> VerificationReport.Check {
         var m = VerificationReport.Measurements()
         m.failingSteps = failures.count
         m.firstFailingStep = failures.first

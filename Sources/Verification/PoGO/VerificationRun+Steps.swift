@@ -13,10 +13,10 @@ extension VerificationRun {
         switch recomputed {
         case let .success(value): recomputation = value
         case let .failure(error):
-            record(.init(name: "step.loss", step: t, passed: false, detail: "cannot recompute the step: \(error)"))
+            record(.init(name: .stepLoss, step: t, passed: false, detail: "cannot recompute the step: \(error)"))
             return
         }
-        record(lossCheck("step.loss", step: t, claimed: step.loss, recomputed: recomputation.loss))
+        record(lossCheck(.stepLoss, step: t, claimed: step.loss, recomputed: recomputation.loss))
 
         let opened = openGradientLeaves(t, committed: committed, leaves: leaves, root: step.gradientRoot)
         compareGradient(t, recomputed: recomputation.gradient, opened: opened, leaves: leaves)
@@ -24,7 +24,7 @@ extension VerificationRun {
     }
 
     /// A loss check: passes when the relative error is within the policy's tolerance.
-    func lossCheck(_ name: String, step: Int? = nil, claimed: Float, recomputed: Float) -> VerificationReport.Check {
+    func lossCheck(_ name: VerificationReport.CheckName, step: Int? = nil, claimed: Float, recomputed: Float) -> VerificationReport.Check {
         var m = VerificationReport.Measurements()
         m.claimedLoss = claimed
         m.recomputedLoss = recomputed
@@ -56,7 +56,7 @@ extension VerificationRun {
         }
         var m = VerificationReport.Measurements()
         m.leaves = leaves
-        record(.init(name: "step.gradientOpening", step: t, passed: failures.isEmpty,
+        record(.init(name: .stepGradientOpening, step: t, passed: failures.isEmpty,
                      detail: failures.isEmpty ? "\(leaves.count) leaves open against gradientRoot"
                          : "leaves \(failures) do not open against gradientRoot \(root.hex)",
                      measured: m))
@@ -66,7 +66,7 @@ extension VerificationRun {
     /// "step.gradient": each opened leaf against the recomputed gradient (`GradientComparison`),
     /// in quanta of the committed scales, with the noise floor taken from quantize(recomputed).
     private mutating func compareGradient(_ t: Int, recomputed: [Float], opened: [Int: GradientLeaf], leaves: [Int]) {
-        let name = "step.gradient"
+        let name = VerificationReport.CheckName.stepGradient
         let quantized: QuantizedGradient
         do { quantized = try QuantizedGradient(quantizing: recomputed) } catch {
             record(.init(name: name, step: t, passed: false, detail: "recomputed gradient cannot be quantized: \(error)"))
@@ -130,7 +130,7 @@ extension VerificationRun {
         }
         var m = VerificationReport.Measurements()
         m.leaves = leaves
-        record(.init(name: "step.updateRule", step: t, passed: failures.isEmpty,
+        record(.init(name: .stepUpdateRule, step: t, passed: failures.isEmpty,
                      detail: failures.isEmpty ? "\(leaves.count) updated leaves open against weightsRoot"
                          : "updated leaves \(failures) do not open against weightsRoot \(root.hex)",
                      measured: m))

@@ -2,7 +2,7 @@ extension VerificationRun {
     /// "structure.dataset": the data set parses for the architecture, fits the model, and holds
     /// enough examples for a training batch and an evaluation batch.
     mutating func checkDataset(_ bytes: [UInt8]) -> PoGOWorkload? {
-        let name = "structure.dataset"
+        let name = VerificationReport.CheckName.structureDataset
         var workload: PoGOWorkload
         do {
             workload = try PoGOWorkload(model: bundle.model, datasetBytes: bytes)
@@ -24,7 +24,7 @@ extension VerificationRun {
     /// "structure.theta0" (decodes, exactly the model's F32 tensors and shapes, finite) and
     /// "structure.theta0Root" (its commitment root equals theta0Root).
     mutating func checkTheta0(loader: ArtifactLoader, layout: ParameterLayout) throws(PoGOVerificationError) -> [Float]? {
-        let name = "structure.theta0"
+        let name = VerificationReport.CheckName.structureTheta0
         let file: SafeTensorsFile
         switch try loader.open(bundle.theta0Artifact, name: "theta0") {
         case let .malformed(reason):
@@ -48,7 +48,7 @@ extension VerificationRun {
 
         let root = (try? ParameterCommitment(parameters: theta0))?.root
         let ok = root == bundle.theta0Root
-        record(.init(name: "structure.theta0Root", passed: ok, detail: ok
+        record(.init(name: .structureTheta0Root, passed: ok, detail: ok
             ? "root \(bundle.theta0Root.hex)"
             : "recomputed root \(root?.hex ?? "none") differs from theta0Root \(bundle.theta0Root.hex)"))
         return ok ? theta0 : nil

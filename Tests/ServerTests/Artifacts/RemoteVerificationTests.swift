@@ -67,7 +67,7 @@ import Verification
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let report = try Self.verify(bundle, policy: Self.leafOnly, fetch: try server.configuration())
         #expect(report.verdict == .negative)
-        #expect(report.failed("leaf.theta0Opening"))
+        #expect(report.failed(.leafTheta0Opening))
     }
 
     /// The job's error names the category; the address a name resolved to is for the log only.

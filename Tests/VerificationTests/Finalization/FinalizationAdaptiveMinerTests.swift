@@ -25,7 +25,7 @@ struct FinalizationAdaptiveMinerTests {
                                                       [S.pogo(k0, .negative, mode: .leafOnly), S.pogo(k1, .positive, mode: .leafOnly)]))
         #expect(result.decision == .slash)
         #expect(result.stake.negative == 1 && result.stake.positive == 0 && result.stake.leafOnlyPositive == 1)
-        #expect(result.votes.first { $0.keyId == k0.keyID }?.countsToward == .slash)
+        #expect(result.votes.first { $0.keyID == k0.keyID }?.countsToward == .slash)
     }
 
     @Test func callerChosenBeaconCountsOnlyWhenTheRequestNamesIt() throws {
@@ -50,7 +50,7 @@ struct FinalizationAdaptiveMinerTests {
     @Test func aKeyThatSignsBothModesEquivocates() throws {
         let result = Finalizer.finalize(try S.request(.pogo, stakes: [1, 1, 1],
                                                       [S.pogo(k0, .positive), S.pogo(k0, .positive, mode: .leafOnly), S.pogo(k1, .positive)]))
-        #expect(result.equivocating.map(\.keyId) == [k0.keyID])
+        #expect(result.equivocating.map(\.keyID) == [k0.keyID])
         #expect(result.decision == .undecided)
     }
 
@@ -70,7 +70,7 @@ struct FinalizationAdaptiveMinerTests {
     @Test func resultListsHowEachVoteCounted() throws {
         let result = Finalizer.finalize(try S.request(.pogo, stakes: [1, 1, 1],
                                                       [S.pogo(k0, .positive), S.pogo(k1, .positive, mode: .leafOnly), S.pogo(k2, .negative)]))
-        let text = String(decoding: result.jsonBytes(), as: UTF8.self)
+        let text = String(decoding: try result.jsonBytes(), as: UTF8.self)
         for field in ["\"countsToward\":\"confirm\"", "\"countsToward\":\"neither\"", "\"countsToward\":\"slash\"",
                       "\"mode\":\"leafOnly\"", "\"leafOnlyPositive\":1"] {
             #expect(text.contains(field), "\(field) missing from \(text)")

@@ -29,7 +29,7 @@ struct FinalizationKeyMatchingTests {
         }
         let ballot = Self.relabelled(S.pogo(keys[2], .positive), hint: hint)
         let result = try Self.finalize(keys.map { ($0, 1) }, [ballot], budget: 8_000)
-        #expect(result.rejected.isEmpty && result.votes.map(\.keyId) == [keys[2].keyID], "\(result.rejected)")
+        #expect(result.rejected.isEmpty && result.votes.map(\.keyID) == [keys[2].keyID], "\(result.rejected)")
     }
 
     @Test func countsNamedSignatureWithoutSpendingTheSearchBudget() throws {
@@ -37,14 +37,14 @@ struct FinalizationKeyMatchingTests {
         let ours = Self.relabelled(S.pogo(keys[1], .positive), hint: keys[1].keyID)
         let theirs = Self.relabelled(S.pogo(keys[2], .positive), hint: keys[2].publicKey.securesystemslibKeyID)
         let result = try Self.finalize(keys.map { ($0, 1) }, [ours, theirs], budget: 0)
-        #expect(result.votes.map(\.keyId) == [keys[1], keys[2]].map(\.keyID).sorted())
+        #expect(result.votes.map(\.keyID) == [keys[1], keys[2]].map(\.keyID).sorted())
     }
 
     @Test func attributesMislabelledSignatureToTheVerifierWhoseKeyHolds() throws {
         let keys = (0..<3).map(S.key)
         let mislabelled = Self.relabelled(S.pogo(keys[2], .negative), hint: keys[0].keyID)
         let result = try Self.finalize(keys.map { ($0, 1) }, [mislabelled], budget: 8_000)
-        #expect(result.votes.map(\.keyId) == [keys[2].keyID] && result.stake.negative == 1)
+        #expect(result.votes.map(\.keyID) == [keys[2].keyID] && result.stake.negative == 1)
     }
 
     /// Anonymous signatures by the last of 4 verifiers cost 4 search checks each: 2 of them
@@ -55,10 +55,10 @@ struct FinalizationKeyMatchingTests {
         let envelopes = [S.pogo(keys[3], .positive), S.pogo(keys[3], .positive, mode: .leafOnly)].map { Self.relabelled($0, hint: nil) }
         let result = try Self.finalize(keys.map { ($0, 1) }, envelopes, budget: budget)
         if budget == 8 {
-            #expect(result.rejected.isEmpty && result.equivocating.map(\.keyId) == [keys[3].keyID])
+            #expect(result.rejected.isEmpty && result.equivocating.map(\.keyID) == [keys[3].keyID])
         } else {
             #expect(result.rejected.map(\.reason) == [.keySearchBudgetExhausted] && result.rejected.map(\.index) == [1])
-            #expect(result.votes.map(\.keyId) == [keys[3].keyID])
+            #expect(result.votes.map(\.keyID) == [keys[3].keyID])
         }
         let path = try AttestationTestSupport.scratchDirectory().appendingPathComponent("budget-\(budget).json").path
         try Data(S.requestJSON(verifiers: keys.map { ($0, 1) }, attestations: envelopes)).write(to: URL(fileURLWithPath: path))

@@ -11,7 +11,7 @@ struct FinalizationPoGOTests {
         #expect(result.decision == .confirm)
         #expect(result.stake == .init(total: 10, voted: 10, abstained: 0, equivocated: 0, positive: 8, negative: 2, leafOnlyPositive: 0))
         #expect(result.voters == 3)
-        #expect(result.votes.map(\.keyId) == [k0, k1, k2].map(\.keyID).sorted())
+        #expect(result.votes.map(\.keyID) == [k0, k1, k2].map(\.keyID).sorted())
         #expect(result.rejected.isEmpty && result.equivocating.isEmpty)
     }
 
@@ -68,16 +68,16 @@ struct FinalizationPoGOTests {
         let result = Finalizer.finalize(try S.request(.pogo, stakes: [1, 1, 1], [vote, vote, S.pogo(k0, .positive), S.pogo(k1, .negative)]))
         #expect(result.stake.positive == 1 && result.stake.negative == 1)
         #expect(result.voters == 2)
-        #expect(result.votes.first { $0.keyId == k0.keyID }?.attestations == [0, 1, 2])
+        #expect(result.votes.first { $0.keyID == k0.keyID }?.attestations == [0, 1, 2])
         #expect(result.decision == .slash)
     }
 
     @Test func equivocatingKeyCountsForNeitherSide() throws {
         let result = Finalizer.finalize(try S.request(.pogo, stakes: [2, 1, 1],
                                                       [S.pogo(k0, .positive), S.pogo(k1, .positive), S.pogo(k0, .negative), S.pogo(k2, .positive)]))
-        #expect(result.equivocating == [.init(keyId: k0.keyID, stake: 2, attestations: [0, 2])])
+        #expect(result.equivocating == [.init(keyID: k0.keyID, stake: 2, attestations: [0, 2])])
         #expect(result.stake == .init(total: 4, voted: 2, abstained: 0, equivocated: 2, positive: 2, negative: 0, leafOnlyPositive: 0))
-        #expect(!result.votes.contains { $0.keyId == k0.keyID })
+        #expect(!result.votes.contains { $0.keyID == k0.keyID })
         #expect(result.decision == .undecided)
     }
 
@@ -86,12 +86,12 @@ struct FinalizationPoGOTests {
         let envelope = DSSEEnvelope.sign(payload: statement.jsonBytes(), payloadType: InTotoStatement.payloadType, keys: [k0, k1, S.key(9)])
         let result = Finalizer.finalize(try S.request(.pogo, stakes: [1, 1, 1], [.envelope(envelope)]))
         #expect(result.decision == .confirm)
-        #expect(result.votes.map(\.keyId) == [k0.keyID, k1.keyID].sorted())
+        #expect(result.votes.map(\.keyID) == [k0.keyID, k1.keyID].sorted())
     }
 
     @Test func resultJSONUsesDocumentedFieldNames() throws {
         let result = Finalizer.finalize(try S.request(.pogo, stakes: [1, 1, 1], [S.pogo(k0, .positive)]))
-        let text = String(decoding: result.jsonBytes(), as: UTF8.self)
+        let text = String(decoding: try result.jsonBytes(), as: UTF8.self)
         for field in ["\"decision\":\"undecided\"", "\"kind\":\"pogo\"", "\"positive\":1", "\"negative\":0", "\"abstained\":2",
                       "\"total\":3", "\"voters\":1", "\"verdict\":\"positive\"", "\"keyId\":\"\(k0.keyID)\"", "\"equivocating\":[]",
                       "\"rejected\":[]", "\"subject\":\"\(S.bundle.hex)\""] {

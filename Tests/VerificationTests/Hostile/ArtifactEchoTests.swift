@@ -37,7 +37,7 @@ struct ArtifactEchoTests {
         let text = Self.reportText(report)
         let length = UInt64(littleEndian: Array("root:*:2".utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
         for echo in [Self.marker, "root", String(length), String(Int(clamping: length)), "987654"] {
-            #expect(!text.contains(echo), "\(name): the report quotes \(echo): \(report.check("structure.theta0")?.detail ?? "")")
+            #expect(!text.contains(echo), "\(name): the report quotes \(echo): \(report.check(.structureTheta0)?.detail ?? "")")
         }
     }
 
@@ -47,7 +47,7 @@ struct ArtifactEchoTests {
         let bundle = try malformed.bundle { malformed.setArtifacts(&$0, gradient: 0, to: ["inline": Data(bytes).base64EncodedString()]) }
         let report = try malformed.verify(bundle)
         #expect(report.failedChecks == ["structure.gradients"])
-        #expect(!Self.reportText(report).contains(Self.marker), "\(report.check("structure.gradients")?.detail ?? "")")
+        #expect(!Self.reportText(report).contains(Self.marker), "\(report.check(.structureGradients)?.detail ?? "")")
     }
 
     @Test func leafOnlyReportsQuoteNothingFromTheArtifact() throws {

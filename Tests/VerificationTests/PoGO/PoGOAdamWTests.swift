@@ -27,7 +27,7 @@ import Testing
         for t in [1, 4] {
             let report = try PoGOTestSupport.verify(run, challenging: t)
             #expect(report.verdict == .positive, "\(report.failedChecks)")
-            #expect(report.check("step.updateRule", step: t)?.passed == true)
+            #expect(report.check(.stepUpdateRule, step: t)?.passed == true)
         }
         #expect(run.finalEvaluationLoss < run.initialEvaluationLoss)
     }
@@ -82,7 +82,7 @@ import Testing
         let lie = try ProofBundle(bytes: sgd.bundleJSON(.inline, trees: true))
         let rejected = try PoGOTestSupport.verify(lie, beacon: SHA256.hash(Array("leaf-only".utf8)), policy: policy)
         #expect(rejected.verdict == .negative)
-        #expect(rejected.check("leaf.updateRule", step: rejected.stepsChecked[0])?.passed == false)
+        #expect(rejected.check(.leafUpdateRule, step: rejected.stepsChecked[0])?.passed == false)
     }
 
     /// A miner that commits Adam's update direction mhat / (sqrt(vhat) + eps) in place of the
@@ -105,8 +105,8 @@ import Testing
         }
         let report = try PoGOTestSupport.verify(run, challenging: 3)
         #expect(report.verdict == .negative)
-        #expect(report.check("step.gradient", step: 3)?.passed == false, "\(report.failedChecks)")
-        #expect(report.check("replay.weightsRoots")?.passed == true)
+        #expect(report.check(.stepGradient, step: 3)?.passed == false, "\(report.failedChecks)")
+        #expect(report.check(.replayWeightsRoots)?.passed == true)
     }
 
     @Test func rejectsMomentsResetMidRun() throws {
@@ -116,7 +116,7 @@ import Testing
                                  alterState: { t, state in if t == 3 { state = OptimizerState(optimizer: miner.settings.optimizer, count: state.m.count) } })
         let report = try PoGOTestSupport.verify(run, challenging: 4)
         #expect(report.verdict == .negative)
-        let replay = try #require(report.check("replay.weightsRoots"))
+        let replay = try #require(report.check(.replayWeightsRoots))
         #expect(!replay.passed)
         #expect(replay.measured.firstFailingStep == 3)
     }
@@ -127,7 +127,7 @@ import Testing
         run.settings.optimizer = .adamw(AdamW(weightDecay: 0.1))
         let report = try PoGOTestSupport.verify(run, challenging: 2)
         #expect(report.verdict == .negative)
-        let replay = try #require(report.check("replay.weightsRoots"))
+        let replay = try #require(report.check(.replayWeightsRoots))
         #expect(!replay.passed)
         #expect(replay.measured.firstFailingStep == 1)
     }
@@ -147,7 +147,7 @@ import Testing
         run.steps[2].loss = try #require(losses.byStep[3])
         let report = try PoGOTestSupport.verify(run, challenging: 3)
         #expect(report.verdict == .negative)
-        #expect(report.check("step.gradient", step: 3)?.passed == false, "\(report.failedChecks)")
-        #expect(report.check("replay.weightsRoots")?.passed == true)
+        #expect(report.check(.stepGradient, step: 3)?.passed == false, "\(report.failedChecks)")
+        #expect(report.check(.replayWeightsRoots)?.passed == true)
     }
 }

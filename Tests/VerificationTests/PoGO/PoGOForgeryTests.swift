@@ -20,7 +20,7 @@ import Testing
     }
 
     /// The forged step fails `name` and the replay of roots still passes (the forgery is consistent).
-    func expectCaughtByReExecution(_ report: VerificationReport, _ name: String = "step.gradient", label: String = #function) {
+    func expectCaughtByReExecution(_ report: VerificationReport, _ name: VerificationReport.CheckName = .stepGradient, label: String = #function) {
         // The measured values of each forgery, reported in docs/protocol-parts/verification.md.
         if let m = report.check(name, step: Self.forged)?.measured {
             print("pogo forgery \(label): mismatch \(m.mismatchedCodeFraction ?? -1) distance \(m.maxCodeDistance ?? -1) "
@@ -28,21 +28,21 @@ import Testing
         }
         #expect(report.verdict == .negative)
         #expect(report.check(name, step: Self.forged)?.passed == false, "\(report.failedChecks)")
-        #expect(report.check("replay.gradientRoots")?.passed == true)
-        #expect(report.check("replay.weightsRoots")?.passed == true)
+        #expect(report.check(.replayGradientRoots)?.passed == true)
+        #expect(report.check(.replayWeightsRoots)?.passed == true)
     }
 
     @Test func rejectsRandomGradientCodes() throws {
         let report = try verifyForgedStep { _, _, honest in PoGOTestSupport.randomGradient(like: honest, seed: 7) }
         expectCaughtByReExecution(report)
-        #expect(try #require(report.check("step.gradient", step: Self.forged)?.measured.mismatchedCodeFraction) > 0.5)
+        #expect(try #require(report.check(.stepGradient, step: Self.forged)?.measured.mismatchedCodeFraction) > 0.5)
     }
 
     @Test(arguments: [Float(1.1), 0.5])
     func rejectsScaledGradient(factor: Float) throws {
         let report = try verifyForgedStep { _, _, honest in honest.map { $0 * factor } }
         expectCaughtByReExecution(report)
-        let measured = try #require(report.check("step.gradient", step: Self.forged)?.measured)
+        let measured = try #require(report.check(.stepGradient, step: Self.forged)?.measured)
         #expect(try #require(measured.maxScaleRelativeError) > 0.09)
         // Its codes are those of quantize(honest), but in quanta of the committed scale the
         // recomputed values shrink or grow by the factor, so the codes differ too.
@@ -77,7 +77,7 @@ import Testing
     func rejectsLossClaimBeyondTolerance(factor: Float) throws {
         var run = try PoGOTestSupport.mine(try PoGOTestSupport.mlpMiner(), steps: Self.steps)
         run.steps[Self.forged - 1].loss *= factor
-        expectCaughtByReExecution(try PoGOTestSupport.verify(run, challenging: Self.forged), "step.loss")
+        expectCaughtByReExecution(try PoGOTestSupport.verify(run, challenging: Self.forged), .stepLoss)
     }
 
     @Test func rejectsTamperedThetaZeroLeaf() throws {
@@ -96,8 +96,8 @@ import Testing
         run.gradients[Self.forged - 1] = try QuantizedGradient(parameterCount: g.parameterCount, scales: g.scales, packedCodes: packed)
         let report = try PoGOTestSupport.verify(run, challenging: Self.forged)
         #expect(report.verdict == .negative)
-        #expect(report.check("replay.gradientRoots")?.measured.firstFailingStep == Self.forged)
-        #expect(report.check("step.gradientOpening", step: Self.forged)?.passed == false)
+        #expect(report.check(.replayGradientRoots)?.measured.firstFailingStep == Self.forged)
+        #expect(report.check(.stepGradientOpening, step: Self.forged)?.passed == false)
     }
 
     @Test func rejectsThetaNotFollowingTheUpdateRuleOnOneLeaf() throws {
@@ -109,9 +109,9 @@ import Testing
         run.steps[Self.forged - 1].weightsRoot = try ParameterCommitment(parameters: theta).root
         let report = try PoGOTestSupport.verify(run, challenging: Self.forged)
         #expect(report.verdict == .negative)
-        #expect(report.check("replay.weightsRoots")?.measured.firstFailingStep == Self.forged)
-        #expect(report.check("step.updateRule", step: Self.forged)?.passed == false)
-        #expect(report.check("step.gradient", step: Self.forged)?.passed == true)
+        #expect(report.check(.replayWeightsRoots)?.measured.firstFailingStep == Self.forged)
+        #expect(report.check(.stepUpdateRule, step: Self.forged)?.passed == false)
+        #expect(report.check(.stepGradient, step: Self.forged)?.passed == true)
     }
 
     @Test func rejectsWrongRoots() throws {
@@ -123,12 +123,12 @@ import Testing
         run = honest
         run.steps[4].gradientRoot = wrong
         var report = try PoGOTestSupport.verify(try PoGOTestSupport.bundle(run), beacon: PoGOTestSupport.blockSeed)
-        #expect(report.check("replay.gradientRoots")?.measured.firstFailingStep == 5)
+        #expect(report.check(.replayGradientRoots)?.measured.firstFailingStep == 5)
         #expect(report.verdict == .negative)
         run = honest
         run.steps[5].weightsRoot = wrong
         report = try PoGOTestSupport.verify(try PoGOTestSupport.bundle(run), beacon: PoGOTestSupport.blockSeed)
-        #expect(report.check("replay.weightsRoots")?.measured.firstFailingStep == 6)
+        #expect(report.check(.replayWeightsRoots)?.measured.firstFailingStep == 6)
         #expect(report.verdict == .negative)
     }
 
@@ -147,7 +147,7 @@ import Testing
         let run = try PoGOTestSupport.mine(try PoGOTestSupport.mlpMiner(lr: 1e-4), steps: Self.steps)
         let report = try PoGOTestSupport.verify(try PoGOTestSupport.bundle(run), beacon: PoGOTestSupport.blockSeed)
         #expect(report.failedChecks == ["progress.secretImprovement"])
-        let improvement = try #require(report.check("progress.secretImprovement")?.measured.lossRelativeError)
+        let improvement = try #require(report.check(.progressSecretImprovement)?.measured.lossRelativeError)
         #expect(improvement < 0.005)
     }
 

@@ -13,7 +13,7 @@ import Testing
         #expect(report.stepsChecked.count == 2)
         #expect(report.leavesChecked.allSatisfy { Set($0.leaves) == [0, 1, 2] })
         #expect(report.bundleDigest == bundle.digest.hex)
-        #expect(report.check("step.gradient")?.measured.mismatchedCodeFraction == 0)
+        #expect(report.check(.stepGradient)?.measured.mismatchedCodeFraction == 0)
     }
 
     @Test func acceptsHonestSwiftGPTBundle() throws {
@@ -46,10 +46,10 @@ import Testing
         #expect(report.verdict == .positive, "\(report.failedChecks)")
         #expect(report.stepsChecked.count == steps)
         // The verifier recomputes with the miner's own kernels: bit for bit the same gradients.
-        #expect(report.checks.filter { $0.name == "step.gradient" }.allSatisfy {
+        #expect(report.checks.filter { $0.name == .stepGradient }.allSatisfy {
             $0.measured.mismatchedCodeFraction == 0 && $0.measured.maxScaleRelativeError == 0
         })
-        #expect(report.checks.filter { $0.name == "step.loss" }.allSatisfy { $0.measured.lossRelativeError == 0 })
+        #expect(report.checks.filter { $0.name == .stepLoss }.allSatisfy { $0.measured.lossRelativeError == 0 })
     }
 
     /// tools/miner.py flags for each honest variant: numpy float32 as is, with TF32-like noise,
@@ -73,13 +73,13 @@ import Testing
         policy.allowFileURIs = true
         let report = try PoGOTestSupport.verify(bundle, beacon: PoGOTestSupport.blockSeed, policy: policy,
                                                 fileRoot: try FileArtifactRoot(path: directory))
-        let measured = report.checks.filter { $0.name == "step.gradient" }.map(\.measured)
+        let measured = report.checks.filter { $0.name == .stepGradient }.map(\.measured)
         // The values reported in docs/protocol-parts/verification.md ("Why these tolerances").
         print("pogo honest numpy \(arch) \(variant): mismatch \(measured.compactMap(\.mismatchedCodeFraction).max() ?? -1) "
               + "distance \(measured.compactMap(\.maxCodeDistance).max() ?? -1) "
               + "boundary \(measured.compactMap(\.maxBoundaryDistance).max() ?? -1) "
               + "scale \(measured.compactMap(\.maxScaleRelativeError).max() ?? -1) "
-              + "loss \(report.checks.filter { $0.name == "step.loss" }.compactMap(\.measured.lossRelativeError).max() ?? -1)")
+              + "loss \(report.checks.filter { $0.name == .stepLoss }.compactMap(\.measured.lossRelativeError).max() ?? -1)")
         #expect(report.verdict == .positive, "\(report.failedChecks): \(report.checks.filter { !$0.passed }.map(\.detail))")
         #expect(report.stepsChecked.count == bundle.steps.count)
         #expect(report.leavesChecked.allSatisfy { $0.leaves.count == QuantizedGradient.leafCount(parameters: bundle.parameterCount) })

@@ -54,11 +54,11 @@ import Testing
         let report = try Self.verify(try Self.minedRun().bundleJSON(.inline, trees: true))
         #expect(report.verdict == .positive, "\(report.checks.filter { !$0.passed }.map(\.detail))")
         #expect(report.mode == .leafOnly)
-        #expect(report.checksNotRun?.contains("step.gradient") == true)
-        #expect(report.checksNotRun?.contains("progress.secretImprovement") == true)
-        #expect(report.check("step.loss") == nil)
+        #expect(report.checksNotRun?.contains(.stepGradient) == true)
+        #expect(report.checksNotRun?.contains(.progressSecretImprovement) == true)
+        #expect(report.check(.stepLoss) == nil)
         for t in report.stepsChecked {
-            for name in ["leaf.theta0Opening", "leaf.gradientOpenings", "leaf.previousWeights", "leaf.updateRule"] {
+            for name in [.leafTheta0Opening, .leafGradientOpenings, .leafPreviousWeights, .leafUpdateRule] as [VerificationReport.CheckName] {
                 #expect(report.check(name, step: t)?.passed == true, "\(name)[\(t)]")
             }
         }
@@ -88,7 +88,7 @@ import Testing
         }
         let report = try Self.verify(json)
         #expect(report.verdict == .negative)
-        #expect(report.failed("leaf.theta0Opening"))
+        #expect(report.failed(.leafTheta0Opening))
     }
 
     @Test func rejectsWrongProofInGradientTree() throws {
@@ -98,8 +98,8 @@ import Testing
         }
         let report = try Self.verify(json)
         #expect(report.verdict == .negative)
-        #expect(report.failed("leaf.gradientOpenings"))
-        #expect(!report.failed("leaf.theta0Opening"))
+        #expect(report.failed(.leafGradientOpenings))
+        #expect(!report.failed(.leafTheta0Opening))
     }
 
     @Test func rejectsTruncatedTreeFile() throws {
@@ -107,7 +107,7 @@ import Testing
             bytes.removeLast(40)
         }
         let report = try Self.verify(json)
-        #expect(report.failed("leaf.theta0Opening"))
+        #expect(report.failed(.leafTheta0Opening))
     }
 
     @Test func rejectsUpdateRuleViolation() throws {
@@ -121,15 +121,15 @@ import Testing
         let beacon = try PoGOTestSupport.beacon(challenging: 2, in: bundle, policy: Self.leafOnly)
         let report = try PoGOTestSupport.verify(bundle, beacon: beacon, policy: Self.leafOnly)
         #expect(report.verdict == .negative)
-        #expect(report.check("leaf.gradientOpenings", step: 2)?.passed == true)
-        #expect(report.check("leaf.updateRule", step: 2)?.passed == false)
+        #expect(report.check(.leafGradientOpenings, step: 2)?.passed == true)
+        #expect(report.check(.leafUpdateRule, step: 2)?.passed == false)
     }
 
     @Test func rejectsTheta0WithWrongTensors() throws {
         var run = try Self.minedRun()
         run.layout = ParameterLayout(run.layout.slots.map { (name: $0.name == "layers.0.bias" ? "layers.0.b" : $0.name, shape: $0.shape) })
         let report = try Self.verify(try run.bundleJSON(.inline, trees: true))
-        #expect(report.failed("leaf.theta0Header"))
+        #expect(report.failed(.leafTheta0Header))
         #expect(report.mode == .leafOnly)
     }
 }

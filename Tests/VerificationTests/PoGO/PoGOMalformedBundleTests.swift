@@ -50,7 +50,7 @@ import Testing
     @Test func rejectsGradientArtifactThatIsMalformedOrOfTheWrongSize() throws {
         var report = try verify(try bundle { setArtifacts(&$0, gradient: 1, to: ["inline": "AAAA"]) })
         #expect(report.failedChecks == ["structure.gradients"])
-        #expect(report.check("structure.gradients")?.measured.firstFailingStep == 2)
+        #expect(report.check(.structureGradients)?.measured.firstFailingStep == 2)
         let small = GradientArtifact.encode(try QuantizedGradient(quantizing: [1, 2, 3]))
         report = try verify(try bundle { setArtifacts(&$0, gradient: 0, to: ["inline": Data(small).base64EncodedString()]) })
         #expect(report.failedChecks == ["structure.gradients"])

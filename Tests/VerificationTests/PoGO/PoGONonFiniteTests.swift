@@ -59,9 +59,9 @@ import Testing
         let run = try Self.tamperedRun { try Self.withBlockZero($0, scale: 3e38, code: 0) }
         let (report, _) = try Self.verifyAndEncode(run)
         #expect(report.verdict == .negative)
-        #expect(report.check("replay.weightsRoots")?.passed == true)
+        #expect(report.check(.replayWeightsRoots)?.passed == true)
         #expect(report.failedChecks.contains("step.gradient[\(Self.forged)]"), "\(report.failedChecks)")
-        let measured = try #require(report.check("step.gradient", step: Self.forged)?.measured.maxScaleRelativeError)
+        let measured = try #require(report.check(.stepGradient, step: Self.forged)?.measured.maxScaleRelativeError)
         #expect(measured > 1e30)
     }
 
@@ -71,7 +71,7 @@ import Testing
         let run = try Self.tamperedRun { try Self.withBlockZero($0, scale: 3e38, code: 7) }
         let (report, json) = try Self.verifyAndEncode(run)
         #expect(report.verdict == .negative)
-        let replay = try #require(report.check("replay.weightsRoots"))
+        let replay = try #require(report.check(.replayWeightsRoots))
         #expect(!replay.passed && replay.measured.firstFailingStep == Self.forged)
         #expect(replay.detail.contains("theta_\(Self.forged) has a non-finite parameter 0"), "\(replay.detail)")
         #expect(report.failedChecks.contains("progress.publicFinalLoss"), "\(report.failedChecks)")

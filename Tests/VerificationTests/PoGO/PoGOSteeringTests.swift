@@ -35,7 +35,7 @@ import Testing
         let old = VerificationPolicy(maxCodeMismatchFraction: 0.02, scaleRelativeTolerance: 0.01)
         for policy in [Self.challengingEverything(steps: steps), Self.challengingEverything(old, steps: steps)] {
             let report = try PoGOTestSupport.verify(try PoGOTestSupport.bundle(run), beacon: PoGOTestSupport.blockSeed, policy: policy)
-            let measured = report.checks.filter { $0.name == "step.gradient" }.map(\.measured)
+            let measured = report.checks.filter { $0.name == .stepGradient }.map(\.measured)
             // The values reported in docs/protocol-parts/verification.md ("Why these tolerances").
             print("pogo steering \(arch) moved-anywhere (cap \(policy.maxCodeMismatchFraction)): "
                   + "drift \(drifts.map(\.drift).max() ?? 0) projection \(drifts.map(\.projection).max() ?? 0) "
@@ -45,12 +45,12 @@ import Testing
                   + "boundary \(measured.compactMap(\.maxBoundaryDistance).min() ?? 0)...\(measured.compactMap(\.maxBoundaryDistance).max() ?? 0) "
                   + "scale \(measured.compactMap(\.maxScaleRelativeError).max() ?? 0)")
             #expect(report.verdict == .negative)
-            #expect(report.check("replay.gradientRoots")?.passed == true)
-            #expect(report.check("replay.weightsRoots")?.passed == true)
+            #expect(report.check(.replayGradientRoots)?.passed == true)
+            #expect(report.check(.replayWeightsRoots)?.passed == true)
             for t in 1...steps {
-                #expect(report.check("step.gradient", step: t)?.passed == false, "step \(t)")
-                #expect(try #require(report.check("step.gradient", step: t)?.measured.maxBoundaryDistance) > policy.maxBoundaryDistance)
-                #expect(report.check("step.updateRule", step: t)?.passed == true, "step \(t)")
+                #expect(report.check(.stepGradient, step: t)?.passed == false, "step \(t)")
+                #expect(try #require(report.check(.stepGradient, step: t)?.measured.maxBoundaryDistance) > policy.maxBoundaryDistance)
+                #expect(report.check(.stepUpdateRule, step: t)?.passed == true, "step \(t)")
             }
         }
     }
@@ -68,7 +68,7 @@ import Testing
             return forged
         })
         let report = try PoGOTestSupport.verify(try PoGOTestSupport.bundle(run), beacon: PoGOTestSupport.blockSeed, policy: policy)
-        let measured = report.checks.filter { $0.name == "step.gradient" }.map(\.measured)
+        let measured = report.checks.filter { $0.name == .stepGradient }.map(\.measured)
         print("pogo steering \(arch) adaptive: drift \(adaptive.map(\.drift).max() ?? 0) "
               + "projection \(adaptive.map(\.projection).max() ?? 0) error ratio \(adaptive.map(\.errorRatio).max() ?? 0); "
               + "moved-anywhere projection \(anywhere.map(\.projection).max() ?? 0); "
