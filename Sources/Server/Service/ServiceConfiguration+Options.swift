@@ -100,7 +100,9 @@ extension ServiceConfiguration {
     ]
 
     /// The configuration from `arguments` (flags), then `environment`, then the defaults.
-    /// A malformed or out-of-range value is a `UsageError` naming the setting.
+    /// A malformed or out-of-range value is a `UsageError` naming the setting; a database URL
+    /// that cannot be read (both variables set, an unreadable or oversized file) is a
+    /// `DatabaseURLError`.
     static func parse(_ arguments: [String], environment: [String: String]) throws -> ServiceConfiguration {
         let args = try ArgumentScanner(arguments, valued: Set(options.map(\.flag)))
         guard args.positionals.isEmpty else { throw UsageError("serve takes no positional arguments") }
@@ -109,6 +111,7 @@ extension ServiceConfiguration {
             guard let text = args.value(option.flag) ?? environment[option.environmentVariable] else { continue }
             try option.apply(&configuration, text)
         }
+        configuration.databaseURL = try JobStoreSelection.databaseURL(environment: environment)
         do {
             configuration.fetch = try FetchConfiguration(environment: environment)
         } catch {

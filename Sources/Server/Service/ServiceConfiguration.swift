@@ -101,6 +101,10 @@ struct ServiceConfiguration: Sendable {
     var outlierDistance = FinalizationRequest.defaultOutlierDistance
     /// Default PoQ quorum (voting stake / total stake) when a request names none; nil = exactly 2/3.
     var quorum: Double?
+    /// PostgreSQL connection URI (`postgres://user:password@host:port/database?...`), from
+    /// `VERIFIER_DATABASE_URL` or the file `VERIFIER_DATABASE_URL_FILE` names (environment only:
+    /// it may hold a password). Default nil: the SQLite store at `databasePath`.
+    var databaseURL: String?
     /// Limits on fetching http(s) artifacts, from the `VERIFIER_FETCH_*` variables
     /// (docs/configuration-fetch.md).
     var fetch = FetchConfiguration()
@@ -115,8 +119,8 @@ struct ServiceConfiguration: Sendable {
     var resolvedReexecutionMemoryBytes: Int {
         reexecutionMemoryBytes ?? MemoryLimit.defaultReexecutionBytes(limit: MemoryLimit.detect())
     }
-    /// The SQLite database's path.
-    var databasePath: String { dataDirectory + "/jobs.sqlite" }
+    /// The SQLite database's path, used when `databaseURL` is nil.
+    var databasePath: String { JobStoreSelection.sqlitePath(dataDirectory: dataDirectory) }
 
     /// The evaluator limits these settings give.
     var poqLimits: PoQLimits { PoQLimits(maxOutputs: poqMaxOutputs, maxTextBytes: 4 * poqMaxTextCharacters) }

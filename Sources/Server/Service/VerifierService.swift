@@ -26,8 +26,7 @@ final class VerifierService: Sendable {
     let bundleLimits = ProofBundleLimits()
 
     /// Opens the service's stores with `openStore` when given (tests), else from the
-    /// configuration (PostgreSQL when VERIFIER_DATABASE_URL or VERIFIER_DATABASE_URL_FILE is set,
-    /// else SQLite in the data folder).
+    /// configuration (PostgreSQL when it has a database URL, else SQLite in the data folder).
     init(configuration: ServiceConfiguration, log: StderrLog,
          openStore: (@Sendable (JobLeasePolicy) throws -> any JobStore)? = nil) throws {
         self.configuration = configuration
@@ -80,11 +79,9 @@ final class VerifierService: Sendable {
             scheduler = nil
         }
         let policy = JobLeasePolicy(leaseSeconds: configuration.leaseSeconds, maxAttempts: configuration.maxAttempts)
-        // PostgreSQL when VERIFIER_DATABASE_URL or VERIFIER_DATABASE_URL_FILE is set (many
-        // replicas), else SQLite in the data folder.
-        let databaseURL = try JobStoreSelection.databaseURL()
         let open = {
-            try openStore?(policy) ?? makeJobStore(databaseURL: databaseURL, dataDirectory: configuration.dataDirectory, policy: policy)
+            try openStore?(policy)
+                ?? makeJobStore(databaseURL: configuration.databaseURL, sqlitePath: configuration.databasePath, policy: policy)
         }
         submitStore = try open()
         readStore = try open()
@@ -94,7 +91,7 @@ final class VerifierService: Sendable {
         // One round now, so /readyz is exact from the first request.
         monitor.check()
         // The URL may carry a password, so only the kind of store is logged.
-        log.event("store_opened", ["store": databaseURL == nil ? configuration.databasePath : "postgresql",
+        log.event("store_opened", ["store": configuration.databaseURL == nil ? configuration.databasePath : "postgresql",
                                    "lease_seconds": "\(policy.leaseSeconds)", "max_attempts": String(policy.maxAttempts)])
         workers = VerificationWorkers(
             count: configuration.workers, store: workerStore, verifier: verifier, keys: signingKeys, log: log, metrics: metrics,
