@@ -95,12 +95,3 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
         self.shutdownGracePeriod = shutdownGracePeriod
     }
 }
-
-extension Duration {
-    /// The duration in whole nanoseconds (negative durations count as zero).
-    var nanoseconds: UInt64 {
-        let (s, attos) = components
-        guard s >= 0 else { return 0 }
-        return UInt64(s) * 1_000_000_000 + UInt64(attos / 1_000_000_000)
-    }
-}

@@ -49,7 +49,8 @@ public struct ArtifactFetcher: Sendable {
         var setup = ccurl_setopt_string(handle, CURLOPT_URL, url)
         for (option, value) in [
             (CURLOPT_NOSIGNAL, 1), (CURLOPT_FOLLOWLOCATION, 1), (CURLOPT_MAXREDIRS, c.maxRedirects),
-            (CURLOPT_CONNECTTIMEOUT_MS, c.connectTimeoutMs), (CURLOPT_TIMEOUT_MS, c.totalTimeoutMs),
+            (CURLOPT_CONNECTTIMEOUT_MS, Int(c.connectTimeout.wholeMilliseconds)),
+            (CURLOPT_TIMEOUT_MS, Int(c.totalTimeout.wholeMilliseconds)),
         ] where setup == CURLE_OK {
             setup = ccurl_setopt_long(handle, option, value)
         }
@@ -83,7 +84,7 @@ public struct ArtifactFetcher: Sendable {
     private func mapError(_ code: CURLcode, url: String, state: TransferState) -> FetchError {
         switch code {
         case CURLE_COULDNT_CONNECT where state.refused != nil: state.refused!
-        case CURLE_OPERATION_TIMEDOUT: .timeout(limitMs: configuration.totalTimeoutMs)
+        case CURLE_OPERATION_TIMEDOUT: .timeout(limitMs: Int(configuration.totalTimeout.wholeMilliseconds))
         case CURLE_TOO_MANY_REDIRECTS: .tooManyRedirects(limit: configuration.maxRedirects)
         case CURLE_UNSUPPORTED_PROTOCOL: .schemeNotAllowed(url: url)
         case CURLE_FILESIZE_EXCEEDED: .tooLarge(limit: configuration.maxBytes)

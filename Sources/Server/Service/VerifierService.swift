@@ -72,13 +72,13 @@ final class VerifierService: Sendable {
             let evaluator = try PoQEvaluator(directory: configuration.modelDirectory, limits: configuration.poqLimits)
             log.event("model_loaded", ["directory": configuration.modelDirectory, "identity": evaluator.identity.description,
                                         "workers": String(configuration.poqWorkers),
-                                        "batch_window_ms": String(configuration.poqBatchWindowMilliseconds)])
+                                        "batch_window_ms": String(configuration.poqBatchWindow.wholeMilliseconds)])
             scheduler = PoQScheduler(evaluator: evaluator, configuration: configuration.poqScheduler)
         } catch {
             log.event("model_unavailable", ["directory": configuration.modelDirectory, "error": "\(error)"])
             scheduler = nil
         }
-        let policy = JobLeasePolicy(leaseSeconds: configuration.leaseSeconds, maxAttempts: configuration.maxAttempts)
+        let policy = configuration.leasePolicy
         let open = {
             try openStore?(policy)
                 ?? makeJobStore(databaseURL: configuration.databaseURL, sqlitePath: configuration.databasePath, policy: policy)
@@ -92,11 +92,10 @@ final class VerifierService: Sendable {
         monitor.check()
         // The URL may carry a password, so only the kind of store is logged.
         log.event("store_opened", ["store": configuration.databaseURL == nil ? configuration.databasePath : "postgresql",
-                                   "lease_seconds": "\(policy.leaseSeconds)", "max_attempts": String(policy.maxAttempts)])
+                                   "lease_seconds": "\(policy.lease / .seconds(1))", "max_attempts": String(policy.maxAttempts)])
         workers = VerificationWorkers(
             count: configuration.workers, store: workerStore, verifier: verifier, keys: signingKeys, log: log, metrics: metrics,
-            leaseSeconds: configuration.leaseSeconds, pollInterval: .milliseconds(configuration.pollIntervalMilliseconds),
-            startDelay: .milliseconds(configuration.workerStartDelayMilliseconds))
+            lease: configuration.lease, pollInterval: configuration.pollInterval, startDelay: configuration.workerStartDelay)
     }
 
     /// Every route. Inline handlers never touch the store or the disk: health, keys, and

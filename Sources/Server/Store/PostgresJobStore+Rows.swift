@@ -68,10 +68,6 @@ extension PostgresJobStore {
         Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
 
-    static func milliseconds(seconds: Double) -> Int64 {
-        Int64((seconds * 1000).rounded(.up))
-    }
-
     private static func digest(_ row: PostgresRow, _ index: Int) throws -> Digest? {
         guard let bytes = try row.bytes(index), bytes.count == 32 else { return nil }
         return Digest(bytes: bytes)

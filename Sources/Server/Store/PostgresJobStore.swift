@@ -104,7 +104,7 @@ final class PostgresJobStore: JobStore {
         let maxAttempts = Int64(policy.maxAttempts)
         return try pool.withConnection { db in
             let time = try milliseconds(db)
-            let expiry = time + Self.milliseconds(seconds: policy.leaseSeconds)
+            let expiry = time + policy.lease.wholeMilliseconds
             // A job whose lease lapsed on its last allowed attempt is a poison job (it keeps
             // killing its worker): fail it rather than hand it out again. SKIP LOCKED leaves
             // rows another claimer holds to that claimer.
@@ -135,7 +135,7 @@ final class PostgresJobStore: JobStore {
     func renew(id: String, owner: String) throws -> Bool {
         try pool.withConnection { db in
             let time = try milliseconds(db)
-            let expiry = time + Self.milliseconds(seconds: policy.leaseSeconds)
+            let expiry = time + policy.lease.wholeMilliseconds
             return try db.execute("""
                 UPDATE jobs SET lease_expires_at = $3, updated_at = $4
                 WHERE id = $1 AND status = 'running' AND lease_owner = $2 AND lease_expires_at > $4

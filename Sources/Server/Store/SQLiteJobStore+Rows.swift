@@ -75,10 +75,6 @@ extension SQLiteJobStore {
         Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
 
-    static func milliseconds(seconds: Double) -> Int64 {
-        Int64((seconds * 1000).rounded(.up))
-    }
-
     private static func date(_ value: SQLiteValue) -> Date? {
         guard case .integer(let ms) = value else { return nil }
         return Date(timeIntervalSince1970: Double(ms) / 1000)

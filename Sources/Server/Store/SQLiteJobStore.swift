@@ -8,13 +8,13 @@ internal import Synchronization
 /// Several instances, in one process or several, may open the same file: every write runs in a
 /// `BEGIN IMMEDIATE` transaction, so two claimers never take the same job.
 final class SQLiteJobStore: JobStore {
-    /// Milliseconds a call waits for another connection's lock before failing with
-    /// `SQLITE_BUSY`. Default 5,000.
-    static let defaultBusyTimeoutMilliseconds: Int32 = 5_000
+    /// How long a call waits for another connection's lock before failing with `SQLITE_BUSY`.
+    /// Default 5 s.
+    static let defaultBusyTimeout: Duration = .seconds(5)
 
     let policy: JobLeasePolicy
     let path: String
-    private let busyTimeoutMilliseconds: Int32
+    private let busyTimeout: Duration
     private let connection: Mutex<SQLiteConnection>
     private let now: @Sendable () -> Date
 
@@ -24,17 +24,17 @@ final class SQLiteJobStore: JobStore {
     ///   - migrations: the schema steps to apply; tests pass a prefix to build an old database.
     ///   - now: the clock used for every timestamp and lease decision.
     init(path: String, policy: JobLeasePolicy = JobLeasePolicy(),
-         busyTimeoutMilliseconds: Int32 = SQLiteJobStore.defaultBusyTimeoutMilliseconds,
+         busyTimeout: Duration = SQLiteJobStore.defaultBusyTimeout,
          migrations: [SQLiteMigration] = SQLiteMigrator.jobStoreMigrations,
          now: @escaping @Sendable () -> Date = { Date() }) throws {
         try policy.validate()
         // Created 0600 before SQLite opens it, so its -wal and -shm files get that mode too.
         PrivateFiles.createFileIfMissing(path)
-        let connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        let connection = try SQLiteConnection(path: path, busyTimeout: busyTimeout)
         // WAL lets readers run beside the one writer and survives a killed process. In WAL,
         // synchronous=FULL fsyncs the log on every commit, so an acknowledged submission or
         // verdict survives power loss too; NORMAL could lose the last commits on power loss.
-        try Self.retryingWhileBusy(milliseconds: busyTimeoutMilliseconds) { () throws(SQLiteError) in
+        try Self.retryingWhileBusy(for: busyTimeout) { () throws(SQLiteError) in
             try connection.execute("PRAGMA journal_mode = WAL")
         }
         try connection.execute("PRAGMA synchronous = FULL")
@@ -43,16 +43,16 @@ final class SQLiteJobStore: JobStore {
         self.connection = Mutex(connection)
         self.policy = policy
         self.path = path
-        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.busyTimeout = busyTimeout
         self.now = now
     }
 
-    /// Runs `body` again while it fails with SQLITE_BUSY, for up to `milliseconds`. Switching a
+    /// Runs `body` again while it fails with SQLITE_BUSY, for up to `timeout`. Switching a
     /// fresh file to WAL needs an exclusive lock, and when other processes opening the same
     /// file hold or want it, SQLite can answer BUSY at once instead of calling the busy handler
     /// (it does so where waiting could deadlock).
-    private static func retryingWhileBusy(milliseconds: Int32, _ body: () throws(SQLiteError) -> Void) throws(SQLiteError) {
-        let deadline = ContinuousClock.now + .milliseconds(Int(milliseconds))
+    private static func retryingWhileBusy(for timeout: Duration, _ body: () throws(SQLiteError) -> Void) throws(SQLiteError) {
+        let deadline = ContinuousClock.now + timeout
         while true {
             do { return try body() } catch {
                 guard error.isBusy, ContinuousClock.now < deadline else { throw error }
@@ -120,7 +120,7 @@ final class SQLiteJobStore: JobStore {
 
     func claim(owner: String) throws -> Job? {
         let time = Self.milliseconds(now())
-        let expiry = time + Self.milliseconds(seconds: policy.leaseSeconds)
+        let expiry = time + policy.lease.wholeMilliseconds
         let maxAttempts = Int64(policy.maxAttempts)
         return try withConnection { db in
             try db.immediateTransaction {
@@ -150,7 +150,7 @@ final class SQLiteJobStore: JobStore {
 
     func renew(id: String, owner: String) throws -> Bool {
         let time = Self.milliseconds(now())
-        let expiry = time + Self.milliseconds(seconds: policy.leaseSeconds)
+        let expiry = time + policy.lease.wholeMilliseconds
         return try withConnection { db in
             try db.immediateTransaction {
                 try db.run("""
@@ -230,7 +230,7 @@ final class SQLiteJobStore: JobStore {
     /// even while their caches still hold good pages.
     func probe() throws {
         let time = Self.milliseconds(now())
-        let db = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, create: false)
+        let db = try SQLiteConnection(path: path, busyTimeout: busyTimeout, create: false)
         try db.immediateTransaction {
             _ = try db.run("""
                 INSERT INTO readiness_probe (id, probed_at) VALUES (1, ?1)

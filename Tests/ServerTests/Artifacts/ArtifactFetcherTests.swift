@@ -99,7 +99,7 @@ import Testing
 
     @Test func timesOutPastTheTotalTimeout() throws {
         #expect(throws: FetchError.timeout(limitMs: 300)) {
-            try fetcher { $0.totalTimeoutMs = 300 }.fetch(server.base + "/slow?ms=3000&bytes=100")
+            try fetcher { $0.totalTimeout = .milliseconds(300) }.fetch(server.base + "/slow?ms=3000&bytes=100")
         }
     }
 
