@@ -241,9 +241,8 @@ extension EventLoop {
             c.reservation = nil
             c.parser = HTTPRequestParser(limits: context.limits)
         }
-        let durationMs = (now - info.receivedAt) / .milliseconds(1)
         context.logger(.request(method: info.method.rawValue, path: info.path, route: info.route, status: response.status.code,
-                                durationMs: durationMs))
+                                duration: now - info.receivedAt))
     }
 
     /// Sends what can be sent, pulling streamed bodies only while the output is below the limit.

@@ -91,9 +91,8 @@ final class EventLoop: @unchecked Sendable {
 
     /// Logs a request whose client left before its response: status 499, as nginx does.
     static func logAbandoned(_ info: RequestInfo, logger: HTTPLogger) {
-        let durationMs = (Syscall.now() - info.receivedAt) / .milliseconds(1)
         logger(.request(method: info.method.rawValue, path: info.path, route: info.route,
-                        status: HTTPStatus.clientClosedRequest.code, durationMs: durationMs))
+                        status: HTTPStatus.clientClosedRequest.code, duration: Syscall.now() - info.receivedAt))
     }
 
     /// Runs until shutdown has finished (all connections closed or the grace period over).
@@ -319,7 +318,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// The Retry-After field for 503 responses.
-    var retryAfter: HTTPHeaders { ["Retry-After": String(context.configuration.retryAfterSeconds)] }
+    var retryAfter: HTTPHeaders { ["Retry-After": String(context.configuration.retryAfter.components.seconds)] }
 
     /// Closes `c`: its client counts as gone for any handler still running for it, and its
     /// body reservation (if no job holds the body) returns to the budget.

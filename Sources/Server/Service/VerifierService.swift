@@ -134,8 +134,8 @@ final class VerifierService: Sendable {
     var httpLogger: HTTPLogger {
         let write = log.httpLogger
         return { [metrics] event in
-            if case let .request(method, _, route, status, durationMs) = event {
-                metrics.recordRequest(route: route ?? "other", method: method, status: status, seconds: durationMs / 1000)
+            if case let .request(method, _, route, status, duration) = event {
+                metrics.recordRequest(route: route ?? "other", method: method, status: status, seconds: duration / .seconds(1))
             }
             write(event)
         }
