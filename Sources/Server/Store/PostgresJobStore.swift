@@ -89,7 +89,7 @@ final class PostgresJobStore: JobStore {
                     throw JobStoreError.corruptRow(id: jobID, column: "equivocations")
                 }
                 return Equivocation(commitment: Digest(bytes: commitment), digest: Digest(bytes: digest),
-                                    submittedAt: Date(timeIntervalSince1970: Double(at) / 1000))
+                                    submittedAt: StoredTime.date(milliseconds: at))
             }
             let total = try db.execute("SELECT count(*) FROM equivocations WHERE job_id = $1", [.text(jobID)]).rows.first?.int64(0)
             return EquivocationPage(entries: entries, total: Int(total ?? 0))
@@ -218,7 +218,7 @@ final class PostgresJobStore: JobStore {
     private func milliseconds(_ db: PostgresConnection) throws -> Int64 {
         switch clock {
         case .local(let now):
-            return Self.milliseconds(now())
+            return StoredTime.milliseconds(now())
         case .database:
             let rows = try db.execute("SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint").rows
             guard let time = try rows.first?.int64(0) else {

@@ -39,7 +39,7 @@ final class SQLiteJobStore: JobStore {
         }
         try connection.execute("PRAGMA synchronous = FULL")
         try connection.execute("PRAGMA foreign_keys = ON")
-        try SQLiteMigrator.migrate(connection, migrations: migrations, appliedAt: Self.milliseconds(now()))
+        try SQLiteMigrator.migrate(connection, migrations: migrations, appliedAt: StoredTime.milliseconds(now()))
         self.connection = Mutex(connection)
         self.policy = policy
         self.path = path
@@ -62,7 +62,7 @@ final class SQLiteJobStore: JobStore {
     }
 
     func submit(_ submission: JobSubmission) throws -> SubmitResult {
-        let time = Self.milliseconds(now())
+        let time = StoredTime.milliseconds(now())
         return try withConnection { db in
             // Under BEGIN IMMEDIATE the lookup and the insert see no other writer in between.
             try db.immediateTransaction {
@@ -104,7 +104,7 @@ final class SQLiteJobStore: JobStore {
                     throw JobStoreError.corruptRow(id: jobID, column: "equivocations")
                 }
                 return Equivocation(commitment: Digest(bytes: commitment), digest: Digest(bytes: digest),
-                                    submittedAt: Date(timeIntervalSince1970: Double(at) / 1000))
+                                    submittedAt: StoredTime.date(milliseconds: at))
             }
             let counts = try db.query("SELECT count(*) FROM equivocations WHERE job_id = ?1", [.text(jobID)]) { row in
                 row.column(0)
@@ -119,7 +119,7 @@ final class SQLiteJobStore: JobStore {
     }
 
     func claim(owner: String) throws -> Job? {
-        let time = Self.milliseconds(now())
+        let time = StoredTime.milliseconds(now())
         let expiry = time + policy.lease.wholeMilliseconds
         let maxAttempts = Int64(policy.maxAttempts)
         return try withConnection { db in
@@ -149,7 +149,7 @@ final class SQLiteJobStore: JobStore {
     }
 
     func renew(id: String, owner: String) throws -> Bool {
-        let time = Self.milliseconds(now())
+        let time = StoredTime.milliseconds(now())
         let expiry = time + policy.lease.wholeMilliseconds
         return try withConnection { db in
             try db.immediateTransaction {
@@ -163,7 +163,7 @@ final class SQLiteJobStore: JobStore {
 
     func complete(id: String, owner: String, verdict: JobVerdict, report: String, attestation: String?,
                   eip712: String?) throws -> Bool {
-        let time = Self.milliseconds(now())
+        let time = StoredTime.milliseconds(now())
         return try withConnection { db in
             try db.immediateTransaction {
                 try db.run("""
@@ -178,7 +178,7 @@ final class SQLiteJobStore: JobStore {
     }
 
     func recordFailure(id: String, owner: String, error: String) throws -> FailureDisposition {
-        let time = Self.milliseconds(now())
+        let time = StoredTime.milliseconds(now())
         let maxAttempts = Int64(policy.maxAttempts)
         return try withConnection { db in
             try db.immediateTransaction {
@@ -229,7 +229,7 @@ final class SQLiteJobStore: JobStore {
     /// schema from disk, so a database damaged or replaced under the open connections fails it
     /// even while their caches still hold good pages.
     func probe() throws {
-        let time = Self.milliseconds(now())
+        let time = StoredTime.milliseconds(now())
         let db = try SQLiteConnection(path: path, busyTimeout: busyTimeout, create: false)
         try db.immediateTransaction {
             _ = try db.run("""
