@@ -94,7 +94,7 @@ struct LiveLimitsTests {
         let server = try TestServer {
             $0.workerThreads = 1
             $0.workerQueueCapacity = 1
-            $0.retryAfterSeconds = 7
+            $0.retryAfter = .seconds(7)
         }
         defer { server.stop() }
         let running = try RawClient(port: server.port)

@@ -40,11 +40,12 @@ enum Syscall {
         if Glibc.close(fd) == -1 && errno == EBADF { preconditionFailure("close(\(fd)): not an open descriptor") }
     }
 
-    /// The monotonic clock in nanoseconds.
+    /// The monotonic clock: the time since its (arbitrary) origin. The server's instants are
+    /// these durations, so deadlines are sums and comparisons of `Duration`s.
     @inline(__always)
-    static func now() -> UInt64 {
+    static func now() -> Duration {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+        return .seconds(ts.tv_sec) + .nanoseconds(ts.tv_nsec)
     }
 }

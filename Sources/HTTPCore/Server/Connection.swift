@@ -29,7 +29,7 @@ final class Connection {
     var events: UInt32
 
     init(fd: Int32, serial: UInt64, counted: Bool, limits: HTTPRequestParser.Limits,
-         timeouts: ConnectionStateMachine.Timeouts, now: UInt64, events: UInt32) {
+         timeouts: ConnectionStateMachine.Timeouts, now: Duration, events: UInt32) {
         self.fd = fd
         self.serial = serial
         self.counted = counted
@@ -70,10 +70,11 @@ struct RequestInfo: Sendable {
     var route: String? = nil
     var version: HTTPVersion
     var keepAlive: Bool
-    var receivedAt: UInt64
+    /// When the request's first byte was read, on the monotonic clock (`Syscall.now()`).
+    var receivedAt: Duration
 
     /// For requests refused before their method and path were known.
-    static func unparsed(at time: UInt64) -> RequestInfo {
+    static func unparsed(at time: Duration) -> RequestInfo {
         RequestInfo(method: HTTPMethod(rawValue: "-"), path: "-", version: .http1_1, keepAlive: false, receivedAt: time)
     }
 }

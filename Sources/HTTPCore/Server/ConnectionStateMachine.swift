@@ -3,29 +3,30 @@
 /// A value type whose transitions are the only way to change state, in the manner of the
 /// request parser: the event loop reports what happened (bytes arrived, a response was queued,
 /// the output drained, the peer closed, time passed) and carries out what the transitions
-/// return, so every deadline rule is tested without sockets. Times are monotonic nanoseconds.
+/// return, so every deadline rule is tested without sockets. Instants are `Duration`s since the
+/// monotonic clock's origin (`Syscall.now()`).
 /// A transition from a state it does not apply to is a bug in the event loop (a precondition).
 struct ConnectionStateMachine: Sendable {
-    /// The deadlines of `HTTPServerConfiguration`, in nanoseconds.
+    /// The deadlines of `HTTPServerConfiguration` (negative ones count as zero).
     struct Timeouts: Sendable, Hashable {
         /// Idle keep-alive connection; client not reading a response.
-        var idle: UInt64
+        var idle: Duration
         /// First byte of a request to the end of its head.
-        var header: UInt64
+        var header: Duration
         /// First byte of a request to the end of its body.
-        var request: UInt64
+        var request: Duration
         /// Head to the point where the minimum body rate applies.
-        var bodyGrace: UInt64
+        var bodyGrace: Duration
         /// Minimum average body rate in bytes per second; 0 for none.
         var minBodyBytesPerSecond: Int
         /// How long a closing connection discards input before it is closed.
-        var linger: UInt64
+        var linger: Duration
 
-        init(_ configuration: HTTPServerConfiguration, linger: UInt64) {
-            idle = configuration.idleTimeout.nanoseconds
-            header = configuration.headerTimeout.nanoseconds
-            request = configuration.requestTimeout.nanoseconds
-            bodyGrace = configuration.bodyRateGracePeriod.nanoseconds
+        init(_ configuration: HTTPServerConfiguration, linger: Duration) {
+            idle = max(configuration.idleTimeout, .zero)
+            header = max(configuration.headerTimeout, .zero)
+            request = max(configuration.requestTimeout, .zero)
+            bodyGrace = max(configuration.bodyRateGracePeriod, .zero)
             minBodyBytesPerSecond = configuration.minBodyBytesPerSecond
             self.linger = linger
         }
@@ -33,18 +34,18 @@ struct ConnectionStateMachine: Sendable {
 
     enum State: Sendable, Equatable {
         /// Waiting for the first byte of a request (a new or keep-alive connection) since `since`.
-        case idle(since: UInt64)
+        case idle(since: Duration)
         /// Part of a request head has arrived; the request's first byte came at `startedAt`.
-        case readingHead(startedAt: UInt64)
+        case readingHead(startedAt: Duration)
         /// The head was admitted at `bodyStartedAt`; `received` body bytes have arrived.
-        case readingBody(startedAt: UInt64, bodyStartedAt: UInt64, received: Int)
+        case readingBody(startedAt: Duration, bodyStartedAt: Duration, received: Int)
         /// A worker runs (or will run) the handler of the current request; nothing is read.
         case waitingForWork
         /// Waiting for the client to take a response (a stream, or more than the pending-output
         /// limit) since the last progress at `since`; then closes when `closeAfter`.
-        case writing(since: UInt64, closeAfter: Bool)
+        case writing(since: Duration, closeAfter: Bool)
         /// The write side is shut; input is discarded until the peer closes or `until`.
-        case closing(until: UInt64)
+        case closing(until: Duration)
         case closed
     }
 
@@ -60,7 +61,10 @@ struct ConnectionStateMachine: Sendable {
     let timeouts: Timeouts
     private(set) var state: State
 
-    init(timeouts: Timeouts, now: UInt64) {
+    /// The deadline of a state without one: later than any instant the clock reaches.
+    static let never = Duration.seconds(Int64.max)
+
+    init(timeouts: Timeouts, now: Duration) {
         self.timeouts = timeouts
         state = .idle(since: now)
     }
@@ -80,33 +84,30 @@ struct ConnectionStateMachine: Sendable {
     }
 
     /// The last instant the current state may last; `timedOut(at:)` acts after it.
-    var deadline: UInt64 {
+    var deadline: Duration {
         switch state {
         case .idle(let since), .writing(let since, _):
-            return since &+ timeouts.idle
+            return since + timeouts.idle
         case .readingHead(let startedAt):
-            return startedAt &+ min(timeouts.header, timeouts.request)
+            return startedAt + min(timeouts.header, timeouts.request)
         case .readingBody(let startedAt, let bodyStartedAt, let received):
-            return min(startedAt &+ timeouts.request, rateDeadline(bodyStartedAt: bodyStartedAt, received: received))
+            return min(startedAt + timeouts.request, rateDeadline(bodyStartedAt: bodyStartedAt, received: received))
         case .closing(let until):
             return until
         case .waitingForWork, .closed:
-            return .max
+            return Self.never
         }
     }
 
     /// When a body of `received` bytes started at `bodyStartedAt` falls below the minimum rate:
     /// the grace period plus the time the bytes take at that rate.
-    private func rateDeadline(bodyStartedAt: UInt64, received: Int) -> UInt64 {
-        guard timeouts.minBodyBytesPerSecond > 0 else { return .max }
-        let (earned, overflow) = UInt64(received).multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflow else { return .max }
-        let (sum, carry) = (bodyStartedAt &+ timeouts.bodyGrace).addingReportingOverflow(earned / UInt64(timeouts.minBodyBytesPerSecond))
-        return carry ? .max : sum
+    private func rateDeadline(bodyStartedAt: Duration, received: Int) -> Duration {
+        guard timeouts.minBodyBytesPerSecond > 0 else { return Self.never }
+        return bodyStartedAt + timeouts.bodyGrace + .seconds(received) / timeouts.minBodyBytesPerSecond
     }
 
     /// Request bytes arrived: an idle connection starts reading a head.
-    mutating func bytesArrived(at now: UInt64) {
+    mutating func bytesArrived(at now: Duration) {
         switch state {
         case .idle: state = .readingHead(startedAt: now)
         case .readingHead, .readingBody, .closing: break
@@ -115,7 +116,7 @@ struct ConnectionStateMachine: Sendable {
     }
 
     /// The head was admitted and its body follows.
-    mutating func bodyAdmitted(at now: UInt64) {
+    mutating func bodyAdmitted(at now: Duration) {
         guard case .readingHead(let startedAt) = state else { preconditionFailure("body admitted in state \(state)") }
         state = .readingBody(startedAt: startedAt, bodyStartedAt: now, received: 0)
     }
@@ -138,7 +139,7 @@ struct ConnectionStateMachine: Sendable {
     /// (`mustDrain`: a stream, or more output than the pending limit), the connection reads on at
     /// once: the next request if part of one is buffered (`requestBuffered`), else idle.
     /// Otherwise it is `writing` until `outputDrained`.
-    mutating func responseQueued(at now: UInt64, keepAlive: Bool, mustDrain: Bool, requestBuffered: Bool) {
+    mutating func responseQueued(at now: Duration, keepAlive: Bool, mustDrain: Bool, requestBuffered: Bool) {
         switch state {
         case .idle, .readingHead, .readingBody, .waitingForWork:
             if keepAlive && !mustDrain {
@@ -152,16 +153,16 @@ struct ConnectionStateMachine: Sendable {
     }
 
     /// Some output was sent: a writing connection's stall clock restarts.
-    mutating func outputProgressed(at now: UInt64) {
+    mutating func outputProgressed(at now: Duration) {
         if case .writing(_, let closeAfter) = state { state = .writing(since: now, closeAfter: closeAfter) }
     }
 
     /// A writing connection's response was taken (all of it when it closes after it). Returns
     /// true when the write side must now be shut: the connection lingers until `closing` ends.
-    mutating func outputDrained(at now: UInt64, requestBuffered: Bool) -> Bool {
+    mutating func outputDrained(at now: Duration, requestBuffered: Bool) -> Bool {
         guard case .writing(_, let closeAfter) = state else { preconditionFailure("output drained in state \(state)") }
         if closeAfter {
-            state = .closing(until: now &+ timeouts.linger)
+            state = .closing(until: now + timeouts.linger)
             return true
         }
         state = requestBuffered ? .readingHead(startedAt: now) : .idle(since: now)
@@ -172,7 +173,7 @@ struct ConnectionStateMachine: Sendable {
     /// now: nothing more can arrive to finish a request, and a client that leaves while its
     /// request waits for or runs on a worker is gone. A response still being sent
     /// (`outputPending`, or the `writing` state) is finished first, then the connection closes.
-    mutating func peerClosed(at now: UInt64, outputPending: Bool) -> Bool {
+    mutating func peerClosed(at now: Duration, outputPending: Bool) -> Bool {
         switch state {
         case .writing(let since, _):
             state = .writing(since: since, closeAfter: true)
@@ -189,7 +190,7 @@ struct ConnectionStateMachine: Sendable {
     }
 
     /// What the deadline asks for at `now`; nothing before it.
-    func timedOut(at now: UInt64) -> TimeoutAction {
+    func timedOut(at now: Duration) -> TimeoutAction {
         guard now > deadline else { return .none }
         switch state {
         case .idle, .writing, .closing:
@@ -197,7 +198,7 @@ struct ConnectionStateMachine: Sendable {
         case .readingHead:
             return .requestTimeout("request head not received in time")
         case .readingBody(let startedAt, _, _):
-            if now > startedAt &+ timeouts.request { return .requestTimeout("request not received in time") }
+            if now > startedAt + timeouts.request { return .requestTimeout("request not received in time") }
             return .requestTimeout("request body arrives slower than \(timeouts.minBodyBytesPerSecond) bytes per second")
         case .waitingForWork, .closed:
             return .none
@@ -207,7 +208,7 @@ struct ConnectionStateMachine: Sendable {
     /// The deadline by which this connection may be closed to make room for a new one at the
     /// connection cap, or nil when it must not be: only idle connections and requests still
     /// being read qualify (never one a worker runs or one being answered).
-    var evictionDeadline: UInt64? {
+    var evictionDeadline: Duration? {
         switch state {
         case .idle, .readingHead, .readingBody: deadline
         default: nil

@@ -24,7 +24,7 @@ extension EventLoop {
         if !c.isClosed { settle(c, now) }
     }
 
-    private func readable(_ c: Connection, _ now: UInt64) {
+    private func readable(_ c: Connection, _ now: Duration) {
         guard c.machine.readsInput else { return }
         if case .readingBody = c.machine.state, let admitted = c.admitted, admitted.chunked,
            !(c.reservation?.grow(to: chunkedReservation(c)) ?? true) {
@@ -241,13 +241,12 @@ extension EventLoop {
             c.reservation = nil
             c.parser = HTTPRequestParser(limits: context.limits)
         }
-        let durationMs = Double(now &- info.receivedAt) / 1_000_000
         context.logger(.request(method: info.method.rawValue, path: info.path, route: info.route, status: response.status.code,
-                                durationMs: durationMs))
+                                duration: now - info.receivedAt))
     }
 
     /// Sends what can be sent, pulling streamed bodies only while the output is below the limit.
-    private func flush(_ c: Connection, _ now: UInt64) {
+    private func flush(_ c: Connection, _ now: Duration) {
         var progressed = false
         while true {
             if c.pendingOutput == 0 {
@@ -293,7 +292,7 @@ extension EventLoop {
 
     /// After any activity: send, leave `writing` once the client took the response, resume
     /// pipelined requests, and update the epoll interest.
-    func settle(_ c: Connection, _ now: UInt64) {
+    func settle(_ c: Connection, _ now: Duration) {
         let maxPending = context.configuration.maxPendingWriteBytes
         flush(c, now)
         while !c.isClosed {

@@ -32,7 +32,7 @@ final class EventLoop: @unchecked Sendable {
     private var nextSerial: UInt64 = 0
     private(set) var liveCount = 0
     var shuttingDown = false
-    private var shutdownDeadline = UInt64.max
+    private var shutdownDeadline = ConnectionStateMachine.never
     /// The listening socket was taken out of epoll after running out of descriptors.
     private var acceptPaused = false
 
@@ -91,16 +91,15 @@ final class EventLoop: @unchecked Sendable {
 
     /// Logs a request whose client left before its response: status 499, as nginx does.
     static func logAbandoned(_ info: RequestInfo, logger: HTTPLogger) {
-        let durationMs = Double(Syscall.now() &- info.receivedAt) / 1_000_000
         logger(.request(method: info.method.rawValue, path: info.path, route: info.route,
-                        status: HTTPStatus.clientClosedRequest.code, durationMs: durationMs))
+                        status: HTTPStatus.clientClosedRequest.code, duration: Syscall.now() - info.receivedAt))
     }
 
     /// Runs until shutdown has finished (all connections closed or the grace period over).
     func run() {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         var nextTick = Syscall.now() + context.tick
-        let timeoutMs = Int32(context.tick / 1_000_000)
+        let timeoutMs = Int32(context.tick / .milliseconds(1))
         while true {
             let n: Int32
             do {
@@ -222,7 +221,7 @@ final class EventLoop: @unchecked Sendable {
     /// ones with nothing left to send and requests still being read.
     private func evictionCandidate() -> Connection? {
         var best: Connection?
-        var bestDeadline = UInt64.max
+        var bestDeadline = ConnectionStateMachine.never
         for case let c? in connections where c.counted && c.pendingOutput == 0 {
             if let deadline = c.machine.evictionDeadline, deadline < bestDeadline {
                 best = c
@@ -234,7 +233,7 @@ final class EventLoop: @unchecked Sendable {
 
     /// Closes `c` to make room: a request still being read is told so with a 503 (best effort,
     /// one send) first.
-    private func evict(_ c: Connection, _ now: UInt64) {
+    private func evict(_ c: Connection, _ now: Duration) {
         if case .idle = c.machine.state {
             close(c)
             return
@@ -294,7 +293,7 @@ final class EventLoop: @unchecked Sendable {
         _ = try? Syscall.call("epoll_ctl") { epoll_ctl(epfd, EPOLL_CTL_DEL, context.listener.fd, nil) }
     }
 
-    private func checkDeadlines(_ now: UInt64) {
+    private func checkDeadlines(_ now: Duration) {
         if acceptPaused && !shuttingDown {
             acceptPaused = (try? register(context.listener.fd, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)) == nil
         }
@@ -319,7 +318,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// The Retry-After field for 503 responses.
-    var retryAfter: HTTPHeaders { ["Retry-After": String(context.configuration.retryAfterSeconds)] }
+    var retryAfter: HTTPHeaders { ["Retry-After": String(context.configuration.retryAfter.components.seconds)] }
 
     /// Closes `c`: its client counts as gone for any handler still running for it, and its
     /// body reservation (if no job holds the body) returns to the budget.

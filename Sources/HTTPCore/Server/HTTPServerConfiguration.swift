@@ -56,8 +56,9 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
     /// (`Router.Cost.pool(name)`); every kind has its own threads and queue, so one kind cannot
     /// starve another. Kinds not listed get `workerThreads` and `workerQueueCapacity`. Default empty.
     public var workQueues: [String: WorkQueueLimits]
-    /// Value in seconds of the Retry-After field on 503 responses. Default 1.
-    public var retryAfterSeconds: Int
+    /// Time the Retry-After field on 503 responses asks clients to wait, sent in whole seconds
+    /// (a fraction is dropped). Default 1 s.
+    public var retryAfter: Duration
     /// Bytes of response waiting for a slow reader beyond which the server stops producing more
     /// (streamed bodies pause, pipelined requests wait). Default 262,144 (256 KiB).
     public var maxPendingWriteBytes: Int
@@ -71,7 +72,7 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
                 requestTimeout: Duration = .seconds(60), minBodyBytesPerSecond: Int = 16_384,
                 bodyRateGracePeriod: Duration = .seconds(5), idleTimeout: Duration = .seconds(60), ioThreads: Int? = nil,
                 workerThreads: Int? = nil, workerQueueCapacity: Int = 64, workQueues: [String: WorkQueueLimits] = [:],
-                retryAfterSeconds: Int = 1, maxPendingWriteBytes: Int = 262_144, shutdownGracePeriod: Duration = .seconds(10)) {
+                retryAfter: Duration = .seconds(1), maxPendingWriteBytes: Int = 262_144, shutdownGracePeriod: Duration = .seconds(10)) {
         self.host = host
         self.port = port
         self.backlog = backlog
@@ -90,17 +91,8 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
         self.workerThreads = workerThreads ?? CPUQuota.available
         self.workerQueueCapacity = workerQueueCapacity
         self.workQueues = workQueues
-        self.retryAfterSeconds = retryAfterSeconds
+        self.retryAfter = retryAfter
         self.maxPendingWriteBytes = maxPendingWriteBytes
         self.shutdownGracePeriod = shutdownGracePeriod
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds (negative durations count as zero).
-    var nanoseconds: UInt64 {
-        let (s, attos) = components
-        guard s >= 0 else { return 0 }
-        return UInt64(s) * 1_000_000_000 + UInt64(attos / 1_000_000_000)
     }
 }

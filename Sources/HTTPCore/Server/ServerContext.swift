@@ -13,9 +13,10 @@ final class ServerContext: Sendable {
     let listener: ListeningSocket
     let openConnections = Atomic<Int>(0)
     let timeouts: ConnectionStateMachine.Timeouts
-    let shutdownGracePeriod: UInt64
-    /// How often each I/O thread checks its connections' deadlines.
-    let tick: UInt64
+    let shutdownGracePeriod: Duration
+    /// How often each I/O thread checks its connections' deadlines: a quarter of the shortest
+    /// timeout, within 5...250 ms.
+    let tick: Duration
 
     init(configuration: HTTPServerConfiguration, router: Router, logger: @escaping HTTPLogger,
          listener: ListeningSocket) {
@@ -32,13 +33,13 @@ final class ServerContext: Sendable {
         self.bodyBudget = BodyBudget(capacity: max(0, configuration.bodyBudgetBytes))
         self.logger = logger
         self.listener = listener
-        let idle = configuration.idleTimeout.nanoseconds
+        let idle = max(configuration.idleTimeout, .zero)
         // A closing connection keeps reading (and discarding) so the client sees the response
         // rather than a reset caused by unread request bytes.
-        timeouts = ConnectionStateMachine.Timeouts(configuration, linger: min(2_000_000_000, idle))
-        shutdownGracePeriod = configuration.shutdownGracePeriod.nanoseconds
-        let shortest = min(timeouts.header, timeouts.request, idle, timeouts.bodyGrace == 0 ? idle : timeouts.bodyGrace)
-        tick = min(max(shortest / 4, 5_000_000), 250_000_000)
+        timeouts = ConnectionStateMachine.Timeouts(configuration, linger: min(.seconds(2), idle))
+        shutdownGracePeriod = max(configuration.shutdownGracePeriod, .zero)
+        let shortest = min(timeouts.header, timeouts.request, idle, timeouts.bodyGrace == .zero ? idle : timeouts.bodyGrace)
+        tick = min(max(shortest / 4, .milliseconds(5)), .milliseconds(250))
     }
 
     /// Stops every worker pool after its queued jobs.

@@ -27,29 +27,33 @@ public struct ArtifactFetcher: Sendable {
         self.configuration = configuration
     }
 
-    /// The whole body at `url`.
-    public func fetch(_ url: String) throws(FetchError) -> [UInt8] {
-        try perform(url, range: nil)
+    /// The whole body at `url`, of at most `maxBytes` when given and smaller than the
+    /// configuration's `maxBytes` (else `tooLarge`), through this fetcher's pool.
+    public func fetch(_ url: String, maxBytes: Int? = nil) throws(FetchError) -> [UInt8] {
+        var limited = configuration
+        if let maxBytes { limited.maxBytes = min(limited.maxBytes, maxBytes) }
+        return try perform(url, range: nil, configuration: limited)
     }
 
     /// The bytes `range` of the body at `url`; fewer when the body ends first (HTTP 206 with a
     /// shorter range). Requires a non-empty range.
     public func fetch(_ url: String, range: Range<Int>) throws(FetchError) -> [UInt8] {
         precondition(!range.isEmpty && range.lowerBound >= 0, "Requires a non-empty range")
-        return try perform(url, range: range)
+        return try perform(url, range: range, configuration: configuration)
     }
 
-    private func perform(_ url: String, range: Range<Int>?) throws(FetchError) -> [UInt8] {
+    /// One transfer under `c`: this fetcher's configuration, or a call's tighter one.
+    private func perform(_ url: String, range: Range<Int>?, configuration c: FetchConfiguration) throws(FetchError) -> [UInt8] {
         guard CurlGlobal.initialized else { throw .transfer(code: -1, message: "curl_global_init failed") }
         guard let handle = pool.take() else { throw .transfer(code: -1, message: "curl_easy_init failed") }
         defer { pool.give(handle) }
-        let state = TransferState(configuration: configuration, range: range)
+        let state = TransferState(configuration: c, range: range)
         let user = Unmanaged.passUnretained(state).toOpaque()
-        let c = configuration
         var setup = ccurl_setopt_string(handle, CURLOPT_URL, url)
         for (option, value) in [
             (CURLOPT_NOSIGNAL, 1), (CURLOPT_FOLLOWLOCATION, 1), (CURLOPT_MAXREDIRS, c.maxRedirects),
-            (CURLOPT_CONNECTTIMEOUT_MS, c.connectTimeoutMs), (CURLOPT_TIMEOUT_MS, c.totalTimeoutMs),
+            (CURLOPT_CONNECTTIMEOUT_MS, Int(c.connectTimeout.wholeMilliseconds)),
+            (CURLOPT_TIMEOUT_MS, Int(c.totalTimeout.wholeMilliseconds)),
         ] where setup == CURLE_OK {
             setup = ccurl_setopt_long(handle, option, value)
         }
@@ -72,7 +76,7 @@ public struct ArtifactFetcher: Sendable {
         let code = withExtendedLifetime(state) { curl_easy_perform(handle) }
         if code != CURLE_OK {
             if let failure = state.failure { throw failure }
-            if !state.rangeComplete { throw mapError(code, url: url, state: state) }
+            if !state.rangeComplete { throw Self.mapError(code, url: url, state: state, configuration: c) }
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -80,16 +84,16 @@ public struct ArtifactFetcher: Sendable {
         return state.body
     }
 
-    private func mapError(_ code: CURLcode, url: String, state: TransferState) -> FetchError {
+    private static func mapError(_ code: CURLcode, url: String, state: TransferState, configuration: FetchConfiguration) -> FetchError {
         switch code {
         case CURLE_COULDNT_CONNECT where state.refused != nil: state.refused!
-        case CURLE_OPERATION_TIMEDOUT: .timeout(limitMs: configuration.totalTimeoutMs)
+        case CURLE_OPERATION_TIMEDOUT: .timeout(limitMs: Int(configuration.totalTimeout.wholeMilliseconds))
         case CURLE_TOO_MANY_REDIRECTS: .tooManyRedirects(limit: configuration.maxRedirects)
         case CURLE_UNSUPPORTED_PROTOCOL: .schemeNotAllowed(url: url)
         case CURLE_FILESIZE_EXCEEDED: .tooLarge(limit: configuration.maxBytes)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CONNECT_ERROR:
             .tls(message: String(cString: curl_easy_strerror(code)))
-        default: state.refused ?? Self.transferError(code)
+        default: state.refused ?? transferError(code)
         }
     }
 

@@ -33,8 +33,8 @@ extension FetchConfiguration {
             }
         }
         maxBytes = try integer("VERIFIER_FETCH_MAX_BYTES", 1...(1 << 40)) ?? maxBytes
-        totalTimeoutMs = try integer("VERIFIER_FETCH_TIMEOUT_MS", 1...86_400_000) ?? totalTimeoutMs
-        connectTimeoutMs = try integer("VERIFIER_FETCH_CONNECT_TIMEOUT_MS", 1...86_400_000) ?? connectTimeoutMs
+        totalTimeout = try integer("VERIFIER_FETCH_TIMEOUT_MS", 1...86_400_000).map { .milliseconds($0) } ?? totalTimeout
+        connectTimeout = try integer("VERIFIER_FETCH_CONNECT_TIMEOUT_MS", 1...86_400_000).map { .milliseconds($0) } ?? connectTimeout
         maxRedirects = try integer("VERIFIER_FETCH_MAX_REDIRECTS", 0...50) ?? maxRedirects
         if let text = environment["VERIFIER_FETCH_CA_FILE"] {
             guard FileManager.default.isReadableFile(atPath: text) else {

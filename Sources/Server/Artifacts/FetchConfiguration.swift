@@ -1,10 +1,12 @@
 /// Limits and policy of the artifact fetcher (docs/configuration-fetch.md); every field
 /// documents its unit and default.
 public struct FetchConfiguration: Sendable, Hashable {
-    /// Milliseconds allowed to establish a connection (CURLOPT_CONNECTTIMEOUT_MS). Default 5,000.
-    public var connectTimeoutMs: Int
-    /// Milliseconds allowed for a whole transfer, redirects included (CURLOPT_TIMEOUT_MS). Default 60,000.
-    public var totalTimeoutMs: Int
+    /// Time allowed to establish a connection (CURLOPT_CONNECTTIMEOUT_MS, whole milliseconds).
+    /// Default 5 s.
+    public var connectTimeout: Duration
+    /// Time allowed for a whole transfer, redirects included (CURLOPT_TIMEOUT_MS, whole
+    /// milliseconds). Default 60 s.
+    public var totalTimeout: Duration
     /// Largest body in bytes, enforced while streaming: the transfer is aborted past it.
     /// A range read from a server that ignores Range may stream at most this many bytes
     /// (see `ArtifactFetcher`). Default 268,435,456 (256 MiB).
@@ -21,11 +23,11 @@ public struct FetchConfiguration: Sendable, Hashable {
     public var caFile: String?
 
     public init(
-        connectTimeoutMs: Int = 5_000, totalTimeoutMs: Int = 60_000, maxBytes: Int = 1 << 30, maxRedirects: Int = 3,
+        connectTimeout: Duration = .seconds(5), totalTimeout: Duration = .seconds(60), maxBytes: Int = 1 << 30, maxRedirects: Int = 3,
         allowlist: [AllowlistEntry] = [], caFile: String? = nil
     ) {
-        self.connectTimeoutMs = connectTimeoutMs
-        self.totalTimeoutMs = totalTimeoutMs
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
         self.maxBytes = maxBytes
         self.maxRedirects = maxRedirects
         self.allowlist = allowlist

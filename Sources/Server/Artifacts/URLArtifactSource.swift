@@ -6,6 +6,9 @@ public import Verification
 ///
 /// A failure reaches the job (and whoever polls it) as `FetchError.description`, which names a
 /// refused address's category only; `onFailure` receives the error itself, for the log.
+///
+/// Every fetch and range read goes through the one `fetcher`, so its pool of connections lasts
+/// as long as the source; the fetcher is safe to use from many threads at once.
 public struct URLArtifactSource: ArtifactSource {
     public let fetcher: ArtifactFetcher
     private let onFailure: @Sendable (_ uri: String, _ error: FetchError) -> Void
@@ -17,9 +20,7 @@ public struct URLArtifactSource: ArtifactSource {
 
     public func fetch(_ uri: String, maxBytes: Int) throws(ArtifactSourceError) -> [UInt8] {
         try checkScheme(uri)
-        var limited = fetcher.configuration
-        limited.maxBytes = min(limited.maxBytes, maxBytes)
-        do { return try ArtifactFetcher(configuration: limited).fetch(uri) } catch {
+        do { return try fetcher.fetch(uri, maxBytes: maxBytes) } catch {
             onFailure(uri, error)
             throw .failed(uri: uri, reason: error.description)
         }

@@ -56,9 +56,9 @@ enum BenchPoQCommand: Subcommand {
         pass()
         var perPair: [Double] = []
         for _ in 0..<runs {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = ContinuousClock.now
             pass()
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            let elapsed = (ContinuousClock.now - start) / .milliseconds(1)
             perPair.append(elapsed / Double(encodings.count))
         }
         perPair.sort()

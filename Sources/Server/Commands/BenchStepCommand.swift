@@ -62,13 +62,10 @@ enum BenchStepCommand: Subcommand {
         try JSONOutput.print([
             "parameters": theta.count, "batch": batch, "T": context, "threads": threads, "loss": Double(loss),
             "examplesPerPass": workload.examplesPerPass(backward: true),
-            "forwardBackwardMs": milliseconds(step), "quantizeMs": milliseconds(quantize), "replayStepMs": milliseconds(replay),
+            "forwardBackwardMs": step / .milliseconds(1), "quantizeMs": quantize / .milliseconds(1),
+            "replayStepMs": replay / .milliseconds(1),
             "peakRSSBytes": usage.ru_maxrss * 1024,
         ])
         return 0
-    }
-
-    private static func milliseconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
     }
 }

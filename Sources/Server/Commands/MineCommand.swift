@@ -76,11 +76,11 @@ enum MineCommand: Subcommand {
         // One BLAS thread, as in the server: the machine is shared with concurrent work.
         setBLASThreadCount(1)
         let miner = try PoGOMiner(settings: settings, datasetBytes: bytes)
-        let start = Date()
+        let start = ContinuousClock.now
         let theta0 = try checkpoint.map { try miner.workload.layout.load(SafeTensorsFile(path: $0)) }
             ?? miner.workload.initialParameters(seed: UInt64(try args.int("--seed") ?? 0))
         let mined = try miner.mine(theta0: theta0, steps: steps)
-        let mineMs = Date().timeIntervalSince(start) * 1000
+        let mineMs = (ContinuousClock.now - start) / .milliseconds(1)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let placement: MinedRun.Placement
         switch (args.isSet("--inline"), args.value("--base-url")) {

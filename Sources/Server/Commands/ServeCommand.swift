@@ -7,11 +7,13 @@ enum ServeCommand: Subcommand {
     static let usage = "serve [--host ADDRESS] [--port N] [--data-dir DIR] [--workers N] ...   (every setting: docs/configuration.md)"
 
     static func run(_ arguments: [String]) throws -> Int32 {
-        let configuration = try ServiceConfiguration.parse(arguments, environment: ProcessInfo.processInfo.environment)
         let log = StderrLog()
         let service: VerifierService
         do {
+            let configuration = try ServiceConfiguration.parse(arguments, environment: ProcessInfo.processInfo.environment)
             service = try VerifierService(configuration: configuration, log: log)
+        } catch let error as UsageError {
+            throw error
         } catch {
             log.event("start_failed", ["error": "\(error)"])
             throw error

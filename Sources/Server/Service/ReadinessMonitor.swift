@@ -60,7 +60,7 @@ final class ReadinessMonitor: Sendable {
             if let started = state.probeStartedAt {
                 let elapsed = ContinuousClock.now - started
                 if elapsed > probeTimeout {
-                    snapshot.store = "the write probe has not answered for \(Int(elapsed.seconds)) s"
+                    snapshot.store = "the write probe has not answered for \(elapsed.components.seconds) s"
                 }
             }
             return snapshot
@@ -111,7 +111,7 @@ final class ReadinessMonitor: Sendable {
         let thread = Thread { [self] in
             while !state.withLock({ $0.stopping }) {
                 check()
-                _ = wake.wait(timeout: .now() + Self.probeInterval.seconds)
+                _ = wake.wait(timeout: .now() + Self.probeInterval / .seconds(1))
             }
         }
         thread.name = "readiness-monitor"

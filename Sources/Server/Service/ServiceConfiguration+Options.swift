@@ -36,11 +36,11 @@ extension ServiceConfiguration {
         Option(name: "model-dir") { $0.modelDirectory = $1 },
         Option(name: "dataset-dir") { $0.datasetDirectory = $1 },
         Option(name: "workers") { $0.workers = try integer($1, "workers", 0...1_024) },
-        Option(name: "lease-seconds") { $0.leaseSeconds = try number($1, "lease-seconds", 0.1...86_400) },
+        Option(name: "lease-seconds") { $0.lease = .seconds(try number($1, "lease-seconds", 0.1...86_400)) },
         Option(name: "max-attempts") { $0.maxAttempts = try integer($1, "max-attempts", 1...100) },
-        Option(name: "poll-interval-ms") { $0.pollIntervalMs = try integer($1, "poll-interval-ms", 1...60_000) },
+        Option(name: "poll-interval-ms") { $0.pollInterval = try milliseconds($1, "poll-interval-ms", 1...60_000) },
         Option(name: "worker-start-delay-ms") {
-            $0.workerStartDelayMs = try integer($1, "worker-start-delay-ms", 0...3_600_000)
+            $0.workerStartDelay = try milliseconds($1, "worker-start-delay-ms", 0...3_600_000)
         },
         Option(name: "allow-file-artifacts") { $0.policy.allowFileURIs = try boolean($1, "allow-file-artifacts") },
         Option(name: "artifact-root") {
@@ -52,7 +52,7 @@ extension ServiceConfiguration {
         Option(name: "poq-max-outputs") { $0.poqMaxOutputs = try integer($1, "poq-max-outputs", 1...1_024) },
         Option(name: "poq-max-text-chars") { $0.poqMaxTextCharacters = try integer($1, "poq-max-text-chars", 1...(1 << 18)) },
         Option(name: "poq-workers") { $0.poqWorkers = try integer($1, "poq-workers", 1...1_024) },
-        Option(name: "poq-batch-window-ms") { $0.poqBatchWindowMs = try integer($1, "poq-batch-window-ms", 0...1_000) },
+        Option(name: "poq-batch-window-ms") { $0.poqBatchWindow = try milliseconds($1, "poq-batch-window-ms", 0...1_000) },
         Option(name: "http-io-threads") { $0.httpIOThreads = try integer($1, "http-io-threads", 1...256) },
         Option(name: "http-threads") { $0.httpWorkerThreads = try integer($1, "http-threads", 1...1_024) },
         Option(name: "http-queue") { $0.httpQueueCapacity = try integer($1, "http-queue", 0...100_000) },
@@ -69,10 +69,10 @@ extension ServiceConfiguration {
             $0.httpBodyBudgetBytes = try integer($1, "http-body-budget-bytes", (1 << 20)...(1 << 40))
         },
         Option(name: "http-request-timeout-ms") {
-            $0.httpRequestTimeoutMs = try integer($1, "http-request-timeout-ms", 100...3_600_000)
+            $0.httpRequestTimeout = try milliseconds($1, "http-request-timeout-ms", 100...3_600_000)
         },
         Option(name: "http-min-body-rate") { $0.httpMinBodyRate = try integer($1, "http-min-body-rate", 0...(1 << 30)) },
-        Option(name: "http-body-grace-ms") { $0.httpBodyGraceMs = try integer($1, "http-body-grace-ms", 0...3_600_000) },
+        Option(name: "http-body-grace-ms") { $0.httpBodyGrace = try milliseconds($1, "http-body-grace-ms", 0...3_600_000) },
         Option(name: "challenged-steps") { $0.policy.challengedSteps = try integer($1, "challenged-steps", 1...1_000) },
         Option(name: "challenged-leaves") { $0.policy.challengedLeaves = try integer($1, "challenged-leaves", 1...1_000_000) },
         Option(name: "loss-tolerance") { $0.policy.lossRelativeTolerance = Float(try number($1, "loss-tolerance", 0...1)) },
@@ -100,7 +100,9 @@ extension ServiceConfiguration {
     ]
 
     /// The configuration from `arguments` (flags), then `environment`, then the defaults.
-    /// A malformed or out-of-range value is a `UsageError` naming the setting.
+    /// A malformed or out-of-range value is a `UsageError` naming the setting; a database URL
+    /// that cannot be read (both variables set, an unreadable or oversized file) is a
+    /// `DatabaseURLError`.
     static func parse(_ arguments: [String], environment: [String: String]) throws -> ServiceConfiguration {
         let args = try ArgumentScanner(arguments, valued: Set(options.map(\.flag)))
         guard args.positionals.isEmpty else { throw UsageError("serve takes no positional arguments") }
@@ -109,6 +111,7 @@ extension ServiceConfiguration {
             guard let text = args.value(option.flag) ?? environment[option.environmentVariable] else { continue }
             try option.apply(&configuration, text)
         }
+        configuration.databaseURL = try JobStoreSelection.databaseURL(environment: environment)
         do {
             configuration.fetch = try FetchConfiguration(environment: environment)
         } catch {
@@ -129,6 +132,11 @@ extension ServiceConfiguration {
             throw UsageError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
         }
         return value
+    }
+
+    /// A whole number of milliseconds in `range`, as the `Duration` the service holds.
+    private static func milliseconds(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws -> Duration {
+        .milliseconds(try integer(text, name, range))
     }
 
     private static func number(_ text: String, _ name: String, _ range: ClosedRange<Double>) throws -> Double {

@@ -33,15 +33,15 @@ struct ServiceConfiguration: Sendable {
     /// Verification worker threads. Default: the processors of the container's CPU quota, else
     /// the online CPUs (`CPUQuota.available`).
     var workers = ServiceConfiguration.availableProcessors
-    /// Seconds a worker's claim on a job lasts without a heartbeat. Default 30.
-    var leaseSeconds = 30.0
+    /// How long a worker's claim on a job lasts without a heartbeat. Default 30 s.
+    var lease: Duration = .seconds(30)
     /// Claims a job gets before it is `failed`. Default 3.
     var maxAttempts = 3
-    /// Milliseconds an idle worker waits before looking for work again. Default 200.
-    var pollIntervalMs = 200
-    /// Test knob: milliseconds a worker waits (heartbeating) after claiming a job, before
-    /// verifying it, so tests can kill the process mid-job. Default 0.
-    var workerStartDelayMs = 0
+    /// How long an idle worker waits before looking for work again. Default 200 ms.
+    var pollInterval: Duration = .milliseconds(200)
+    /// Test knob: how long a worker waits (heartbeating) after claiming a job, before verifying
+    /// it, so tests can kill the process mid-job. Default 0.
+    var workerStartDelay: Duration = .zero
     /// Largest bundle body in bytes; larger gets 413. Default 16,777,216 (16 MiB).
     var maxBundleBytes = 16 << 20
     /// Largest finalization request in bytes. Default 16,777,216 (16 MiB).
@@ -57,9 +57,9 @@ struct ServiceConfiguration: Sendable {
     /// PoQ encoder workers (`PoQScheduler`), each running one batch at a time on one core.
     /// Default: `CPUQuota.available`.
     var poqWorkers = ServiceConfiguration.availableProcessors
-    /// Milliseconds a PoQ worker with less than a full batch queued waits for more, from the
-    /// oldest queued sequence's arrival. Default 2; 0 never waits.
-    var poqBatchWindowMs = 2
+    /// How long a PoQ worker with less than a full batch queued waits for more, from the
+    /// oldest queued sequence's arrival. Default 2 ms; 0 never waits.
+    var poqBatchWindow: Duration = .milliseconds(2)
     /// HTTP I/O threads, each an epoll loop accepting, parsing and answering cheap requests.
     /// Default: `CPUQuota.available`.
     var httpIOThreads = ServiceConfiguration.availableProcessors
@@ -78,13 +78,13 @@ struct ServiceConfiguration: Sendable {
     /// Bytes of request bodies held at once by the whole process; a body that does not fit gets
     /// 503. Default 268,435,456 (256 MiB), at least the largest route limit.
     var httpBodyBudgetBytes = 256 << 20
-    /// Milliseconds from a request's first byte to the end of its body; slower gets 408. Default 60,000.
-    var httpRequestTimeoutMs = 60_000
+    /// Time from a request's first byte to the end of its body; slower gets 408. Default 60 s.
+    var httpRequestTimeout: Duration = .seconds(60)
     /// Minimum body rate in bytes per second after the grace period; slower gets 408; 0 turns it
     /// off. Default 16,384.
     var httpMinBodyRate = 16_384
-    /// Milliseconds a body may take to start before the minimum rate applies. Default 5,000.
-    var httpBodyGraceMs = 5_000
+    /// Time a body may take to start before the minimum rate applies. Default 5 s.
+    var httpBodyGrace: Duration = .seconds(5)
     /// The PoGO verifier's counts and tolerances (`file://` artifacts off by default).
     var policy = VerificationPolicy()
     /// The folder `file://` artifacts must lie in; required when `policy.allowFileURIs` is set.
@@ -101,6 +101,10 @@ struct ServiceConfiguration: Sendable {
     var outlierDistance = FinalizationRequest.defaultOutlierDistance
     /// Default PoQ quorum (voting stake / total stake) when a request names none; nil = exactly 2/3.
     var quorum: Double?
+    /// PostgreSQL connection URI (`postgres://user:password@host:port/database?...`), from
+    /// `VERIFIER_DATABASE_URL` or the file `VERIFIER_DATABASE_URL_FILE` names (environment only:
+    /// it may hold a password). Default nil: the SQLite store at `databasePath`.
+    var databaseURL: String?
     /// Limits on fetching http(s) artifacts, from the `VERIFIER_FETCH_*` variables
     /// (docs/configuration-fetch.md).
     var fetch = FetchConfiguration()
@@ -115,8 +119,11 @@ struct ServiceConfiguration: Sendable {
     var resolvedReexecutionMemoryBytes: Int {
         reexecutionMemoryBytes ?? MemoryLimit.defaultReexecutionBytes(limit: MemoryLimit.detect())
     }
-    /// The SQLite database's path.
-    var databasePath: String { dataDirectory + "/jobs.sqlite" }
+    /// The SQLite database's path, used when `databaseURL` is nil.
+    var databasePath: String { JobStoreSelection.sqlitePath(dataDirectory: dataDirectory) }
+
+    /// The lease length and attempt limit of the job store.
+    var leasePolicy: JobLeasePolicy { JobLeasePolicy(lease: lease, maxAttempts: maxAttempts) }
 
     /// The evaluator limits these settings give.
     var poqLimits: PoQLimits { PoQLimits(maxOutputs: poqMaxOutputs, maxTextBytes: 4 * poqMaxTextCharacters) }
@@ -126,9 +133,9 @@ struct ServiceConfiguration: Sendable {
     var httpConfiguration: HTTPServerConfiguration {
         HTTPServerConfiguration(host: host, port: port, maxConnections: httpMaxConnections,
                                 maxBodyBytes: maxBodyBytes, bodyBudgetBytes: httpBodyBudgetBytes,
-                                requestTimeout: .milliseconds(httpRequestTimeoutMs),
+                                requestTimeout: httpRequestTimeout,
                                 minBodyBytesPerSecond: httpMinBodyRate,
-                                bodyRateGracePeriod: .milliseconds(httpBodyGraceMs),
+                                bodyRateGracePeriod: httpBodyGrace,
                                 ioThreads: httpIOThreads, workerThreads: httpWorkerThreads,
                                 workerQueueCapacity: httpQueueCapacity, workQueues: workQueues)
     }
@@ -146,7 +153,7 @@ struct ServiceConfiguration: Sendable {
 
     /// The PoQ scheduler's settings.
     var poqScheduler: PoQScheduler.Configuration {
-        PoQScheduler.Configuration(workers: poqWorkers, window: .milliseconds(poqBatchWindowMs))
+        PoQScheduler.Configuration(workers: poqWorkers, window: poqBatchWindow)
     }
 
     /// The largest body any route accepts: the HTTP server's own limit.

@@ -26,9 +26,10 @@ final class StderrLog: Sendable {
     /// are formatted byte by byte straight into the buffer.
     var httpLogger: HTTPLogger {
         { [self] event in
-            if case .request(let method, let path, _, let status, let durationMs) = event {
+            if case .request(let method, let path, _, let status, let duration) = event {
                 append(flushNow: false) {
-                    Self.appendRequestLine(method: method, path: path, status: status, durationMs: durationMs, to: &$0)
+                    Self.appendRequestLine(method: method, path: path, status: status, durationMs: duration / .milliseconds(1),
+                                           to: &$0)
                 }
                 return
             }
@@ -83,9 +84,9 @@ final class StderrLog: Sendable {
         switch event {
         case .listening(let host, let port):
             return ("event=listening host=\(quoted(host)) port=\(port)", true)
-        case .request(let method, let path, _, let status, let durationMs):
+        case .request(let method, let path, _, let status, let duration):
             var line: [UInt8] = []
-            appendRequestLine(method: method, path: path, status: status, durationMs: durationMs, to: &line)
+            appendRequestLine(method: method, path: path, status: status, durationMs: duration / .milliseconds(1), to: &line)
             return (String(decoding: line, as: UTF8.self), false)
         case .handlerFailed(let method, let path, let error):
             return ("event=handler_failed method=\(quoted(method)) path=\(quoted(path)) error=\(quoted(error))", true)

@@ -14,7 +14,7 @@ final class VerificationWorkers: Sendable {
     private let keys: ServiceKeys
     private let log: StderrLog
     private let metrics: ServiceMetrics
-    private let leaseSeconds: Double
+    private let lease: Duration
     private let pollInterval: Duration
     private let startDelay: Duration
     private let stopping = Atomic<Bool>(false)
@@ -22,14 +22,14 @@ final class VerificationWorkers: Sendable {
     private let finished = DispatchGroup()
 
     init(count: Int, store: any JobStore, verifier: PoGOVerifier, keys: ServiceKeys, log: StderrLog,
-         metrics: ServiceMetrics, leaseSeconds: Double, pollInterval: Duration, startDelay: Duration) {
+         metrics: ServiceMetrics, lease: Duration, pollInterval: Duration, startDelay: Duration) {
         self.count = count
         self.store = store
         self.verifier = verifier
         self.keys = keys
         self.log = log
         self.metrics = metrics
-        self.leaseSeconds = leaseSeconds
+        self.lease = lease
         self.pollInterval = pollInterval
         self.startDelay = startDelay
     }
@@ -58,7 +58,7 @@ final class VerificationWorkers: Sendable {
     /// a job still running then is left to its lease.
     func stop(waitingAtMost timeout: Duration) {
         stopping.store(true, ordering: .relaxed)
-        let done = finished.wait(timeout: .now() + timeout.seconds) == .success
+        let done = finished.wait(timeout: .now() + timeout / .seconds(1)) == .success
         log.event("workers_stopped", ["all_idle": String(done)])
     }
 
@@ -72,7 +72,7 @@ final class VerificationWorkers: Sendable {
                 claimed = nil
             }
             guard let job = claimed else {
-                Thread.sleep(forTimeInterval: pollInterval.seconds)
+                Thread.sleep(forTimeInterval: pollInterval / .seconds(1))
                 continue
             }
             process(job, owner: owner)
@@ -81,12 +81,12 @@ final class VerificationWorkers: Sendable {
 
     private func process(_ job: Job, owner: String) {
         log.event("job_claimed", ["job": job.id, "owner": owner, "attempt": String(job.attempts)])
-        let heartbeat = LeaseHeartbeat(store: store, jobID: job.id, owner: owner, interval: leaseSeconds / 3, log: log)
+        let heartbeat = LeaseHeartbeat(store: store, jobID: job.id, owner: owner, interval: lease / 3, log: log)
         defer { heartbeat.cancel() }
-        if startDelay > .zero { Thread.sleep(forTimeInterval: startDelay.seconds) }
+        if startDelay > .zero { Thread.sleep(forTimeInterval: startDelay / .seconds(1)) }
         let start = ContinuousClock.now
         let outcome = JobOutcome.of(job, verifier: verifier, keys: keys)
-        metrics.verificationDuration.observe((ContinuousClock.now - start).seconds)
+        metrics.verificationDuration.observe((ContinuousClock.now - start) / .seconds(1))
         do {
             switch outcome {
             case let .verdict(verdict, report, attestation, eip712):
@@ -100,12 +100,5 @@ final class VerificationWorkers: Sendable {
         } catch {
             log.event("store_failed", ["operation": "finish", "job": job.id, "error": "\(error)"])
         }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a Double (for sleeps, timeouts and metric observations).
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
 }

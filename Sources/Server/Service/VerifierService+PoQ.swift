@@ -18,7 +18,7 @@ extension VerifierService {
         } catch {
             throw Self.problem(error)
         }
-        metrics.scoringDuration.observe((ContinuousClock.now - start).seconds)
+        metrics.scoringDuration.observe((ContinuousClock.now - start) / .seconds(1))
         let identity = scheduler.evaluator.identity
         var entries: [String] = []
         for (index, (output, score)) in zip(outputs, scores).enumerated() {

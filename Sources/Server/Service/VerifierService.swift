@@ -26,8 +26,7 @@ final class VerifierService: Sendable {
     let bundleLimits = ProofBundleLimits()
 
     /// Opens the service's stores with `openStore` when given (tests), else from the
-    /// configuration (PostgreSQL when VERIFIER_DATABASE_URL or VERIFIER_DATABASE_URL_FILE is set,
-    /// else SQLite in the data folder).
+    /// configuration (PostgreSQL when it has a database URL, else SQLite in the data folder).
     init(configuration: ServiceConfiguration, log: StderrLog,
          openStore: (@Sendable (JobLeasePolicy) throws -> any JobStore)? = nil) throws {
         self.configuration = configuration
@@ -73,18 +72,16 @@ final class VerifierService: Sendable {
             let evaluator = try PoQEvaluator(directory: configuration.modelDirectory, limits: configuration.poqLimits)
             log.event("model_loaded", ["directory": configuration.modelDirectory, "identity": evaluator.identity.description,
                                         "workers": String(configuration.poqWorkers),
-                                        "batch_window_ms": String(configuration.poqBatchWindowMs)])
+                                        "batch_window_ms": String(configuration.poqBatchWindow.wholeMilliseconds)])
             scheduler = PoQScheduler(evaluator: evaluator, configuration: configuration.poqScheduler)
         } catch {
             log.event("model_unavailable", ["directory": configuration.modelDirectory, "error": "\(error)"])
             scheduler = nil
         }
-        let policy = JobLeasePolicy(leaseSeconds: configuration.leaseSeconds, maxAttempts: configuration.maxAttempts)
-        // PostgreSQL when VERIFIER_DATABASE_URL or VERIFIER_DATABASE_URL_FILE is set (many
-        // replicas), else SQLite in the data folder.
-        let databaseURL = try JobStoreSelection.databaseURL()
+        let policy = configuration.leasePolicy
         let open = {
-            try openStore?(policy) ?? makeJobStore(databaseURL: databaseURL, dataDirectory: configuration.dataDirectory, policy: policy)
+            try openStore?(policy)
+                ?? makeJobStore(databaseURL: configuration.databaseURL, sqlitePath: configuration.databasePath, policy: policy)
         }
         submitStore = try open()
         readStore = try open()
@@ -94,12 +91,11 @@ final class VerifierService: Sendable {
         // One round now, so /readyz is exact from the first request.
         monitor.check()
         // The URL may carry a password, so only the kind of store is logged.
-        log.event("store_opened", ["store": databaseURL == nil ? configuration.databasePath : "postgresql",
-                                   "lease_seconds": "\(policy.leaseSeconds)", "max_attempts": String(policy.maxAttempts)])
+        log.event("store_opened", ["store": configuration.databaseURL == nil ? configuration.databasePath : "postgresql",
+                                   "lease_seconds": "\(policy.lease / .seconds(1))", "max_attempts": String(policy.maxAttempts)])
         workers = VerificationWorkers(
             count: configuration.workers, store: workerStore, verifier: verifier, keys: signingKeys, log: log, metrics: metrics,
-            leaseSeconds: configuration.leaseSeconds, pollInterval: .milliseconds(configuration.pollIntervalMs),
-            startDelay: .milliseconds(configuration.workerStartDelayMs))
+            lease: configuration.lease, pollInterval: configuration.pollInterval, startDelay: configuration.workerStartDelay)
     }
 
     /// Every route. Inline handlers never touch the store or the disk: health, keys, and
@@ -138,8 +134,8 @@ final class VerifierService: Sendable {
     var httpLogger: HTTPLogger {
         let write = log.httpLogger
         return { [metrics] event in
-            if case let .request(method, _, route, status, durationMs) = event {
-                metrics.recordRequest(route: route ?? "other", method: method, status: status, seconds: durationMs / 1000)
+            if case let .request(method, _, route, status, duration) = event {
+                metrics.recordRequest(route: route ?? "other", method: method, status: status, seconds: duration / .seconds(1))
             }
             write(event)
         }

@@ -3,16 +3,14 @@ internal import Foundation
 /// How long leases last and how many attempts a job gets; shared by every store implementation.
 /// Stores refuse a policy outside the documented ranges when they open.
 struct JobLeasePolicy: Sendable, Hashable {
-    /// Seconds a claim or renewal holds a job before another worker may take it. Default 30; > 0.
-    var leaseSeconds: Double = 30
+    /// How long a claim or renewal holds a job before another worker may take it. Default 30 s; > 0.
+    var lease: Duration = .seconds(30)
     /// Claims a job gets before it is marked `failed`. Default 3; at least 1.
     var maxAttempts: Int = 3
 
     /// Throws unless both fields are in range.
     func validate() throws(JobStoreError) {
-        guard leaseSeconds.isFinite, leaseSeconds > 0 else {
-            throw .invalidPolicy(field: "leaseSeconds", value: "\(leaseSeconds)")
-        }
+        guard lease > .zero else { throw .invalidPolicy(field: "lease", value: "\(lease)") }
         guard maxAttempts >= 1 else { throw .invalidPolicy(field: "maxAttempts", value: "\(maxAttempts)") }
     }
 }
@@ -46,7 +44,7 @@ protocol JobStore: Sendable {
     /// Returns nil when nothing is claimable.
     func claim(owner: String) throws -> Job?
 
-    /// Extends the lease by `policy.leaseSeconds` from now; false (and no change) unless `owner`
+    /// Extends the lease by `policy.lease` from now; false (and no change) unless `owner`
     /// still holds it.
     func renew(id: String, owner: String) throws -> Bool
 

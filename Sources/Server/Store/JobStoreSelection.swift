@@ -18,9 +18,10 @@ enum JobStoreSelection {
     /// Largest database URL file read, in bytes. 4,096.
     static let maxFileBytes = 4_096
 
-    /// The database URL from `environment` (normally the process's), or from the file its
-    /// `VERIFIER_DATABASE_URL_FILE` names; nil when neither is set (or the value is empty).
-    static func databaseURL(environment: [String: String] = ProcessInfo.processInfo.environment) throws(DatabaseURLError) -> String? {
+    /// The database URL from `environment`, or from the file its `VERIFIER_DATABASE_URL_FILE`
+    /// names; nil when neither is set (or the value is empty). `ServiceConfiguration.parse`
+    /// calls it once, with the environment it is given.
+    static func databaseURL(environment: [String: String]) throws(DatabaseURLError) -> String? {
         let direct = environment[environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         guard let path = environment[fileEnvironmentVariable], !path.isEmpty else { return direct }
         guard direct == nil else { throw .bothSet }
@@ -29,20 +30,24 @@ enum JobStoreSelection {
         let url = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return url.isEmpty ? nil : url
     }
+
+    /// The SQLite file of the data folder `dataDirectory`: `<dataDirectory>/jobs.sqlite`.
+    static func sqlitePath(dataDirectory: String) -> String {
+        dataDirectory + "/" + sqliteFileName
+    }
 }
 
 /// Opens the job store the service runs on: PostgreSQL when `databaseURL` is given (lease times
-/// from the database clock, so every replica agrees), otherwise SQLite in
-/// `dataDirectory/jobs.sqlite` (lease times from this process's clock).
+/// from the database clock, so every replica agrees), otherwise SQLite at `sqlitePath` (lease
+/// times from this process's clock).
 ///
 /// Throws `PostgresError.invalidURL` for a URL that is neither empty nor `postgres://` /
 /// `postgresql://`, `PostgresError.unavailable` when the database cannot be reached, and the
 /// SQLite store's errors for a bad data directory.
-func makeJobStore(databaseURL: String?, dataDirectory: String,
+func makeJobStore(databaseURL: String?, sqlitePath: String,
                   policy: JobLeasePolicy = JobLeasePolicy()) throws -> any JobStore {
     guard let databaseURL, !databaseURL.isEmpty else {
-        let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent(JobStoreSelection.sqliteFileName).path
-        return try SQLiteJobStore(path: path, policy: policy)
+        return try SQLiteJobStore(path: sqlitePath, policy: policy)
     }
     return try PostgresJobStore(url: databaseURL, policy: policy, clock: .database)
 }

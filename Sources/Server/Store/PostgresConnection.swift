@@ -6,9 +6,9 @@ internal import CPQ
 /// Every data statement goes through `PQexecParams` with binary parameters and binary results;
 /// only fixed schema scripts (migrations) use the simple-query protocol.
 final class PostgresConnection {
-    /// Seconds libpq waits for the server when connecting, unless the URL sets
-    /// `connect_timeout` itself. Default 5.
-    static let defaultConnectTimeoutSeconds = 5
+    /// How long libpq waits for the server when connecting, unless the URL sets
+    /// `connect_timeout` itself (whole seconds). Default 5 s.
+    static let defaultConnectTimeout: Duration = .seconds(5)
 
     private let handle: OpaquePointer
 
@@ -17,7 +17,7 @@ final class PostgresConnection {
     init(url: String) throws(PostgresError) {
         // Defaults come before the URL: with expand_dbname the URL's own keys override them.
         let keywords = ["connect_timeout", "application_name", "dbname"]
-        let values = [String(Self.defaultConnectTimeoutSeconds), "verifier", url]
+        let values = [String(Self.defaultConnectTimeout.components.seconds), "verifier", url]
         let connection = Self.withCStrings(keywords) { keywordPointers in
             Self.withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)

@@ -63,21 +63,12 @@ extension PostgresJobStore {
             eip712: try row.text(18))
     }
 
-    /// Timestamps are stored as whole milliseconds since 1970 (UTC), rounded down, as in SQLite.
-    static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-    }
-
-    static func milliseconds(seconds: Double) -> Int64 {
-        Int64((seconds * 1000).rounded(.up))
-    }
-
     private static func digest(_ row: PostgresRow, _ index: Int) throws -> Digest? {
         guard let bytes = try row.bytes(index), bytes.count == 32 else { return nil }
         return Digest(bytes: bytes)
     }
 
     private static func date(_ row: PostgresRow, _ index: Int) throws -> Date? {
-        try row.int64(index).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        try row.int64(index).map(StoredTime.date(milliseconds:))
     }
 }

@@ -89,7 +89,7 @@ final class PostgresJobStore: JobStore {
                     throw JobStoreError.corruptRow(id: jobID, column: "equivocations")
                 }
                 return Equivocation(commitment: Digest(bytes: commitment), digest: Digest(bytes: digest),
-                                    submittedAt: Date(timeIntervalSince1970: Double(at) / 1000))
+                                    submittedAt: StoredTime.date(milliseconds: at))
             }
             let total = try db.execute("SELECT count(*) FROM equivocations WHERE job_id = $1", [.text(jobID)]).rows.first?.int64(0)
             return EquivocationPage(entries: entries, total: Int(total ?? 0))
@@ -104,7 +104,7 @@ final class PostgresJobStore: JobStore {
         let maxAttempts = Int64(policy.maxAttempts)
         return try pool.withConnection { db in
             let time = try milliseconds(db)
-            let expiry = time + Self.milliseconds(seconds: policy.leaseSeconds)
+            let expiry = time + policy.lease.wholeMilliseconds
             // A job whose lease lapsed on its last allowed attempt is a poison job (it keeps
             // killing its worker): fail it rather than hand it out again. SKIP LOCKED leaves
             // rows another claimer holds to that claimer.
@@ -135,7 +135,7 @@ final class PostgresJobStore: JobStore {
     func renew(id: String, owner: String) throws -> Bool {
         try pool.withConnection { db in
             let time = try milliseconds(db)
-            let expiry = time + Self.milliseconds(seconds: policy.leaseSeconds)
+            let expiry = time + policy.lease.wholeMilliseconds
             return try db.execute("""
                 UPDATE jobs SET lease_expires_at = $3, updated_at = $4
                 WHERE id = $1 AND status = 'running' AND lease_owner = $2 AND lease_expires_at > $4
@@ -218,7 +218,7 @@ final class PostgresJobStore: JobStore {
     private func milliseconds(_ db: PostgresConnection) throws -> Int64 {
         switch clock {
         case .local(let now):
-            return Self.milliseconds(now())
+            return StoredTime.milliseconds(now())
         case .database:
             let rows = try db.execute("SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint").rows
             guard let time = try rows.first?.int64(0) else {

@@ -23,6 +23,7 @@ enum PostgresMigrator {
     static let jobStoreMigrations: [PostgresMigration] = [
         // The same columns as SQLite's version 2, in one step. Timestamps are bigint
         // milliseconds since 1970 UTC, as in SQLite, so both stores round-trip the same Dates.
+        // `bundle_location` is unused, as in SQLite (kept rather than dropped by a new step).
         PostgresMigration(version: 1, sql: """
             CREATE TABLE jobs (
                 id text PRIMARY KEY,

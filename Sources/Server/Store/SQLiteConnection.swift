@@ -9,9 +9,9 @@ final class SQLiteConnection {
     private var statements: [String: SQLiteStatement] = [:]
 
     /// Opens the database at `path` (creating it when `create` is set and it is missing),
-    /// waiting up to `busyTimeoutMs` for locks held by other connections before a
-    /// call fails with `SQLITE_BUSY`.
-    init(path: String, busyTimeoutMs: Int32, create: Bool = true) throws(SQLiteError) {
+    /// waiting up to `busyTimeout` (whole milliseconds, at most `Int32.max`) for locks held by
+    /// other connections before a call fails with `SQLITE_BUSY`.
+    init(path: String, busyTimeout: Duration, create: Bool = true) throws(SQLiteError) {
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -23,7 +23,7 @@ final class SQLiteConnection {
         }
         handle = db
         sqlite3_extended_result_codes(db, 1)
-        sqlite3_busy_timeout(db, busyTimeoutMs)
+        sqlite3_busy_timeout(db, Int32(clamping: busyTimeout.wholeMilliseconds))
     }
 
     deinit {

@@ -70,18 +70,9 @@ extension SQLiteJobStore {
             eip712: text(row.column(18)))
     }
 
-    /// Timestamps are stored as whole milliseconds since 1970 (UTC), rounded down.
-    static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-    }
-
-    static func milliseconds(seconds: Double) -> Int64 {
-        Int64((seconds * 1000).rounded(.up))
-    }
-
     private static func date(_ value: SQLiteValue) -> Date? {
         guard case .integer(let ms) = value else { return nil }
-        return Date(timeIntervalSince1970: Double(ms) / 1000)
+        return StoredTime.date(milliseconds: ms)
     }
 
     private static func text(_ value: SQLiteValue) -> String? {

@@ -8,13 +8,13 @@ internal import Synchronization
 /// Several instances, in one process or several, may open the same file: every write runs in a
 /// `BEGIN IMMEDIATE` transaction, so two claimers never take the same job.
 final class SQLiteJobStore: JobStore {
-    /// Milliseconds a call waits for another connection's lock before failing with
-    /// `SQLITE_BUSY`. Default 5,000.
-    static let defaultBusyTimeoutMs: Int32 = 5_000
+    /// How long a call waits for another connection's lock before failing with `SQLITE_BUSY`.
+    /// Default 5 s.
+    static let defaultBusyTimeout: Duration = .seconds(5)
 
     let policy: JobLeasePolicy
     let path: String
-    private let busyTimeoutMs: Int32
+    private let busyTimeout: Duration
     private let connection: Mutex<SQLiteConnection>
     private let now: @Sendable () -> Date
 
@@ -24,35 +24,35 @@ final class SQLiteJobStore: JobStore {
     ///   - migrations: the schema steps to apply; tests pass a prefix to build an old database.
     ///   - now: the clock used for every timestamp and lease decision.
     init(path: String, policy: JobLeasePolicy = JobLeasePolicy(),
-         busyTimeoutMs: Int32 = SQLiteJobStore.defaultBusyTimeoutMs,
+         busyTimeout: Duration = SQLiteJobStore.defaultBusyTimeout,
          migrations: [SQLiteMigration] = SQLiteMigrator.jobStoreMigrations,
          now: @escaping @Sendable () -> Date = { Date() }) throws {
         try policy.validate()
         // Created 0600 before SQLite opens it, so its -wal and -shm files get that mode too.
         PrivateFiles.createFileIfMissing(path)
-        let connection = try SQLiteConnection(path: path, busyTimeoutMs: busyTimeoutMs)
+        let connection = try SQLiteConnection(path: path, busyTimeout: busyTimeout)
         // WAL lets readers run beside the one writer and survives a killed process. In WAL,
         // synchronous=FULL fsyncs the log on every commit, so an acknowledged submission or
         // verdict survives power loss too; NORMAL could lose the last commits on power loss.
-        try Self.retryingWhileBusy(milliseconds: busyTimeoutMs) { () throws(SQLiteError) in
+        try Self.retryingWhileBusy(for: busyTimeout) { () throws(SQLiteError) in
             try connection.execute("PRAGMA journal_mode = WAL")
         }
         try connection.execute("PRAGMA synchronous = FULL")
         try connection.execute("PRAGMA foreign_keys = ON")
-        try SQLiteMigrator.migrate(connection, migrations: migrations, appliedAt: Self.milliseconds(now()))
+        try SQLiteMigrator.migrate(connection, migrations: migrations, appliedAt: StoredTime.milliseconds(now()))
         self.connection = Mutex(connection)
         self.policy = policy
         self.path = path
-        self.busyTimeoutMs = busyTimeoutMs
+        self.busyTimeout = busyTimeout
         self.now = now
     }
 
-    /// Runs `body` again while it fails with SQLITE_BUSY, for up to `milliseconds`. Switching a
+    /// Runs `body` again while it fails with SQLITE_BUSY, for up to `timeout`. Switching a
     /// fresh file to WAL needs an exclusive lock, and when other processes opening the same
     /// file hold or want it, SQLite can answer BUSY at once instead of calling the busy handler
     /// (it does so where waiting could deadlock).
-    private static func retryingWhileBusy(milliseconds: Int32, _ body: () throws(SQLiteError) -> Void) throws(SQLiteError) {
-        let deadline = ContinuousClock.now + .milliseconds(Int(milliseconds))
+    private static func retryingWhileBusy(for timeout: Duration, _ body: () throws(SQLiteError) -> Void) throws(SQLiteError) {
+        let deadline = ContinuousClock.now + timeout
         while true {
             do { return try body() } catch {
                 guard error.isBusy, ContinuousClock.now < deadline else { throw error }
@@ -62,7 +62,7 @@ final class SQLiteJobStore: JobStore {
     }
 
     func submit(_ submission: JobSubmission) throws -> SubmitResult {
-        let time = Self.milliseconds(now())
+        let time = StoredTime.milliseconds(now())
         return try withConnection { db in
             // Under BEGIN IMMEDIATE the lookup and the insert see no other writer in between.
             try db.immediateTransaction {
@@ -104,7 +104,7 @@ final class SQLiteJobStore: JobStore {
                     throw JobStoreError.corruptRow(id: jobID, column: "equivocations")
                 }
                 return Equivocation(commitment: Digest(bytes: commitment), digest: Digest(bytes: digest),
-                                    submittedAt: Date(timeIntervalSince1970: Double(at) / 1000))
+                                    submittedAt: StoredTime.date(milliseconds: at))
             }
             let counts = try db.query("SELECT count(*) FROM equivocations WHERE job_id = ?1", [.text(jobID)]) { row in
                 row.column(0)
@@ -119,8 +119,8 @@ final class SQLiteJobStore: JobStore {
     }
 
     func claim(owner: String) throws -> Job? {
-        let time = Self.milliseconds(now())
-        let expiry = time + Self.milliseconds(seconds: policy.leaseSeconds)
+        let time = StoredTime.milliseconds(now())
+        let expiry = time + policy.lease.wholeMilliseconds
         let maxAttempts = Int64(policy.maxAttempts)
         return try withConnection { db in
             try db.immediateTransaction {
@@ -149,8 +149,8 @@ final class SQLiteJobStore: JobStore {
     }
 
     func renew(id: String, owner: String) throws -> Bool {
-        let time = Self.milliseconds(now())
-        let expiry = time + Self.milliseconds(seconds: policy.leaseSeconds)
+        let time = StoredTime.milliseconds(now())
+        let expiry = time + policy.lease.wholeMilliseconds
         return try withConnection { db in
             try db.immediateTransaction {
                 try db.run("""
@@ -163,7 +163,7 @@ final class SQLiteJobStore: JobStore {
 
     func complete(id: String, owner: String, verdict: JobVerdict, report: String, attestation: String?,
                   eip712: String?) throws -> Bool {
-        let time = Self.milliseconds(now())
+        let time = StoredTime.milliseconds(now())
         return try withConnection { db in
             try db.immediateTransaction {
                 try db.run("""
@@ -178,7 +178,7 @@ final class SQLiteJobStore: JobStore {
     }
 
     func recordFailure(id: String, owner: String, error: String) throws -> FailureDisposition {
-        let time = Self.milliseconds(now())
+        let time = StoredTime.milliseconds(now())
         let maxAttempts = Int64(policy.maxAttempts)
         return try withConnection { db in
             try db.immediateTransaction {
@@ -229,8 +229,8 @@ final class SQLiteJobStore: JobStore {
     /// schema from disk, so a database damaged or replaced under the open connections fails it
     /// even while their caches still hold good pages.
     func probe() throws {
-        let time = Self.milliseconds(now())
-        let db = try SQLiteConnection(path: path, busyTimeoutMs: busyTimeoutMs, create: false)
+        let time = StoredTime.milliseconds(now())
+        let db = try SQLiteConnection(path: path, busyTimeout: busyTimeout, create: false)
         try db.immediateTransaction {
             _ = try db.run("""
                 INSERT INTO readiness_probe (id, probed_at) VALUES (1, ?1)

@@ -34,6 +34,9 @@ enum SQLiteMigrator {
             ) STRICT;
             """),
         // Version 2: bundles submitted by reference, and an index serving the claim query.
+        // `bundle_location` is no longer written or read: bundles are stored as bytes, and a row
+        // without them fails when claimed (`JobOutcome`). The column stays, unused, because
+        // dropping it would take a new step on every deployed database and gain nothing.
         SQLiteMigration(version: 2, sql: """
             ALTER TABLE jobs ADD COLUMN bundle_location TEXT;
             CREATE INDEX jobs_by_status_age ON jobs (status, created_at, id);

@@ -51,7 +51,9 @@ public enum SafeTensorsError: Error, Equatable, Sendable {
     case wrongDType(name: String, got: SafeTensorsDType, want: SafeTensorsDType)
 }
 
-/// A read-only view of a safetensors file, memory-mapped so that large files cost no heap.
+/// A read-only view of a safetensors file: memory-mapped from disk, so that large files cost no
+/// heap, or read from an in-memory buffer (an inline or downloaded artifact), as
+/// `CanonicalParameters` reads either a file or an array.
 ///
 /// Layout (https://github.com/huggingface/safetensors): 8-byte little-endian header length N,
 /// N bytes of UTF-8 JSON, then the data buffer. Offsets in the header are relative to the
@@ -79,14 +81,29 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// Offset of the data buffer within the file.
     public let dataOffset: Int
 
-    private let mapping: MappedFile
+    /// The raw bytes of the whole file. Valid while `self` is alive.
+    public let bytes: UnsafeRawBufferPointer
+    /// What keeps `bytes` valid: the `MappedFile` or the `OwnedBytes`.
+    private let storage: AnyObject
 
-    /// Opens and validates the file at `path`.
-    public init(path: String, limits: SafeTensorsLimits = .init()) throws {
+    /// Opens and validates the file at `path`, memory-mapped.
+    public convenience init(path: String, limits: SafeTensorsLimits = .init()) throws {
         let mapping = try MappedFile(path: path)
-        self.mapping = mapping
-        fileSize = mapping.count
-        let raw = mapping.bytes
+        try self.init(bytes: mapping.bytes, storage: mapping, limits: limits)
+    }
+
+    /// Validates the safetensors file held in `buffer`, copied once into memory this object owns
+    /// (no temporary file). For files that arrive in memory: inline artifacts, downloads.
+    public convenience init(buffer: [UInt8], limits: SafeTensorsLimits = .init()) throws {
+        let copy = buffer.withUnsafeBytes { OwnedBytes(copying: $0) }
+        try self.init(bytes: copy.bytes, storage: copy, limits: limits)
+    }
+
+    /// Validates the file in `raw`, which `storage` keeps valid for the life of `self`.
+    private init(bytes raw: UnsafeRawBufferPointer, storage: AnyObject, limits: SafeTensorsLimits) throws {
+        self.storage = storage
+        bytes = raw
+        fileSize = raw.count
         guard fileSize >= 8 else { throw SafeTensorsError.truncated(fileBytes: fileSize, needed: 8) }
         var headerLength: UInt64 = 0
         for i in 0..<8 { headerLength |= UInt64(raw[i]) << (8 * UInt64(i)) }
@@ -115,12 +132,9 @@ public final class SafeTensorsFile: @unchecked Sendable {
         return nil
     }
 
-    /// The raw bytes of the whole file. Valid while `self` is alive.
-    public var bytes: UnsafeRawBufferPointer { mapping.bytes }
-
     /// The raw bytes of one tensor. Valid while `self` is alive.
     public func rawBytes(_ entry: Entry) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: mapping.bytes[entry.byteRange])
+        UnsafeRawBufferPointer(rebasing: bytes[entry.byteRange])
     }
 
     /// Copies an F32 tensor into an array (little-endian on disk; this is a little-endian host).

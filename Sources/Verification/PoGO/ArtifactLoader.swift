@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 internal import Glibc
 #endif
-internal import Foundation
 
 /// Opens a bundle's artifacts as safetensors files: inline bytes always, `file://` URIs only
 /// below `fileRoot` (none without one), other URIs through the `ArtifactSource` when one is
@@ -35,7 +34,7 @@ public struct ArtifactLoader: Sendable {
     public func open(_ artifact: ProofBundle.Artifact, name: String) throws(PoGOVerificationError) -> Opened {
         switch artifact {
         case let .inline(bytes):
-            return try openInline(bytes, name: name)
+            return Self.openInline(bytes)
         case let .uri(uri) where uri.hasPrefix("file://"):
             guard let fileRoot else { throw .fileURIsNotAllowed(artifact: name, uri: uri) }
             let fd: Int32
@@ -57,31 +56,14 @@ public struct ArtifactLoader: Sendable {
                 case let .failed(_, reason): throw .artifactUnreadable(artifact: name, reason: reason)
                 }
             }
-            return try openInline(bytes, name: name)
+            return Self.openInline(bytes)
         }
     }
 
-    /// Inline bytes go through an unlinked temporary file, so the same mapped reader serves
-    /// both kinds of artifact.
-    private func openInline(_ bytes: [UInt8], name: String) throws(PoGOVerificationError) -> Opened {
-        var template = Array((NSTemporaryDirectory() + "/pogo-artifact-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw .internalFailure("mkstemp failed: errno \(errno)") }
-        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        defer { unlink(path) }
-        let written = bytes.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                offset += n
-            }
-            return true
-        }
-        close(fd)
-        guard written else { throw .internalFailure("cannot write temporary artifact for \(name): errno \(errno)") }
-        return try Self.parse(path: path, name: name)
+    /// Inline and fetched bytes are read from memory (`SafeTensorsFile(buffer:)`); only
+    /// `file://` artifacts are mapped.
+    private static func openInline(_ bytes: [UInt8]) -> Opened {
+        do { return .file(try SafeTensorsFile(buffer: bytes)) } catch { return .malformed(ArtifactErrorText.of(error)) }
     }
 
     private static func parse(path: String, name: String) throws(PoGOVerificationError) -> Opened {

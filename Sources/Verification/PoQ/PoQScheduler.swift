@@ -100,7 +100,7 @@ public final class PoQScheduler: @unchecked Sendable {
         }
         condition.broadcast()
         condition.unlock()
-        while ticket.done.wait(timeout: .now() + .nanoseconds(Int(poll.nanoseconds))) == .timedOut {
+        while ticket.done.wait(timeout: .now() + poll / .seconds(1)) == .timedOut {
             guard shouldContinue() else { try withdraw(ticket) }
         }
         condition.lock()
@@ -184,7 +184,7 @@ public final class PoQScheduler: @unchecked Sendable {
         while !stopped, !queue.isEmpty, queue.count < evaluator.limits.batchSize {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { return }
-            _ = condition.wait(until: Date().addingTimeInterval(Double(left.nanoseconds) / 1e9))
+            _ = condition.wait(until: Date().addingTimeInterval(left / .seconds(1)))
         }
     }
 
@@ -241,13 +241,5 @@ public final class PoQScheduler: @unchecked Sendable {
         let arrival: ContinuousClock.Instant
         /// Whether the call found the scheduler idle (nothing queued or running).
         let alone: Bool
-    }
-}
-
-private extension Duration {
-    /// The duration in whole nanoseconds.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -57,19 +57,6 @@ public enum QuantizedUpdate {
         return theta
     }
 
-    /// Rebuilds one leaf of theta_steps from the same leaf of theta_0 and the gradient leaves
-    /// `gradientLeaf(t)` for t = 1...steps.
-    public static func replayLeaf(
-        theta0Leaf: [Float], learningRate: Float, steps: Int, gradientLeaf: (Int) throws -> GradientLeaf
-    ) throws -> [Float] {
-        guard steps >= 0 else { throw QuantizationError.negativeStepCount(steps) }
-        var theta = theta0Leaf
-        for t in stride(from: 1, through: steps, by: 1) {
-            try apply(try gradientLeaf(t), learningRate: learningRate, to: &theta)
-        }
-        return theta
-    }
-
     static func checkLearningRate(_ lr: Float) throws {
         guard lr.isFinite else { throw QuantizationError.invalidLearningRate(bitPattern: lr.bitPattern) }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Server
+import Verification
 
 /// ArtifactFetcher against tools/range_server.py: whole bodies, ranges, servers that ignore
 /// Range, and every limit at N (accepted) and N + 1 (refused).
@@ -68,6 +69,22 @@ import Testing
         #expect(String(decoding: try f.fetch(fresh.base + "/connections"), as: UTF8.self) == "2")
     }
 
+    /// Whole fetches through one `URLArtifactSource` share its fetcher's connection (it used
+    /// to build a fetcher, and a pool, per call), each under the caller's byte limit.
+    @Test func sourceFetchesReuseTheConnectionUnderTheCallersLimit() throws {
+        let fresh = try RangeServer()
+        let url = try fresh.put("s.bin", RangeServer.pattern(1_000))
+        let source = URLArtifactSource(configuration: try fresh.configuration())
+        for _ in 0..<5 { #expect(try source.fetch(url, maxBytes: 1_000) == RangeServer.pattern(1_000)) }
+        #expect(String(decoding: try source.fetcher.fetch(fresh.base + "/connections"), as: UTF8.self) == "1")
+        let refused = try #require(throws: ArtifactSourceError.self) { try source.fetch(url, maxBytes: 999) }
+        guard case let .failed(_, reason) = refused else {
+            Issue.record("got \(refused)")
+            return
+        }
+        #expect(reason == FetchError.tooLarge(limit: 999).description)
+    }
+
     @Test func readsSingleRangeWith206() throws {
         let url = try server.put("r.bin", RangeServer.pattern(5_000))
         #expect(try fetcher().fetch(url, range: 1_000..<1_032) == Array(RangeServer.pattern(5_000)[1_000..<1_032]))
@@ -99,7 +116,7 @@ import Testing
 
     @Test func timesOutPastTheTotalTimeout() throws {
         #expect(throws: FetchError.timeout(limitMs: 300)) {
-            try fetcher { $0.totalTimeoutMs = 300 }.fetch(server.base + "/slow?ms=3000&bytes=100")
+            try fetcher { $0.totalTimeout = .milliseconds(300) }.fetch(server.base + "/slow?ms=3000&bytes=100")
         }
     }
 

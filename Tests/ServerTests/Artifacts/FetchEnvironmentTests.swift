@@ -14,7 +14,7 @@ import Testing
             "VERIFIER_FETCH_MAX_REDIRECTS": "0",
         ])
         #expect(c.allowlist.count == 2)
-        #expect(c.maxBytes == 1_024 && c.totalTimeoutMs == 2_000 && c.connectTimeoutMs == 300)
+        #expect(c.maxBytes == 1_024 && c.totalTimeout == .seconds(2) && c.connectTimeout == .milliseconds(300))
         #expect(c.maxRedirects == 0)
     }
 

@@ -37,7 +37,7 @@ struct StoreIsolationTests {
         let (_, before) = try Self.readiness(service)
         #expect((before["checks"] as? [String: Bool])?["store"] == true)
         let path = service.configuration.databasePath
-        try SQLiteConnection(path: path, busyTimeoutMs: 1_000).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try SQLiteConnection(path: path, busyTimeout: .seconds(1)).execute("PRAGMA wal_checkpoint(TRUNCATE)")
         let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         let file = try #require(FileHandle(forWritingAtPath: path))
         file.write(Data(repeating: 0x5A, count: size))

@@ -9,7 +9,7 @@ struct ServiceConfigurationTests {
         let c = try ServiceConfiguration.parse([], environment: [:])
         #expect(c.dataDirectory == "./var" && c.resolvedKeyFile == "./var/signing-key.pem")
         #expect(c.modelDirectory == "./models/all-MiniLM-L6-v2" && c.datasetDirectory == "./data")
-        #expect(c.workers == ServiceConfiguration.availableProcessors && c.leaseSeconds == 30 && c.maxAttempts == 3)
+        #expect(c.workers == ServiceConfiguration.availableProcessors && c.lease == .seconds(30) && c.maxAttempts == 3)
         #expect(c.policy.allowFileURIs == false && c.maxBundleBytes == 16 << 20)
         #expect(c.confirmThreshold == nil && c.slashThreshold == nil && c.outlierDistance == 0.1 && c.quorum == nil)
         #expect(c.policy.maxBoundaryDistance == 0.05 && c.policy.maxCodeMismatchFraction == 0.015 && c.policy.scaleRelativeTolerance == 0.007)

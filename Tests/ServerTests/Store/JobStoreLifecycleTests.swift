@@ -27,7 +27,7 @@ struct JobStoreLifecycleTests {
 
     @Test(arguments: JobStoreFactory.all)
     func jobWhoseLeaseLapsesOnLastAttemptIsMarkedFailedNotReclaimed(factory: JobStoreFactory) throws {
-        let (store, _, clock) = try factory.fresh(policy: JobLeasePolicy(leaseSeconds: 10, maxAttempts: 2))
+        let (store, _, clock) = try factory.fresh(policy: JobLeasePolicy(lease: .seconds(10), maxAttempts: 2))
         let id = try store.submit(JobSubmission(bundle: testBundle(1))).job.id
         #expect(try store.claim(owner: "a")?.attempts == 1)
         clock.advance(seconds: 10)

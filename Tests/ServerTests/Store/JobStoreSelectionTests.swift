@@ -7,7 +7,7 @@ struct JobStoreSelectionTests {
     @Test func noURLOpensSQLiteInDataDirectory() throws {
         let directory = try JobStoreFactory.scratchDirectory().path
         for url in [nil, ""] as [String?] {
-            let store = try makeJobStore(databaseURL: url, dataDirectory: directory)
+            let store = try makeJobStore(databaseURL: url, sqlitePath: JobStoreSelection.sqlitePath(dataDirectory: directory))
             let sqlite = try #require(store as? SQLiteJobStore)
             #expect(sqlite.path == directory + "/jobs.sqlite")
         }
@@ -16,7 +16,7 @@ struct JobStoreSelectionTests {
     @Test func postgresURLOpensPostgresStoreOnDatabaseClock() throws {
         let url = try PostgresTestCluster.freshSchemaURL()
         for spelling in [url, url.replacingOccurrences(of: "postgres://", with: "postgresql://")] {
-            let store = try makeJobStore(databaseURL: spelling, dataDirectory: "/nonexistent")
+            let store = try makeJobStore(databaseURL: spelling, sqlitePath: "/nonexistent/jobs.sqlite")
             let postgres = try #require(store as? PostgresJobStore)
             guard case .database = postgres.clock else {
                 Issue.record("replicas must share the database clock")
@@ -28,13 +28,13 @@ struct JobStoreSelectionTests {
 
     @Test func otherSchemesAreRefusedWithoutEchoingCredentials() {
         #expect(throws: PostgresError.invalidURL("scheme mysql")) {
-            try makeJobStore(databaseURL: "mysql://user:secret@db/jobs", dataDirectory: "/tmp")
+            try makeJobStore(databaseURL: "mysql://user:secret@db/jobs", sqlitePath: "/tmp/jobs.sqlite")
         }
     }
 
     @Test func unparsableURLIsInvalidNotUnavailable() throws {
         let error = try #require(throws: PostgresError.self) {
-            try makeJobStore(databaseURL: "postgres://db/jobs?no_such_option=1", dataDirectory: "/tmp")
+            try makeJobStore(databaseURL: "postgres://db/jobs?no_such_option=1", sqlitePath: "/tmp/jobs.sqlite")
         }
         guard case .invalidURL(let message) = error else {
             Issue.record("got \(error)")
@@ -47,6 +47,15 @@ struct JobStoreSelectionTests {
         #expect(try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL": "postgres://h/d"]) == "postgres://h/d")
         #expect(try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL": ""]) == nil)
         #expect(try JobStoreSelection.databaseURL(environment: [:]) == nil)
+    }
+
+    @Test func configurationReadsTheDatabaseURLFromTheEnvironmentItIsGiven() throws {
+        let environment = ["VERIFIER_DATABASE_URL": "postgres://h/d"]
+        #expect(try ServiceConfiguration.parse([], environment: environment).databaseURL == "postgres://h/d")
+        #expect(try ServiceConfiguration.parse([], environment: [:]).databaseURL == nil)
+        #expect(throws: DatabaseURLError.bothSet) {
+            try ServiceConfiguration.parse([], environment: ["VERIFIER_DATABASE_URL_FILE": "/f", "VERIFIER_DATABASE_URL": "postgres://h/d"])
+        }
     }
 
     @Test func urlFileNamesTheDatabaseWithoutItsTrailingNewline() throws {

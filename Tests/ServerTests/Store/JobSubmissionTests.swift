@@ -35,9 +35,9 @@ struct JobSubmissionTests {
         #expect(throws: JobStoreError.invalidPolicy(field: "maxAttempts", value: "0")) {
             try SQLiteJobStore(path: path, policy: JobLeasePolicy(maxAttempts: 0))
         }
-        #expect(throws: JobStoreError.invalidPolicy(field: "leaseSeconds", value: "0.0")) {
-            try SQLiteJobStore(path: path, policy: JobLeasePolicy(leaseSeconds: 0))
+        #expect(throws: JobStoreError.invalidPolicy(field: "lease", value: "\(Duration.zero)")) {
+            try SQLiteJobStore(path: path, policy: JobLeasePolicy(lease: .zero))
         }
-        _ = try SQLiteJobStore(path: path, policy: JobLeasePolicy(leaseSeconds: 0.001, maxAttempts: 1))
+        _ = try SQLiteJobStore(path: path, policy: JobLeasePolicy(lease: .milliseconds(1), maxAttempts: 1))
     }
 }

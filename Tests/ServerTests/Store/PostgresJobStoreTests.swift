@@ -161,7 +161,7 @@ struct PostgresJobStoreTests {
 
     @Test func databaseClockTimesLeasesFromServerTime() throws {
         let url = try PostgresTestCluster.freshSchemaURL()
-        let store = try PostgresJobStore(url: url, policy: JobLeasePolicy(leaseSeconds: 12), clock: .database)
+        let store = try PostgresJobStore(url: url, policy: JobLeasePolicy(lease: .seconds(12)), clock: .database)
         let before = Date()
         let job = try store.submit(JobSubmission(bundle: testBundle(1))).job
         let claimed = try #require(try store.claim(owner: "w"))

@@ -57,7 +57,7 @@ struct SQLiteCrashTests {
 
         let store = try SQLiteJobStore(path: path)
         for id in acknowledged { #expect(try store.job(id: id) != nil, "acknowledged job \(id) lost") }
-        let raw = try SQLiteConnection(path: path, busyTimeoutMs: 1_000)
+        let raw = try SQLiteConnection(path: path, busyTimeout: .seconds(1))
         #expect(try raw.query("PRAGMA integrity_check") { $0.column(0) } == [.text("ok")])
     }
 }

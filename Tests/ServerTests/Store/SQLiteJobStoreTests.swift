@@ -18,7 +18,7 @@ struct SQLiteJobStoreTests {
         let path = try Self.scratchPath()
         let store = try SQLiteJobStore(path: path)
         #expect(try store.schemaVersion() == SQLiteMigrator.jobStoreMigrations.last?.version)
-        let raw = try SQLiteConnection(path: path, busyTimeoutMs: 1_000)
+        let raw = try SQLiteConnection(path: path, busyTimeout: .seconds(1))
         #expect(try Self.scalar(raw, "PRAGMA journal_mode") == .text("wal"))
     }
 
@@ -27,7 +27,7 @@ struct SQLiteJobStoreTests {
         let digest = SHA256.hash([1, 2, 3])
         do {
             // Build the database as the first release left it: schema 1 and one job in it.
-            let old = try SQLiteConnection(path: path, busyTimeoutMs: 1_000)
+            let old = try SQLiteConnection(path: path, busyTimeout: .seconds(1))
             try SQLiteMigrator.migrate(old, migrations: Array(SQLiteMigrator.jobStoreMigrations.prefix(1)), appliedAt: 0)
             #expect(try SQLiteMigrator.currentVersion(old) == 1)
             try old.run("""
@@ -49,7 +49,7 @@ struct SQLiteJobStoreTests {
         let first = parseableBundle(run: 1), respaced = parseableBundle(run: 1, spacing: " ")
         let other = parseableBundle(run: 1, loss: "1.25"), second = parseableBundle(run: 2)
         do {
-            let old = try SQLiteConnection(path: path, busyTimeoutMs: 1_000)
+            let old = try SQLiteConnection(path: path, busyTimeout: .seconds(1))
             try SQLiteMigrator.migrate(old, migrations: Array(SQLiteMigrator.jobStoreMigrations.prefix(2)), appliedAt: 0)
             for (n, bytes) in [first, respaced, other, second].enumerated() {
                 try old.run("""
@@ -77,7 +77,7 @@ struct SQLiteJobStoreTests {
         let path = try Self.scratchPath()
         let digest = SHA256.hash([4, 5, 6])
         do {
-            let old = try SQLiteConnection(path: path, busyTimeoutMs: 1_000)
+            let old = try SQLiteConnection(path: path, busyTimeout: .seconds(1))
             try SQLiteMigrator.migrate(old, migrations: Array(SQLiteMigrator.jobStoreMigrations.prefix(4)), appliedAt: 0)
             try old.run("""
                 INSERT INTO jobs (id, digest, bundle, beacon, status, created_at, updated_at, finished_at, report, attestation)
@@ -95,7 +95,7 @@ struct SQLiteJobStoreTests {
     @Test func refusesDatabaseMigratedByNewerBuild() throws {
         let path = try Self.scratchPath()
         _ = try SQLiteJobStore(path: path)
-        let raw = try SQLiteConnection(path: path, busyTimeoutMs: 1_000)
+        let raw = try SQLiteConnection(path: path, busyTimeout: .seconds(1))
         try raw.run("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)")
         #expect(throws: JobStoreError.schemaTooNew(found: 99, supported: SQLiteMigrator.jobStoreMigrations.count)) { try SQLiteJobStore(path: path) }
     }
@@ -106,7 +106,7 @@ struct SQLiteJobStoreTests {
             SQLiteMigration(version: SQLiteMigrator.jobStoreMigrations.count + 1, sql: "CREATE TABLE extra (x INTEGER); THIS IS NOT SQL;"),
         ]
         #expect(throws: SQLiteError.self) { try SQLiteJobStore(path: path, migrations: broken) }
-        let raw = try SQLiteConnection(path: path, busyTimeoutMs: 1_000)
+        let raw = try SQLiteConnection(path: path, busyTimeout: .seconds(1))
         #expect(try SQLiteMigrator.currentVersion(raw) == SQLiteMigrator.jobStoreMigrations.count)
         #expect(try Self.scalar(raw, "SELECT count(*) FROM sqlite_schema WHERE name = 'extra'") == .integer(0))
     }
@@ -114,7 +114,7 @@ struct SQLiteJobStoreTests {
     @Test func storesOpeningOneFreshFileAtOnceMigrateItOnce() throws {
         let path = try Self.scratchPath()
         try concurrently(8) { _ in _ = try SQLiteJobStore(path: path) }
-        let raw = try SQLiteConnection(path: path, busyTimeoutMs: 1_000)
+        let raw = try SQLiteConnection(path: path, busyTimeout: .seconds(1))
         #expect(try Self.scalar(raw, "SELECT count(*) FROM schema_migrations") == .integer(Int64(SQLiteMigrator.jobStoreMigrations.count)))
     }
 
@@ -130,7 +130,7 @@ struct SQLiteJobStoreTests {
     }
 
     @Test func duplicatePrimaryKeyMapsToConstraintWithExtendedCode() throws {
-        let raw = try SQLiteConnection(path: try Self.scratchPath(), busyTimeoutMs: 1_000)
+        let raw = try SQLiteConnection(path: try Self.scratchPath(), busyTimeout: .seconds(1))
         try raw.execute("CREATE TABLE t (id TEXT PRIMARY KEY)")
         try raw.run("INSERT INTO t VALUES ('a')")
         let error = try #require(throws: SQLiteError.self) { try raw.run("INSERT INTO t VALUES ('a')") }
@@ -140,7 +140,7 @@ struct SQLiteJobStoreTests {
     }
 
     @Test func syntaxErrorMapsToPrepareErrorCarryingSQL() throws {
-        let raw = try SQLiteConnection(path: try Self.scratchPath(), busyTimeoutMs: 1_000)
+        let raw = try SQLiteConnection(path: try Self.scratchPath(), busyTimeout: .seconds(1))
         let error = try #require(throws: SQLiteError.self) { try raw.run("SELEC 1") }
         #expect(error == .prepare(sql: "SELEC 1", code: SQLITE_ERROR, extendedCode: SQLITE_ERROR,
                                   message: #"near "SELEC": syntax error"#))
@@ -148,8 +148,8 @@ struct SQLiteJobStoreTests {
 
     @Test func writerBlockedPastBusyTimeoutGetsBusyError() throws {
         let path = try Self.scratchPath()
-        let store = try SQLiteJobStore(path: path, busyTimeoutMs: 50)
-        let holder = try SQLiteConnection(path: path, busyTimeoutMs: 50)
+        let store = try SQLiteJobStore(path: path, busyTimeout: .milliseconds(50))
+        let holder = try SQLiteConnection(path: path, busyTimeout: .milliseconds(50))
         try holder.execute("BEGIN IMMEDIATE")
         let error = try #require(throws: SQLiteError.self) { try store.submit(JobSubmission(bundle: [1])) }
         #expect(error.isBusy && error.code == SQLITE_BUSY)

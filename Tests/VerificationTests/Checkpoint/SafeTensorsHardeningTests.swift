@@ -1,11 +1,26 @@
 import Testing
 import Verification
 
-/// The safetensors reader refuses every malformed layout before any tensor is read.
+/// The safetensors reader refuses every malformed layout before any tensor is read, whether
+/// the file is mapped from disk or read from memory.
 struct SafeTensorsHardeningTests {
+    /// Opens `bytes` both ways, mapped from a file and from memory, which must agree (the same
+    /// entries, metadata and bytes, or the same error); returns the one read from memory.
     static func open(_ bytes: [UInt8], limits: SafeTensorsLimits = .init()) throws -> SafeTensorsFile {
         let dir = try CheckpointFixtures.temporaryDirectory()
-        return try SafeTensorsFile(path: CheckpointFixtures.write(bytes, in: dir), limits: limits)
+        let path = try CheckpointFixtures.write(bytes, in: dir)
+        let mapped = Result { try SafeTensorsFile(path: path, limits: limits) }
+        let inMemory = Result { try SafeTensorsFile(buffer: bytes, limits: limits) }
+        switch (mapped, inMemory) {
+        case let (.success(file), .success(buffer)):
+            #expect(file.entries == buffer.entries && file.metadata == buffer.metadata && file.dataOffset == buffer.dataOffset)
+            #expect(Array(file.bytes) == Array(buffer.bytes) && Array(buffer.bytes) == bytes)
+        case let (.failure(fileError), .failure(bufferError)):
+            #expect("\(fileError)" == "\(bufferError)")
+        default:
+            Issue.record("mapped and in-memory readers disagree: \(mapped) versus \(inMemory)")
+        }
+        return try inMemory.get()
     }
 
     static let entryA = "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}"

@@ -73,9 +73,8 @@ struct QuantizedUpdateTests {
         for q in steps { try QuantizedUpdate.apply(q, learningRate: 0.1, to: &manual) }
         #expect(theta4.map(\.bitPattern) == manual.map(\.bitPattern))
         let range = QuantizedGradient.leafRange(1, parameters: count)
-        let leaf = try QuantizedUpdate.replayLeaf(theta0Leaf: Array(theta0[range]), learningRate: 0.1, steps: 4) { t in
-            try steps[t - 1].leaf(1)
-        }
+        var leaf = Array(theta0[range])
+        for q in steps { try QuantizedUpdate.apply(try q.leaf(1), learningRate: 0.1, to: &leaf) }
         #expect(leaf.map(\.bitPattern) == theta4[range].map(\.bitPattern))
         #expect(try QuantizedUpdate.replay(theta0: theta0, learningRate: 0.1, steps: 0) { _ in steps[0] } == theta0)
     }
