@@ -1,9 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Dependencies point one way: Server -> {HTTPCore, Verification}.
-// HTTPCore and Verification never import each other. The product depends on
-// no Swift packages, only on the system libraries the design names.
+// Dependencies point one way: Server -> {HTTPCore, Verification} -> JSONWriter.
+// HTTPCore and Verification never import each other; both write JSON with JSONWriter.
+// The product depends on no Swift packages, only on the system libraries the design names.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
@@ -36,13 +36,15 @@ let package = Package(
         // kernels the CPU deserves).
         .target(name: "CKernels", path: "Sources/CKernels"),
 
-        .target(name: "HTTPCore", dependencies: ["CLinux"], swiftSettings: strict),
-        .target(name: "Verification", dependencies: ["CBLAS", "CCrypto", "CKernels"], swiftSettings: strict),
+        .target(name: "JSONWriter", swiftSettings: strict),
+        .target(name: "HTTPCore", dependencies: ["CLinux", "JSONWriter"], swiftSettings: strict),
+        .target(name: "Verification", dependencies: ["CBLAS", "CCrypto", "CKernels", "JSONWriter"], swiftSettings: strict),
         .executableTarget(
             name: "Server",
-            dependencies: ["HTTPCore", "Verification", "CSQLite", "CCurl", "CPQ", "CLinux"],
+            dependencies: ["HTTPCore", "Verification", "JSONWriter", "CSQLite", "CCurl", "CPQ", "CLinux"],
             swiftSettings: strict),
 
+        .testTarget(name: "JSONWriterTests", dependencies: ["JSONWriter"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "CBLAS", "CCrypto", "CKernels"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "HTTPCore", "Verification"]),

@@ -27,6 +27,15 @@ struct MessageTests {
         #expect(json["field"] as? String == "body")
     }
 
+    /// The bytes HTTPCore's own escaper wrote before problem details went through `JSONText`:
+    /// control characters other than newline, return and tab as `\u00xx`, `/` and non-ASCII verbatim.
+    @Test func writesProblemDetailsByteForByte() {
+        let p = ProblemDetails(status: .contentTooLarge, detail: "a/\u{08}\u{0C}\u{01}\té",
+                               extensions: ["ok": .bool(true), "names": .strings(["x", "y\"z"]), "limit": .int(10), "status": .int(1)])
+        #expect(String(decoding: p.jsonBytes(), as: UTF8.self)
+            == #"{"type":"about:blank","title":"Content Too Large","status":413,"detail":"a/\u0008\u000c\u0001\té","limit":10,"names":["x","y\"z"],"ok":true}"#)
+    }
+
     @Test func formatsDateHeaderAsIMFFixdate() {
         var cache = DateCache()
         cache.update()

@@ -76,6 +76,26 @@ struct MerkleCommandTests {
         #expect(try Self.verifier(["merkle", "verify", otherPath, "--leaf-file", path]).status == 1)
     }
 
+    /// The exact bytes each command printed before its output went through `JSONText`.
+    @Test func printsOutputsByteForByte() throws {
+        let (dir, path) = try Self.checkpoint()
+        let root = try ParameterCommitment(file: SafeTensorsFile(path: path)).root.hex
+        #expect(try Self.verifier(["merkle", "root", path]).stdout == #"{"root":"\#(root)","leaves":3,"parameters":2300}"# + "\n")
+        let prove = try Self.verifier(["merkle", "prove", path, "--leaf", "0"]).stdout
+        let proof = try Self.object(prove)
+        let leafHash = try #require(proof["leafHash"] as? String)
+        let hashes = try #require(proof["proof"] as? [String])
+        #expect(hashes.count == 2)
+        #expect(prove == #"{"root":"\#(root)","leaves":3,"index":0,"leafHash":"\#(leafHash)","proof":["\#(hashes[0])","\#(hashes[1])"]}"# + "\n")
+        let proofPath = dir.appendingPathComponent("p.json").path
+        try Data(prove.utf8).write(to: URL(fileURLWithPath: proofPath))
+        #expect(try Self.verifier(["merkle", "verify", proofPath]).stdout == #"{"valid":true}"# + "\n")
+        let badPath = dir.appendingPathComponent("bad.json").path
+        try Data(prove.replacingOccurrences(of: #""leaves":3"#, with: #""leaves":"3""#).utf8).write(to: URL(fileURLWithPath: badPath))
+        #expect(try Self.verifier(["merkle", "verify", badPath]).stdout
+            == #"{"valid":false,"reason":"malformed proof: \"leaves\" has the wrong type"}"# + "\n")
+    }
+
     @Test func usageErrorsExitWithTwo() throws {
         let (dir, path) = try Self.checkpoint()
         #expect(try Self.verifier(["merkle", "root"]).status == 2)

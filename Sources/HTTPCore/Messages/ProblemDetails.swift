@@ -1,3 +1,5 @@
+internal import JSONWriter
+
 /// An RFC 9457 problem object: `type`, `title`, `status`, `detail` plus extension members.
 public struct ProblemDetails: Sendable, Hashable {
     /// A value of an extension member.
@@ -30,51 +32,30 @@ public struct ProblemDetails: Sendable, Hashable {
         var out: [UInt8] = []
         out.reserveCapacity(96 + detail.utf8.count)
         out.append(contentsOf: "{\"type\":".utf8)
-        JSONText.appendString(type, to: &out)
+        JSONText.appendString(type.utf8, to: &out, escaping: .minimal)
         out.append(contentsOf: ",\"title\":".utf8)
-        JSONText.appendString(title, to: &out)
+        JSONText.appendString(title.utf8, to: &out, escaping: .minimal)
         out.append(contentsOf: ",\"status\":\(status),\"detail\":".utf8)
-        JSONText.appendString(detail, to: &out)
+        JSONText.appendString(detail.utf8, to: &out, escaping: .minimal)
         for (name, value) in extensions.sorted(by: { $0.key < $1.key })
         where !["type", "title", "status", "detail"].contains(name) {
             out.append(0x2C)
-            JSONText.appendString(name, to: &out)
+            JSONText.appendString(name.utf8, to: &out, escaping: .minimal)
             out.append(0x3A)
             switch value {
-            case .string(let s): JSONText.appendString(s, to: &out)
+            case .string(let s): JSONText.appendString(s.utf8, to: &out, escaping: .minimal)
             case .int(let n): out.append(contentsOf: String(n).utf8)
             case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
             case .strings(let list):
                 out.append(0x5B)
                 for (i, s) in list.enumerated() {
                     if i > 0 { out.append(0x2C) }
-                    JSONText.appendString(s, to: &out)
+                    JSONText.appendString(s.utf8, to: &out, escaping: .minimal)
                 }
                 out.append(0x5D)
             }
         }
         out.append(0x7D)
         return out
-    }
-}
-
-/// JSON string escaping (RFC 8259 section 7) without Foundation.
-enum JSONText {
-    static func appendString(_ s: String, to out: inout [UInt8]) {
-        out.append(0x22)
-        for b in s.utf8 {
-            switch b {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-            case 0x09: out.append(contentsOf: [0x5C, 0x74])
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-            default: out.append(b)
-            }
-        }
-        out.append(0x22)
     }
 }

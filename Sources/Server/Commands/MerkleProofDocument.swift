@@ -12,8 +12,11 @@ struct MerkleProofDocument: Decodable {
 
     /// One line of JSON with the keys in the documented order.
     var json: String {
-        let hashes = proof.map { "\"\($0)\"" }.joined(separator: ",")
-        return "{\"root\":\"\(root)\",\"leaves\":\(leaves),\"index\":\(index),\"leafHash\":\"\(leafHash)\",\"proof\":[\(hashes)]}"
+        let document = JSONValue.object([
+            ("root", .string(root)), ("leaves", .number(String(leaves))), ("index", .number(String(index))),
+            ("leafHash", .string(leafHash)), ("proof", .array(proof.map { .string($0) })),
+        ])
+        return String(decoding: document.encoded(), as: UTF8.self)
     }
 
     init(root: String, leaves: Int, index: Int, leafHash: String, proof: [String]) {

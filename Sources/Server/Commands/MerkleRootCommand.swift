@@ -12,7 +12,11 @@ enum MerkleRootCommand: Subcommand {
         // No BLAS here: stop OpenBLAS's idle threads, which would spin beside the hashing.
         setBLASThreadCount(1)
         let commitment = try ParameterCommitment(file: SafeTensorsFile(path: args.positionals[0]))
-        print("{\"root\":\"\(commitment.root.hex)\",\"leaves\":\(commitment.leafCount),\"parameters\":\(commitment.parameterCount)}")
+        let json = JSONValue.object([
+            ("root", .string(commitment.root.hex)), ("leaves", .number(String(commitment.leafCount))),
+            ("parameters", .number(String(commitment.parameterCount))),
+        ])
+        print(String(decoding: json.encoded(), as: UTF8.self))
         return 0
     }
 }

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import JSONWriter
 internal import Verification
 
 /// `verifier merkle verify PROOF.json [--root HEX] [--leaf-file FILE]`: checks a proof printed
@@ -24,7 +25,8 @@ enum MerkleVerifyCommand: Subcommand {
             throw UsageError("cannot read \(args.positionals[0])")
         }
         if let reason = try check(data, trustedRoot: trustedRoot, leafFile: args.value("--leaf-file")) {
-            print("{\"valid\":false,\"reason\":\(jsonString(reason))}")
+            // Escaped as JSONSerialization wrote it, which this command used before.
+            print("{\"valid\":false,\"reason\":\(JSONText.quote(reason, escaping: .foundation))}")
             return 1
         }
         print("{\"valid\":true}")
@@ -65,10 +67,5 @@ enum MerkleVerifyCommand: Subcommand {
         } catch {
             return "\(error)"
         }
-    }
-
-    private static func jsonString(_ text: String) -> String {
-        let data = try! JSONSerialization.data(withJSONObject: [text], options: [])
-        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
 }

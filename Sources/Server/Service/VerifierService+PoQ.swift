@@ -20,18 +20,22 @@ extension VerifierService {
         }
         metrics.scoringDuration.observe((ContinuousClock.now - start) / .seconds(1))
         let identity = scheduler.evaluator.identity
-        var entries: [String] = []
+        var entries: [JSONValue] = []
         for (index, (output, score)) in zip(outputs, scores).enumerated() {
             let envelope = try PoQAttestation.envelope(prompt: prompt, output: output, score: score, evaluator: identity, key: key)
             let eip712 = PoQAttestation.eip712Attestation(prompt: prompt, output: output, score: score, evaluator: identity,
                                                           key: signingKeys.secp256k1, domain: signingKeys.domain)
             let digest = PoQAttestation.pairDigest(prompt: prompt, output: output)
-            entries.append("{\"attestation\":" + String(decoding: envelope.jsonBytes(), as: UTF8.self) + ",\"eip712\":" + eip712.json
-                + ",\"index\":\(index),\"outputDigest\":\"\(digest.hex)\",\"score\":\(score)}")
+            entries.append(.object([
+                ("attestation", .text(envelope.jsonBytes())), ("eip712", .text(Array(eip712.json.utf8))),
+                ("index", .number(String(index))), ("outputDigest", .string(digest.hex)), ("score", .number("\(score)")),
+            ]))
         }
-        let evaluatorJSON = "{\"identity\":\"\(identity.description)\",\"mode\":\"\(identity.mode.rawValue)\",\"weightsRoot\":\"\(identity.weightsRoot.hex)\"}"
-        let body = "{\"evaluator\":" + evaluatorJSON + ",\"scores\":[" + entries.joined(separator: ",") + "]}"
-        return .json(bytes: Array(body.utf8))
+        let evaluator = JSONValue.object([
+            ("identity", .string(identity.description)), ("mode", .string(identity.mode.rawValue)),
+            ("weightsRoot", .string(identity.weightsRoot.hex)),
+        ])
+        return .json(bytes: JSONValue.object([("evaluator", evaluator), ("scores", .array(entries))]).encoded())
     }
 
     /// Reads {"prompt": string, "outputs": [string, ...]}, refusing unknown members, and texts

@@ -49,48 +49,47 @@ extension DSSEEnvelope {
         guard json.count <= limits.maxEnvelopeBytes else {
             throw .tooLarge(bytes: json.count, limit: limits.maxEnvelopeBytes)
         }
-        let root: JSONNode
-        do {
-            root = try StrictJSONParser().parse(json).root
-        } catch {
-            throw .invalidJSON
-        }
-        guard root.kind == .object else { throw .notAnObject }
-        guard let payloadText = try Self.field("payload", in: root).string else {
-            throw .wrongFieldType(field: "payload", want: "a string")
-        }
-        guard let payloadType = try Self.field("payloadType", in: root).string else {
-            throw .wrongFieldType(field: "payloadType", want: "a string")
-        }
+        let root: JSONCursor
+        do { root = try JSONCursor.parse(json) } catch { throw .invalidJSON }
+        guard root.isObject else { throw .notAnObject }
+        let payloadText = try Self.string(Self.field("payload", in: root))
+        let payloadType = try Self.string(Self.field("payloadType", in: root))
         let list = try Self.field("signatures", in: root)
-        guard list.kind == .array else { throw .wrongFieldType(field: "signatures", want: "an array") }
-        let count = list.count
+        let count: Int
+        do { count = try list.count() } catch { throw .wrongFieldType(field: list.path, want: "an array") }
         guard count > 0 else { throw .noSignatures }
-        guard count <= limits.maxSignatures else {
+        let entries: [JSONCursor]
+        do { entries = try list.array(maxCount: limits.maxSignatures) } catch {
             throw .tooManySignatures(count: count, limit: limits.maxSignatures)
         }
         guard let payload = Base64.decode(payloadText) else { throw .invalidBase64(field: "payload") }
         var signatures: [Signature] = []
-        for (i, entry) in list.elements.enumerated() {
-            guard entry.kind == .object else { throw .wrongFieldType(field: "signatures[\(i)]", want: "an object") }
-            let path = "signatures[\(i)]."
-            guard let sigText = try Self.field("sig", in: entry, path: path).string else {
-                throw .wrongFieldType(field: path + "sig", want: "a string")
-            }
-            guard let bytes = Base64.decode(sigText) else { throw .invalidBase64(field: path + "sig") }
+        for entry in entries {
+            guard entry.isObject else { throw .wrongFieldType(field: entry.path, want: "an object") }
+            let sig = try Self.field("sig", in: entry)
+            guard let bytes = Base64.decode(try Self.string(sig)) else { throw .invalidBase64(field: sig.path) }
             var keyID: String? = nil
-            if let value = entry["keyid"] {
-                guard let text = value.string else { throw .wrongFieldType(field: path + "keyid", want: "a string") }
-                keyID = text
-            }
+            if let value = Self.optionalField("keyid", in: entry) { keyID = try Self.string(value) }
             signatures.append(Signature(keyID: keyID, bytes: bytes))
         }
         self.init(payloadType: payloadType, payload: payload, signatures: signatures)
     }
 
-    /// The member `name` of `object` (null included: callers refuse it as the wrong type).
-    private static func field(_ name: String, in object: JSONNode, path: String = "") throws(DSSEError) -> JSONNode {
-        guard let value = object[name] else { throw .missingField(path + name) }
+    /// The member `name` of `object` (an object), null included: callers refuse null as the
+    /// wrong type.
+    private static func field(_ name: String, in object: JSONCursor) throws(DSSEError) -> JSONCursor {
+        guard let value = optionalField(name, in: object) else { throw .missingField(object.path(ofMember: name)) }
         return value
+    }
+
+    /// The member `name` of `object` (an object, so the lookup cannot fail), null included, or
+    /// nil when absent.
+    private static func optionalField(_ name: String, in object: JSONCursor) -> JSONCursor? {
+        (try? object.optionalMember(name, keepingNull: true)) ?? nil
+    }
+
+    /// The string `value`, else the error naming its field.
+    private static func string(_ value: JSONCursor) throws(DSSEError) -> String {
+        do { return try value.string(maxBytes: .max) } catch { throw .wrongFieldType(field: value.path, want: "a string") }
     }
 }

@@ -1,3 +1,5 @@
+internal import JSONWriter
+
 /// A DSSE envelope (secure-systems-lab/dsse, protocol v1.0.0): a payload, its type, and
 /// signatures over the pre-authentication encoding (PAE) of both.
 ///

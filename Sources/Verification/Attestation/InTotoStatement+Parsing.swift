@@ -42,52 +42,53 @@ extension InTotoStatement {
     /// predicate as signed minus insignificant whitespace: members in document order, number
     /// literals exactly as written.
     public init(json: [UInt8]) throws(StatementError) {
-        let root: JSONNode
-        do {
-            root = try StrictJSONParser().parse(json).root
-        } catch {
-            throw .invalidJSON
-        }
-        guard root.kind == .object else { throw .notAnObject }
-        guard let type = try Self.field("_type", in: root).string else {
-            throw .wrongFieldType(field: "_type", want: "a string")
-        }
+        let root: JSONCursor
+        do { root = try JSONCursor.parse(json) } catch { throw .invalidJSON }
+        guard root.isObject else { throw .notAnObject }
+        let type = try Self.string(Self.field("_type", in: root))
         guard type == Self.statementType else { throw .wrongStatementType(got: type) }
         let list = try Self.field("subject", in: root)
-        guard list.kind == .array else { throw .wrongFieldType(field: "subject", want: "an array") }
+        guard let entries = try? list.elements() else { throw .wrongFieldType(field: list.path, want: "an array") }
         var subjects: [Subject] = []
-        for (i, entry) in list.elements.enumerated() {
-            guard entry.kind == .object else { throw .wrongFieldType(field: "subject[\(i)]", want: "an object") }
-            let path = "subject[\(i)]."
-            let members = try Self.field("digest", in: entry, path: path)
-            guard members.kind == .object else { throw .wrongFieldType(field: path + "digest", want: "an object of strings") }
+        for entry in entries {
+            guard entry.isObject else { throw .wrongFieldType(field: entry.path, want: "an object") }
+            let members = try Self.field("digest", in: entry)
+            let wrongDigest = StatementError.wrongFieldType(field: members.path, want: "an object of strings")
+            guard let pairs = try? members.members() else { throw wrongDigest }
             var digest: [String: String] = [:]
-            for (algorithm, value) in members.members {
-                guard let text = value.string else { throw .wrongFieldType(field: path + "digest", want: "an object of strings") }
+            for (algorithm, value) in pairs {
+                guard let text = try? value.string(maxBytes: .max) else { throw wrongDigest }
                 digest[algorithm] = text
             }
             var name: String? = nil
-            if let value = entry["name"] {
-                guard let text = value.string else { throw .wrongFieldType(field: path + "name", want: "a string") }
-                name = text
-            }
+            if let value = Self.optionalField("name", in: entry) { name = try Self.string(value) }
             subjects.append(Subject(name: name, digest: digest))
         }
-        guard let predicateType = try Self.field("predicateType", in: root).string else {
-            throw .wrongFieldType(field: "predicateType", want: "a string")
-        }
+        let predicateType = try Self.string(Self.field("predicateType", in: root))
         var predicate: [UInt8] = Array("{}".utf8)
-        if let value = root["predicate"] {
-            guard value.kind == .object else { throw .predicateNotAnObject }
+        if let value = Self.optionalField("predicate", in: root) {
+            guard value.isObject else { throw .predicateNotAnObject }
             predicate = value.encoded()
         }
         try self.init(subjects: subjects, predicateType: predicateType, predicateJSON: predicate)
     }
 
-    /// The member `name` of `object` (null included: callers refuse it as the wrong type).
-    private static func field(_ name: String, in object: JSONNode, path: String = "") throws(StatementError) -> JSONNode {
-        guard let value = object[name] else { throw .missingField(path + name) }
+    /// The member `name` of `object` (an object), null included: callers refuse null as the
+    /// wrong type.
+    private static func field(_ name: String, in object: JSONCursor) throws(StatementError) -> JSONCursor {
+        guard let value = optionalField(name, in: object) else { throw .missingField(object.path(ofMember: name)) }
         return value
+    }
+
+    /// The member `name` of `object` (an object, so the lookup cannot fail), null included, or
+    /// nil when absent.
+    private static func optionalField(_ name: String, in object: JSONCursor) -> JSONCursor? {
+        (try? object.optionalMember(name, keepingNull: true)) ?? nil
+    }
+
+    /// The string `value`, else the error naming its field.
+    private static func string(_ value: JSONCursor) throws(StatementError) -> String {
+        do { return try value.string(maxBytes: .max) } catch { throw .wrongFieldType(field: value.path, want: "a string") }
     }
 }
 

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import JSONWriter
 
 /// An in-toto Statement v1 (in-toto/attestation spec v1): what was attested (subjects by
 /// digest), the kind of claim (predicateType) and the claim itself (predicate, a JSON object).

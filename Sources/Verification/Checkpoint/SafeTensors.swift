@@ -157,8 +157,10 @@ public final class SafeTensorsFile: @unchecked Sendable {
         return [UInt8](rawBytes(e))
     }
 
+    /// Parses and validates the JSON header; a nil `dataBytes` takes the data buffer to end
+    /// where the last tensor ends (see `SafeTensorsHeader`).
     static func parseHeader(
-        _ header: Data, dataBytes: Int, dataOffset: Int, limits: SafeTensorsLimits
+        _ header: Data, dataBytes: Int?, dataOffset: Int, limits: SafeTensorsLimits
     ) throws -> (entries: [Entry], metadata: [String: String]) {
         let document: JSONNode
         do { document = try StrictJSONParser(maxDepth: 8).parse([UInt8](header)).root } catch {
@@ -166,6 +168,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
             throw SafeTensorsError.invalidHeaderJSON("\(error)")
         }
         guard document.kind == .object else { throw SafeTensorsError.invalidHeaderJSON("header is not a JSON object") }
+        let dataBytes = dataBytes ?? SafeTensorsHeader.dataEnd(document)
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
         let tensorCount = document.count - (document["__metadata__"] == nil ? 0 : 1)

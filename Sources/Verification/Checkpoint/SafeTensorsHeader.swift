@@ -28,9 +28,8 @@ public struct SafeTensorsHeader: Sendable {
 
     /// Parses the JSON header bytes that follow the 8-byte length.
     public init(json: [UInt8], limits: SafeTensorsLimits = .init()) throws {
-        let data = Data(json)
         dataOffset = 8 + json.count
-        let parsed = try SafeTensorsFile.parseHeader(data, dataBytes: Self.dataEnd(data), dataOffset: dataOffset, limits: limits)
+        let parsed = try SafeTensorsFile.parseHeader(Data(json), dataBytes: nil, dataOffset: dataOffset, limits: limits)
         entries = parsed.entries
         metadata = parsed.metadata
     }
@@ -40,15 +39,16 @@ public struct SafeTensorsHeader: Sendable {
         entries.first { $0.name == name }
     }
 
-    /// The largest end offset any entry declares, so the parser's tiling check covers exactly
-    /// the tensors; 0 when the header is malformed, which the full parse then reports.
-    private static func dataEnd(_ data: Data) -> Int {
-        guard let dict = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return 0 }
+    /// The largest end offset any entry of the parsed header `document` declares, so the
+    /// parser's tiling check covers exactly the tensors. An end that is not a number from 0 to
+    /// 9e15 is skipped (its entry is refused anyway); a fractional one counts truncated.
+    static func dataEnd(_ document: JSONNode) -> Int {
         var end = 0
-        for (name, value) in dict where name != "__metadata__" {
-            guard let offsets = (value as? [String: Any])?["data_offsets"] as? [Any], offsets.count == 2,
-                  let e = offsets[1] as? NSNumber, e.doubleValue >= 0, e.doubleValue < 9.0e15 else { continue }
-            end = max(end, e.intValue)
+        for (name, value) in document.members where name != "__metadata__" {
+            guard let offsets = value["data_offsets"], offsets.kind == .array, offsets.count == 2,
+                  let literal = Array(offsets.elements)[1].numberLiteral,
+                  let e = Double(literal), e >= 0, e < 9.0e15 else { continue }
+            end = max(end, Int(e))
         }
         return end
     }

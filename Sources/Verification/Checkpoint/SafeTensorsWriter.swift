@@ -1,4 +1,5 @@
 internal import Foundation
+internal import JSONWriter
 
 /// Writes safetensors files: the header lists tensors in canonical (byte-wise name) order,
 /// data laid out in that same order with no gaps, header padded with spaces to 8 bytes.
@@ -27,11 +28,13 @@ public enum SafeTensorsWriter {
     /// Serialises tensors and metadata to bytes.
     public static func encode(_ tensors: [Tensor], metadata: [String: String] = [:]) -> [UInt8] {
         let sorted = tensors.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+        // Escaped as JSONValue writes strings (the style this writer has always used).
+        let quote = { (text: String) in JSONText.quote(text, escaping: .minimal) }
         var json = "{"
         var first = true
         if !metadata.isEmpty {
             json += "\"__metadata__\":{"
-            json += metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }.joined(separator: ",")
+            json += metadata.keys.sorted().map { "\(quote($0)):\(quote(metadata[$0]!))" }.joined(separator: ",")
             json += "}"
             first = false
         }
@@ -40,7 +43,7 @@ public enum SafeTensorsWriter {
             if !first { json += "," }
             first = false
             let shape = t.shape.map(String.init).joined(separator: ",")
-            json += "\(jsonString(t.name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + t.bytes.count)]}"
+            json += "\(quote(t.name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + t.bytes.count)]}"
             offset += t.bytes.count
         }
         json += "}"
@@ -58,21 +61,5 @@ public enum SafeTensorsWriter {
     /// Writes tensors to `path`, replacing any existing file.
     public static func write(_ tensors: [Tensor], metadata: [String: String] = [:], to path: String) throws {
         try Data(encode(tensors, metadata: metadata)).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-
-    private static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,3 +1,5 @@
+internal import JSONWriter
+
 /// One EIP-712 struct value: its type name and its members in declared order, each with a
 /// Solidity type and a value, enough to compute `encodeType`, `typeHash` and `hashStruct`.
 ///

@@ -1,3 +1,5 @@
+internal import JSONWriter
+
 /// A message to sign under EIP-712: a domain and one struct value (the primary type).
 ///
 /// The signed digest is Keccak-256(0x19 || 0x01 || domainSeparator || hashStruct(message))

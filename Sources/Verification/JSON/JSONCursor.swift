@@ -35,18 +35,22 @@ public struct JSONCursor: Sendable {
         guard node.kind == .object else { throw fail("must be an object") }
     }
 
+    /// The path of this object's member `key`, present or not.
+    public func path(ofMember key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
     /// The member `key` of this object; an error when absent or null.
     public func member(_ key: String) throws(JSONFieldError) -> JSONCursor {
         guard let c = try optionalMember(key) else {
-            throw JSONFieldError(field: path.isEmpty ? key : "\(path).\(key)", reason: "is required")
+            throw JSONFieldError(field: path(ofMember: key), reason: "is required")
         }
         return c
     }
 
-    /// The member `key` of this object, or nil when absent or null.
-    public func optionalMember(_ key: String) throws(JSONFieldError) -> JSONCursor? {
+    /// The member `key` of this object, or nil when absent or, unless `keepingNull` (for readers
+    /// that refuse a null member as the wrong type rather than as missing), null.
+    public func optionalMember(_ key: String, keepingNull: Bool = false) throws(JSONFieldError) -> JSONCursor? {
         try requireObject()
-        guard let v = node[key], !v.isNull else { return nil }
+        guard let v = node[key], keepingNull || !v.isNull else { return nil }
         return JSONCursor(node: v, parentPath: path, step: key, index: nil)
     }
 
@@ -54,14 +58,30 @@ public struct JSONCursor: Sendable {
     public func onlyMembers(_ allowed: Set<String>) throws(JSONFieldError) {
         try requireObject()
         for (key, _) in node.members where !allowed.contains(key) {
-            throw JSONFieldError(field: path.isEmpty ? key : "\(path).\(key)", reason: "is not a known field")
+            throw JSONFieldError(field: path(ofMember: key), reason: "is not a known field")
         }
+    }
+
+    /// The members of this object in document order, each made as it is reached, so a reader
+    /// that refuses a member stops there.
+    public func members() throws(JSONFieldError) -> some Sequence<(key: String, value: JSONCursor)> {
+        try requireObject()
+        let base = path
+        return node.members.lazy.map { (key: $0.key, value: JSONCursor(node: $0.value, parentPath: base, step: $0.key, index: nil)) }
     }
 
     /// The number of elements of this array.
     public func count() throws(JSONFieldError) -> Int {
         guard node.kind == .array else { throw fail("must be an array") }
         return node.count
+    }
+
+    /// The elements of this array in order, each made as it is reached, so a reader that
+    /// refuses an element stops there.
+    public func elements() throws(JSONFieldError) -> some Sequence<JSONCursor> {
+        guard node.kind == .array else { throw fail("must be an array") }
+        let base = path
+        return node.elements.enumerated().lazy.map { JSONCursor(node: $0.element, parentPath: base, step: nil, index: $0.offset) }
     }
 
     /// The elements of this array, at most `maxCount`.

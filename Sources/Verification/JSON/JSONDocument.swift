@@ -1,3 +1,5 @@
+internal import JSONWriter
+
 /// The kind of a JSON value.
 enum JSONKind: UInt64, Sendable {
     case null, `false`, `true`, number, string, array, object
@@ -126,7 +128,7 @@ final class JSONDocument: Sendable {
         case .string:
             let range = stringRange(index)
             if isEscaped(index) {
-                JSONValue.writeString(JSONUnescaper(bytes: bytes, range: range), into: &out)
+                JSONText.appendString(JSONUnescaper(bytes: bytes, range: range), to: &out, escaping: .minimal)
             } else {
                 // Without escapes the text has no quote, backslash or control character.
                 out.append(UInt8(ascii: "\""))

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import JSONWriter
 
 /// Everything a miner commits to, before it is written as a bundle. Fields are variables so
 /// experiments can alter one commitment (a root, a loss) and write the altered bundle.

@@ -57,24 +57,28 @@ public struct BertConfig: Sendable, Hashable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BertModelError.cannotReadConfig(path: path)
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data), let json = object as? [String: Any] else {
-            throw BertModelError.invalidConfigJSON(path: path)
-        }
-        try self.init(json: json)
+        try self.init(json: Array(data), path: path)
     }
 
-    /// Validates a parsed config.json object.
-    public init(json: [String: Any]) throws {
+    /// Validates the text of a config.json (read from `path`, which errors name) with the
+    /// strict parser.
+    ///
+    /// Values are read as Foundation's `JSONSerialization` read them before, so the same
+    /// configs pass: `true` and `false` count as the numbers 1 and 0, a number equal to 1 or 0
+    /// as a flag, and a non-string "model_type" is ignored.
+    public init(json: [UInt8], path: String = "config.json") throws {
+        let root: JSONNode
+        do { root = try StrictJSONParser().parse(json).root } catch { throw BertModelError.invalidConfigJSON(path: path) }
+        guard root.kind == .object else { throw BertModelError.invalidConfigJSON(path: path) }
         func string(_ key: String, default value: String) throws -> String {
-            guard let raw = json[key], !(raw is NSNull) else { return value }
-            guard let s = raw as? String else { throw BertModelError.invalidConfigField(name: key, value: "\(raw)") }
+            guard let raw = root[key], !raw.isNull else { return value }
+            guard let s = raw.string else { throw BertModelError.invalidConfigField(name: key, value: Self.text(raw)) }
             return s
         }
         func int(_ key: String) throws -> Int {
-            guard let raw = json[key] else { throw BertModelError.missingConfigField(key) }
-            guard let n = raw as? NSNumber,
-                  let v = Int(exactly: n.doubleValue), v > 0 else {
-                throw BertModelError.invalidConfigField(name: key, value: "\(raw)")
+            guard let raw = root[key] else { throw BertModelError.missingConfigField(key) }
+            guard let n = Self.number(raw), let v = Int(exactly: n), v > 0 else {
+                throw BertModelError.invalidConfigField(name: key, value: Self.text(raw))
             }
             if let limit = Self.sizeLimits.first(where: { $0.0 == key })?.1, v > limit {
                 throw BertModelError.configTooLarge(name: key, value: v, limit: limit)
@@ -82,11 +86,13 @@ public struct BertConfig: Sendable, Hashable {
             return v
         }
         func flag(_ key: String) throws -> Bool {
-            guard let raw = json[key], !(raw is NSNull) else { return false }
-            guard let b = raw as? Bool else { throw BertModelError.invalidConfigField(name: key, value: "\(raw)") }
-            return b
+            guard let raw = root[key], !raw.isNull else { return false }
+            guard let n = Self.number(raw), n == 0 || n == 1 else {
+                throw BertModelError.invalidConfigField(name: key, value: Self.text(raw))
+            }
+            return n == 1
         }
-        if let modelType = json["model_type"] as? String, modelType != "bert" {
+        if let modelType = root["model_type"]?.string, modelType != "bert" {
             throw BertModelError.unsupportedConfig(name: "model_type", value: modelType, supported: "bert")
         }
         let act = try string("hidden_act", default: "gelu")
@@ -101,11 +107,11 @@ public struct BertConfig: Sendable, Hashable {
             throw BertModelError.unsupportedConfig(name: key, value: "true", supported: "false")
         }
         let eps: Float
-        if let raw = json["layer_norm_eps"] {
-            guard let n = raw as? NSNumber, n.doubleValue > 0, n.doubleValue < 1 else {
-                throw BertModelError.invalidConfigField(name: "layer_norm_eps", value: "\(raw)")
+        if let raw = root["layer_norm_eps"] {
+            guard let n = Self.number(raw), n > 0, n < 1 else {
+                throw BertModelError.invalidConfigField(name: "layer_norm_eps", value: Self.text(raw))
             }
-            eps = n.floatValue
+            eps = Float(n)
         } else {
             eps = 1e-12
         }
@@ -118,5 +124,19 @@ public struct BertConfig: Sendable, Hashable {
             throw BertModelError.invalidConfigField(
                 name: "num_attention_heads", value: "\(numAttentionHeads) does not divide hidden_size \(hiddenSize)")
         }
+    }
+
+    /// A number's value, or 1 and 0 for `true` and `false` (what an NSNumber held).
+    private static func number(_ node: JSONNode) -> Double? {
+        switch node.kind {
+        case .true: return 1
+        case .false: return 0
+        default: return node.numberLiteral.flatMap { Double($0) }
+        }
+    }
+
+    /// A refused value as errors name it: a string as it is, anything else as JSON.
+    private static func text(_ node: JSONNode) -> String {
+        node.string ?? String(decoding: node.encoded(), as: UTF8.self)
     }
 }

@@ -88,6 +88,8 @@ struct DSSEEnvelopeTests {
         ("signature string", #"{"payload":"","payloadType":"t","signatures":["AA=="]}"#, .wrongFieldType(field: "signatures[0]", want: "an object")),
         ("no sig", #"{"payload":"","payloadType":"t","signatures":[{"keyid":"k"}]}"#, .missingField("signatures[0].sig")),
         ("numeric keyid", #"{"payload":"","payloadType":"t","signatures":[{"keyid":7,"sig":"AA=="}]}"#, .wrongFieldType(field: "signatures[0].keyid", want: "a string")),
+        ("null keyid", #"{"payload":"","payloadType":"t","signatures":[{"keyid":null,"sig":"AA=="}]}"#, .wrongFieldType(field: "signatures[0].keyid", want: "a string")),
+        ("null sig", #"{"payload":"","payloadType":"t","signatures":[{"sig":"AA=="},{"sig":null}]}"#, .wrongFieldType(field: "signatures[1].sig", want: "a string")),
         ("bad payload base64", #"{"payload":"aGVsbG8*","payloadType":"t","signatures":[{"sig":"AA=="}]}"#, .invalidBase64(field: "payload")),
         ("bad sig base64", #"{"payload":"","payloadType":"t","signatures":[{"sig":"AA=="},{"sig":"A"}]}"#, .invalidBase64(field: "signatures[1].sig")),
         ("repeated payload", #"{"payload":"","payloadType":"t","payload":"aGk=","signatures":[{"sig":"AA=="}]}"#, .invalidJSON),

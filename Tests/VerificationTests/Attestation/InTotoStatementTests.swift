@@ -118,6 +118,11 @@ struct InTotoStatementTests {
         (#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":1}}],"predicateType":"p"}"#, .wrongFieldType(field: "subject[0].digest", want: "an object of strings")),
         (#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"},"name":2}],"predicateType":"p"}"#, .wrongFieldType(field: "subject[0].name", want: "a string")),
         (#"{"_type":"https://in-toto.io/Statement/v1","subject":["x"],"predicateType":"p"}"#, .wrongFieldType(field: "subject[0]", want: "an object")),
+        // A null member is present and of the wrong type, not missing.
+        (#"{"_type":"https://in-toto.io/Statement/v1","subject":null,"predicateType":"p"}"#, .wrongFieldType(field: "subject", want: "an array")),
+        (#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"}},{"digest":null}],"predicateType":"p"}"#, .wrongFieldType(field: "subject[1].digest", want: "an object of strings")),
+        (#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"},"name":null}],"predicateType":"p"}"#, .wrongFieldType(field: "subject[0].name", want: "a string")),
+        (#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"}}],"predicateType":null}"#, .wrongFieldType(field: "predicateType", want: "a string")),
         (#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p"}"#, .noSubjects),
         (#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"}}],"predicateType":"p","predicate":[1]}"#, .predicateNotAnObject),
         (#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"}}],"predicateType":"p","predicate":null}"#, .predicateNotAnObject),

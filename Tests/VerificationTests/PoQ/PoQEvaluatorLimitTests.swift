@@ -59,11 +59,16 @@ struct PoQEvaluatorLimitTests {
         "position_embedding_type": "absolute",
     ] }
 
+    /// `json` as config.json text.
+    static func text(_ json: [String: Any]) throws -> [UInt8] {
+        Array(try JSONSerialization.data(withJSONObject: json))
+    }
+
     @Test func readsMiniLMConfig() throws {
         let config = try BertConfig(path: try PoQTestSupport.requireModel() + "/config.json")
         #expect(config == BertConfig(vocabSize: 30522, hiddenSize: 384, numHiddenLayers: 6, numAttentionHeads: 12,
                                      intermediateSize: 1536, maxPositionEmbeddings: 512, typeVocabSize: 2, layerNormEps: 1e-12))
-        #expect(try BertConfig(json: Self.miniLMConfig) == config)
+        #expect(try BertConfig(json: Self.text(Self.miniLMConfig)) == config)
     }
 
     @Test func refusesUnsupportedConfigs() {
@@ -73,21 +78,38 @@ struct PoQEvaluatorLimitTests {
             return json
         }
         #expect(throws: BertModelError.unsupportedConfig(name: "hidden_act", value: "gelu_new", supported: "gelu")) {
-            try BertConfig(json: with("hidden_act", "gelu_new"))
+            try BertConfig(json: Self.text(with("hidden_act", "gelu_new")))
         }
         #expect(throws: BertModelError.unsupportedConfig(name: "position_embedding_type", value: "relative_key", supported: "absolute")) {
-            try BertConfig(json: with("position_embedding_type", "relative_key"))
+            try BertConfig(json: Self.text(with("position_embedding_type", "relative_key")))
         }
         #expect(throws: BertModelError.unsupportedConfig(name: "is_decoder", value: "true", supported: "false")) {
-            try BertConfig(json: with("is_decoder", true))
+            try BertConfig(json: Self.text(with("is_decoder", true)))
         }
         #expect(throws: BertModelError.configTooLarge(name: "num_hidden_layers", value: 49, limit: 48)) {
-            try BertConfig(json: with("num_hidden_layers", 49))
+            try BertConfig(json: Self.text(with("num_hidden_layers", 49)))
         }
         #expect(throws: BertModelError.missingConfigField("vocab_size")) {
             var json = Self.miniLMConfig
             json["vocab_size"] = nil
-            return try BertConfig(json: json)
+            return try BertConfig(json: Self.text(json))
+        }
+    }
+
+    /// Values read as JSONSerialization read them before the strict parser: integral floats as
+    /// integers, 0 and 1 as flags, a non-string model_type ignored.
+    @Test func readsConfigValuesAsBefore() throws {
+        var json = Self.miniLMConfig
+        json["vocab_size"] = 30522.0
+        json["is_decoder"] = 0
+        json["model_type"] = 7
+        json["position_embedding_type"] = NSNull()
+        #expect(try BertConfig(json: Self.text(json)).vocabSize == 30522)
+        #expect(throws: BertModelError.unsupportedConfig(name: "add_cross_attention", value: "true", supported: "false")) {
+            try BertConfig(json: Self.text(json.merging(["add_cross_attention": 1]) { $1 }))
+        }
+        #expect(throws: BertModelError.invalidConfigField(name: "vocab_size", value: "1.5")) {
+            try BertConfig(json: Self.text(json.merging(["vocab_size": 1.5]) { $1 }))
         }
     }
 
