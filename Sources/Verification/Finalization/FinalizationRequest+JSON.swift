@@ -9,7 +9,7 @@ extension FinalizationRequest {
     /// body leaves out (or sets to null) take their values from `defaults`.
     public init(json: [UInt8], limits: FinalizationLimits = FinalizationLimits(), defaults: Defaults = Defaults()) throws(FinalizationError) {
         guard json.count <= limits.maxRequestBytes else { throw .tooLarge(bytes: json.count, limit: limits.maxRequestBytes) }
-        do {
+        self = try Self.reading {
             let root = try JSONCursor.parse(json, shape: Self.jsonShape)
             let kindCursor = try root.member("kind")
             guard let kind = FinalizationKind(rawValue: try kindCursor.string(maxBytes: 16)) else {
@@ -58,15 +58,9 @@ extension FinalizationRequest {
                                         slash: try Self.threshold(numbers["slash"], "slash") ?? defaults.slash)
             let outlierDistance = numbers["outlierDistance"] ?? defaults.outlierDistance
             let quorum = try Self.threshold(numbers["quorum"], "quorum") ?? defaults.quorum
-            try self.init(kind: kind, subject: subject, verifiers: verifiers, attestations: attestations,
-                          thresholds: thresholds, outlierDistance: outlierDistance, quorum: quorum, beacon: beacon, evaluator: evaluator,
-                          limits: limits)
-        } catch let error as JSONFieldError {
-            throw .invalidField(error)
-        } catch let error as FinalizationError {
-            throw error
-        } catch {
-            preconditionFailure("unexpected error \(error)")
+            return try FinalizationRequest(kind: kind, subject: subject, verifiers: verifiers, attestations: attestations,
+                                           thresholds: thresholds, outlierDistance: outlierDistance, quorum: quorum,
+                                           beacon: beacon, evaluator: evaluator, limits: limits)
         }
     }
 
@@ -79,9 +73,23 @@ extension FinalizationRequest {
         "thresholds": .object(["confirm": .any, "slash": .any, "outlierDistance": .any, "quorum": .any]),
     ])
 
+    /// Runs `body`, passing its `FinalizationError` on and turning a `JSONFieldError` into
+    /// `.invalidField`; `body` throws nothing else.
+    private static func reading<T>(_ body: () throws -> T) throws(FinalizationError) -> T {
+        do {
+            return try body()
+        } catch let error as JSONFieldError {
+            throw .invalidField(error)
+        } catch let error as FinalizationError {
+            throw error
+        } catch {
+            preconditionFailure("unexpected error \(error)")
+        }
+    }
+
     /// One member of the verifier set, once its members are checked.
     private static func verifier(_ cursor: JSONCursor, index: Int) throws(FinalizationError) -> Verifier {
-        do {
+        try reading {
             let keyText = try cursor.member("publicKey").string(maxBytes: 128)
             let publicKey: PublicKey
             do {
@@ -91,12 +99,6 @@ extension FinalizationRequest {
             }
             let stake = try Self.stake(cursor.member("stake").double(), verifier: index)
             return Verifier(publicKey: publicKey, stake: stake)
-        } catch let error as JSONFieldError {
-            throw .invalidField(error)
-        } catch let error as FinalizationError {
-            throw error
-        } catch {
-            preconditionFailure("unexpected error \(error)")
         }
     }
 

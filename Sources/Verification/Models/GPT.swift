@@ -43,7 +43,7 @@ public struct TextBatch: Sendable, Hashable {
 /// "h.{i}.mlp.proj.weight" (C,4C)/"bias" (C), and "ln_f.weight"/"bias" (C), in byte-wise name order.
 /// x = wte[tok] + wpe[t]; per block x += proj(attn(ln_1(x))); x += proj(gelu(fc(ln_2(x))));
 /// logits = ln_f(x) · wteᵀ (tied head, no bias); loss = mean next-byte cross-entropy over B·T.
-public struct GPT: TrainableModel {
+public struct GPT: DecoderModel {
     /// The byte vocabulary size.
     public static let vocabulary = 256
     /// Layer-norm epsilon.
@@ -102,25 +102,6 @@ public struct GPT: TrainableModel {
                            lnfb: layout.offset("ln_f.bias"), blocks: blocks)
     }
 
-    public func loss(parameters: [Float], batch: TextBatch) throws -> Float {
-        var unused: [Float] = []
-        return try run(parameters, batch, gradient: &unused, backward: false)
-    }
-
-    public func lossAndGradient(parameters: [Float], batch: TextBatch, gradient: inout [Float]) throws -> Float {
-        try run(parameters, batch, gradient: &gradient, backward: true)
-    }
-
-    /// The mean loss, and with `backward` its gradient in `gradient`, activations from `arena`.
-    func run(_ parameters: [Float], _ batch: TextBatch, gradient: inout [Float], backward: Bool,
-             arena: FloatArena = FloatArena()) throws -> Float {
-        spec.run(parameters, batch, B: try validate(parameters, batch), count: layout.count, gradient: &gradient,
-                 backward: backward, arena: arena)
-    }
-
-    /// Floats one pass allocates per example of `T` tokens (`DecoderSpec.activationFloats`).
-    func activationFloats(T: Int, backward: Bool) -> Int { spec.activationFloats(T: T, backward: backward) }
-
     /// GPT-2's scheme: every weight matrix and both embeddings N(0, 0.02), the two residual
     /// projections ("attn.proj.weight", "mlp.proj.weight") N(0, 0.02 / sqrt(2L)), layer-norm
     /// weights 1, biases 0; normals drawn in canonical tensor order from one `SplitMix64(seed:)` stream.
@@ -129,8 +110,7 @@ public struct GPT: TrainableModel {
                                isWeight: { $0.hasSuffix(".weight") || $0 == "wte" || $0 == "wpe" })
     }
 
-    func validate(_ parameters: [Float], _ batch: TextBatch) throws -> Int {
-        try checkParameterCount(parameters)
-        return try batch.validatedRows(maxT: config.context, vocabulary: GPT.vocabulary)
-    }
+    /// Longest window and token bound a batch must keep (`DecoderModel`).
+    var maxT: Int { config.context }
+    var vocabulary: Int { GPT.vocabulary }
 }

@@ -12,7 +12,7 @@
 /// no dropout; loss = mean next-token cross-entropy over B·T. The attention buffers
 /// "transformer.h.{i}.attn.bias" and "attn.masked_bias" that older transformers versions save
 /// are not parameters (`ParameterLayout.ignored`).
-public struct GPT2: TrainableModel {
+public struct GPT2: DecoderModel {
     /// Architecture hyperparameters, named after their config.json fields.
     public struct Config: Sendable, Hashable {
         /// `n_layer`.
@@ -92,25 +92,9 @@ public struct GPT2: TrainableModel {
                            lnfw: layout.offset("transformer.ln_f.weight"), lnfb: layout.offset("transformer.ln_f.bias"), blocks: blocks)
     }
 
-    public func loss(parameters: [Float], batch: TextBatch) throws -> Float {
-        var unused: [Float] = []
-        return try run(parameters, batch, gradient: &unused, backward: false)
-    }
-
-    public func lossAndGradient(parameters: [Float], batch: TextBatch, gradient: inout [Float]) throws -> Float {
-        try run(parameters, batch, gradient: &gradient, backward: true)
-    }
-
-    /// The mean loss, and with `backward` its gradient in `gradient`, activations from `arena`.
-    func run(_ parameters: [Float], _ batch: TextBatch, gradient: inout [Float], backward: Bool,
-             arena: FloatArena = FloatArena()) throws -> Float {
-        try checkParameterCount(parameters)
-        let B = try batch.validatedRows(maxT: config.positions, vocabulary: config.vocabulary)
-        return spec.run(parameters, batch, B: B, count: layout.count, gradient: &gradient, backward: backward, arena: arena)
-    }
-
-    /// Floats one pass allocates per example of `T` tokens (`DecoderSpec.activationFloats`).
-    func activationFloats(T: Int, backward: Bool) -> Int { spec.activationFloats(T: T, backward: backward) }
+    /// Longest window and token bound a batch must keep (`DecoderModel`).
+    var maxT: Int { config.positions }
+    var vocabulary: Int { config.vocabulary }
 
     /// transformers' `_init_weights` for GPT-2 with initializer_range 0.02: every weight matrix
     /// and both embeddings N(0, 0.02), the residual projections ("attn.c_proj.weight",
