@@ -43,9 +43,12 @@ let package = Package(
             dependencies: ["HTTPCore", "Verification", "CSQLite", "CCurl", "CPQ", "CLinux"],
             swiftSettings: strict),
 
-        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
-        .testTarget(name: "VerificationTests", dependencies: ["Verification", "CBLAS", "CCrypto", "CKernels"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "HTTPCore", "Verification"]),
+        // What every test target shares: the repository root, scratch folders, running a process
+        // and the venv's Python. It depends on no product module.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"]),
+        .testTarget(name: "VerificationTests", dependencies: ["Verification", "CBLAS", "CCrypto", "CKernels", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "HTTPCore", "Verification", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

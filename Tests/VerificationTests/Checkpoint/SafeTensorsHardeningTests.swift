@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 import Verification
 
 /// The safetensors reader refuses every malformed layout before any tensor is read.
 struct SafeTensorsHardeningTests {
     static func open(_ bytes: [UInt8], limits: SafeTensorsLimits = .init()) throws -> SafeTensorsFile {
-        let dir = try CheckpointFixtures.temporaryDirectory()
+        let dir = try Scratch.directory("merkle-tests")
         return try SafeTensorsFile(path: CheckpointFixtures.write(bytes, in: dir), limits: limits)
     }
 
