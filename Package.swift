@@ -44,10 +44,13 @@ let package = Package(
             dependencies: ["HTTPCore", "Verification", "JSONWriter", "CSQLite", "CCurl", "CPQ", "CLinux"],
             swiftSettings: strict),
 
+        // What every test target shares: the repository root, scratch folders, running a process
+        // and the venv's Python. It depends on no product module.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JSONWriterTests", dependencies: ["JSONWriter"]),
-        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
-        .testTarget(name: "VerificationTests", dependencies: ["Verification", "CBLAS", "CCrypto", "CKernels"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "HTTPCore", "Verification"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"]),
+        .testTarget(name: "VerificationTests", dependencies: ["Verification", "CBLAS", "CCrypto", "CKernels", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "HTTPCore", "Verification", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

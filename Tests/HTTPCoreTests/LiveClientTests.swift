@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import TestSupport
 import Testing
 
 /// Live tests with real clients: curl and Python's http.client.
@@ -11,39 +12,39 @@ struct LiveClientTests {
         let server = try TestServer()
         defer { server.stop() }
         let base = "http://127.0.0.1:\(server.port)"
-        let result = try runTool(Self.curl, ["-sv", "\(base)/hello", "\(base)/items/7"])
+        let result = try Subprocess.run(Self.curl, ["-sv", "\(base)/hello", "\(base)/items/7"])
         #expect(result.status == 0)
-        #expect(result.out == #"hello{"id":"7"}"#)
-        #expect(result.err.contains("Re-using existing connection"))
+        #expect(result.stdout == #"hello{"id":"7"}"#)
+        #expect(result.stderr.contains("Re-using existing connection"))
     }
 
     @Test func curlUploadsChunkedBody() throws {
         let server = try TestServer()
         defer { server.stop() }
         let payload = Data((0..<50_000).map { UInt8(0x61 + $0 % 26) })
-        let result = try runTool(Self.curl, ["-s", "-H", "Transfer-Encoding: chunked", "--data-binary", "@-",
-                                             "http://127.0.0.1:\(server.port)/echo"], stdin: payload)
+        let result = try Subprocess.run(Self.curl, ["-s", "-H", "Transfer-Encoding: chunked", "--data-binary", "@-",
+                                                    "http://127.0.0.1:\(server.port)/echo"], stdin: payload)
         #expect(result.status == 0)
-        #expect(Data(result.out.utf8) == payload)
+        #expect(result.output == payload)
     }
 
     @Test func curlWaitsFor100ContinueThenSendsBody() throws {
         let server = try TestServer()
         defer { server.stop() }
         let payload = Data(repeating: 0x7A, count: 4_000)
-        let result = try runTool(Self.curl, ["-sv", "-H", "Expect: 100-continue", "--data-binary", "@-",
-                                             "http://127.0.0.1:\(server.port)/echo"], stdin: payload)
+        let result = try Subprocess.run(Self.curl, ["-sv", "-H", "Expect: 100-continue", "--data-binary", "@-",
+                                                    "http://127.0.0.1:\(server.port)/echo"], stdin: payload)
         #expect(result.status == 0)
-        #expect(result.err.contains("HTTP/1.1 100 Continue"))
-        #expect(Data(result.out.utf8) == payload)
+        #expect(result.stderr.contains("HTTP/1.1 100 Continue"))
+        #expect(result.output == payload)
     }
 
     @Test func curlGets417ForUnknownExpectation() throws {
         let server = try TestServer()
         defer { server.stop() }
-        let result = try runTool(Self.curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Expect: teapot",
-                                             "--data-binary", "x", "http://127.0.0.1:\(server.port)/echo"])
-        #expect(result.out == "417")
+        let result = try Subprocess.run(Self.curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Expect: teapot",
+                                                    "--data-binary", "x", "http://127.0.0.1:\(server.port)/echo"])
+        #expect(result.stdout == "417")
     }
 
     @Test func pythonHTTPClientKeepsOneConnectionAcrossMethods() throws {
@@ -63,9 +64,9 @@ struct LiveClientTests {
             out.append("same connection" if c.sock is first else "reconnected")
             print("\\n".join(out))
             """
-        let result = try runTool(Self.env, ["python3", "-c", script, String(server.port)])
-        #expect(result.status == 0, "python3 failed: \(result.err)")
-        #expect(result.out.split(separator: "\n") == [
+        let result = try Subprocess.run(Self.env, ["python3", "-c", script, String(server.port)])
+        #expect(result.status == 0, "python3 failed: \(result.stderr)")
+        #expect(result.stdout.split(separator: "\n") == [
             "200 hello", "200 5 0", "200 abcd x y", "200 aaaaaaaaaaaa",
             "404 application/problem+json True", "same connection",
         ])

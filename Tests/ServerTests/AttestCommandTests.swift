@@ -1,11 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
 /// Runs the built `verifier` binary: `keygen`, then `attest verify` on envelopes signed with that key.
 struct AttestCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     struct Output {
         let status: Int32
         let stdout: String
@@ -13,19 +12,13 @@ struct AttestCommandTests {
     }
 
     static func verifier(_ arguments: [String]) throws -> Output {
-        let (status, data, _) = try Tool.run(Repository.binary, arguments)
-        return Output(status: status, stdout: String(decoding: data, as: UTF8.self),
-                      json: try? JSONSerialization.jsonObject(with: data) as? [String: Any])
-    }
-
-    static func scratch() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attest-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        let result = try Subprocess.run(Repository.binary, arguments)
+        return Output(status: result.status, stdout: result.stdout,
+                      json: try? JSONSerialization.jsonObject(with: result.output) as? [String: Any])
     }
 
     @Test func keygenWritesMode0600KeyAndRefusesToOverwriteWithoutForce() throws {
-        let path = try Self.scratch().appendingPathComponent("k.pem").path
+        let path = try Scratch.directory("attest-cli").appendingPathComponent("k.pem").path
         let first = try Self.verifier(["keygen", "--out", path])
         #expect(first.status == 0)
         #expect(first.json?["algorithm"] as? String == "ed25519")
@@ -44,7 +37,7 @@ struct AttestCommandTests {
     }
 
     @Test func keygenWritesSecp256k1KeyThatTheServiceLoads() throws {
-        let path = try Self.scratch().appendingPathComponent("eip712.pem").path
+        let path = try Scratch.directory("attest-cli").appendingPathComponent("eip712.pem").path
         let made = try Self.verifier(["keygen", "--algorithm", "secp256k1", "--out", path])
         #expect(made.status == 0)
         #expect(made.json?["algorithm"] as? String == "secp256k1")
@@ -58,7 +51,7 @@ struct AttestCommandTests {
     }
 
     @Test func attestVerifyAcceptsSignedStatementAndRejectsTamperedOne() throws {
-        let directory = try Self.scratch()
+        let directory = try Scratch.directory("attest-cli")
         let keyPath = directory.appendingPathComponent("k.pem").path
         #expect(try Self.verifier(["keygen", "--out", keyPath]).status == 0)
         guard case let .privateKey(key) = try KeyFile.read(keyPath) else {
@@ -106,7 +99,7 @@ struct AttestCommandTests {
     /// The identity point as --key, base64url or in a PEM file: R = identity, S = 0 would fit
     /// every envelope under it, so the key itself is a usage error naming why.
     @Test func attestVerifyRefusesIdentityKey() throws {
-        let directory = try Self.scratch()
+        let directory = try Scratch.directory("attest-cli")
         let identity = [1] + [UInt8](repeating: 0, count: 31)
         let statement = try AttestationPredicate.pogoStatement(commitment: SHA256.hash([1]), verdict: .positive, beacon: ChallengeBeacon(SHA256.hash([7]), source: .verifier))
         let envelope = DSSEEnvelope(payloadType: InTotoStatement.payloadType, payload: statement.jsonBytes(),
@@ -117,9 +110,9 @@ struct AttestCommandTests {
         let der = Hex.decode("302a300506032b6570032100")! + identity
         try Data("-----BEGIN PUBLIC KEY-----\n\(Base64.encode(der))\n-----END PUBLIC KEY-----\n".utf8).write(to: URL(fileURLWithPath: pemPath))
         for key in [Base64.encodeURLSafe(identity), pemPath] {
-            let (status, stdout, stderr) = try Tool.run(Repository.binary, ["attest", "verify", envelopePath, "--key", key])
-            #expect(status == 2, "\(String(decoding: stdout, as: UTF8.self))")
-            #expect(stderr.contains("small order 1"), "\(stderr)")
+            let result = try Subprocess.run(Repository.binary, ["attest", "verify", envelopePath, "--key", key])
+            #expect(result.status == 2, "\(result.stdout)")
+            #expect(result.stderr.contains("small order 1"), "\(result.stderr)")
         }
     }
 }

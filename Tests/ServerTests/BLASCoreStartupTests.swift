@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
@@ -11,20 +12,10 @@ struct BLASCoreStartupTests {
     /// Runs `verifier` with `environment` added to a copy of the test's own, without any
     /// OpenBLAS or BLAS setting inherited; returns status, standard output and standard error.
     private func verifier(_ arguments: [String], _ environment: [String: String]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Repository.binary)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OPENBLAS_") && !$0.key.hasPrefix("VERIFIER_BLAS_") }
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, errors)
+        let result = try Subprocess.run(Repository.binary, arguments, environment: env)
+        return (result.status, result.stdout, result.stderr)
     }
 
     /// The `blas` line of `verifier version` as key=value fields.
@@ -72,7 +63,7 @@ struct BLASCoreStartupTests {
 
     @Test func serveLogsAndExportsTheCorrectedCore() throws {
         let want = try preferredCore()
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("blas-core"),
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("blas-core").path,
                                          environment: ["OPENBLAS_CORETYPE": "Prescott", "VERIFIER_BLAS_SIMULATE_MISDETECTION": "1",
                                                        "VERIFIER_WORKERS": "0"])
         let line = try service.waitForLine(timeout: 10) { $0.contains("event=blas_core") }

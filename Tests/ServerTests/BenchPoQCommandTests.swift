@@ -1,12 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
 /// `verifier bench-poq` run as a process: `--dump` writes the encoder's outputs in the bench's
 /// batching (checked against the in-process evaluator), and its argument limits.
 struct BenchPoQCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let model = root.appendingPathComponent("models/all-MiniLM-L6-v2").path
+    static let model = Repository.path("models/all-MiniLM-L6-v2")
 
     struct Dump: Decodable {
         let impl: String
@@ -26,15 +26,14 @@ struct BenchPoQCommandTests {
     ]
 
     private func verifier(_ arguments: [String]) throws -> Int32 {
-        try Tool.run(Repository.binary, arguments).0
+        try Subprocess.run(Repository.binary, arguments).status
     }
 
     /// A fresh folder holding the pairs file; fails when scripts/setup has not fetched the model.
     private func folder() throws -> URL {
         try #require(FileManager.default.fileExists(atPath: Self.model + "/model.safetensors"),
                      "models/all-MiniLM-L6-v2 is missing: run scripts/setup")
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bench-poq-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let url = try Scratch.directory("bench-poq")
         let text = Self.pairs.map { "\($0.0)\t\($0.1)\n" }.joined()
         try text.write(to: url.appendingPathComponent("pairs.tsv"), atomically: true, encoding: .utf8)
         return url

@@ -1,25 +1,23 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
 /// `verifier merkle root|prove|verify`, run as the built binary.
 struct MerkleCommandTests {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     struct Run {
         let status: Int32
         let stdout: String
     }
 
     static func verifier(_ arguments: [String]) throws -> Run {
-        let (status, out, _) = try Tool.run(Repository.binary, arguments)
-        return Run(status: status, stdout: String(decoding: out, as: UTF8.self))
+        let result = try Subprocess.run(Repository.binary, arguments)
+        return Run(status: result.status, stdout: result.stdout)
     }
 
     /// A checkpoint of 3 leaves whose middle leaf spans two tensors.
     static func checkpoint() throws -> (directory: URL, path: String) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("merkle-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.directory("merkle-cli")
         let path = dir.appendingPathComponent("model.safetensors").path
         try SafeTensorsWriter.write([
             .init(name: "a", shape: [1500], floats: (0..<1500).map { Float($0) / 3 }),

@@ -1,15 +1,14 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
 /// `verifier mine` and `verifier verify-bundle` run as processes: exit 0 positive, 1 negative,
 /// 2 when verification cannot complete; the envelope when a key is given.
 struct PoGOCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     private func verifier(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
-        let (status, out, _) = try Tool.run(Repository.binary, arguments)
-        return (status, String(decoding: out, as: UTF8.self))
+        let result = try Subprocess.run(Repository.binary, arguments)
+        return (result.status, result.stdout)
     }
 
     @Test func minesAndVerifiesBundleWithExitCodes() throws {

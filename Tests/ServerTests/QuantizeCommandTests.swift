@@ -1,24 +1,17 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
 /// `verifier quantize` run as a process: artifact contents, --inspect, and exit codes 0/1/2.
 struct QuantizeCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     private func verifier(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
-        let (status, out, _) = try Tool.run(Repository.binary, arguments)
-        return (status, String(decoding: out, as: UTF8.self))
-    }
-
-    private func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("quantize-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        let result = try Subprocess.run(Repository.binary, arguments)
+        return (result.status, result.stdout)
     }
 
     @Test func quantizesTensorsInNameOrderAndInspectsTheArtifact() throws {
-        let dir = try folder()
+        let dir = try Scratch.directory("quantize")
         defer { try? FileManager.default.removeItem(at: dir) }
         let weight = (0..<1200).map { Float($0 % 37) * 0.01 - 0.2 }
         let bias = (0..<70).map { Float($0) - 35 }
@@ -37,7 +30,7 @@ struct QuantizeCommandTests {
     }
 
     @Test func exitsOneOnNaNGradientOrNonArtifact() throws {
-        let dir = try folder()
+        let dir = try Scratch.directory("quantize")
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("nan.safetensors").path
         try SafeTensorsWriter.write([SafeTensorsWriter.Tensor(name: "w", shape: [2], floats: [1, .nan])], to: input)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -11,13 +12,8 @@ final class ServeProcess {
     private var seen = ""
     private(set) var port = 0
 
-    static var binary: String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/verifier").path
-    }
-
     init() throws {
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: Repository.binary)
         // A fresh data folder: the service creates its store and signing key there.
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)").path
         process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--workers", "1"]
@@ -80,11 +76,11 @@ final class LineSocket: @unchecked Sendable {
 struct ServeBinaryTests {
     @Test func missingDatasetFolderStopsStartWithAPlainMessage() throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)").path
-        let (status, _, errors) = try Tool.run(ServeProcess.binary, ["serve", "--port", "0", "--data-dir", data,
-                                                                     "--dataset-dir", "/nonexistent-datasets"])
-        #expect(status != 0)
-        #expect(errors.contains("dataset directory /nonexistent-datasets does not exist or is not a folder"))
-        #expect(!errors.contains("NSCocoaErrorDomain"))
+        let result = try Subprocess.run(Repository.binary, ["serve", "--port", "0", "--data-dir", data,
+                                                            "--dataset-dir", "/nonexistent-datasets"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("dataset directory /nonexistent-datasets does not exist or is not a folder"))
+        #expect(!result.stderr.contains("NSCocoaErrorDomain"))
     }
 
     @Test func answersHealthz() throws {

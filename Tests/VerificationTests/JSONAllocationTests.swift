@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 #if canImport(Glibc)
@@ -70,16 +71,9 @@ struct JSONAllocationTests {
 
     /// Runs the child for document `name`; returns its size, peak and tape bytes.
     static func measure(_ name: String) throws -> [Int] {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "JSONAllocationTests/measureInChild"]
-        child.environment = ProcessInfo.processInfo.environment.merging([childVariable: name]) { $1 }
-        let output = Pipe()
-        child.standardOutput = output
-        child.standardError = FileHandle.nullDevice
-        try child.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
+        let text = try Subprocess.run(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+                                      ["--testing-library", "swift-testing", "--filter", "JSONAllocationTests/measureInChild"],
+                                      environment: ProcessInfo.processInfo.environment.merging([childVariable: name]) { $1 }).stdout
         let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("measured \(name) ") }, "child printed:\n\(text)")
         return line.split(separator: " ").dropFirst(2).map { Int($0)! }
     }

@@ -92,7 +92,7 @@ extension FinalizationRequest {
         try reading {
             let keyText = try cursor.member("publicKey").string(maxBytes: 128)
             let publicKey: PublicKey
-            do {
+            do throws(KeyError) {
                 publicKey = try PublicKey(base64URL: keyText)
             } catch {
                 throw FinalizationError.invalidPublicKey(verifier: index, reason: error)

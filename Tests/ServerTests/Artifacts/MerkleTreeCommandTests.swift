@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `verifier merkle tree` writes the same tree files as `verifier mine --trees`, for a
@@ -11,7 +12,7 @@ import Testing
         let mine = try MerkleCommandTests.verifier([
             "mine", "--arch", "mlp", "--hidden", "8", "--steps", "2", "--lr", "0.1", "--batch", "16", "--eval-batch", "64",
             "--block-seed", String(repeating: "01", count: 32), "--out", dir, "--trees",
-            "--dataset", RangeServer.repoRoot + "/data/digits.csv",
+            "--dataset", Repository.path("data/digits.csv"),
         ])
         #expect(mine.status == 0)
         let bundle = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/bundle.json"))) as! [String: Any]

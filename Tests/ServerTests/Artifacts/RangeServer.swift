@@ -1,16 +1,13 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Server
 
 /// tools/range_server.py serving a temporary directory on a free loopback port, started with
 /// the repository's .venv Python and stopped (by its process id) when released.
 final class RangeServer: @unchecked Sendable {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-
-    struct PythonMissing: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "\(path) is missing: run scripts/setup to create the Python venv" }
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
     }
 
     let directory: String
@@ -25,15 +22,14 @@ final class RangeServer: @unchecked Sendable {
     /// Starts a server over a new temporary directory; `ignoreRange` makes it answer 200 always;
     /// `tls` serves https with a fresh self-signed certificate for 127.0.0.1.
     init(ignoreRange: Bool = false, tls: Bool = false, directory: String? = nil) throws {
-        let python = Self.repoRoot + "/.venv/bin/python"
-        guard FileManager.default.isExecutableFile(atPath: python) else { throw PythonMissing(path: python) }
+        let python = try Python.interpreter()
         let dir = directory ?? NSTemporaryDirectory() + "/range-server-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         self.directory = dir
         certificate = tls ? NSTemporaryDirectory() + "/range-server-cert-" + UUID().uuidString + ".pem" : nil
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.repoRoot + "/tools/range_server.py", "--dir", dir] + (ignoreRange ? ["--ignore-range"] : [])
+        process.arguments = [Repository.path("tools/range_server.py"), "--dir", dir] + (ignoreRange ? ["--ignore-range"] : [])
             + (certificate.map { ["--tls", $0] } ?? [])
         let out = Pipe()
         process.standardOutput = out
@@ -47,7 +43,7 @@ final class RangeServer: @unchecked Sendable {
         let text = String(decoding: line, as: UTF8.self)
         guard text.hasPrefix("PORT "), let p = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
             kill(process.processIdentifier, SIGKILL)
-            throw PythonMissing(path: "range server did not report a port: \(text)")
+            throw Failure(description: "range server did not report a port: \(text)")
         }
         port = p
     }

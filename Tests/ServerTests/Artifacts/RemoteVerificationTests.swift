@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Server
 import Verification
@@ -7,7 +8,7 @@ import Verification
 /// leaf-only by range (mined with `verifier mine --trees --base-url`), full mode fetching whole
 /// artifacts, tampering, and the default address policy.
 @Suite(.serialized) struct RemoteVerificationTests {
-    static let digitsPath = RangeServer.repoRoot + "/data/digits.csv"
+    static let digitsPath = Repository.path("data/digits.csv")
     /// The mined MLP [64, 32, 10] has 2,410 parameters: a cap of 2,409 forces leaf-only mode.
     static let leafOnly = VerificationPolicy(challengedSteps: 3, challengedLeaves: 3, maxReexecutedParameters: 2_409)
 
@@ -18,13 +19,13 @@ import Verification
             "--seed", "1", "--block-seed", String(repeating: "5a", count: 32), "--out", server.directory,
             "--base-url", base ?? server.base, "--trees", "--dataset", digitsPath,
         ])
-        guard run.status == 0 else { throw RangeServer.PythonMissing(path: "verifier mine failed: \(run.stdout)") }
+        guard run.status == 0 else { throw RangeServer.Failure(description: "verifier mine failed: \(run.stdout)") }
         let data = try Data(contentsOf: URL(fileURLWithPath: server.directory + "/bundle.json"))
         return try ProofBundle(bytes: [UInt8](data))
     }
 
     static func verify(_ bundle: ProofBundle, policy: VerificationPolicy, fetch: FetchConfiguration) throws -> VerificationReport {
-        guard let data = FileManager.default.contents(atPath: digitsPath) else { throw RangeServer.PythonMissing(path: digitsPath) }
+        guard let data = FileManager.default.contents(atPath: digitsPath) else { throw RangeServer.Failure(description: "\(digitsPath) is missing: run scripts/setup") }
         let verifier = PoGOVerifier(policy: policy, datasets: DatasetResolver(paths: [SHA256.hash([UInt8](data)): digitsPath]),
                                     source: URLArtifactSource(configuration: fetch))
         return try verifier.verify(bundle, beacon: ChallengeBeacon(SHA256.hash(Array("remote".utf8)), source: .caller))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 13: a 16 MiB JSON array sent to a JSON route cost 495 MiB of resident memory before it
@@ -18,7 +19,7 @@ struct JSONMemoryServiceTests {
 
     /// Sends the four bodies at once; returns the statuses and the server's peak RSS growth.
     static func peakGrowth(_ service: ServiceProcess, _ requests: [(route: String, body: [UInt8])]) throws -> ([Int], Int) {
-        let folder = try Repository.temporaryDirectory("hostile-json")
+        let folder = try Scratch.directory("hostile-json").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let files = try requests.enumerated().map { index, request in
             let path = folder + "/\(index).json"
@@ -38,7 +39,7 @@ struct JSONMemoryServiceTests {
     }
 
     @Test func fourConcurrentSixteenMiBArraysStayUnderTheRSSBudget() throws {
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("hostile-json") + "/var",
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("hostile-json").path + "/var",
                                          environment: ["VERIFIER_WORKERS": "0", "VERIFIER_HTTP_THREADS": "4"])
         let array = Self.body("[", "]")
         // Refused at the first byte: what remains is the bodies themselves.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Server
 
@@ -16,7 +17,7 @@ struct MetricLabelServiceTests {
     /// then a scrape: under 100 KB, every one of them counted under `other`.
     @Test func metricsStayUnder100KBAfter20000DistinctMethods() throws {
         let count = 20_000
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("hostile-methods") + "/var",
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("hostile-methods").path + "/var",
                                          environment: ["VERIFIER_WORKERS": "0"])
         let socket = try LineSocket(port: service.port)
         let reader = DispatchQueue(label: "reader")

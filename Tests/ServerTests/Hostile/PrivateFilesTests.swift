@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Server
 
@@ -10,10 +11,10 @@ struct PrivateFilesTests {
     }
 
     @Test func serviceCreatesItsDataFolder0700AndTheDatabaseAndItsLogs0600() throws {
-        let data = try Repository.temporaryDirectory("private") + "/a/var"
+        let data = try Scratch.directory("private").path + "/a/var"
         var configuration = ServiceConfiguration()
         configuration.dataDirectory = data
-        configuration.datasetDirectory = try Repository.temporaryDirectory("private-data")
+        configuration.datasetDirectory = try Scratch.directory("private-data").path
         configuration.modelDirectory = "/nonexistent"
         configuration.workers = 0
         let service = try VerifierService(configuration: configuration, log: StderrLog())
@@ -26,7 +27,7 @@ struct PrivateFilesTests {
     }
 
     @Test func existingFilesAndFoldersKeepTheirModes() throws {
-        let folder = try Repository.temporaryDirectory("private-existing")
+        let folder = try Scratch.directory("private-existing").path
         try FileManager.default.setAttributes([.posixPermissions: 0o750], ofItemAtPath: folder)
         try PrivateFiles.createFolder(folder)
         #expect(try Self.mode(folder) == 0o750)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import HTTPCore
 @testable import Server
@@ -11,8 +12,8 @@ struct StoreIsolationTests {
     /// A service on a fresh data folder whose every store is wrapped in one `ControlledStore`.
     static func service(minimumFreeBytes: Int = 0) throws -> (VerifierService, [ControlledStore]) {
         var configuration = ServiceConfiguration()
-        configuration.dataDirectory = try Repository.temporaryDirectory("isolation") + "/var"
-        configuration.datasetDirectory = try Repository.temporaryDirectory("isolation-data")
+        configuration.dataDirectory = try Scratch.directory("isolation").path + "/var"
+        configuration.datasetDirectory = try Scratch.directory("isolation-data").path
         configuration.modelDirectory = "/nonexistent"
         configuration.workers = 0
         configuration.minimumFreeBytes = minimumFreeBytes

@@ -1,13 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Server
 
 /// Feeds the service's exposition to the reference Python parser (prometheus_client, pinned in
 /// tools/requirements.txt) and checks what it read back.
 struct PrometheusParserCrossCheckTests {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     struct Sample {
         let name: String
         let labels: [String: String]
@@ -16,26 +14,9 @@ struct PrometheusParserCrossCheckTests {
 
     /// Parsed families by the parser's family name, each with its type and samples.
     static func parse(_ text: String) throws -> [String: (type: String, samples: [Sample])] {
-        let python = root.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            Issue.record("\(python) is missing: run scripts/setup to create the venv with prometheus-client")
-            throw POSIXError(.ENOENT)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [root.appendingPathComponent("tools/prometheus_parse.py").path]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "parser failed: \(message)")
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let parsed = try Python.run("prometheus_parse.py", [], stdin: Data(text.utf8))
+        try #require(parsed.status == 0, "parser failed: \(parsed.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: parsed.output) as? [String: Any])
         let families = try #require(json["families"] as? [[String: Any]])
         var result: [String: (type: String, samples: [Sample])] = [:]
         for family in families {

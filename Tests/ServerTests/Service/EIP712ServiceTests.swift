@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -22,17 +23,15 @@ struct EIP712ServiceTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("eip712-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: file) }
         try JSONSerialization.data(withJSONObject: request).write(to: URL(fileURLWithPath: file))
-        let (_, output, errors) = try Tool.run(Repository.python, [
-            Repository.root.appendingPathComponent("tools/eip712_reference.py").path, "check", file,
-        ])
-        guard let result = try? JSONSerialization.jsonObject(with: output) as? [String: Any] else {
-            throw ServiceTestError.failed("eip712_reference.py check: \(errors)")
+        let checked = try Python.run("eip712_reference.py", ["check", file])
+        guard let result = try? JSONSerialization.jsonObject(with: checked.output) as? [String: Any] else {
+            throw ServiceTestError.failed("eip712_reference.py check: \(checked.stderr)")
         }
         return result
     }
 
     @Test func verdictsCarryAnEIP712SignatureThatEthAccountRecoversToThePublishedAddress() throws {
-        let work = try Repository.temporaryDirectory("eip712-pogo")
+        let work = try Scratch.directory("eip712-pogo").path
         let bundlePath = try Tool.mine(into: work + "/mined")
         let service = try ServiceProcess(dataDirectory: work + "/var", environment: Self.settings)
         let key = try Self.published(service)
@@ -77,7 +76,7 @@ struct EIP712ServiceTests {
     }
 
     @Test func scoresCarryAnEIP712SignatureOfTheFixedPointScore() throws {
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("eip712-poq") + "/var",
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("eip712-poq").path + "/var",
                                          environment: Self.settings)
         let address = try #require(try Self.published(service)["address"] as? String)
         let prompt = "What is the capital of France?"

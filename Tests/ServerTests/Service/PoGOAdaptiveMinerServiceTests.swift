@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -26,7 +27,7 @@ struct PoGOAdaptiveMinerServiceTests {
     }
 
     @Test func reEncodingsOfOneCommitmentAreOneJobWithOneBeacon() throws {
-        let work = try Repository.temporaryDirectory("pogo-reencode")
+        let work = try Scratch.directory("pogo-reencode").path
         let original = try Tool.mine(into: work + "/inline", steps: 3)
         let byURI = try Tool.mine(into: work + "/files", inline: false, steps: 3)
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: original)))
@@ -56,7 +57,7 @@ struct PoGOAdaptiveMinerServiceTests {
     }
 
     @Test func secondCommitmentForARunIsRefusedWith409AndKeptAsEvidence() throws {
-        let work = try Repository.temporaryDirectory("pogo-equivocation")
+        let work = try Scratch.directory("pogo-equivocation").path
         let honest = try Tool.mine(into: work + "/mined", steps: 4)
         let other = work + "/other.json"
         try Self.forged(honest, step: 3, factor: 0.7, to: other)
@@ -82,7 +83,7 @@ struct PoGOAdaptiveMinerServiceTests {
     }
 
     @Test func chosenBeaconIsMarkedAndConfirmsOnlyWhenTheFinalizerNamesIt() throws {
-        let work = try Repository.temporaryDirectory("pogo-chosen-beacon")
+        let work = try Scratch.directory("pogo-chosen-beacon").path
         let honest = try Tool.mine(into: work + "/mined", steps: 6)
         let forged = work + "/forged.json"
         try Self.forged(honest, step: 3, factor: 0.7, to: forged)
@@ -119,7 +120,7 @@ struct PoGOAdaptiveMinerServiceTests {
     }
 
     @Test func nonFiniteMeasurementsEndInASignedRejectionNotAFailure() throws {
-        let work = try Repository.temporaryDirectory("pogo-nonfinite")
+        let work = try Scratch.directory("pogo-nonfinite").path
         let honest = try Tool.mine(into: work + "/mined", steps: 4)
         var bundle = try Self.object(honest)
         var artifacts = try #require(bundle["artifacts"] as? [String: Any])
@@ -151,9 +152,9 @@ struct PoGOAdaptiveMinerServiceTests {
         #expect(text.contains("\"nan\""), "\(text.prefix(2000))")
 
         // The command line says "negative" (exit 1), not "could not complete" (exit 2).
-        let (status, output, errors) = try Tool.run(Repository.binary, ["verify-bundle", forged, "--beacon", String(repeating: "5", count: 64)])
-        #expect(status == 1, "\(errors)")
-        let printed = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+        let verified = try Subprocess.run(Repository.binary, ["verify-bundle", forged, "--beacon", String(repeating: "5", count: 64)])
+        #expect(verified.status == 1, "\(verified.stderr)")
+        let printed = try #require(try JSONSerialization.jsonObject(with: verified.output) as? [String: Any])
         #expect(printed["verdict"] as? String == "negative")
     }
 
@@ -161,13 +162,13 @@ struct PoGOAdaptiveMinerServiceTests {
     func independentNumpyMinersBundlesVerifyThroughTheAPI(noise: String) throws {
         // Nothing honest breaks: tools/miner.py (numpy, float rounding of its own, optionally
         // TF32-like noise) through the service, with every step challenged.
-        let work = try Repository.temporaryDirectory("pogo-numpy-api")
-        let (status, _, errors) = try Tool.run(Repository.python, [
-            Repository.root.appendingPathComponent("tools/miner.py").path, "--arch", "mlp", "--hidden", "32", "--steps", "4",
+        let work = try Scratch.directory("pogo-numpy-api").path
+        let mined = try Python.run("miner.py", [
+            "--arch", "mlp", "--hidden", "32", "--steps", "4",
             "--lr", "0.1", "--batch", "64", "--eval-batch", "256", "--seed", "5", "--block-seed", String(repeating: "cd", count: 32),
             "--out", work + "/mined", "--inline", "--noise", noise,
         ])
-        #expect(status == 0, "\(errors)")
+        #expect(mined.status == 0, "\(mined.stderr)")
         let service = try ServiceProcess(dataDirectory: work + "/var", environment: ["VERIFIER_CHALLENGED_STEPS": "4"])
         let submitted = try Curl.post(service.url + "/v1/pogo/bundles", file: work + "/mined/bundle.json")
         #expect(submitted.status == 202, "\(submitted.text)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -11,8 +12,8 @@ struct PoGOGPT2ServiceTests {
 
     /// A data set folder holding the first 65,536 bytes of Shakespeare as an llm.c token file.
     static func tokenDirectory() throws -> (directory: String, file: String) {
-        let dir = try Repository.temporaryDirectory("gpt2-data")
-        let text = try Data(contentsOf: Repository.root.appendingPathComponent("data/shakespeare.txt"))
+        let dir = try Scratch.directory("gpt2-data").path
+        let text = try Data(contentsOf: Repository.url("data/shakespeare.txt"))
         let file = dir + "/shakespeare-head.tokens"
         try Data(TokenDataset.encode(tokens: text.prefix(65_536).map(UInt16.init))).write(to: URL(fileURLWithPath: file))
         return (dir, file)
@@ -22,20 +23,20 @@ struct PoGOGPT2ServiceTests {
         let arguments = ["mine", "--arch", "gpt2", "--optimizer", "adamw", "--weight-decay", "0.1", "--steps", "4", "--lr", "0.002",
                          "--batch", "8", "--eval-batch", "64", "--seed", "3", "--block-seed", blockSeed, "--dataset", dataset,
                          "--out", out] + extra
-        let (status, _, errors) = try Tool.run(Repository.binary, arguments)
-        guard status == 0 else { throw ServiceTestError.failed("mine failed: \(errors)") }
+        let mined = try Subprocess.run(Repository.binary, arguments)
+        guard mined.status == 0 else { throw ServiceTestError.failed("mine failed: \(mined.stderr)") }
         return out + "/bundle.json"
     }
 
     @Test func minedGPT2AdamWBundleIsVerifiedByTheCommandAndTheService() throws {
-        let work = try Repository.temporaryDirectory("gpt2-adamw")
+        let work = try Scratch.directory("gpt2-adamw").path
         let data = try Self.tokenDirectory()
         let filesBundle = try Self.mine(["--layers", "2", "--channels", "32", "--heads", "4", "--context", "16"],
                                         dataset: data.file, out: work + "/files")
-        let (status, out, errors) = try Tool.run(Repository.binary, ["verify-bundle", filesBundle, "--beacon", Self.blockSeed,
-                                                                      "--artifact-root", work + "/files", "--dataset-dir", data.directory])
-        #expect(status == 0, "\(errors)")
-        #expect(String(decoding: out, as: UTF8.self).contains("\"verdict\":\"positive\""))
+        let verified = try Subprocess.run(Repository.binary, ["verify-bundle", filesBundle, "--beacon", Self.blockSeed,
+                                                               "--artifact-root", work + "/files", "--dataset-dir", data.directory])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains("\"verdict\":\"positive\""))
 
         let inline = try Self.mine(["--inline"], dataset: data.file, out: work + "/inline")
         let service = try ServiceProcess(dataDirectory: work + "/var", environment: ["VERIFIER_DATASET_DIR": data.directory])
@@ -64,7 +65,7 @@ struct PoGOGPT2ServiceTests {
     }
 
     @Test func savePretrainedFolderIsAcceptedAsTheta0() throws {
-        let work = try Repository.temporaryDirectory("gpt2-checkpoint")
+        let work = try Scratch.directory("gpt2-checkpoint").path
         let data = try Self.tokenDirectory()
         let config = GPT2.Config(layers: 1, channels: 16, heads: 2, positions: 8, vocabulary: 256)
         let model = try GPT2(config)
@@ -86,8 +87,8 @@ struct PoGOGPT2ServiceTests {
         let bundle = try ProofBundle(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: bundlePath))))
         #expect(bundle.model == .gpt2(config))
         #expect(bundle.theta0Root == (try ParameterCommitment(parameters: theta0)).root)
-        let (status, _, errors) = try Tool.run(Repository.binary, ["verify-bundle", bundlePath, "--beacon", Self.blockSeed,
-                                                                   "--dataset-dir", data.directory])
-        #expect(status == 0, "\(errors)")
+        let verified = try Subprocess.run(Repository.binary, ["verify-bundle", bundlePath, "--beacon", Self.blockSeed,
+                                                               "--dataset-dir", data.directory])
+        #expect(verified.status == 0, "\(verified.stderr)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -6,7 +7,7 @@ import Testing
 @Suite(.serialized)
 struct PoGOServiceTests {
     @Test func honestBundleIsVerifiedAndItsAttestationChecksIndependently() throws {
-        let work = try Repository.temporaryDirectory("pogo-honest")
+        let work = try Scratch.directory("pogo-honest").path
         let bundlePath = try Tool.mine(into: work + "/mined")
         let service = try ServiceProcess(dataDirectory: work + "/var")
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: bundlePath)))
@@ -56,7 +57,7 @@ struct PoGOServiceTests {
     }
 
     @Test func sameBytesTwiceGiveOneJobAndKeepTheFirstBeacon() throws {
-        let work = try Repository.temporaryDirectory("pogo-twice")
+        let work = try Scratch.directory("pogo-twice").path
         let bundlePath = try Tool.mine(into: work + "/mined", steps: 2)
         let service = try ServiceProcess(dataDirectory: work + "/var", environment: ["VERIFIER_WORKERS": "0"])
         let first = String(repeating: "1", count: 64), second = String(repeating: "2", count: 64)
@@ -74,7 +75,7 @@ struct PoGOServiceTests {
     }
 
     @Test func forgedBundleIsRejectedNamingTheFailingCheck() throws {
-        let work = try Repository.temporaryDirectory("pogo-forged")
+        let work = try Scratch.directory("pogo-forged").path
         let honest = try Tool.mine(into: work + "/mined", steps: 3)
         var bundle = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: honest))) as? [String: Any])
         var evaluation = try #require(bundle["evaluation"] as? [String: Any])
@@ -101,7 +102,7 @@ struct PoGOServiceTests {
     }
 
     @Test func heartbeatKeepsTheLeaseThroughAJobLongerThanTheLease() throws {
-        let work = try Repository.temporaryDirectory("pogo-heartbeat")
+        let work = try Scratch.directory("pogo-heartbeat").path
         let bundlePath = try Tool.mine(into: work + "/mined", steps: 2)
         // Two workers: had the lease lapsed, the idle one would have claimed the job again.
         let service = try ServiceProcess(dataDirectory: work + "/var", environment: [
@@ -114,7 +115,7 @@ struct PoGOServiceTests {
     }
 
     @Test func twoProcessesOnOneStoreShareTheQueueWithoutDuplicates() throws {
-        let work = try Repository.temporaryDirectory("pogo-replicas")
+        let work = try Scratch.directory("pogo-replicas").path
         let bundles = try (1...3).map { try Tool.mine(into: work + "/mined-\($0)", steps: 2, seed: $0) }
         let data = work + "/var"
         let first = try ServiceProcess(dataDirectory: data, environment: ["VERIFIER_WORKER_START_DELAY_MS": "300"])
@@ -134,7 +135,7 @@ struct PoGOServiceTests {
     }
 
     @Test func jobSurvivesSigkillMidVerificationAndCompletesAfterRestart() throws {
-        let work = try Repository.temporaryDirectory("pogo-kill")
+        let work = try Scratch.directory("pogo-kill").path
         let bundlePath = try Tool.mine(into: work + "/mined", steps: 2)
         let data = work + "/var"
         // The delay holds the job in "running" long enough to kill the process mid-job.
@@ -156,7 +157,7 @@ struct PoGOServiceTests {
     }
 
     @Test func fileArtifactsVerifyWhenAllowedAndFailAfterRetriesWhenNot() throws {
-        let work = try Repository.temporaryDirectory("pogo-files")
+        let work = try Scratch.directory("pogo-files").path
         let bundlePath = try Tool.mine(into: work + "/mined", inline: false, steps: 2)
         let refused = try ServiceProcess(dataDirectory: work + "/refused", environment: ["VERIFIER_MAX_ATTEMPTS": "2"])
         let a = try Curl.post(refused.url + "/v1/pogo/bundles", file: bundlePath)

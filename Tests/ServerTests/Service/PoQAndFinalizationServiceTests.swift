@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -9,7 +10,7 @@ struct PoQAndFinalizationServiceTests {
     static let bundledEvaluator = "poq/1 similarity sha256:e8b14687d0842b6b065769ec205b1c9f95f9fda7b87636e875c676949e19c52d"
 
     @Test func scoresABatchWithOneSignedAttestationPerOutput() throws {
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("poq") + "/var")
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("poq").path + "/var")
         let prompt = "What is the capital of France?"
         let outputs = ["Paris is the capital of France.", "I like bananas.", "Die Hauptstadt ist Paris."]
         let response = try Curl.post(service.url + "/v1/poq/scores", json: ["prompt": prompt, "outputs": outputs])
@@ -49,13 +50,13 @@ struct PoQAndFinalizationServiceTests {
         p, o = sys.argv[1].encode(), sys.argv[2].encode()
         print(hashlib.sha256(b"poq/1/pair" + hashlib.sha256(p).digest() + hashlib.sha256(o).digest()).hexdigest())
         """
-        let (status, output, errors) = try Tool.run(Repository.python, ["-c", script, prompt, output])
-        guard status == 0 else { throw ServiceTestError.failed(errors) }
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try Subprocess.run(try Python.interpreter(), ["-c", script, prompt, output])
+        guard result.status == 0 else { throw ServiceTestError.failed(result.stderr) }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func finalizesConfirmSlashAndUndecidedFromThreeKeys() throws {
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("finalize") + "/var",
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("finalize").path + "/var",
                                          environment: ["VERIFIER_WORKERS": "0"])
         let keys = (0..<3).map { _ in SigningKey.generate() }
         let stakes = [4, 3, 2]
@@ -124,7 +125,7 @@ struct PoQAndFinalizationServiceTests {
     }
 
     @Test func configuredThresholdsApplyWhenTheRequestNamesNone() throws {
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("thresholds") + "/var",
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("thresholds").path + "/var",
                                          environment: ["VERIFIER_WORKERS": "0", "VERIFIER_CONFIRM_THRESHOLD": "0.5",
                                                        "VERIFIER_QUORUM": "0.5"])
         let key = SigningKey.generate(), other = SigningKey.generate()
@@ -153,7 +154,7 @@ struct PoQAndFinalizationServiceTests {
     }
 
     @Test func verifiesAttestationsAgainstASuppliedKeyAndRefusesMalformedOnes() throws {
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("verify") + "/var",
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("verify").path + "/var",
                                          environment: ["VERIFIER_WORKERS": "0"])
         let key = SigningKey.generate()
         let envelope = try JSONSerialization.jsonObject(with: Data(
@@ -173,7 +174,7 @@ struct PoQAndFinalizationServiceTests {
 
         // A body that repeats a key is not JSON this service reads (which "envelope" would it be?).
         let body = String(decoding: try JSONSerialization.data(withJSONObject: ["envelope": envelope]), as: UTF8.self)
-        let file = try Repository.temporaryDirectory("verify-body") + "/repeated.json"
+        let file = try Scratch.directory("verify-body").path + "/repeated.json"
         try Data(("{\"envelope\":{}," + body.dropFirst()).utf8).write(to: URL(fileURLWithPath: file))
         let repeated = try Curl.post(service.url + "/v1/attestations/verify", file: file)
         #expect(repeated.status == 400 && repeated.json["field"] as? String == "body", "\(repeated.text)")

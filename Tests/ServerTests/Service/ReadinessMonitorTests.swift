@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Server
 
 /// The checks behind /readyz, run by hand on a store the test controls.
 struct ReadinessMonitorTests {
     static func monitor(probeTimeout: Duration = .seconds(5)) throws -> (ReadinessMonitor, ControlledStore) {
-        let folder = try Repository.temporaryDirectory("readiness")
+        let folder = try Scratch.directory("readiness").path
         let store = ControlledStore(try SQLiteJobStore(path: folder + "/jobs.sqlite"))
         let monitor = ReadinessMonitor(store: store, dataDirectory: folder, minimumFreeBytes: 0, metrics: try ServiceMetrics(),
                                        log: StderrLog(), probeTimeout: probeTimeout)

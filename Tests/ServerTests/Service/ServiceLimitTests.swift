@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -7,7 +8,7 @@ import Testing
 @Suite(.serialized)
 struct ServiceLimitTests {
     @Test func bundleBodyLimitAcceptsNAndRefusesNPlusOne() throws {
-        let work = try Repository.temporaryDirectory("limits-bundle")
+        let work = try Scratch.directory("limits-bundle").path
         let bundlePath = try Tool.mine(into: work + "/mined", steps: 1)
         let size = try Data(contentsOf: URL(fileURLWithPath: bundlePath)).count
         let atLimit = try ServiceProcess(dataDirectory: work + "/a",
@@ -22,11 +23,11 @@ struct ServiceLimitTests {
 
     @Test func verifyAndFinalizeBodyLimitsAcceptNAndRefuseNPlusOne() throws {
         let limit = 2_048
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("limits-bodies") + "/var", environment: [
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("limits-bodies").path + "/var", environment: [
             "VERIFIER_WORKERS": "0", "VERIFIER_MAX_VERIFY_BYTES": String(limit), "VERIFIER_MAX_FINALIZE_BYTES": String(limit),
         ])
         for route in ["/v1/attestations/verify", "/v1/finalize"] {
-            let work = try Repository.temporaryDirectory("body")
+            let work = try Scratch.directory("body").path
             for size in [limit, limit + 1] {
                 // A JSON string padded so the whole body has exactly `size` bytes.
                 let skeleton = #"{"envelope":{"payload":"","payloadType":"","signatures":[{"sig":""}]}}"#
@@ -46,7 +47,7 @@ struct ServiceLimitTests {
     }
 
     @Test func bundleRoutesAnswerProblemsNamingTheField() throws {
-        let work = try Repository.temporaryDirectory("limits-errors")
+        let work = try Scratch.directory("limits-errors").path
         let bundlePath = try Tool.mine(into: work + "/mined", steps: 1)
         let service = try ServiceProcess(dataDirectory: work + "/var", environment: ["VERIFIER_WORKERS": "0"])
         let badBeacon = try Curl.post(service.url + "/v1/pogo/bundles?beacon=abc", file: bundlePath)
@@ -68,7 +69,7 @@ struct ServiceLimitTests {
     }
 
     @Test func poqLimitsAcceptNAndRefuseNPlusOne() throws {
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("limits-poq") + "/var", environment: [
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("limits-poq").path + "/var", environment: [
             "VERIFIER_WORKERS": "0", "VERIFIER_POQ_MAX_OUTPUTS": "2", "VERIFIER_POQ_MAX_TEXT_CHARS": "8",
         ])
         let url = service.url + "/v1/poq/scores"
@@ -86,7 +87,7 @@ struct ServiceLimitTests {
     }
 
     @Test func readinessReportsEachCheckAndHealthStaysUp() throws {
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("ready") + "/var",
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("ready").path + "/var",
                                          environment: ["VERIFIER_MODEL_DIR": "/nonexistent"])
         #expect(try Curl.get(service.url + "/healthz").status == 200)
         let ready = try Curl.get(service.url + "/readyz")
@@ -102,7 +103,7 @@ struct ServiceLimitTests {
     }
 
     @Test func generatesTheSigningKeyOnceWithMode0600() throws {
-        let data = try Repository.temporaryDirectory("key") + "/var"
+        let data = try Scratch.directory("key").path + "/var"
         let first = try ServiceProcess(dataDirectory: data, environment: ["VERIFIER_WORKERS": "0"])
         let keyID = try #require((try Curl.get(first.url + "/v1/keys").json["keys"] as? [[String: Any]])?.first?["keyId"] as? String)
         #expect(first.log.contains("event=key_generated key_id=\(keyID)"))

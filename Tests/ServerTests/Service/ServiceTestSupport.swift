@@ -1,22 +1,13 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Paths of the repository the tests run in.
-enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/debug/verifier").path
-    static let python = root.appendingPathComponent(".venv/bin/python").path
-
-    /// A fresh temporary folder.
-    static func temporaryDirectory(_ label: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+extension Repository {
+    /// The `verifier` binary that `swift build` made.
+    static let binary = path(".build/debug/verifier")
 }
 
 /// The real `verifier serve` binary on a free port with its own data folder.
@@ -110,8 +101,8 @@ enum Curl {
     static func run(_ arguments: [String]) throws -> CurlResponse {
         let headerFile = FileManager.default.temporaryDirectory.appendingPathComponent("h-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: headerFile) }
-        let (status, output, errors) = try Tool.run("/usr/bin/curl", ["-s", "-S", "--max-time", "60", "-D", headerFile] + arguments)
-        guard status == 0 else { throw ServiceTestError.failed("curl \(arguments) exited \(status): \(errors)") }
+        let result = try Subprocess.run("/usr/bin/curl", ["-s", "-S", "--max-time", "60", "-D", headerFile] + arguments)
+        guard result.status == 0 else { throw ServiceTestError.failed("curl \(arguments) exited \(result.status): \(result.stderr)") }
         let headerText = (try? String(contentsOfFile: headerFile, encoding: .utf8)) ?? ""
         var headers: [String: String] = [:]
         var code = 0
@@ -122,7 +113,7 @@ enum Curl {
                 headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             }
         }
-        return CurlResponse(status: code, headers: headers, body: output)
+        return CurlResponse(status: code, headers: headers, body: result.output)
     }
 
     static func get(_ url: String) throws -> CurlResponse { try run([url]) }
@@ -164,48 +155,28 @@ enum Curl {
 }
 
 enum Tool {
-    /// Runs an executable; returns exit status, stdout and stderr.
-    static func run(_ path: String, _ arguments: [String]) throws -> (Int32, Data, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = Repository.root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, errors)
-    }
-
     /// Mines a small MLP bundle with the reference miner (`verifier mine`); returns its path.
     static func mine(into directory: String, inline: Bool = true, steps: Int = 6, seed: Int = 1) throws -> String {
         var arguments = ["mine", "--arch", "mlp", "--hidden", "32", "--steps", String(steps), "--lr", "0.1", "--batch", "64",
                          "--eval-batch", "256", "--seed", String(seed), "--block-seed", String(repeating: "ab", count: 32),
                          "--out", directory]
         if inline { arguments.append("--inline") }
-        let (status, _, errors) = try run(Repository.binary, arguments)
-        guard status == 0 else { throw ServiceTestError.failed("mine failed: \(errors)") }
+        let mined = try Subprocess.run(Repository.binary, arguments)
+        guard mined.status == 0 else { throw ServiceTestError.failed("mine failed: \(mined.stderr)") }
         return directory + "/bundle.json"
     }
 
     /// Checks a DSSE envelope with the independent Python verifier (tools/dsse_verify.py);
     /// fails, not skips, when the venv is missing.
     static func pythonVerify(envelope: Any, publicKeyHex: String) throws -> [String: Any] {
-        guard FileManager.default.isExecutableFile(atPath: Repository.python) else {
-            throw ServiceTestError.failed("\(Repository.python) is missing: run scripts/setup")
-        }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("env-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: file) }
         try JSONSerialization.data(withJSONObject: envelope).write(to: URL(fileURLWithPath: file))
-        let (status, output, errors) = try run(Repository.python, [
-            Repository.root.appendingPathComponent("tools/dsse_verify.py").path, "verify", file,
-            "--public-key", publicKeyHex, "--payload-type", "application/vnd.in-toto+json",
+        let result = try Python.run("dsse_verify.py", [
+            "verify", file, "--public-key", publicKeyHex, "--payload-type", "application/vnd.in-toto+json",
         ])
-        guard status == 0 else { throw ServiceTestError.failed("dsse_verify.py refused the envelope: \(errors) \(String(decoding: output, as: UTF8.self))") }
-        return (try JSONSerialization.jsonObject(with: output)) as? [String: Any] ?? [:]
+        guard result.status == 0 else { throw ServiceTestError.failed("dsse_verify.py refused the envelope: \(result.stderr) \(result.stdout)") }
+        return (try JSONSerialization.jsonObject(with: result.output)) as? [String: Any] ?? [:]
     }
 }
 

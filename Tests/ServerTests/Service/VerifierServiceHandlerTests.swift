@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import HTTPCore
 @testable import Server
@@ -9,8 +10,8 @@ struct VerifierServiceHandlerTests {
     /// A service on a fresh data folder, no model, no data sets, no workers.
     static func service() throws -> VerifierService {
         var configuration = ServiceConfiguration()
-        configuration.dataDirectory = try Repository.temporaryDirectory("handlers")
-        configuration.datasetDirectory = try Repository.temporaryDirectory("handlers-data")
+        configuration.dataDirectory = try Scratch.directory("handlers").path
+        configuration.datasetDirectory = try Scratch.directory("handlers-data").path
         configuration.modelDirectory = "/nonexistent"
         configuration.workers = 0
         return try VerifierService(configuration: configuration, log: StderrLog())
@@ -27,7 +28,7 @@ struct VerifierServiceHandlerTests {
 
     @Test func submittingTheSameBytesTwiceAnswers202Then200WithOneBody() throws {
         let service = try Self.service()
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: try Tool.mine(into: try Repository.temporaryDirectory("h-mined"), steps: 1)))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: try Tool.mine(into: try Scratch.directory("h-mined").path, steps: 1)))
         let request = HTTPRequest(method: .post, target: "/v1/pogo/bundles?beacon=" + String(repeating: "0a", count: 32), body: Array(bytes))
         let first = try service.submitBundle(request)
         let second = try service.submitBundle(request)

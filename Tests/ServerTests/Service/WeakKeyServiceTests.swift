@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
@@ -26,20 +27,17 @@ struct WeakKeyServiceTests {
     /// R = identity, S = h*a under the key of `seed`, from tools/ed25519_vectors.py identity-r.
     static func identityRForgery(seed: [UInt8]) -> (DSSEEnvelope) throws -> [UInt8] {
         { envelope in
-            let file = try Repository.temporaryDirectory("identity-r") + "/pae"
+            let file = try Scratch.directory("identity-r").path + "/pae"
             try Data(DSSEEnvelope.pae(payloadType: envelope.payloadType, payload: envelope.payload)).write(to: URL(fileURLWithPath: file))
-            let (status, output, errors) = try Tool.run(Repository.python, [
-                Repository.root.appendingPathComponent("tools/ed25519_vectors.py").path, "identity-r",
-                "--seed", Hex.encode(seed), "--message-file", file,
-            ])
-            guard status == 0, let signature = Hex.decode(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-            else { throw ServiceTestError.failed("ed25519_vectors.py identity-r: \(errors)") }
+            let result = try Python.run("ed25519_vectors.py", ["identity-r", "--seed", Hex.encode(seed), "--message-file", file])
+            guard result.status == 0, let signature = Hex.decode(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            else { throw ServiceTestError.failed("ed25519_vectors.py identity-r: \(result.stderr)") }
             return signature
         }
     }
 
     @Test func verifyRefusesIdentityKeyAndDoesNotAcceptIdentityR() throws {
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("weak-verify") + "/var",
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("weak-verify").path + "/var",
                                          environment: ["VERIFIER_WORKERS": "0"])
         let bundle = SHA256.hash(Array("nobody signed this".utf8))
         let forged = try Self.envelope(bundle: bundle, verdict: .positive, keyID: SHA256.hash(Self.identity).hex,
@@ -60,7 +58,7 @@ struct WeakKeyServiceTests {
     }
 
     @Test func finalizeRefusesIdentityVerifierAndDoesNotCountIdentityR() throws {
-        let service = try ServiceProcess(dataDirectory: try Repository.temporaryDirectory("weak-finalize") + "/var",
+        let service = try ServiceProcess(dataDirectory: try Scratch.directory("weak-finalize").path + "/var",
                                          environment: ["VERIFIER_WORKERS": "0"])
         let bundle = SHA256.hash(Array("a bundle".utf8))
         let seed = SHA256.hash(Array("weak-key-service-test".utf8)).bytes

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Server
 
 /// Which store the service opens for a given `VERIFIER_DATABASE_URL` or `VERIFIER_DATABASE_URL_FILE`.
 struct JobStoreSelectionTests {
     @Test func noURLOpensSQLiteInDataDirectory() throws {
-        let directory = try JobStoreFactory.scratchDirectory().path
+        let directory = try Scratch.directory("jobstore").path
         for url in [nil, ""] as [String?] {
             let store = try makeJobStore(databaseURL: url, sqlitePath: JobStoreSelection.sqlitePath(dataDirectory: directory))
             let sqlite = try #require(store as? SQLiteJobStore)
@@ -59,7 +60,7 @@ struct JobStoreSelectionTests {
     }
 
     @Test func urlFileNamesTheDatabaseWithoutItsTrailingNewline() throws {
-        let path = try JobStoreFactory.scratchDirectory().appendingPathComponent("url").path
+        let path = try Scratch.directory("jobstore").appendingPathComponent("url").path
         try Data("postgres://u:secret@h/d\n".utf8).write(to: URL(fileURLWithPath: path))
         #expect(try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL_FILE": path]) == "postgres://u:secret@h/d")
         #expect(try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL_FILE": path, "VERIFIER_DATABASE_URL": ""])
@@ -67,7 +68,7 @@ struct JobStoreSelectionTests {
     }
 
     @Test func refusesURLFileThatIsMissingTooLargeOrBesideTheVariable() throws {
-        let directory = try JobStoreFactory.scratchDirectory()
+        let directory = try Scratch.directory("jobstore")
         let missing = directory.appendingPathComponent("missing").path
         #expect(throws: DatabaseURLError.unreadableFile(path: missing)) {
             try JobStoreSelection.databaseURL(environment: ["VERIFIER_DATABASE_URL_FILE": missing])

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 import Verification
 @testable import Server
@@ -35,16 +36,10 @@ struct JobStoreFactory: Sendable, CustomTestStringConvertible {
     static let all: [JobStoreFactory] = [sqlite, postgres]
 
     static let sqlite = JobStoreFactory(name: "sqlite") {
-        let path = try scratchDirectory().appendingPathComponent("jobs.sqlite").path
+        let path = try Scratch.directory("jobstore").appendingPathComponent("jobs.sqlite").path
         return JobStoreBacking { policy, clock in
             try SQLiteJobStore(path: path, policy: policy, now: clock.source)
         }
-    }
-
-    static func scratchDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("jobstore-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
     }
 }
 

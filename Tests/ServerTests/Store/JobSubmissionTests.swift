@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import Verification
 @testable import Server
@@ -31,7 +32,7 @@ struct JobSubmissionTests {
     }
 
     @Test func storeRefusesPolicyOutsideItsRanges() throws {
-        let path = try JobStoreFactory.scratchDirectory().appendingPathComponent("p.sqlite").path
+        let path = try Scratch.directory("jobstore").appendingPathComponent("p.sqlite").path
         #expect(throws: JobStoreError.invalidPolicy(field: "maxAttempts", value: "0")) {
             try SQLiteJobStore(path: path, policy: JobLeasePolicy(maxAttempts: 0))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import Server
 
@@ -13,9 +14,7 @@ import Testing
 enum PostgresTestCluster {
     static let environmentVariable = "VERIFIER_TEST_DATABASE_URL"
 
-    static let script = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scripts/pg-test-cluster").path
+    static let script = Repository.path("scripts/pg-test-cluster")
 
     /// A cluster this process starts when no URL is given; under /tmp so the `postgres` user
     /// can reach it when the tests run as root.

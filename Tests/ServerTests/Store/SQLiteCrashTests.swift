@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Server
 
@@ -29,7 +30,7 @@ struct SQLiteCrashTests {
     }
 
     @Test func everyAcknowledgedSubmissionSurvivesSIGKILLMidWrite() throws {
-        let path = try JobStoreFactory.scratchDirectory().appendingPathComponent("crash.sqlite").path
+        let path = try Scratch.directory("jobstore").appendingPathComponent("crash.sqlite").path
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         child.arguments = ["--testing-library", "swift-testing", "--filter", "SQLiteCrashTests/writerUntilKilled"]

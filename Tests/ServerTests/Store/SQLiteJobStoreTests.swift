@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import TestSupport
 import Testing
 import Verification
 @testable import Server
@@ -7,7 +8,7 @@ import Verification
 /// What only the SQLite store has: its file settings, schema migrations and error mapping.
 struct SQLiteJobStoreTests {
     static func scratchPath() throws -> String {
-        try JobStoreFactory.scratchDirectory().appendingPathComponent("jobs.sqlite").path
+        try Scratch.directory("jobstore").appendingPathComponent("jobs.sqlite").path
     }
 
     static func scalar(_ connection: SQLiteConnection, _ sql: String) throws -> SQLiteValue {

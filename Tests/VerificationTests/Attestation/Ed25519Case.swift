@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Verification
 
 /// One Ed25519 case in the speccheck file format: message, public key and signature, all hex.
@@ -28,10 +29,9 @@ struct Ed25519Case: Codable, Sendable {
 
     /// libsodium's verdict on each case, from tools/ed25519_strict_reference.py (PyNaCl).
     static func libsodiumAccepts(_ cases: [Ed25519Case]) throws -> [Bool] {
-        let path = try AttestationTestSupport.scratchDirectory().appendingPathComponent("cases.json").path
+        let path = try Scratch.directory("attest").appendingPathComponent("cases.json").path
         try JSONEncoder().encode(cases).write(to: URL(fileURLWithPath: path))
-        let script = AttestationTestSupport.repositoryRoot.appendingPathComponent("tools/ed25519_strict_reference.py").path
-        let result = try AttestationTestSupport.python([script, "verify", path])
+        let result = try Python.run("ed25519_strict_reference.py", ["verify", path])
         guard result.status == 0 else { throw ReferenceFailure(stderr: result.stderr) }
         return try JSONDecoder().decode([Bool].self, from: Data(result.stdout.utf8))
     }

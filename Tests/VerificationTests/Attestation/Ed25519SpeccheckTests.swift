@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 import Verification
 
 /// The edge cases of "Taming the many EdDSAs" (Tests/Fixtures/ed25519-speccheck): we accept
 /// and refuse exactly what libsodium does.
 struct Ed25519SpeccheckTests {
-    static let file = AttestationTestSupport.repositoryRoot.appendingPathComponent("Tests/Fixtures/ed25519-speccheck/cases.json").path
+    static let file = Repository.path("Tests/Fixtures/ed25519-speccheck/cases.json")
 
     /// The LibSodium row of results.md in novifinancial/ed25519-speccheck at commit
     /// 65519336fda78a3d016e947df6d82848aca0c9da (V accepts, X refuses), one letter per case.

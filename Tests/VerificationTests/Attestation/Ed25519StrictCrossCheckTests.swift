@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
 /// The strict rules against independent references: the small-order points derived from the
 /// curve equation (tools/ed25519_vectors.py) and libsodium itself (tools/ed25519_strict_reference.py).
 struct Ed25519StrictCrossCheckTests {
-    static let vectors = AttestationTestSupport.repositoryRoot.appendingPathComponent("tools/ed25519_vectors.py").path
+    static let vectors = "ed25519_vectors.py"
 
     struct SmallOrderEncoding: Decodable {
         let hex: String
@@ -15,16 +16,16 @@ struct Ed25519StrictCrossCheckTests {
 
     /// Every encoding of every small-order point, from tools/ed25519_vectors.py small-order.
     static func smallOrderEncodings() throws -> [SmallOrderEncoding] {
-        let result = try AttestationTestSupport.python([vectors, "small-order"])
+        let result = try Python.run(vectors, ["small-order"])
         guard result.status == 0 else { throw Ed25519Case.ReferenceFailure(stderr: result.stderr) }
         return try JSONDecoder().decode([SmallOrderEncoding].self, from: Data(result.stdout.utf8))
     }
 
     /// The signature R = identity, S = h*a of `message` under the key of `seed` (tools/ed25519_vectors.py identity-r).
     static func identityRSignature(seed: [UInt8], message: [UInt8]) throws -> [UInt8] {
-        let path = try AttestationTestSupport.scratchDirectory().appendingPathComponent("message").path
+        let path = try Scratch.directory("attest").appendingPathComponent("message").path
         try Data(message).write(to: URL(fileURLWithPath: path))
-        let result = try AttestationTestSupport.python([vectors, "identity-r", "--seed", Hex.encode(seed), "--message-file", path])
+        let result = try Python.run(vectors, ["identity-r", "--seed", Hex.encode(seed), "--message-file", path])
         guard result.status == 0, let signature = Hex.decode(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw Ed25519Case.ReferenceFailure(stderr: result.stderr)
         }

@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
 struct KeyFileTests {
     @Test func savesPrivateKeyWithMode0600AndLoadsItBack() throws {
-        let directory = try AttestationTestSupport.scratchDirectory()
+        let directory = try Scratch.directory("attest")
         let path = directory.appendingPathComponent("signing.pem").path
         let key = try RFC8032Vector.all[0].signingKey()
         try KeyFile.writePrivateKey(key, to: path)
@@ -22,7 +23,7 @@ struct KeyFileTests {
     }
 
     @Test func refusesToOverwriteUnlessAsked() throws {
-        let path = try AttestationTestSupport.scratchDirectory().appendingPathComponent("k.pem").path
+        let path = try Scratch.directory("attest").appendingPathComponent("k.pem").path
         let first = SigningKey.generate()
         let second = SigningKey.generate()
         try KeyFile.writePrivateKey(first, to: path)
@@ -35,7 +36,7 @@ struct KeyFileTests {
 
     @Test(arguments: [0o640, 0o604, 0o644, 0o660])
     func refusesPrivateKeyAccessibleToOthers(_ mode: Int) throws {
-        let path = try AttestationTestSupport.scratchDirectory().appendingPathComponent("k.pem").path
+        let path = try Scratch.directory("attest").appendingPathComponent("k.pem").path
         try KeyFile.writePrivateKey(SigningKey.generate(), to: path)
         chmod(path, mode_t(mode))
         #expect(throws: KeyFileError.insecurePermissions(path: path, mode: UInt32(mode))) { try KeyFile.read(path) }
@@ -44,7 +45,7 @@ struct KeyFileTests {
     }
 
     @Test func readsPublicKeyPEMWhateverItsMode() throws {
-        let path = try AttestationTestSupport.scratchDirectory().appendingPathComponent("k.pub").path
+        let path = try Scratch.directory("attest").appendingPathComponent("k.pub").path
         let key = try RFC8032Vector.all[1].signingKey().publicKey
         #expect(key.pem.hasPrefix("-----BEGIN PUBLIC KEY-----\n"))
         try Data(key.pem.utf8).write(to: URL(fileURLWithPath: path))
@@ -59,7 +60,7 @@ struct KeyFileTests {
     /// A SubjectPublicKeyInfo (RFC 8410: the 12-byte prefix 302a300506032b6570032100, then the
     /// 32 key bytes) holding the identity point, or y = p + 1 (the identity again, non-canonical).
     @Test func refusesPublicKeyPEMOfSmallOrderOrNonCanonicalPoint() throws {
-        let directory = try AttestationTestSupport.scratchDirectory()
+        let directory = try Scratch.directory("attest")
         let cases: [([UInt8], KeyError)] = [
             (Ed25519StrictTests.identity, .smallOrderPublicKey(hex: Hex.encode(Ed25519StrictTests.identity), order: 1)),
             (Scalar25519.add(Ed25519StrictTests.p, Scalar25519.small(1)),
@@ -74,7 +75,7 @@ struct KeyFileTests {
     }
 
     @Test func acceptsFileOfExactlyTheLimitAndRefusesOneByteMore() throws {
-        let directory = try AttestationTestSupport.scratchDirectory()
+        let directory = try Scratch.directory("attest")
         let pem = Array(try RFC8032Vector.all[0].signingKey().publicKey.pem.utf8)
         let limit = KeyFile.Limits(maxBytes: 200)
         // Text after the PEM block is ignored by the reader, so padding it out is harmless.
@@ -88,7 +89,7 @@ struct KeyFileTests {
     }
 
     @Test func refusesFilesThatHoldNoUsableKey() throws {
-        let directory = try AttestationTestSupport.scratchDirectory()
+        let directory = try Scratch.directory("attest")
         func file(_ name: String, _ text: String) throws -> String {
             let path = directory.appendingPathComponent(name).path
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))

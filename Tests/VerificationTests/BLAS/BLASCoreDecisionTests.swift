@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
@@ -20,9 +21,7 @@ struct BLASCoreDecisionTests {
     }
 
     static let fixture: Fixture = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/blas/cpuid-corename.json")
-        return try! JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+        try! JSONDecoder().decode(Fixture.self, from: Data(contentsOf: Repository.url("Tests/Fixtures/blas/cpuid-corename.json")))
     }()
 
     static let zen4 = fixture.records.first { $0.name == "amd-epyc-zen4-kvm" }!.cpu

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
@@ -6,7 +7,7 @@ import Verification
 /// (tools/challenge_reference.py): the committed file without Python, then the script's
 /// live output (fixed and random cases).
 struct ChallengeVectorTests {
-    static let fixture = QuantTestSupport.repositoryRoot.appendingPathComponent("Tests/Fixtures/challenge/vectors.json")
+    static let fixture = Repository.url("Tests/Fixtures/challenge/vectors.json")
 
     @Test func matchesCommittedVectorFile() throws {
         let count = try ChallengeVectorRunner.run(try Data(contentsOf: Self.fixture))
@@ -14,13 +15,13 @@ struct ChallengeVectorTests {
     }
 
     @Test func committedVectorFileIsWhatTheScriptGenerates() throws {
-        let live = try QuantTestSupport.runPython("challenge_reference.py", ["vectors"])
+        let live = try Python.output("challenge_reference.py", ["vectors"])
         #expect(live == (try Data(contentsOf: Self.fixture)), "regenerate with: .venv/bin/python tools/challenge_reference.py vectors > Tests/Fixtures/challenge/vectors.json")
     }
 
     @Test(arguments: [1, 2, 3])
     func matchesReferenceOnRandomCases(seed: Int) throws {
-        let data = try QuantTestSupport.runPython("challenge_reference.py", ["random", "--seed", String(seed)])
+        let data = try Python.output("challenge_reference.py", ["random", "--seed", String(seed)])
         #expect(try ChallengeVectorRunner.run(data) > 20)
     }
 }

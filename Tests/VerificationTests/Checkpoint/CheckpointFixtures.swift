@@ -4,16 +4,6 @@ import Verification
 /// Builds small safetensors files for tests, including layouts `SafeTensorsWriter` never
 /// produces (tensors stored out of name order, hand-made headers).
 enum CheckpointFixtures {
-    static let repoRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// A fresh temporary directory.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("merkle-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     /// Deterministic finite floats in [-1, 1).
     static func floats(_ count: Int, seed: UInt64) -> [Float] {
         var state = seed &* 0x9e37_79b9_7f4a_7c15 | 1

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
@@ -28,28 +29,13 @@ struct ParameterCommitmentTests {
         return ReferenceMerkleTree(leaves: stride(from: 0, to: bytes.count, by: 4096).map { Array(bytes[$0..<min($0 + 4096, bytes.count)]) })
     }
 
+    /// tools/merkle_reference.py's JSON answer for `arguments`.
     static func python(_ arguments: [String]) throws -> [String: Any] {
-        let venv = CheckpointFixtures.repoRoot.appendingPathComponent(".venv/bin/python").path
-        let interpreter = FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3"
-        guard FileManager.default.isExecutableFile(atPath: interpreter) else {
-            throw ReferenceMissing(message: "neither .venv/bin/python nor /usr/bin/python3 exists: run scripts/setup")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: interpreter)
-        process.arguments = [CheckpointFixtures.repoRoot.appendingPathComponent("tools/merkle_reference.py").path] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ReferenceMissing(message: "merkle_reference.py exited \(process.terminationStatus)") }
-        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        try JSONSerialization.jsonObject(with: Python.output("merkle_reference.py", arguments)) as! [String: Any]
     }
 
-    struct ReferenceMissing: Error { let message: String }
-
     @Test func rootAndProofsMatchPythonReference() throws {
-        let path = try CheckpointFixtures.write(CheckpointFixtures.bytes(Self.tensors), in: CheckpointFixtures.temporaryDirectory())
+        let path = try CheckpointFixtures.write(CheckpointFixtures.bytes(Self.tensors), in: Scratch.directory("merkle-tests"))
         let params = try CanonicalParameters(file: SafeTensorsFile(path: path))
         let commitment = try params.commitment()
         let reference = try Self.python([path])
@@ -70,7 +56,7 @@ struct ParameterCommitmentTests {
         let a = CheckpointFixtures.floats(1000, seed: 4), b = CheckpointFixtures.floats(100, seed: 5)
         let path = try CheckpointFixtures.write(SafeTensorsWriter.encode([Tensor(name: "b", shape: [100], floats: b),
                                                                           Tensor(name: "a", shape: [1000], floats: a)]),
-                                                in: CheckpointFixtures.temporaryDirectory())
+                                                in: Scratch.directory("merkle-tests"))
         let params = try CanonicalParameters(file: SafeTensorsFile(path: path))
         let vector = a + b
         #expect(try params.leaf(0) == vector[0..<1024].withUnsafeBytes { [UInt8]($0) })
@@ -83,7 +69,7 @@ struct ParameterCommitmentTests {
     func commitsToVectorsOfBoundarySizes(count: Int) throws {
         let floats = CheckpointFixtures.floats(count, seed: UInt64(count))
         let path = try CheckpointFixtures.write(SafeTensorsWriter.encode([Tensor(name: "w", shape: [count], floats: floats)]),
-                                                in: CheckpointFixtures.temporaryDirectory())
+                                                in: Scratch.directory("merkle-tests"))
         let fromFile = try ParameterCommitment(file: SafeTensorsFile(path: path))
         let inMemory = try ParameterCommitment(parameters: floats)
         #expect(fromFile == inMemory)
@@ -94,7 +80,7 @@ struct ParameterCommitmentTests {
     }
 
     @Test func unalignedDataGivesTheSameRoot() throws {
-        let dir = try CheckpointFixtures.temporaryDirectory()
+        let dir = try Scratch.directory("merkle-tests")
         let expected = try ParameterCommitment(parameters: Self.canonical(Self.tensors))
         for padding in 0..<4 {
             let path = try CheckpointFixtures.write(CheckpointFixtures.bytes(Self.tensors, headerPadding: padding), in: dir, name: "p\(padding).safetensors")
@@ -103,7 +89,7 @@ struct ParameterCommitmentTests {
     }
 
     @Test func physicalTensorOrderDoesNotChangeTheRoot() throws {
-        let dir = try CheckpointFixtures.temporaryDirectory()
+        let dir = try Scratch.directory("merkle-tests")
         let sorted = try CheckpointFixtures.write(SafeTensorsWriter.encode(Self.tensors), in: dir, name: "sorted.safetensors")
         let reversed = try CheckpointFixtures.write(CheckpointFixtures.bytes(Self.tensors, physicalOrder: [3, 2, 0, 4, 1]), in: dir, name: "shuffled.safetensors")
         let a = try ParameterCommitment(file: SafeTensorsFile(path: sorted))
@@ -118,7 +104,7 @@ struct ParameterCommitmentTests {
     /// like a file holding just those tensors under those names; a non-F32 one is refused by the
     /// name it was given.
     @Test func renamedSubsetCommitsLikeAFileWithThoseNames() throws {
-        let dir = try CheckpointFixtures.temporaryDirectory()
+        let dir = try Scratch.directory("merkle-tests")
         let prefixed = Self.tensors.map { Tensor(name: "bert." + $0.name, dtype: $0.dtype, shape: $0.shape, bytes: $0.bytes) }
             + [Tensor(name: "bert.ids", dtype: .u8, shape: [3], bytes: [1, 2, 3])]
         let file = try SafeTensorsFile(path: CheckpointFixtures.write(CheckpointFixtures.bytes(prefixed, physicalOrder: [5, 2, 0, 4, 1, 3]),
@@ -135,7 +121,7 @@ struct ParameterCommitmentTests {
     @Test func refusesTensorsThatAreNotFloat32() throws {
         let bytes = SafeTensorsWriter.encode([Tensor(name: "w", shape: [2], floats: [1, 2]),
                                               Tensor(name: "ids", dtype: .u8, shape: [3], bytes: [1, 2, 3])])
-        let file = try SafeTensorsFile(path: CheckpointFixtures.write(bytes, in: CheckpointFixtures.temporaryDirectory()))
+        let file = try SafeTensorsFile(path: CheckpointFixtures.write(bytes, in: Scratch.directory("merkle-tests")))
         #expect(throws: CommitmentError.notFloat32(tensor: "ids", dtype: .u8)) { try ParameterCommitment(file: file) }
     }
 
@@ -145,12 +131,12 @@ struct ParameterCommitmentTests {
             b[2037] = value
             let bytes = SafeTensorsWriter.encode([Tensor(name: "a", shape: [1500], floats: CheckpointFixtures.floats(1500, seed: 7)),
                                                   Tensor(name: "b", shape: [3, 1000], floats: b)])
-            let file = try SafeTensorsFile(path: CheckpointFixtures.write(bytes, in: CheckpointFixtures.temporaryDirectory()))
+            let file = try SafeTensorsFile(path: CheckpointFixtures.write(bytes, in: Scratch.directory("merkle-tests")))
             #expect(throws: CommitmentError.nonFinite(tensor: "b", element: 2037, bits: bits)) { try ParameterCommitment(file: file) }
             for padding in 0..<4 {
                 let tensors = [Tensor(name: "a", shape: [1500], floats: CheckpointFixtures.floats(1500, seed: 7)), Tensor(name: "b", shape: [3, 1000], floats: b)]
                 let unaligned = try SafeTensorsFile(path: CheckpointFixtures.write(CheckpointFixtures.bytes(tensors, headerPadding: padding),
-                                                                                   in: CheckpointFixtures.temporaryDirectory()))
+                                                                                   in: Scratch.directory("merkle-tests")))
                 #expect(throws: CommitmentError.nonFinite(tensor: "b", element: 2037, bits: bits), "padding \(padding)") {
                     try ParameterCommitment(file: unaligned)
                 }

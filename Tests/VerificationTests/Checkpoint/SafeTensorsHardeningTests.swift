@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import Verification
 
@@ -7,7 +8,7 @@ struct SafeTensorsHardeningTests {
     /// Opens `bytes` both ways, mapped from a file and from memory, which must agree (the same
     /// entries, metadata and bytes, or the same error); returns the one read from memory.
     static func open(_ bytes: [UInt8], limits: SafeTensorsLimits = .init()) throws -> SafeTensorsFile {
-        let dir = try CheckpointFixtures.temporaryDirectory()
+        let dir = try Scratch.directory("merkle-tests")
         let path = try CheckpointFixtures.write(bytes, in: dir)
         let mapped = Result { try SafeTensorsFile(path: path, limits: limits) }
         let inMemory = Result { try SafeTensorsFile(buffer: bytes, limits: limits) }

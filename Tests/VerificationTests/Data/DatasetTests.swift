@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
 /// Paths of the data files scripts/setup builds.
 enum DataFiles {
-    static let root = ReferenceRunner.repoRoot.appendingPathComponent("data")
+    static let root = Repository.url("data")
     static let digitsDigest = "6ebb3d2fee246a4e99363262ddf8a00a3c41bee6014c373ed9d9216ba7f651b8"
     static let shakespeareDigest = "64d0f3aab6c2b9b92ced74b927a209a7fae861daf9d7ea72ede67519b43d83fe"
 

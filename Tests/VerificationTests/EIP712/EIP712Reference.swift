@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
 /// Runs tools/eip712_reference.py (pycryptodome, eth-account) for the EIP-712 and Keccak tests.
 enum EIP712Reference {
-    static let script = AttestationTestSupport.repositoryRoot.appendingPathComponent("tools/eip712_reference.py").path
+    static let script = "eip712_reference.py"
 
     struct Failed: Error, CustomStringConvertible {
         let description: String
@@ -27,11 +28,11 @@ enum EIP712Reference {
 
     /// Runs one subcommand on `input` (written to a file); its standard output, or a thrown failure.
     static func run(_ command: String, _ input: String) throws -> String {
-        let directory = try AttestationTestSupport.scratchDirectory()
+        let directory = try Scratch.directory("attest")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("input").path
         try Data(input.utf8).write(to: URL(fileURLWithPath: path))
-        let result = try AttestationTestSupport.python([script, command, path])
+        let result = try Python.run(script, [command, path])
         guard result.status == 0 else { throw Failed(description: "eip712_reference.py \(command): \(result.stderr) \(result.stdout)") }
         return result.stdout
     }

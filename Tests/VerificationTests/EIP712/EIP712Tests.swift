@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -48,7 +49,7 @@ struct EIP712Tests {
     /// The worked example of docs/protocol-parts/attestations.md ("EIP-712 worked example"): its
     /// table (label -> hex, without backticks) and its two JSON lines (verdict, then score).
     static func documentedExample() throws -> (values: [String: String], json: [String]) {
-        let path = AttestationTestSupport.repositoryRoot.appendingPathComponent("docs/protocol-parts/attestations.md").path
+        let path = Repository.path("docs/protocol-parts/attestations.md")
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let section = try #require(text.components(separatedBy: "### EIP-712 worked example").dropFirst().first)
             .components(separatedBy: "\n### ")[0]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
@@ -6,7 +7,7 @@ import Verification
 /// that hold no usable key are refused when loading, naming the reason.
 struct Secp256k1KeyFileTests {
     @Test func writesPKCS8WithMode0600AndReadsItBack() throws {
-        let directory = try AttestationTestSupport.scratchDirectory()
+        let directory = try Scratch.directory("attest")
         let path = directory.appendingPathComponent("secp256k1.pem").path
         let key = Secp256k1SigningKey.generate()
         try KeyFile.writePrivateKey(key, to: path)
@@ -71,7 +72,7 @@ struct Secp256k1KeyFileTests {
     }
 
     static func write(_ pem: [UInt8]) throws -> String {
-        let path = try AttestationTestSupport.scratchDirectory().appendingPathComponent("key.pem").path
+        let path = try Scratch.directory("attest").appendingPathComponent("key.pem").path
         try Data(pem).write(to: URL(fileURLWithPath: path))
         chmod(path, 0o600)
         return path

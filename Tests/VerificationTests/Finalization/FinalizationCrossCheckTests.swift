@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
@@ -6,9 +7,8 @@ import Verification
 /// base64, exact Fractions): on the committed fixtures and on random requests (fixed seed).
 struct FinalizationCrossCheckTests {
     typealias S = FinalizationTestSupport
-    static let root = AttestationTestSupport.repositoryRoot
-    static let fixtures = root.appendingPathComponent("Tests/Fixtures/finalization")
-    static let script = root.appendingPathComponent("tools/finalize_reference.py").path
+    static let fixtures = Repository.url("Tests/Fixtures/finalization")
+    static let script = "finalize_reference.py"
 
     /// Expects equal results apart from rejection details, which are informative, not specified.
     static func expectSame(_ swift: FinalizationResult, _ reference: FinalizationResult, _ comment: Comment = "") {
@@ -23,7 +23,7 @@ struct FinalizationCrossCheckTests {
     }
 
     static func python(_ requestPath: String, keySearchBudget: Int = FinalizationLimits().maxKeySearchChecks) throws -> FinalizationResult {
-        let output = try AttestationTestSupport.python([script, requestPath, String(keySearchBudget)])
+        let output = try Python.run(script, [requestPath, String(keySearchBudget)])
         #expect(output.status == 0, "\(output.stderr)")
         return try JSONDecoderBox.decode(Array(output.stdout.utf8))
     }
@@ -58,7 +58,7 @@ struct FinalizationCrossCheckTests {
         ]
         let envelopes = zip(keys, payloads).map { DSSEEnvelope.sign(payload: Array($1.utf8), payloadType: InTotoStatement.payloadType, key: $0) }
         let json = S.requestJSON(kind: "pogo", verifiers: keys.map { ($0, 1) }, attestations: envelopes)
-        let path = try AttestationTestSupport.scratchDirectory().appendingPathComponent("repeated.json").path
+        let path = try Scratch.directory("attest").appendingPathComponent("repeated.json").path
         try Data(json).write(to: URL(fileURLWithPath: path))
         let result = Finalizer.finalize(try FinalizationRequest(json: json))
         #expect(result.rejected.map(\.reason) == [.malformed, .malformed] && result.voters == 1)
@@ -69,14 +69,14 @@ struct FinalizationCrossCheckTests {
     /// R = identity with S = h*a under an honest key (which the group equation alone accepts) is no ballot.
     @Test func bothImplementationsRefuseSmallOrderKeysAndR() throws {
         let keys = (0..<2).map(S.key)
-        let directory = try AttestationTestSupport.scratchDirectory()
+        let directory = try Scratch.directory("attest")
         let honest = String(decoding: S.requestJSON(verifiers: [(keys[0], 2), (keys[1], 1)], attestations: []), as: UTF8.self)
         let weak = Array(honest.replacingOccurrences(of: keys[1].publicKey.base64URL,
                                                      with: Base64.encodeURLSafe(Ed25519StrictTests.identity)).utf8)
         let weakPath = directory.appendingPathComponent("weak.json").path
         try Data(weak).write(to: URL(fileURLWithPath: weakPath))
         #expect(throws: FinalizationError.self) { try FinalizationRequest(json: weak) }
-        #expect(try AttestationTestSupport.python([Self.script, weakPath]).status == 2)
+        #expect(try Python.run(Self.script, [weakPath]).status == 2)
 
         guard case let .envelope(envelope) = S.pogo(keys[0], .positive) else { return }
         let forged = try Ed25519StrictCrossCheckTests.identityRSignature(
@@ -94,7 +94,7 @@ struct FinalizationCrossCheckTests {
     @Test(arguments: [FinalizationKind.pogo, .poq])
     func pythonReferenceAgreesOnRandomRequests(kind: FinalizationKind) throws {
         var rng = FinalizationRandom(seed: kind == .pogo ? 13 : 12)
-        let directory = try AttestationTestSupport.scratchDirectory()
+        let directory = try Scratch.directory("attest")
         let keys = (0..<8).map(S.key)
         var decisions: Set<FinalizationResult.Decision> = []
         // PoQ scores name the evaluator the request may name, another one, or none.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
@@ -60,7 +61,7 @@ struct FinalizationKeyMatchingTests {
             #expect(result.rejected.map(\.reason) == [.keySearchBudgetExhausted] && result.rejected.map(\.index) == [1])
             #expect(result.votes.map(\.keyID) == [keys[3].keyID])
         }
-        let path = try AttestationTestSupport.scratchDirectory().appendingPathComponent("budget-\(budget).json").path
+        let path = try Scratch.directory("attest").appendingPathComponent("budget-\(budget).json").path
         try Data(S.requestJSON(verifiers: keys.map { ($0, 1) }, attestations: envelopes)).write(to: URL(fileURLWithPath: path))
         FinalizationCrossCheckTests.expectSame(result, try FinalizationCrossCheckTests.python(path, keySearchBudget: budget))
     }

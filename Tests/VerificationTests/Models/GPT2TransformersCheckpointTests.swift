@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -8,7 +9,7 @@ import Testing
 /// theta_0 as they are, and the loss and gradient on the recorded token windows are the ones
 /// transformers computed in fp32.
 struct GPT2TransformersCheckpointTests {
-    static let directory = QuantTestSupport.repositoryRoot.appendingPathComponent("Tests/Fixtures/gpt2-transformers")
+    static let directory = Repository.url("Tests/Fixtures/gpt2-transformers")
 
     struct Reference: Decodable {
         let transformers: String

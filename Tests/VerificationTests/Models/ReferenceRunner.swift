@@ -1,12 +1,9 @@
 import Foundation
-import Testing
+import TestSupport
 import Verification
 
 /// Runs tools/reference_models.py (numpy float32) on a checkpoint and a batch.
 enum ReferenceRunner {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     struct Result {
         var loss: Double
         var gradient: [Float]
@@ -16,15 +13,14 @@ enum ReferenceRunner {
     /// its loss and its gradient laid out in `layout`.
     static func run(arch: String, config: String, layout: ParameterLayout, parameters: [Float],
                     batch: [SafeTensorsWriter.Tensor]) throws -> Result {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ref-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.directory("ref")
         defer { try? FileManager.default.removeItem(at: dir) }
         let (ckpt, batchPath, out) = (dir.appendingPathComponent("ckpt.safetensors").path,
                                       dir.appendingPathComponent("batch.safetensors").path,
                                       dir.appendingPathComponent("out.safetensors").path)
         try SafeTensorsWriter.write(layout.tensors(from: parameters), metadata: ["arch": arch, "config": config], to: ckpt)
         try SafeTensorsWriter.write(batch, to: batchPath)
-        try python([ckpt, batchPath, out])
+        _ = try Python.output("reference_models.py", [ckpt, batchPath, out])
         let file = try SafeTensorsFile(path: out)
         guard let loss = file.metadata["loss"].flatMap(Double.init) else { throw ReferenceError.noLoss }
         return Result(loss: loss, gradient: try layout.load(file))
@@ -32,31 +28,11 @@ enum ReferenceRunner {
 
     /// Runs the reference's seeded initialiser and returns its parameters laid out in `layout`.
     static func runInit(arch: String, config: String, seed: UInt64, layout: ParameterLayout) throws -> [Float] {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("init-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.directory("init")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("init.safetensors").path
-        try python(["init", arch, config, String(seed), out])
+        _ = try Python.output("reference_models.py", ["init", arch, config, String(seed), out])
         return try layout.load(SafeTensorsFile(path: out))
-    }
-
-    /// Runs tools/reference_models.py with `arguments`, throwing with its stderr on failure.
-    private static func python(_ arguments: [String]) throws {
-        let python = repoRoot.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw ReferenceError.missingPython(python)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [repoRoot.appendingPathComponent("tools/reference_models.py").path] + arguments
-        let stderr = Pipe()
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw ReferenceError.failed(status: process.terminationStatus, stderr: message)
-        }
     }
 
     static func int32Tensor(_ name: String, shape: [Int], _ values: [Int32]) -> SafeTensorsWriter.Tensor {
@@ -64,8 +40,6 @@ enum ReferenceRunner {
     }
 
     enum ReferenceError: Error {
-        case missingPython(String)  // run scripts/setup to create .venv
-        case failed(status: Int32, stderr: String)
         case noLoss
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -10,7 +11,7 @@ import Testing
 
     /// The text of `file` (under docs/protocol-parts) from `heading` to the next heading.
     static func section(_ file: String, _ heading: String) throws -> String {
-        let text = try String(contentsOfFile: PoGOTestSupport.repoRoot + "/docs/protocol-parts/" + file, encoding: .utf8)
+        let text = try String(contentsOfFile: Repository.path("docs/protocol-parts/" + file), encoding: .utf8)
         let body = try #require(text.components(separatedBy: "\n" + heading + "\n").dropFirst().first, "no \(heading) in \(file)")
         return body.components(separatedBy: "\n#")[0]
     }

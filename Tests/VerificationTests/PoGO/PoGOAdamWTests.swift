@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -14,11 +15,11 @@ import Testing
 
     /// Writes `json` to a temporary file and runs `tools/<script> <arguments> FILE`.
     static func runReference(_ script: String, _ arguments: [String], bundle json: [UInt8]) throws -> [String: Any] {
-        let dir = try QuantTestSupport.temporaryFolder()
+        let dir = try Scratch.directory("quant")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("bundle.json")
         try Data(json).write(to: path)
-        let out = try QuantTestSupport.runPython(script, arguments + [path.path])
+        let out = try Python.output(script, arguments + [path.path])
         return try #require(try JSONSerialization.jsonObject(with: out) as? [String: Any])
     }
 
@@ -44,9 +45,9 @@ import Testing
     /// tools/miner.py (numpy gradients from tools/reference_models.py, AdamW from
     /// tools/adamw_reference.py, written from the docs) mines a gpt2 + AdamW run the verifier accepts.
     @Test func numpyMinersGPT2AdamWBundleVerifies() throws {
-        let dir = try QuantTestSupport.temporaryFolder()
+        let dir = try Scratch.directory("quant")
         defer { try? FileManager.default.removeItem(at: dir) }
-        _ = try QuantTestSupport.runPython("miner.py", [
+        _ = try Python.output("miner.py", [
             "--arch", "gpt2", "--layers", "1", "--channels", "32", "--heads", "2", "--context", "16", "--steps", "4",
             "--lr", "0.002", "--batch", "8", "--eval-batch", "64", "--seed", "1", "--block-seed", PoGOTestSupport.blockSeed.hex,
             "--out", dir.path, "--inline", "--dataset", PoGOTestSupport.shakespeareTokensPath, "--optimizer", "adamw",

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -65,8 +66,8 @@ import Testing
             ? ["--hidden", "32", "--steps", "5", "--lr", "0.1", "--batch", "64", "--eval-batch", "256"]
             : ["--layers", "1", "--channels", "32", "--heads", "2", "--context", "16", "--steps", "3", "--lr", "0.05",
                "--batch", "8", "--eval-batch", "64"]
-        try PythonMiner.run(["--arch", arch] + config + ["--seed", "3", "--block-seed", PoGOTestSupport.blockSeed.hex,
-                                                         "--out", directory] + (Self.numpyVariants[variant] ?? []))
+        _ = try Python.output("miner.py", ["--arch", arch] + config + ["--seed", "3", "--block-seed", PoGOTestSupport.blockSeed.hex,
+                                                                       "--out", directory] + (Self.numpyVariants[variant] ?? []))
         let data = try #require(FileManager.default.contents(atPath: directory + "/bundle.json"))
         let bundle = try ProofBundle(bytes: [UInt8](data))
         var policy = PoGOSteeringTests.challengingEverything(steps: bundle.steps.count)
@@ -114,23 +115,5 @@ import Testing
             if case .artifactUnreadable(artifact: "gradient 2", _)? = error as? PoGOVerificationError { return true }
             return false
         }
-    }
-}
-
-/// Runs tools/miner.py with the repository's venv.
-enum PythonMiner {
-    static func run(_ arguments: [String]) throws {
-        let python = PoGOTestSupport.repoRoot + "/.venv/bin/python"
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            Issue.record("\(python) is missing: run scripts/setup to create the venv")
-            throw CancellationError()
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [PoGOTestSupport.repoRoot + "/tools/miner.py"] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "tools/miner.py \(arguments) failed")
     }
 }

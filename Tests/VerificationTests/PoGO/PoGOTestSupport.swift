@@ -1,13 +1,12 @@
 import Foundation
+import TestSupport
 @testable import Verification
 
 /// Shared fixtures for the PoGO verifier tests: the data sets from data/, small miners, bundle
 /// round trips and beacons that force a chosen step to be challenged.
 enum PoGOTestSupport {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-    static let digitsPath = repoRoot + "/data/digits.csv"
-    static let shakespearePath = repoRoot + "/data/shakespeare.txt"
+    static let digitsPath = Repository.path("data/digits.csv")
+    static let shakespearePath = Repository.path("data/shakespeare.txt")
     static let blockSeed = SHA256.hash(Array("block seed".utf8))
 
     static func bytes(_ path: String) -> [UInt8] {

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
 /// The run key and commitment digest: one per commitment whatever its encoding, and any change
 /// of a committed value changes the right one. Checked against tools/commitment_reference.py.
 struct ProofBundleCommitmentTests {
-    static let fixture = PoGOTestSupport.repoRoot + "/Tests/Fixtures/commitment/bundle.json"
+    static let fixture = Repository.path("Tests/Fixtures/commitment/bundle.json")
     static var text: String { String(decoding: PoGOTestSupport.bytes(fixture), as: UTF8.self) }
 
     static func parse(_ text: String) throws -> ProofBundle { try ProofBundle(bytes: Array(text.utf8)) }
@@ -80,10 +81,10 @@ struct ProofBundleCommitmentTests {
     @Test func pythonReferenceAgreesOnTheFixtureAndOnItsMinersBundles() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("commitment-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try PythonMiner.run(["--arch", "mlp", "--hidden", "8", "--steps", "3", "--lr", "0.05", "--batch", "16", "--eval-batch", "64",
-                             "--seed", "2", "--block-seed", PoGOTestSupport.blockSeed.hex, "--out", directory, "--inline"])
+        _ = try Python.output("miner.py", ["--arch", "mlp", "--hidden", "8", "--steps", "3", "--lr", "0.05", "--batch", "16", "--eval-batch", "64",
+                                           "--seed", "2", "--block-seed", PoGOTestSupport.blockSeed.hex, "--out", directory, "--inline"])
         for path in [Self.fixture, directory + "/bundle.json"] {
-            let output = try AttestationTestSupport.python([PoGOTestSupport.repoRoot + "/tools/commitment_reference.py", path])
+            let output = try Python.run("commitment_reference.py", [path])
             #expect(output.status == 0, "\(output.stderr)")
             let reference = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: String])
             let bundle = try ProofBundle(bytes: PoGOTestSupport.bytes(path))

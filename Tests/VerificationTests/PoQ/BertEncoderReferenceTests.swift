@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -26,7 +27,7 @@ struct BertEncoderReferenceTests {
     /// The reference's outputs, computed once per test process (the suite runs serialized).
     static func reference() throws -> Reference {
         if let cached { return cached }
-        let reference = try JSONDecoder().decode(Reference.self, from: PoQTestSupport.runPython("bert_reference.py", ["compare"]))
+        let reference = try JSONDecoder().decode(Reference.self, from: Python.output("bert_reference.py", ["compare"]))
         cached = reference
         return reference
     }

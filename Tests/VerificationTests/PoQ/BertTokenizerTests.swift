@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -47,7 +48,7 @@ struct BertTokenizerTests {
     }
 
     @Test func matchesLivePythonTokenizers() throws {
-        let data = try PoQTestSupport.runPython("poq_tokenizer_fixtures.py", ["print"])
+        let data = try Python.output("poq_tokenizer_fixtures.py", ["print"])
         let expected = try JSONDecoder().decode(Expected.self, from: data)
         let failures = try Self.mismatches(expected)
         #expect(failures.isEmpty, "\(failures.count) mismatches:\n\(failures.prefix(20).joined(separator: "\n"))")
@@ -58,7 +59,7 @@ struct BertTokenizerTests {
 /// classes, against the live reference (tools/poq_tokenizer_fixtures.py codepoints).
 struct BertNormalizerCodePointTests {
     @Test func everyScalarNormalizesAndSplitsLikeTheReference() throws {
-        let data = try PoQTestSupport.runPython("poq_tokenizer_fixtures.py", ["codepoints"])
+        let data = try Python.output("poq_tokenizer_fixtures.py", ["codepoints"])
         var want: [UInt32: (normalized: String, kind: String)] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)

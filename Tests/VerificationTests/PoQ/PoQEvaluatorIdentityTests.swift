@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -15,7 +16,7 @@ struct PoQEvaluatorIdentityTests {
     /// The reference's answer for each of `directories`.
     static func reference(_ directories: [String], maxLength: Int? = nil) throws -> [Reference] {
         let arguments = (maxLength.map { ["--max-length", String($0)] } ?? []) + directories
-        let output = try PoQTestSupport.runPython("poq_identity.py", arguments)
+        let output = try Python.output("poq_identity.py", arguments)
         return try output.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(Reference.self, from: Data($0)) }
     }
 

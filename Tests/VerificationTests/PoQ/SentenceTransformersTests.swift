@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -20,7 +21,7 @@ struct SentenceTransformersTests {
     /// 359 tokens, scored as all-MiniLM-L6-v2's files say: truncated at 256 tokens, so both
     /// score alike, as the reference computes.
     @Test func truncatesLongOutputsAtMaxSeqLengthLikeTheReference() throws {
-        let reference = try JSONDecoder().decode(LongCase.self, from: PoQTestSupport.runPython("bert_reference.py", ["long"]))
+        let reference = try JSONDecoder().decode(LongCase.self, from: Python.output("bert_reference.py", ["long"]))
         #expect(reference.maxSeqLength == 256 && reference.fullLengths[0] == 602 && reference.sharedPrefixTokens >= 255)
         let evaluator = try PoQTestSupport.similarityEvaluator()
         #expect(evaluator.tokenizer.maxLength == 256)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Verification
 
@@ -47,7 +48,7 @@ struct TokenizerJSONTests {
     @Test func tokenizerJSONMatchesLiveTokenizersLoadedFromIt() throws {
         let directory = try Self.withoutVocabTxt()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let data = try PoQTestSupport.runPython("poq_tokenizer_fixtures.py", ["print", "--tokenizer-json", directory + "/tokenizer.json"])
+        let data = try Python.output("poq_tokenizer_fixtures.py", ["print", "--tokenizer-json", directory + "/tokenizer.json"])
         let expected = try JSONDecoder().decode(BertTokenizerTests.Expected.self, from: data)
         let failures = try BertTokenizerTests.mismatches(expected, tokenizer: Self.lengths(try Self.tokenizer(directory)))
         #expect(failures.isEmpty, "\(failures.count) mismatches:\n\(failures.prefix(20).joined(separator: "\n"))")
@@ -67,7 +68,7 @@ struct TokenizerJSONTests {
     /// character splitting: each read from tokenizer.json and tokenizer_config.json that say
     /// so, against `tokenizers` with the same normalizer (tools/poq_tokenizer_fixtures.py variants).
     @Test func normalizerVariantsMatchLiveTokenizers() throws {
-        let data = try PoQTestSupport.runPython("poq_tokenizer_fixtures.py", ["variants"])
+        let data = try Python.output("poq_tokenizer_fixtures.py", ["variants"])
         let variants = try JSONDecoder().decode([Variant].self, from: data)
         #expect(variants.count == 4)
         // The file's normalizer, replaced as text: re-serialising 30,522 vocabulary entries

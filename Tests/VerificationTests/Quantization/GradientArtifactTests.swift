@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
 /// The gradient artifact file (safetensors, format pogo/1/grad4): round trip and refusals.
 struct GradientArtifactTests {
     private func roundTrip(_ bytes: [UInt8]) throws -> QuantizedGradient {
-        let dir = try QuantTestSupport.temporaryFolder()
+        let dir = try Scratch.directory("quant")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("g.safetensors").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -28,7 +29,7 @@ struct GradientArtifactTests {
 
     @Test func roundTripsThroughFile() throws {
         let q = try QuantizedGradient(quantizing: (0..<1091).map { Float($0 % 13) - 6.5 })
-        let dir = try QuantTestSupport.temporaryFolder()
+        let dir = try Scratch.directory("quant")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("a.safetensors").path
         try GradientArtifact.write(q, to: path)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
@@ -20,9 +21,9 @@ struct QuantReferenceTests {
     @Test(arguments: cases.indices)
     func matchesNumpyReferenceBitForBit(caseIndex: Int) throws {
         let c = Self.cases[caseIndex]
-        let dir = try QuantTestSupport.temporaryFolder()
+        let dir = try Scratch.directory("quant")
         defer { try? FileManager.default.removeItem(at: dir) }
-        _ = try QuantTestSupport.runPython("quant_reference.py", [
+        _ = try Python.output("quant_reference.py", [
             "--out", dir.path, "--seed", String(c.seed), "--length", String(c.length),
             "--lr-bits", String(c.lrBits, radix: 16),
         ])

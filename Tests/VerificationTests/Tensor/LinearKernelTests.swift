@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import CBLAS
 import CKernels
@@ -156,20 +157,14 @@ struct LinearKernelTests {
     /// OpenBLAS 0.3.21 when another test is in a multi-threaded sgemm at that moment (seen as a
     /// hung run). So the checks run in a child process of this binary with nothing beside them.
     @Test func blasThreadCountChangesWorkInAProcessOfTheirOwn() throws {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "LinearKernelTests/threadCountChangesInAProcessOfTheirOwn"]
         var environment = ProcessInfo.processInfo.environment
         environment[Self.threadChildVariable] = "1"
         environment["OPENBLAS_NUM_THREADS"] = nil
-        child.environment = environment
-        let output = Pipe()
-        child.standardOutput = output
-        child.standardError = output
-        try child.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
-        #expect(child.terminationStatus == 0, "\(text)")
+        let child = try Subprocess.run(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+                                       ["--testing-library", "swift-testing", "--filter", "LinearKernelTests/threadCountChangesInAProcessOfTheirOwn"],
+                                       environment: environment)
+        let text = child.stdout + child.stderr
+        #expect(child.status == 0, "\(text)")
         #expect(text.contains("threadCountChangesInAProcessOfTheirOwn() passed"), "\(text)")
     }
 
