@@ -23,6 +23,11 @@ public struct Secp256k1SigningKey: Sendable {
         }
         guard privateKey.contains(where: { $0 != 0 }) else { throw .zeroPrivateKey }
         guard privateKey.lexicographicallyPrecedes(Secp256k1Backend.order) else { throw .privateKeyNotBelowOrder }
+        self.init(validScalar: privateKey)
+    }
+
+    /// The key of a scalar already known to be 32 bytes in [1, n - 1].
+    private init(validScalar privateKey: [UInt8]) {
         secret = Secret(privateKey)
         publicKey = Secp256k1Backend.publicKey(privateKey: privateKey)
         address = EthereumAddress(uncompressedPublicKey: publicKey)
@@ -32,8 +37,8 @@ public struct Secp256k1SigningKey: Sendable {
     public static func generate() -> Secp256k1SigningKey {
         var scalar = Secp256k1Backend.randomScalar()
         defer { for i in scalar.indices { scalar[i] = 0 } }
-        // randomScalar returns only scalars in [1, n - 1], which init accepts.
-        return try! Secp256k1SigningKey(privateKey: scalar)
+        // randomScalar returns only 32-byte scalars in [1, n - 1].
+        return Secp256k1SigningKey(validScalar: scalar)
     }
 
     /// The low-s signature of the 32-byte `digest` (no further hashing). Requires `digest.count == 32`.

@@ -62,7 +62,15 @@ extension DecoderSpec {
     /// of B rows.
     func run(_ parameters: [Float], _ batch: TextBatch, B: Int, count: Int, gradient: inout [Float], backward: Bool,
              arena: FloatArena = FloatArena()) -> Float {
-        if backward { gradient = [Float](repeating: 0, count: count) }
+        if backward {
+            // Zeroed in place when the caller passes the previous pass's buffer back (chunked
+            // passes): no new parameter-sized allocation to fault in.
+            if gradient.count == count {
+                gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            } else {
+                gradient = [Float](repeating: 0, count: count)
+            }
+        }
         return parameters.withUnsafeBufferPointer { pp in
             gradient.withUnsafeMutableBufferPointer { gp in
                 // Parameters are only read; the mutable pointer type lets one block-pointer helper

@@ -1,25 +1,47 @@
 internal import Foundation
 
-/// Scratch Float buffers for one forward/backward pass, freed together when the arena goes away.
+/// Scratch Float buffers for forward/backward passes, freed together when the arena goes away.
 ///
 /// Models carve their activations and activation gradients from an arena (llm.c keeps them
-/// as slices of one allocation); buffers start zeroed.
+/// as slices of one allocation); buffers start zeroed. After `rewind()` the next pass is handed
+/// the same blocks again (zeroed) where they are large enough: the chunked passes of one
+/// verification step reuse resident pages instead of faulting in fresh ones (a GPT-2 small pass
+/// holds 1.5 GB, and its page faults and zeroing by the kernel were a few percent of the step).
 final class FloatArena {
-    private var blocks: [UnsafeMutablePointer<Float>] = []
-    /// Floats handed out so far (what the models' activation estimates must match).
+    private var blocks: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)] = []
+    /// Blocks handed out since the last rewind.
+    private var used = 0
+    /// Floats handed out since the last rewind (what the models' activation estimates must match).
     private(set) var allocatedFloats = 0
 
-    /// A new zeroed buffer of `count` floats, valid while the arena lives.
+    /// A zeroed buffer of `count` floats, valid while the arena lives and until the next rewind.
     func make(_ count: Int) -> UnsafeMutablePointer<Float> {
-        let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-        p.initialize(repeating: 0, count: max(count, 1))
-        blocks.append(p)
+        let n = max(count, 1)
+        if used < blocks.count, blocks[used].capacity >= n {
+            blocks[used].pointer.update(repeating: 0, count: n)
+        } else {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: n)
+            p.initialize(repeating: 0, count: n)
+            if used < blocks.count {
+                blocks[used].pointer.deallocate()  // too small, and not handed out since the rewind
+                blocks[used] = (p, n)
+            } else {
+                blocks.append((p, n))
+            }
+        }
+        used += 1
         allocatedFloats += count
-        return p
+        return blocks[used - 1].pointer
+    }
+
+    /// Takes every buffer back: the pointers handed out before must no longer be used.
+    func rewind() {
+        used = 0
+        allocatedFloats = 0
     }
 
     deinit {
-        for p in blocks { p.deallocate() }
+        for block in blocks { block.pointer.deallocate() }
     }
 }
 

@@ -118,11 +118,13 @@ public struct PoGOWorkload: Sendable {
     /// mean, summed in binary64.
     public func loss(parameters: [Float], indices: [Int]) throws -> Float {
         let chunk = examplesPerPass(backward: false)
-        guard indices.count > chunk else { return try passLoss(parameters, indices) }
+        let arena = FloatArena()
+        guard indices.count > chunk else { return try passLoss(parameters, indices, arena) }
         var sum = 0.0
         for start in stride(from: 0, to: indices.count, by: chunk) {
             let part = Array(indices[start..<min(start + chunk, indices.count)])
-            sum += Double(try passLoss(parameters, part)) * Double(part.count)
+            arena.rewind()
+            sum += Double(try passLoss(parameters, part, arena)) * Double(part.count)
         }
         return Float(sum / Double(indices.count))
     }
@@ -132,37 +134,43 @@ public struct PoGOWorkload: Sendable {
     /// (its examples / all examples): the same mean up to rounding.
     public func lossAndGradient(parameters: [Float], indices: [Int], gradient: inout [Float]) throws -> Float {
         let chunk = examplesPerPass(backward: true)
-        guard indices.count > chunk else { return try passLossAndGradient(parameters, indices, &gradient) }
+        let arena = FloatArena()
+        guard indices.count > chunk else { return try passLossAndGradient(parameters, indices, &gradient, arena) }
         gradient = [Float](repeating: 0, count: layout.count)
         var sum = 0.0
         var part: [Float] = []
         for start in stride(from: 0, to: indices.count, by: chunk) {
             let slice = Array(indices[start..<min(start + chunk, indices.count)])
-            sum += Double(try passLossAndGradient(parameters, slice, &part)) * Double(slice.count)
+            arena.rewind()
+            sum += Double(try passLossAndGradient(parameters, slice, &part, arena)) * Double(slice.count)
             let weight = Float(slice.count) / Float(indices.count)
             for i in gradient.indices { gradient[i] += part[i] * weight }
         }
         return Float(sum / Double(indices.count))
     }
 
-    private func passLoss(_ parameters: [Float], _ indices: [Int]) throws -> Float {
-        switch bound {
-        case let .mlp(model, data): try model.loss(parameters: parameters, batch: data.batch(indices: indices))
-        case let .gpt(model, data): try model.loss(parameters: parameters, batch: data.batch(indices: indices, T: model.config.context))
-        case let .gpt2(model, data): try model.loss(parameters: parameters, batch: data.batch(indices: indices, T: model.config.positions))
-        }
+    /// One pass, its activations from `arena` (rewound by the caller between passes).
+    private func passLoss(_ parameters: [Float], _ indices: [Int], _ arena: FloatArena) throws -> Float {
+        var unused: [Float] = []
+        return try passRun(parameters, indices, &unused, backward: false, arena)
     }
 
-    private func passLossAndGradient(_ parameters: [Float], _ indices: [Int], _ gradient: inout [Float]) throws -> Float {
+    private func passLossAndGradient(_ parameters: [Float], _ indices: [Int], _ gradient: inout [Float],
+                                     _ arena: FloatArena) throws -> Float {
+        try passRun(parameters, indices, &gradient, backward: true, arena)
+    }
+
+    private func passRun(_ parameters: [Float], _ indices: [Int], _ gradient: inout [Float], backward: Bool,
+                         _ arena: FloatArena) throws -> Float {
         switch bound {
         case let .mlp(model, data):
-            try model.lossAndGradient(parameters: parameters, batch: data.batch(indices: indices), gradient: &gradient)
+            try model.run(parameters, data.batch(indices: indices), gradient: &gradient, backward: backward, arena: arena)
         case let .gpt(model, data):
-            try model.lossAndGradient(
-                parameters: parameters, batch: data.batch(indices: indices, T: model.config.context), gradient: &gradient)
+            try model.run(parameters, data.batch(indices: indices, T: model.config.context), gradient: &gradient,
+                          backward: backward, arena: arena)
         case let .gpt2(model, data):
-            try model.lossAndGradient(
-                parameters: parameters, batch: data.batch(indices: indices, T: model.config.positions), gradient: &gradient)
+            try model.run(parameters, data.batch(indices: indices, T: model.config.positions), gradient: &gradient,
+                          backward: backward, arena: arena)
         }
     }
 

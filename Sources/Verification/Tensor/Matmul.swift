@@ -1,5 +1,6 @@
 internal import CBLAS
 internal import Foundation
+internal import Synchronization
 
 // Shape letters: N rows (batch × tokens), C input channels, OC output channels.
 // Weights use the PyTorch Linear layout: weight (OC, C), y = x · Wᵀ + b.
@@ -116,14 +117,14 @@ private func addBiasGradient(_ dbias: UnsafeMutablePointer<Float>, dout: UnsafeP
 /// 0.3.21 (seen as a hung test run, both threads in `blas_thread_shutdown_`).
 public func setBLASThreadCount(_ count: Int) {
     precondition(count >= 1, "thread count must be at least 1, got \(count)")
-    blasThreadSettings.lock()
-    defer { blasThreadSettings.unlock() }
-    openblas_set_num_threads(Int32(count))
-    if count == 1 { _ = blas_thread_shutdown_() }
+    blasThreadSettings.withLock { _ in
+        openblas_set_num_threads(Int32(count))
+        if count == 1 { _ = blas_thread_shutdown_() }
+    }
 }
 
 /// Held while OpenBLAS's thread count changes.
-private let blasThreadSettings = NSLock()
+private let blasThreadSettings = Mutex(())
 
 /// The number of threads OpenBLAS currently uses.
 public func blasThreadCount() -> Int {
