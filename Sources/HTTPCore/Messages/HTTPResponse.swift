@@ -1,4 +1,5 @@
 internal import Foundation
+internal import JSONWriter
 
 /// A response as a handler returns it: status, header fields and a body.
 ///
@@ -29,9 +30,7 @@ public struct HTTPResponse: Sendable {
 
     /// A response whose body is `value` encoded as JSON (keys sorted, so output is reproducible).
     public static func json(_ value: some Encodable, status: HTTPStatus = .ok) throws -> HTTPResponse {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return json(bytes: Array(try encoder.encode(value)), status: status)
+        json(bytes: try JSONText.encode(value), status: status)
     }
 
     /// A response whose body is already-encoded JSON.

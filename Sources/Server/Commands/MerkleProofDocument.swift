@@ -29,6 +29,9 @@ struct MerkleProofDocument: Decodable {
 
     /// Parses the JSON form; throws `Malformed` naming the offending field.
     init(json data: Data) throws {
+        // The strict parser first (duplicate members, trailing bytes, lone surrogates are
+        // refused as everywhere else); the decoder then only maps the accepted document.
+        do { _ = try JSONCursor.parse(Array(data)) } catch { throw Malformed(reason: "\(error)") }
         do {
             self = try JSONDecoder().decode(Self.self, from: data)
         } catch let DecodingError.keyNotFound(key, _) {

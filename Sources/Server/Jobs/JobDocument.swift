@@ -1,4 +1,5 @@
 internal import Foundation
+internal import JSONWriter
 internal import Verification
 
 /// The JSON documents describing a job: the short one answering a submission and the full
@@ -87,10 +88,8 @@ enum JobDocument {
     }
 
     private static func encode(_ value: some Encodable) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding strings, integers and optionals cannot fail.
-        return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
+        (try? JSONText.encode(value)) ?? Array("{}".utf8)
     }
 }
 

@@ -59,11 +59,9 @@ public struct InTotoStatement: Sendable, Equatable {
     /// Builds a statement from any `Encodable` predicate that encodes as a JSON object;
     /// it is encoded with sorted keys and unescaped slashes.
     public init<Predicate: Encodable>(subjects: [Subject], predicateType: String, predicate: Predicate) throws(StatementError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let bytes: [UInt8]
         do {
-            bytes = Array(try encoder.encode(predicate))
+            bytes = try JSONText.encode(predicate)
         } catch {
             throw .predicateEncodingFailed(String(describing: error))
         }
@@ -84,7 +82,8 @@ public struct InTotoStatement: Sendable, Equatable {
         return out
     }
 
-    /// Decodes the predicate into `type`.
+    /// Decodes the predicate into `type` (Foundation's decoder maps the members; a parsed
+    /// statement's predicate was already accepted by the strict parser).
     public func predicate<Predicate: Decodable>(as type: Predicate.Type) throws(StatementError) -> Predicate {
         do {
             return try JSONDecoder().decode(type, from: Data(predicateJSON))

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import JSONWriter
 
 /// The outcome of a finalization: the decision, stake tallies, the votes counted, and every
 /// attestation or key that did not count, with the reason. Its JSON form is the response body.
@@ -215,8 +216,6 @@ extension FinalizationResult {
     /// what `JSONEncoder` throws; every member is a string, an integer, a finite double or a
     /// list of those, so a result the finalizer built encodes.
     public func jsonBytes() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self))
+        try JSONText.encode(self)
     }
 }

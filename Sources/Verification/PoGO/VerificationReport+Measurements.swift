@@ -1,4 +1,5 @@
 internal import Foundation
+internal import JSONWriter
 
 extension VerificationReport.Measurements {
     /// The JSON member names, one per stored property.
@@ -65,12 +66,9 @@ extension VerificationReport.Measurements {
 extension VerificationReport {
     /// The report as JSON: sorted keys, unescaped slashes, non-finite measurements as strings.
     public func jsonBytes() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Measurements spell non-finite values themselves; the strategy covers every other
         // number (timings, the policy), so no value a miner or an operator controls can make
         // encoding fail.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        do { return Array(try encoder.encode(self)) } catch { preconditionFailure("report is not encodable: \(error)") }
+        do { return try JSONText.encode(self, nonFiniteAsStrings: true) } catch { preconditionFailure("report is not encodable: \(error)") }
     }
 }

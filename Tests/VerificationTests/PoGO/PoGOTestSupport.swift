@@ -24,7 +24,7 @@ enum PoGOTestSupport {
     static let shakespeareTokens = TokenDataset.encode(tokens: shakespeare.prefix(65_536).map(UInt16.init))
     static let shakespeareTokensPath: String = {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pogo-tokens-\(UUID().uuidString).bin").path
-        FileManager.default.createFile(atPath: path, contents: Data(shakespeareTokens))
+        precondition(FileManager.default.createFile(atPath: path, contents: Data(shakespeareTokens)), "cannot write \(path)")
         return path
     }()
 
