@@ -59,16 +59,7 @@ struct GPT2Tests {
         }
         // The reference's gradient, committed as a miner would, passes the verifier's comparison
         // against the Swift gradient on every leaf (noise floor and tolerances of the default policy).
-        let committed = try QuantizedGradient(quantizing: ref.gradient)
-        let recomputed = try QuantizedGradient(quantizing: gradient)
-        let floor = VerificationPolicy().noiseFloor * (recomputed.scales.max() ?? 0)
-        for i in 0..<committed.leafCount {
-            let range = QuantizedGradient.leafRange(i, parameters: gradient.count)
-            let blocks = (range.lowerBound / QuantizedGradient.blockSize)..<QuantizedGradient.blockCount(parameters: range.upperBound)
-            let leaf = try GradientLeaf(bytes: committed.leafBytes(i), parameterCount: range.count)
-            let comparison = GradientComparison(committed: leaf, recomputed: gradient[range], recomputedScales: recomputed.scales[blocks], floor: floor)
-            #expect(comparison.passes(VerificationPolicy()), "leaf \(i): \(comparison)")
-        }
+        try expectCommittedGradientPasses(ref.gradient, against: gradient)
     }
 
     @Test func checkpointAttentionBuffersAreIgnoredByRule() throws {

@@ -55,15 +55,6 @@ struct GPT2TransformersCheckpointTests {
         let torch = try model.layout.load(SafeTensorsFile(path: Self.directory.appendingPathComponent("gradient.safetensors").path))
         #expect(gradientError(gradient, torch) < 1e-4)
         // PyTorch's gradient, committed as a miner would, passes the comparison against ours.
-        let committed = try QuantizedGradient(quantizing: torch)
-        let recomputed = try QuantizedGradient(quantizing: gradient)
-        let floor = VerificationPolicy().noiseFloor * (recomputed.scales.max() ?? 0)
-        for i in 0..<committed.leafCount {
-            let range = QuantizedGradient.leafRange(i, parameters: gradient.count)
-            let blocks = (range.lowerBound / QuantizedGradient.blockSize)..<QuantizedGradient.blockCount(parameters: range.upperBound)
-            let leaf = try GradientLeaf(bytes: committed.leafBytes(i), parameterCount: range.count)
-            let comparison = GradientComparison(committed: leaf, recomputed: gradient[range], recomputedScales: recomputed.scales[blocks], floor: floor)
-            #expect(comparison.passes(VerificationPolicy()), "leaf \(i): \(comparison)")
-        }
+        try expectCommittedGradientPasses(torch, against: gradient)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
-import Verification
+import Testing
+@testable import Verification
 
 /// Runs tools/reference_models.py (numpy float32) on a checkpoint and a batch.
 enum ReferenceRunner {
@@ -49,4 +50,19 @@ func gradientError(_ got: [Float], _ want: [Float]) -> Float {
     let maxRef = want.map(abs).max() ?? 0
     let maxDiff = zip(got, want).map { abs($0 - $1) }.max() ?? 0
     return maxDiff / max(maxRef, .leastNormalMagnitude)
+}
+
+/// `reference`, quantized and committed as a miner would commit it, passes the verifier's
+/// comparison against `gradient` on every leaf (noise floor and tolerances of the default policy).
+func expectCommittedGradientPasses(_ reference: [Float], against gradient: [Float]) throws {
+    let committed = try QuantizedGradient(quantizing: reference)
+    let recomputed = try QuantizedGradient(quantizing: gradient)
+    let floor = VerificationPolicy().noiseFloor * (recomputed.scales.max() ?? 0)
+    for i in 0..<committed.leafCount {
+        let range = QuantizedGradient.leafRange(i, parameters: gradient.count)
+        let blocks = (range.lowerBound / QuantizedGradient.blockSize)..<QuantizedGradient.blockCount(parameters: range.upperBound)
+        let leaf = try GradientLeaf(bytes: committed.leafBytes(i), parameterCount: range.count)
+        let comparison = GradientComparison(committed: leaf, recomputed: gradient[range], recomputedScales: recomputed.scales[blocks], floor: floor)
+        #expect(comparison.passes(VerificationPolicy()), "leaf \(i): \(comparison)")
+    }
 }
