@@ -6,6 +6,8 @@
 // 4.6% (perf, docs/poq.md).
 #include "activations.h"
 
+#include "cpufeatures.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -151,8 +153,17 @@ BODY void softmax_rows(float *x, size_t N, size_t C) {
     const size_t whole = C / 8 * 8, rest = C - whole;
     for (size_t n = 0; n < N; n++) {
         float *row = x + n * C;
+        // The largest value that is not NaN (-inf if none): exact, so eight lanes give what one
+        // scalar pass gives.
+        v8f lanes = (v8f){} - __builtin_inff();
+        for (size_t i = 0; i < whole; i += 8) {
+            v8f v;
+            memcpy(&v, row + i, sizeof v);
+            lanes = select8(v > lanes, v, lanes);
+        }
         float maximum = -__builtin_inff();
-        for (size_t i = 0; i < C; i++) maximum = row[i] > maximum ? row[i] : maximum;
+        for (int k = 0; k < 8; k++) maximum = lanes[k] > maximum ? lanes[k] : maximum;
+        for (size_t i = whole; i < C; i++) maximum = row[i] > maximum ? row[i] : maximum;
         v8f acc = {};
         for (size_t i = 0; i < whole; i += 8) {
             v8f v;
@@ -170,7 +181,13 @@ BODY void softmax_rows(float *x, size_t N, size_t C) {
             memcpy(row + whole, &v, rest * sizeof(float));
         }
         const float inv = 1.0f / sum_lanes(acc);
-        for (size_t i = 0; i < C; i++) row[i] *= inv;
+        for (size_t i = 0; i < whole; i += 8) {
+            v8f v;
+            memcpy(&v, row + i, sizeof v);
+            v *= inv;
+            memcpy(row + i, &v, sizeof v);
+        }
+        for (size_t i = whole; i < C; i++) row[i] *= inv;
     }
 }
 
@@ -218,18 +235,16 @@ void kernels_layernorm_baseline(float *out, float *mean, float *rstd, const floa
     layernorm_rows(out, mean, rstd, in, weight, bias, N, C, eps);
 }
 
-// The AVX2 + FMA builds: the same bodies compiled for that target. Elsewhere FAST is empty
-// and kernels_have_avx2_fma() is 0, so the dispatch below always takes the baseline.
+// The AVX2 + FMA builds: the same bodies compiled for that target, run from
+// KERNELS_LEVEL_AVX2_FMA up. Elsewhere FAST is empty and the level is the baseline, so the
+// dispatch below always takes the baseline.
 #if defined(__x86_64__)
 #define FAST __attribute__((target("avx2,fma")))
-int kernels_have_avx2_fma(void) {
-    __builtin_cpu_init();  // idempotent; reads the CPU features once per process
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
 #else
 #define FAST
-int kernels_have_avx2_fma(void) { return 0; }
 #endif
+
+BODY int fast(void) { return kernels_vector_level() >= KERNELS_LEVEL_AVX2_FMA; }
 
 static FAST void erf_avx2(float *out, const float *in, size_t count) { erf_map(out, in, count); }
 static FAST void gelu_avx2(float *out, const float *in, size_t count) { gelu_map(out, in, count); }
@@ -244,28 +259,28 @@ static FAST void layernorm_avx2(float *out, float *mean, float *rstd, const floa
 }
 
 void kernels_erf(float *out, const float *in, size_t count) {
-    if (kernels_have_avx2_fma()) erf_avx2(out, in, count); else kernels_erf_baseline(out, in, count);
+    if (fast()) erf_avx2(out, in, count); else kernels_erf_baseline(out, in, count);
 }
 
 void kernels_gelu(float *out, const float *in, size_t count) {
-    if (kernels_have_avx2_fma()) gelu_avx2(out, in, count); else kernels_gelu_baseline(out, in, count);
+    if (fast()) gelu_avx2(out, in, count); else kernels_gelu_baseline(out, in, count);
 }
 
 void kernels_gelu_tanh(float *out, const float *in, size_t count) {
-    if (kernels_have_avx2_fma()) gelu_tanh_avx2(out, in, count); else kernels_gelu_tanh_baseline(out, in, count);
+    if (fast()) gelu_tanh_avx2(out, in, count); else kernels_gelu_tanh_baseline(out, in, count);
 }
 
 void kernels_gelu_tanh_backward(float *dinp, const float *in, const float *dout, size_t count) {
-    if (kernels_have_avx2_fma()) gelu_tanh_backward_avx2(dinp, in, dout, count);
+    if (fast()) gelu_tanh_backward_avx2(dinp, in, dout, count);
     else kernels_gelu_tanh_backward_baseline(dinp, in, dout, count);
 }
 
 void kernels_softmax_rows(float *x, size_t N, size_t C) {
-    if (kernels_have_avx2_fma()) softmax_avx2(x, N, C); else kernels_softmax_rows_baseline(x, N, C);
+    if (fast()) softmax_avx2(x, N, C); else kernels_softmax_rows_baseline(x, N, C);
 }
 
 void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, const float *weight,
                        const float *bias, size_t N, size_t C, float eps) {
-    if (kernels_have_avx2_fma()) layernorm_avx2(out, mean, rstd, in, weight, bias, N, C, eps);
+    if (fast()) layernorm_avx2(out, mean, rstd, in, weight, bias, N, C, eps);
     else kernels_layernorm_baseline(out, mean, rstd, in, weight, bias, N, C, eps);
 }

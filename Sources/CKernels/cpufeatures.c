@@ -2,6 +2,18 @@
 // instructions with the kernels OpenBLAS chose (BLASCoreDecision).
 #include "cpufeatures.h"
 
+#include <stdatomic.h>
+
+static atomic_int level_limit = KERNELS_LEVEL_AVX512;
+
+int kernels_vector_level(void) {
+    const int supported = kernels_vector_level_supported();
+    const int limit = atomic_load_explicit(&level_limit, memory_order_relaxed);
+    return supported < limit ? supported : limit;
+}
+
+void kernels_limit_vector_level(int level) { atomic_store_explicit(&level_limit, level, memory_order_relaxed); }
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 
@@ -12,6 +24,15 @@ void kernels_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
     out[1] = b;
     out[2] = c;
     out[3] = d;
+}
+
+int kernels_vector_level_supported(void) {
+    // The compiler's runtime reads CPUID and XCR0 once per process; AVX-512 counts only when
+    // the system saves the ZMM state.
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return KERNELS_LEVEL_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return KERNELS_LEVEL_AVX2_FMA;
+    return KERNELS_LEVEL_BASELINE;
 }
 
 uint64_t kernels_xcr0(void) {
@@ -30,4 +51,6 @@ void kernels_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
 }
 
 uint64_t kernels_xcr0(void) { return 0; }
+
+int kernels_vector_level_supported(void) { return KERNELS_LEVEL_BASELINE; }
 #endif

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Verification
 
 // `verifier <subcommand> [arguments]`. Each subcommand lives in Commands/ in its own file
 // and is listed once here.
@@ -22,6 +23,8 @@ let commands: [any Subcommand.Type] = [
 // multiply matrices), which can take a new process image.
 do {
     try BLASCoreStartup.reexecuteIfNeeded()
+    // Our own kernels take the OpenBLAS core's path (AVX2 under OPENBLAS_CORETYPE=Haswell).
+    KernelLevel.followOpenBLAS()
 } catch {
     CommandLineTool.stderr("error: \(BLASCoreStartup.settingVariable): \(error)")
     exit(2)

@@ -41,6 +41,15 @@ struct BLASCoreStartupTests {
         #expect(fields["cpu"] == CPUFeatures.current().vectorClass.description)
     }
 
+    @Test func ownKernelsTakeTheAVX2PathUnderAnAVX2Core() throws {
+        let supported = KernelLevel.supported
+        #expect(try blasFields([:])["kernels"] == supported.description)
+        try #require(supported >= .avx2FMA, "this CPU has no AVX2+FMA: no path to choose")
+        #expect(try blasFields(["OPENBLAS_CORETYPE": "Haswell"])["kernels"] == "avx2-fma")
+        // A generic core (as after a misdetection the operator kept) does not slow them down.
+        #expect(try blasFields(["OPENBLAS_CORETYPE": "Prescott"])["kernels"] == supported.description)
+    }
+
     @Test func operatorCoreTypeIsObeyedWithoutReexecution() throws {
         let fields = try blasFields(["OPENBLAS_CORETYPE": "Prescott"])
         #expect(fields["core"] == "Prescott" && fields["source"] == "operator")

@@ -29,10 +29,8 @@ void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, co
 /// scaled values instead of smaller ones (a difference under 1.2e-38 per element).
 void kernels_softmax_rows(float *x, size_t N, size_t C);
 
-/// 1 when the AVX2 + FMA versions run on this CPU (else the baseline x86-64 / generic ones).
-int kernels_have_avx2_fma(void);
-
-/// The baseline versions, whatever the CPU (tests compare them with the dispatched ones).
+/// The baseline versions, whatever the CPU and level (tests compare them with the dispatched
+/// ones, which run AVX2 + FMA from `KERNELS_LEVEL_AVX2_FMA` up).
 void kernels_erf_baseline(float *out, const float *in, size_t count);
 void kernels_gelu_baseline(float *out, const float *in, size_t count);
 void kernels_gelu_tanh_baseline(float *out, const float *in, size_t count);

@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "cpufeatures.h"
+
 /// Columns per panel of a packed matrix.
 #define KERNELS_GEMM_PANEL 16
 
@@ -15,19 +17,22 @@ size_t kernels_gemm_packed_count(size_t K, size_t N);
 void kernels_gemm_pack(float *packed, const float *b, size_t ldb, size_t K, size_t N);
 
 /// c = a · b + bias for a `b` packed by `kernels_gemm_pack`, over the output columns of panels
-/// [panel_begin, panel_end) only (disjoint panel ranges may run concurrently).
+/// [panel_begin, panel_end) only (disjoint panel ranges may run concurrently), in the build of
+/// `kernels_vector_level()`.
 /// - c: (M, N), rows `ldc` floats apart, overwritten in those columns.
 /// - a: (M, K), rows `lda` floats apart. bias: (N), or NULL for none. May not alias c.
 ///
 /// Each output is bias + sum over k in increasing order, one multiply-add at a time (fused in
-/// the AVX2 + FMA build), whatever M, the row's position, the panel range or the CPU's cache
-/// blocking: a row's result depends only on that row of `a` and on `b`, so batching, padding
-/// and splitting rows or panels across threads change no bit.
+/// the AVX2 + FMA and AVX-512 builds, which therefore agree to the bit), whatever M, the row's
+/// position, the panel range or the CPU's cache blocking: a row's result depends only on that
+/// row of `a` and on `b`, so batching, padding and splitting rows or panels across threads
+/// change no bit.
 void kernels_gemm_packed(float *c, size_t ldc, const float *a, size_t lda, const float *packed, const float *bias,
                          size_t M, size_t K, size_t N, size_t panel_begin, size_t panel_end);
 
-/// The baseline x86-64 build of `kernels_gemm_packed`, whatever the CPU (tests compare them).
-void kernels_gemm_packed_baseline(float *c, size_t ldc, const float *a, size_t lda, const float *packed, const float *bias,
-                                  size_t M, size_t K, size_t N, size_t panel_begin, size_t panel_end);
+/// `kernels_gemm_packed` in the build of `level` (a KERNELS_LEVEL_ value), or of the CPU's
+/// widest supported level below it (tests compare the builds).
+void kernels_gemm_packed_at(int level, float *c, size_t ldc, const float *a, size_t lda, const float *packed,
+                            const float *bias, size_t M, size_t K, size_t N, size_t panel_begin, size_t panel_end);
 
 #endif

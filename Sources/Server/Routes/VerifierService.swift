@@ -46,7 +46,7 @@ final class VerifierService: Sendable {
         var replaced = "none"
         if case let .corrected(from) = blas.source { replaced = from }
         log.event("blas_core", ["core": blas.core, "source": "\(blas.source)", "replaced": replaced, "wanted": blas.wanted ?? "none",
-                                "cpu": "\(blas.cpu.vectorClass)", "vendor": blas.cpu.vendor, "family": String(blas.cpu.family),
+                                "cpu": "\(blas.cpu.vectorClass)", "kernels": "\(KernelLevel.current)", "vendor": blas.cpu.vendor, "family": String(blas.cpu.family),
                                 "model": String(blas.cpu.model)])
         let (key, generated) = try SigningKeyLoader.loadOrGenerate(path: configuration.resolvedKeyFile)
         log.event(generated ? "key_generated" : "key_loaded",

@@ -31,14 +31,15 @@ public struct BLASCoreStatus: Sendable, Hashable, CustomStringConvertible {
         openblas_get_corename().map { String(cString: $0) } ?? "unknown"
     }
 
-    /// One line of key=value pairs: `core=Haswell source=library cpu=avx2-fma vendor=AuthenticAMD
-    /// family=23 model=49`, with `replaced=<core>` after a correction and `wanted=<core>` when a
-    /// needed correction did not happen.
+    /// One line of key=value pairs: `core=Haswell source=library cpu=avx2-fma kernels=avx2-fma
+    /// vendor=AuthenticAMD family=23 model=49`, with `replaced=<core>` after a correction and
+    /// `wanted=<core>` when a needed correction did not happen; `kernels` is this project's own
+    /// kernels' `KernelLevel.current`.
     public var description: String {
         var fields = ["core=\(core)", "source=\(source)"]
         if case let .corrected(from) = source { fields.append("replaced=\(from)") }
         if let wanted { fields.append("wanted=\(wanted)") }
-        fields += ["cpu=\(cpu.vectorClass)", "vendor=\(cpu.vendor.isEmpty ? "unknown" : cpu.vendor)",
+        fields += ["cpu=\(cpu.vectorClass)", "kernels=\(KernelLevel.current)", "vendor=\(cpu.vendor.isEmpty ? "unknown" : cpu.vendor)",
                    "family=\(cpu.family)", "model=\(cpu.model)"]
         return fields.joined(separator: " ")
     }

@@ -85,3 +85,23 @@ struct BLASCoreDecisionTests {
         #expect(throws: BLASCoreSettingError.self) { try BLASCoreSetting(parsing: "Pentium4", cpu: Self.zen4) }
     }
 }
+
+/// Our own kernels' path follows the OpenBLAS core when that core is AVX2 class or wider, and
+/// ignores a generic one (docs/configuration.md, "OpenBLAS kernels").
+struct KernelLevelTests {
+    @Test func capFollowsTheCoreClass() {
+        #expect(KernelLevel.limit(forOpenBLASCore: "Haswell") == .avx2FMA)
+        #expect(KernelLevel.limit(forOpenBLASCore: "zen") == .avx2FMA)
+        #expect(KernelLevel.limit(forOpenBLASCore: "SkylakeX") == .avx512)
+        #expect(KernelLevel.limit(forOpenBLASCore: "Cooperlake") == .avx512)
+        #expect(KernelLevel.limit(forOpenBLASCore: "SapphireRapids") == .avx512)
+        // A generic or unknown core is a misdetection or another architecture: no cap.
+        for core in ["Prescott", "Sandybridge", "Nehalem", "ARMV8", "unknown"] {
+            #expect(KernelLevel.limit(forOpenBLASCore: core) == nil, "\(core)")
+        }
+    }
+
+    @Test func currentLevelNeverExceedsTheSupportedOne() {
+        #expect(KernelLevel.current <= KernelLevel.supported)
+    }
+}

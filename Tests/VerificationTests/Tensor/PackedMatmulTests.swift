@@ -6,13 +6,13 @@ import CKernels
 /// The packed matrix product (Sources/CKernels/gemm.c) against its twins: `cblas_sgemm` on
 /// random inputs of every shape the encoder uses, within 2e-6 of the largest |value| (both sum
 /// the same products in fp32, in different orders); and the naive loops it is by construction,
-/// bit for bit: bias + Σ_c a·w in increasing c, fused multiply-adds in the AVX2 + FMA build,
-/// separate ones in the baseline build.
+/// bit for bit: bias + Σ_c a·w in increasing c, fused multiply-adds in the AVX2 + FMA and
+/// AVX-512 builds, separate ones in the baseline build (each build the CPU runs is checked).
 struct PackedMatmulTests {
     /// MiniLM's projections as (C, OC): QKV, attention output, intermediate, output, pooler.
     static let encoderShapes = [(384, 1152), (384, 384), (384, 1536), (1536, 384)]
-    /// Rows: every tile height (1-6), one past, odd counts across the 96-row block, a sequence.
-    static let rowCounts = [1, 2, 3, 4, 5, 6, 7, 13, 39, 97]
+    /// Rows: every tile height (1-8), one past, odd counts across the 96-row block, a sequence.
+    static let rowCounts = [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 39, 97]
 
     struct Case {
         let N: Int, C: Int, OC: Int
@@ -80,20 +80,28 @@ struct PackedMatmulTests {
         }
     }
 
-    @Test func dispatchedAndBaselineBuildsAreTheirNaiveLoopsExactly() {
-        for (N, C, OC) in [(7, 13, 5), (13, 384, 40), (1, 1536, 16), (6, 0, 9), (97, 400, 33)] {
+    /// Whether the dispatched build fuses its multiply-adds (AVX2 + FMA and AVX-512 do).
+    static var dispatchedIsFused: Bool { Int(kernels_vector_level()) >= KERNELS_LEVEL_AVX2_FMA }
+
+    @Test func everyBuildIsItsNaiveLoopExactly() throws {
+        let supported = Int(kernels_vector_level_supported())
+        // Every tile height of both sliver sizes (1-8), partial panels, K across a block.
+        for (N, C, OC) in [(7, 13, 5), (13, 384, 40), (1, 1536, 16), (6, 0, 9), (97, 400, 33), (8, 20, 17), (23, 30, 48)] {
             let test = Case(N: N, C: C, OC: OC, seed: UInt64(N * 31 + C))
             let packed = test.packed
-            let fast = test.run { matmulForward(out: $0, inp: $1, packed: packed, bias: $2, N: N) }
-            #expect(fast == test.naive(fused: kernels_have_avx2_fma() == 1), "N=\(N) C=\(C) OC=\(OC)")
-            let baseline = test.run { out, inp, bias in
-                packed.values.withUnsafeBufferPointer {
-                    kernels_gemm_packed_baseline(out, OC, inp, C, $0.baseAddress!, bias, N, C, OC, 0, packed.panels)
+            for level in 0...supported {
+                for withBias in [true, false] {
+                    let got = test.run({ out, inp, bias in
+                        packed.values.withUnsafeBufferPointer {
+                            kernels_gemm_packed_at(Int32(level), out, OC, inp, C, $0.baseAddress!, bias, N, C, OC, 0, packed.panels)
+                        }
+                    }, withBias: withBias)
+                    #expect(got == test.naive(fused: level >= KERNELS_LEVEL_AVX2_FMA, withBias: withBias),
+                            "level \(level) N=\(N) C=\(C) OC=\(OC) bias \(withBias)")
                 }
             }
-            #expect(baseline == test.naive(fused: false), "baseline N=\(N) C=\(C) OC=\(OC)")
-            let unbiased = test.run({ matmulForward(out: $0, inp: $1, packed: packed, bias: $2, N: N) }, withBias: false)
-            #expect(unbiased == test.naive(fused: kernels_have_avx2_fma() == 1, withBias: false))
+            let dispatched = test.run { matmulForward(out: $0, inp: $1, packed: packed, bias: $2, N: N) }
+            #expect(dispatched == test.naive(fused: Self.dispatchedIsFused), "N=\(N) C=\(C) OC=\(OC)")
         }
     }
 
@@ -120,7 +128,7 @@ struct PackedMatmulTests {
         let out = FloatBuffer([Float](repeating: -7, count: 5 * 37))
         matmulForward(out: out.pointer, inp: test.inp.pointer, packed: packed, bias: test.bias.pointer, N: 5, panels: 2..<3)
         #expect(packed.columns(ofPanels: 2..<3) == 32..<37)
-        let want = test.naive(fused: kernels_have_avx2_fma() == 1)
+        let want = test.naive(fused: Self.dispatchedIsFused)
         for n in 0..<5 {
             for o in 0..<37 {
                 #expect(out.array[n * 37 + o] == (o >= 32 ? want[n * 37 + o] : -7), "n=\(n) o=\(o)")
