@@ -19,7 +19,7 @@ void kernels_gelu_tanh_backward(float *dinp, const float *in, const float *dout,
 
 /// LayerNorm of N rows of C floats: out = (x - mean) * rstd * weight + bias with
 /// rstd = 1 / sqrt(var + eps), mean and variance (two passes) summed in eight lanes and then
-/// lane 0 to 7, so the result does not depend on alignment. `mean` and `rstd` (N each) may
+/// lane 0 to 7, so the result does not depend on alignment or on the build. `mean` and `rstd` (N each) may
 /// be NULL; `out` may equal `in`.
 void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, const float *weight,
                        const float *bias, size_t N, size_t C, float eps);
@@ -29,14 +29,16 @@ void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, co
 /// scaled values instead of smaller ones (a difference under 1.2e-38 per element).
 void kernels_softmax_rows(float *x, size_t N, size_t C);
 
-/// The baseline versions, whatever the CPU and level (tests compare them with the dispatched
-/// ones, which run AVX2 + FMA from `KERNELS_LEVEL_AVX2_FMA` up).
-void kernels_erf_baseline(float *out, const float *in, size_t count);
-void kernels_gelu_baseline(float *out, const float *in, size_t count);
-void kernels_gelu_tanh_baseline(float *out, const float *in, size_t count);
-void kernels_gelu_tanh_backward_baseline(float *dinp, const float *in, const float *dout, size_t count);
-void kernels_softmax_rows_baseline(float *x, size_t N, size_t C);
-void kernels_layernorm_baseline(float *out, float *mean, float *rstd, const float *in, const float *weight,
-                                const float *bias, size_t N, size_t C, float eps);
+/// Each kernel in the build of `level` (a KERNELS_LEVEL_ value), or of the CPU's widest
+/// supported level below it; the functions above run the build of `kernels_vector_level()`.
+/// AVX2 + FMA and AVX-512 give the same bits; the baseline build differs where the others fuse
+/// a multiply and an add (tests compare them all).
+void kernels_erf_at(int level, float *out, const float *in, size_t count);
+void kernels_gelu_at(int level, float *out, const float *in, size_t count);
+void kernels_gelu_tanh_at(int level, float *out, const float *in, size_t count);
+void kernels_gelu_tanh_backward_at(int level, float *dinp, const float *in, const float *dout, size_t count);
+void kernels_softmax_rows_at(int level, float *x, size_t N, size_t C);
+void kernels_layernorm_at(int level, float *out, float *mean, float *rstd, const float *in, const float *weight,
+                          const float *bias, size_t N, size_t C, float eps);
 
 #endif

@@ -57,9 +57,9 @@ struct ActivationKernelTests {
     /// [-6, 6] (every 2^-14, so both polynomial pieces, the split at 0.921875 and the clamp at
     /// 3.925 are covered), keeps erf odd, and passes NaN and infinities through correctly;
     /// the same for the baseline build of the kernel, whatever this CPU runs by default.
-    @Test(arguments: ["dispatched", "baseline"])
-    func erfIsWithinTwoUlpOfLibm(version: String) {
-        let kernel = version == "baseline" ? kernels_erf_baseline : kernels_erf
+    @Test(arguments: KernelBuild.all)
+    func erfIsWithinTwoUlpOfLibm(build: KernelBuild) {
+        let kernel = { kernels_erf_at(build.level, $0, $1, $2) }
         func erfs(_ xs: [Float]) -> [Float] {
             var out = [Float](repeating: 0, count: xs.count)
             kernel(&out, xs, xs.count)
@@ -90,25 +90,55 @@ struct ActivationKernelTests {
         }
     }
 
-    /// GELU in its dispatched (AVX2 + FMA here) and baseline builds against the Double twin.
-    @Test func geluBaselineAndDispatchedBothMatchTheNaiveTwin() {
+    /// GELU in every build against the Double twin.
+    @Test(arguments: KernelBuild.all)
+    func geluBuildsMatchTheNaiveTwin(build: KernelBuild) {
         var rng = TestRandom(seed: 15)
         let values = rng.floats(1003, scale: 6)
-        var fast = [Float](repeating: 0, count: values.count), base = fast
-        kernels_gelu(&fast, values, values.count)
-        kernels_gelu_baseline(&base, values, values.count)
-        let want = values.map { Naive.gelu(Double($0)) }
-        #expect(relativeError(fast, want) < 1e-6)
-        #expect(relativeError(base, want) < 1e-6)
+        var out = [Float](repeating: 0, count: values.count)
+        kernels_gelu_at(build.level, &out, values, values.count)
+        #expect(relativeError(out, values.map { Naive.gelu(Double($0)) }) < 1e-6)
     }
 
-    /// gelu_new in its dispatched and baseline builds, forward and backward, against the Double
+    /// The AVX-512 build (sixteen lanes) gives the AVX2 build's bits (eight lanes), element-wise
+    /// kernels on a dense sweep with NaN, infinities and -0, softmax on every row length to 700
+    /// (so every split of a row into 16-, 8- and partial chunks). Needs a CPU with AVX-512.
+    @Test func avx512BuildsGiveTheAVX2BuildsBits() throws {
+        try #require(kernels_vector_level_supported() >= KERNELS_LEVEL_AVX512, "this CPU has no AVX-512")
+        let (avx2, avx512) = (Int32(KERNELS_LEVEL_AVX2_FMA), Int32(KERNELS_LEVEL_AVX512))
+        var xs = (-100_000...100_000).map { Float($0) / 8_000 }
+        xs[5] = .nan; xs[7] = .infinity; xs[9] = -.infinity; xs[11] = -0.0
+        let n = xs.count
+        func both(_ kernel: (Int32, UnsafeMutablePointer<Float>) -> Void, start: Float = 0) -> ([Float], [Float]) {
+            var a = [Float](repeating: start, count: n), b = a
+            kernel(avx2, &a)
+            kernel(avx512, &b)
+            return (a, b)
+        }
+        func same(_ pair: ([Float], [Float])) -> Bool { pair.0.withUnsafeBytes { x in pair.1.withUnsafeBytes { x.elementsEqual($0) } } }
+        #expect(same(both { kernels_erf_at($0, $1, xs, n) }), "erf")
+        #expect(same(both { kernels_gelu_at($0, $1, xs, n) }), "gelu")
+        #expect(same(both { kernels_gelu_tanh_at($0, $1, xs, n) }), "gelu_tanh")
+        let dout = xs.indices.map { Float(sin(Double($0))) }
+        #expect(same(both({ kernels_gelu_tanh_backward_at($0, $1, xs, dout, n) }, start: 0.25)), "gelu_tanh backward")
+        for width in stride(from: 1, through: 700, by: 3) {
+            let rows = 3
+            var values = (0..<rows * width).map { xs[($0 * 7_919 + width) % n] * 3 }
+            if width > 30 { values[width + 3] = .nan }
+            var (a, b) = (values, values)
+            kernels_softmax_rows_at(avx2, &a, rows, width)
+            kernels_softmax_rows_at(avx512, &b, rows, width)
+            #expect(same((a, b)), "softmax width \(width)")
+        }
+    }
+
+    /// gelu_new in every build, forward and backward, against the Double
     /// twin over [-12, 12] (the tanh's clamp at |2u| = 87 and its saturation included), every
     /// tail length, in place, and NaN.
-    @Test(arguments: ["dispatched", "baseline"])
-    func geluTanhBuildsMatchTheNaiveTwin(version: String) {
-        let forward = version == "baseline" ? kernels_gelu_tanh_baseline : kernels_gelu_tanh
-        let backward = version == "baseline" ? kernels_gelu_tanh_backward_baseline : kernels_gelu_tanh_backward
+    @Test(arguments: KernelBuild.all)
+    func geluTanhBuildsMatchTheNaiveTwin(build: KernelBuild) {
+        let forward = { kernels_gelu_tanh_at(build.level, $0, $1, $2) }
+        let backward = { kernels_gelu_tanh_backward_at(build.level, $0, $1, $2, $3) }
         let xs = (-24_000...24_000).map { Float($0) / 2_000 }
         var out = [Float](repeating: 0, count: xs.count)
         forward(&out, xs, xs.count)
@@ -164,13 +194,13 @@ struct ActivationKernelTests {
         #expect(relativeError(big.array, Naive.softmax([0, 1, 2], N: 1, C: 3)) < 1e-6)
     }
 
-    /// Both builds of the C softmax on every row length from 1 to 40 and on attention widths,
+    /// Every build of the C softmax on every row length from 1 to 40 and on attention widths,
     /// with logits spread up to ±60 (so exp arguments reach below -87, where the kernel clamps),
     /// each element within 1e-6 of the Double twin relative to the row's largest probability;
     /// rows sum to 1; a NaN anywhere makes its row NaN and leaves other rows alone.
-    @Test(arguments: ["dispatched", "baseline"])
-    func softmaxKernelOnEveryRowLength(version: String) {
-        let kernel = version == "baseline" ? kernels_softmax_rows_baseline : kernels_softmax_rows
+    @Test(arguments: KernelBuild.all)
+    func softmaxKernelOnEveryRowLength(build: KernelBuild) {
+        let kernel = { kernels_softmax_rows_at(build.level, $0, $1, $2) }
         var rng = TestRandom(seed: 16)
         for width in Array(1...40) + [127, 128, 512] {
             let rows = 3

@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 import Verification
 
@@ -71,4 +72,14 @@ func finiteDifferenceGradient(_ x: [Double], step: Double = 1e-6, _ f: ([Double]
 /// Σ a·b, the scalar a backward pass with upstream gradient `b` differentiates.
 func dot(_ a: [Double], _ b: [Double]) -> Double {
     zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+}
+
+/// A build of the C kernels (Sources/CKernels) this CPU runs, as a test argument: baseline,
+/// AVX2 + FMA and AVX-512, up to the CPU's supported level.
+struct KernelBuild: CustomStringConvertible, Sendable {
+    let level: Int32
+
+    static let all: [KernelBuild] = (0...kernels_vector_level_supported()).map(KernelBuild.init(level:))
+
+    var description: String { ["baseline", "avx2-fma", "avx512"][Int(level)] }
 }

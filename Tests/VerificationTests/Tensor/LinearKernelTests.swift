@@ -97,12 +97,12 @@ struct LinearKernelTests {
         #expect(relativeError(out.array, want) < 1e-5)
     }
 
-    /// Both builds of the C kernel (AVX2 + FMA where available, and baseline) on widths with
+    /// Every build of the C kernel on widths with
     /// every tail length, against the Double twin, including mean and rstd, rows far from
     /// zero (the two-pass variance), nil mean/rstd, and in place.
-    @Test(arguments: ["dispatched", "baseline"])
-    func layerNormKernelOnEveryTailLength(version: String) {
-        let kernel = version == "baseline" ? kernels_layernorm_baseline : kernels_layernorm
+    @Test(arguments: KernelBuild.all)
+    func layerNormKernelOnEveryTailLength(build: KernelBuild) {
+        let kernel = { kernels_layernorm_at(build.level, $0, $1, $2, $3, $4, $5, $6, $7, $8) }
         var rng = TestRandom(seed: 6)
         for width in [1, 2, 7, 8, 9, 15, 16, 17, 33, 384] {
             let rows = 3
