@@ -132,7 +132,7 @@ MAP(NAMED(gelu_map), NAMED(gelu))
 MAP(NAMED(gelu_tanh_map), NAMED(gelu_tanh))
 #undef MAP
 
-BODY void NAMED(softmax_rows)(float *x, size_t N, size_t C) {
+BODY void NAMED(softmax_rows)(float *x, size_t N, size_t C, float scale) {
     const size_t whole = C / LANES * LANES, rest = C - whole;
     for (size_t n = 0; n < N; n++) {
         float *row = x + n * C;
@@ -151,13 +151,13 @@ BODY void NAMED(softmax_rows)(float *x, size_t N, size_t C) {
         for (size_t i = 0; i < whole; i += LANES) {
             VF v;
             memcpy(&v, row + i, sizeof v);
-            VF q = maximum - v;
+            VF q = (maximum - v) * scale;
             v = NAMED(exp_negative)(NAMED(select)(q > 87.0f, (VF){} + 87.0f, q));  // NaN stays NaN
             NAMED(accumulate)(&acc, v);
             memcpy(row + i, &v, sizeof v);
         }
         if (rest) {
-            VF q = maximum - NAMED(load_partial)(row + whole, rest);
+            VF q = (maximum - NAMED(load_partial)(row + whole, rest)) * scale;
             VF v = NAMED(exp_negative)(NAMED(select)(q > 87.0f, (VF){} + 87.0f, q));  // NaN stays NaN
             for (size_t k = rest; k < LANES; k++) v[k] = 0;
             NAMED(accumulate)(&acc, v);

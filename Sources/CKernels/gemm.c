@@ -8,7 +8,8 @@
 // (baseline and AVX2 builds), or one 16-float vector per row with R <= 8 (AVX-512, where the
 // broadcast of a[r, k] folds into the multiply-add: 9 instructions per k for 8 rows instead of
 // 20 for 6, 5% faster on Zen 4, whose 512-bit units are no wider). a is copied in blocks of MC
-// rows by KC columns into slivers of MR rows, k-major, so the kernel reads it contiguously.
+// rows by KC columns into slivers of MR rows, k-major, so the kernel reads it contiguously,
+// except when few panels would share the copy.
 // Every build adds the same products in the same order, so AVX2 and AVX-512 agree to the bit.
 #include "gemm.h"
 
@@ -45,12 +46,15 @@ void kernels_gemm_pack(float *packed, const float *b, size_t ldb, size_t K, size
     }
 }
 
-/// A tile of R rows by 16 columns held in vectors of type V (LANES floats; 16 / LANES per row),
-/// from slivers MR rows high: starts from the bias (first K block) or from c, then adds
-/// a[r, k] * b[k, :] for k in the block in increasing order. `columns` (<= 16) are stored.
-#define TILE(V, LANES, MR, R)                                                                                    \
-    BODY void tile_##V##_##R(float *c, size_t ldc, const float *a, const float *b, size_t kc,                    \
-                             const float *start, size_t columns) {                                               \
+/// A tile of R rows by 16 columns held in vectors of type V (LANES floats; 16 / LANES per row):
+/// starts from the bias (first K block) or from c, then adds a[r, k] * b[k, :] for k in the
+/// block in increasing order. `columns` (<= 16) are stored. Two families: `sliver` reads a
+/// from a copy MR rows high, k-major (a[k * MR + r]); `direct` reads it where it lies, rows
+/// `lda` floats apart (a[r * lda + k]).
+#define TILE_OF(KIND, A_AT, V, LANES, MR, R)                                                                    \
+    BODY void tile_##KIND##_##V##_##R(float *c, size_t ldc, const float *a, size_t lda, const float *b,         \
+                                      size_t kc, const float *start, size_t columns) {                          \
+        (void)lda;                                                                                               \
         enum { PER_ROW = NR / LANES };                                                                           \
         V acc[R][PER_ROW];                                                                                       \
         for (int r = 0; r < R; r++) {                                                                            \
@@ -65,9 +69,8 @@ void kernels_gemm_pack(float *packed, const float *b, size_t ldb, size_t K, size
         for (size_t k = 0; k < kc; k++) {                                                                        \
             V bk[PER_ROW];                                                                                       \
             for (int v = 0; v < PER_ROW; v++) memcpy(&bk[v], b + k * NR + v * LANES, sizeof(V));                 \
-            const float *ak = a + k * MR;                                                                        \
             _Pragma("clang loop unroll(full)") for (int r = 0; r < R; r++) {                                    \
-                const float s = ak[r];                                                                           \
+                const float s = A_AT;                                                                            \
                 const V x = SPLAT_##V(s);                                                                        \
                 for (int v = 0; v < PER_ROW; v++) acc[r][v] += x * bk[v];                                        \
             }                                                                                                    \
@@ -79,8 +82,11 @@ void kernels_gemm_pack(float *packed, const float *b, size_t ldb, size_t K, size
             if (columns != NR) memcpy(c + r * ldc, row, columns * sizeof(float));                                \
         }                                                                                                        \
     }
+#define TILE(V, LANES, MR, R)                                                                                    \
+    TILE_OF(sliver, a[k * MR + r], V, LANES, MR, R)                                                              \
+    TILE_OF(direct, a[r * lda + k], V, LANES, MR, R)
 
-// Slivers of 6 rows, two 8-float vectors per row (twelve accumulators): baseline and AVX2.
+// Tiles of up to 6 rows, two 8-float vectors per row (twelve accumulators): baseline and AVX2.
 TILE(v8f, 8, 6, 1)
 TILE(v8f, 8, 6, 2)
 TILE(v8f, 8, 6, 3)
@@ -88,19 +94,31 @@ TILE(v8f, 8, 6, 4)
 TILE(v8f, 8, 6, 5)
 TILE(v8f, 8, 6, 6)
 
-BODY void tile8(size_t rows, float *c, size_t ldc, const float *a, const float *b, size_t kc, const float *start,
-                size_t columns) {
+BODY void tile8_sliver(size_t rows, float *c, size_t ldc, const float *a, size_t lda, const float *b, size_t kc,
+                      const float *start, size_t columns) {
     switch (rows) {
-    case 6: tile_v8f_6(c, ldc, a, b, kc, start, columns); break;
-    case 5: tile_v8f_5(c, ldc, a, b, kc, start, columns); break;
-    case 4: tile_v8f_4(c, ldc, a, b, kc, start, columns); break;
-    case 3: tile_v8f_3(c, ldc, a, b, kc, start, columns); break;
-    case 2: tile_v8f_2(c, ldc, a, b, kc, start, columns); break;
-    default: tile_v8f_1(c, ldc, a, b, kc, start, columns); break;
+    case 6: tile_sliver_v8f_6(c, ldc, a, lda, b, kc, start, columns); break;
+    case 5: tile_sliver_v8f_5(c, ldc, a, lda, b, kc, start, columns); break;
+    case 4: tile_sliver_v8f_4(c, ldc, a, lda, b, kc, start, columns); break;
+    case 3: tile_sliver_v8f_3(c, ldc, a, lda, b, kc, start, columns); break;
+    case 2: tile_sliver_v8f_2(c, ldc, a, lda, b, kc, start, columns); break;
+    default: tile_sliver_v8f_1(c, ldc, a, lda, b, kc, start, columns); break;
     }
 }
 
-// Slivers of 8 rows, one 16-float vector per row: AVX-512.
+BODY void tile8_direct(size_t rows, float *c, size_t ldc, const float *a, size_t lda, const float *b, size_t kc,
+                      const float *start, size_t columns) {
+    switch (rows) {
+    case 6: tile_direct_v8f_6(c, ldc, a, lda, b, kc, start, columns); break;
+    case 5: tile_direct_v8f_5(c, ldc, a, lda, b, kc, start, columns); break;
+    case 4: tile_direct_v8f_4(c, ldc, a, lda, b, kc, start, columns); break;
+    case 3: tile_direct_v8f_3(c, ldc, a, lda, b, kc, start, columns); break;
+    case 2: tile_direct_v8f_2(c, ldc, a, lda, b, kc, start, columns); break;
+    default: tile_direct_v8f_1(c, ldc, a, lda, b, kc, start, columns); break;
+    }
+}
+
+// Tiles of up to 8 rows, one 16-float vector per row: AVX-512.
 TILE(v16f, 16, 8, 1)
 TILE(v16f, 16, 8, 2)
 TILE(v16f, 16, 8, 3)
@@ -110,17 +128,31 @@ TILE(v16f, 16, 8, 6)
 TILE(v16f, 16, 8, 7)
 TILE(v16f, 16, 8, 8)
 
-BODY void tile16(size_t rows, float *c, size_t ldc, const float *a, const float *b, size_t kc, const float *start,
-                 size_t columns) {
+BODY void tile16_sliver(size_t rows, float *c, size_t ldc, const float *a, size_t lda, const float *b, size_t kc,
+                       const float *start, size_t columns) {
     switch (rows) {
-    case 8: tile_v16f_8(c, ldc, a, b, kc, start, columns); break;
-    case 7: tile_v16f_7(c, ldc, a, b, kc, start, columns); break;
-    case 6: tile_v16f_6(c, ldc, a, b, kc, start, columns); break;
-    case 5: tile_v16f_5(c, ldc, a, b, kc, start, columns); break;
-    case 4: tile_v16f_4(c, ldc, a, b, kc, start, columns); break;
-    case 3: tile_v16f_3(c, ldc, a, b, kc, start, columns); break;
-    case 2: tile_v16f_2(c, ldc, a, b, kc, start, columns); break;
-    default: tile_v16f_1(c, ldc, a, b, kc, start, columns); break;
+    case 8: tile_sliver_v16f_8(c, ldc, a, lda, b, kc, start, columns); break;
+    case 7: tile_sliver_v16f_7(c, ldc, a, lda, b, kc, start, columns); break;
+    case 6: tile_sliver_v16f_6(c, ldc, a, lda, b, kc, start, columns); break;
+    case 5: tile_sliver_v16f_5(c, ldc, a, lda, b, kc, start, columns); break;
+    case 4: tile_sliver_v16f_4(c, ldc, a, lda, b, kc, start, columns); break;
+    case 3: tile_sliver_v16f_3(c, ldc, a, lda, b, kc, start, columns); break;
+    case 2: tile_sliver_v16f_2(c, ldc, a, lda, b, kc, start, columns); break;
+    default: tile_sliver_v16f_1(c, ldc, a, lda, b, kc, start, columns); break;
+    }
+}
+
+BODY void tile16_direct(size_t rows, float *c, size_t ldc, const float *a, size_t lda, const float *b, size_t kc,
+                       const float *start, size_t columns) {
+    switch (rows) {
+    case 8: tile_direct_v16f_8(c, ldc, a, lda, b, kc, start, columns); break;
+    case 7: tile_direct_v16f_7(c, ldc, a, lda, b, kc, start, columns); break;
+    case 6: tile_direct_v16f_6(c, ldc, a, lda, b, kc, start, columns); break;
+    case 5: tile_direct_v16f_5(c, ldc, a, lda, b, kc, start, columns); break;
+    case 4: tile_direct_v16f_4(c, ldc, a, lda, b, kc, start, columns); break;
+    case 3: tile_direct_v16f_3(c, ldc, a, lda, b, kc, start, columns); break;
+    case 2: tile_direct_v16f_2(c, ldc, a, lda, b, kc, start, columns); break;
+    default: tile_direct_v16f_1(c, ldc, a, lda, b, kc, start, columns); break;
     }
 }
 
@@ -130,13 +162,17 @@ static const float zeros[NR];
 // The copy of a's block, per thread (MC x KC floats, 144 KiB).
 static _Thread_local float slivers[MC * KC] __attribute__((aligned(64)));
 
-/// The blocked product with slivers MR rows high and the tile function TILE_FN.
-#define GEMM(MR, TILE_FN)                                                                                        \
+/// The blocked product with tiles MR rows high. a's block is copied into slivers when the call
+/// covers more than 2 panels: in the encoder, with weights too large for the cache, that is 2%
+/// faster at 128 rows and 8% at 40 (tiles read one sequential stream) than reading a where it
+/// lies; with 2 panels (attention's P·V, 32 columns) the copy costs more than it saves (20%).
+#define GEMM(MR, SLIVER_TILE, DIRECT_TILE)                                                                       \
+    const int copy = panel_end - panel_begin > 2;                                                                \
     for (size_t ic = 0; ic < M; ic += MC) {                                                                      \
         const size_t mc = M - ic < MC ? M - ic : MC;                                                             \
         for (size_t pc = 0; pc == 0 || pc < K; pc += KC) {                                                       \
             const size_t kc = K - pc < KC ? K - pc : KC;                                                         \
-            for (size_t ir = 0; ir < mc; ir += MR) {                                                             \
+            for (size_t ir = 0; copy && ir < mc; ir += MR) {                                                     \
                 float *sliver = slivers + ir * kc;                                                               \
                 for (size_t k = 0; k < kc; k++) {                                                                \
                     for (size_t r = 0; r < MR; r++) {                                                            \
@@ -150,7 +186,9 @@ static _Thread_local float slivers[MC * KC] __attribute__((aligned(64)));
                 const float *start = pc > 0 ? NULL : bias ? bias + p * NR : zeros;                               \
                 for (size_t ir = 0; ir < mc; ir += MR) {                                                         \
                     const size_t rows = mc - ir < MR ? mc - ir : MR;                                             \
-                    TILE_FN(rows, c + (ic + ir) * ldc + p * NR, ldc, slivers + ir * kc, b, kc, start, columns); \
+                    float *to = c + (ic + ir) * ldc + p * NR;                                                    \
+                    if (copy) SLIVER_TILE(rows, to, ldc, slivers + ir * kc, MR, b, kc, start, columns);          \
+                    else DIRECT_TILE(rows, to, ldc, a + (ic + ir) * lda + pc, lda, b, kc, start, columns);       \
                 }                                                                                                \
             }                                                                                                    \
         }                                                                                                        \
@@ -160,11 +198,11 @@ static _Thread_local float slivers[MC * KC] __attribute__((aligned(64)));
     float *c, size_t ldc, const float *a, size_t lda, const float *packed, const float *bias, size_t M, size_t K, \
         size_t N, size_t panel_begin, size_t panel_end
 
-static void gemm_baseline(GEMM_PARAMETERS) { GEMM(6, tile8) }
+static void gemm_baseline(GEMM_PARAMETERS) { GEMM(6, tile8_sliver, tile8_direct) }
 
 #if defined(__x86_64__)
-static __attribute__((target("avx2,fma"))) void gemm_avx2(GEMM_PARAMETERS) { GEMM(6, tile8) }
-static __attribute__((target("avx512f"))) void gemm_avx512(GEMM_PARAMETERS) { GEMM(8, tile16) }
+static __attribute__((target("avx2,fma"))) void gemm_avx2(GEMM_PARAMETERS) { GEMM(6, tile8_sliver, tile8_direct) }
+static __attribute__((target("avx512f"))) void gemm_avx512(GEMM_PARAMETERS) { GEMM(8, tile16_sliver, tile16_direct) }
 #endif
 
 void kernels_gemm_packed_at(int level, GEMM_PARAMETERS) {

@@ -24,10 +24,11 @@ void kernels_gelu_tanh_backward(float *dinp, const float *in, const float *dout,
 void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, const float *weight,
                        const float *bias, size_t N, size_t C, float eps);
 
-/// Softmax of each of N rows of C floats, in place: exp(x - max) / sum. exp is a vector
-/// polynomial within about 2e-7 relative of libm's expf; arguments below -87 give 2^-126
-/// scaled values instead of smaller ones (a difference under 1.2e-38 per element).
-void kernels_softmax_rows(float *x, size_t N, size_t C);
+/// Softmax of each of N rows of C floats scaled by `scale` (> 0), in place: the softmax of
+/// scale x, computed as exp(-scale (max - x)) / sum (scale 1 multiplies exactly). exp is a
+/// vector polynomial within about 2e-7 relative of libm's expf; arguments below -87 give
+/// 2^-126 scaled values instead of smaller ones (a difference under 1.2e-38 per element).
+void kernels_softmax_rows(float *x, size_t N, size_t C, float scale);
 
 /// Each kernel in the build of `level` (a KERNELS_LEVEL_ value), or of the CPU's widest
 /// supported level below it; the functions above run the build of `kernels_vector_level()`.
@@ -37,7 +38,7 @@ void kernels_erf_at(int level, float *out, const float *in, size_t count);
 void kernels_gelu_at(int level, float *out, const float *in, size_t count);
 void kernels_gelu_tanh_at(int level, float *out, const float *in, size_t count);
 void kernels_gelu_tanh_backward_at(int level, float *dinp, const float *in, const float *dout, size_t count);
-void kernels_softmax_rows_at(int level, float *x, size_t N, size_t C);
+void kernels_softmax_rows_at(int level, float *x, size_t N, size_t C, float scale);
 void kernels_layernorm_at(int level, float *out, float *mean, float *rstd, const float *in, const float *weight,
                           const float *bias, size_t N, size_t C, float eps);
 

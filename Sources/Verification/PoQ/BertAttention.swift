@@ -1,4 +1,4 @@
-internal import CBLAS
+internal import CKernels
 internal import Foundation
 
 // Shape letters: B batch, T padded tokens, C channels, NH heads, hs = C / NH head size.
@@ -10,38 +10,37 @@ internal import Foundation
 ///
 /// The padding mask of BERT adds a huge negative number to the scores of padded keys, which
 /// makes their softmax weights exactly 0 in fp32. Here padded keys are left out of the
-/// products instead (the key dimension of both sgemm calls is the sequence's length), which
-/// gives the same weights, bit for bit, at less cost. Padded query rows are not computed
-/// either (nobody reads them), so every product is sized by the sequence's own length and a
-/// sequence's result does not depend on the padding of its batch.
+/// products instead (the key dimension of both products is the sequence's length), which
+/// gives the same weights at less cost. Padded query rows are not computed either (nobody
+/// reads them), so every product is sized by the sequence's own length and a sequence's
+/// result does not depend on the padding of its batch. Each (sequence, head) runs
+/// `kernels_attention` (Sources/CKernels/attention.c): both products on the packed GEMM, the
+/// scale inside the softmax.
 /// - out: (B, T, C), overwritten on each sequence's real rows; padded rows are left as they are.
-/// - scores: (T, T) scratch, overwritten.
+/// - scratch: `attentionScratchCount(T:C:NH:)` floats, overwritten.
 /// - qkv: (B, T, 3C). lengths: (B), each in 1...T.
 /// - pairs: the (sequence, head) pairs to compute, numbered b·NH + h; the others' columns of
-///   `out` are left alone, so disjoint ranges can run concurrently (each with its own `scores`).
+///   `out` are left alone, so disjoint ranges can run concurrently (each with its own `scratch`).
 /// Requires C divisible by NH.
 func bidirectionalAttentionForward(
-    out: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
+    out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
     lengths: [Int], B: Int, T: Int, C: Int, NH: Int, pairs: Range<Int>? = nil
 ) {
     precondition(NH > 0 && C % NH == 0, "C=\(C) not divisible by NH=\(NH)")
     precondition(lengths.count == B && lengths.allSatisfy { $0 >= 1 && $0 <= T }, "lengths out of 1...\(T)")
     let hs = C / NH
     let scale = 1 / sqrtf(Float(hs))
-    let (hs32, ld3, ldc) = (blasint(hs), blasint(3 * C), blasint(C))
     let pairs = pairs ?? 0..<B * NH
     precondition(pairs.lowerBound >= 0 && pairs.upperBound <= B * NH, "pairs \(pairs) out of 0..<\(B * NH)")
     for pair in pairs {
         let (b, h) = pair.quotientAndRemainder(dividingBy: NH)
-        let l32 = blasint(lengths[b])
         let q = qkv + b * T * 3 * C + h * hs
-        let k = q + C
-        let v = q + 2 * C
-        // scores (length, length) = scale · q (length, hs) · k (length, hs)ᵀ, row stride `length`.
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l32, l32, hs32,
-                    scale, q, ld3, k, ld3, 0, scores, l32)
-        softmaxRows(scores, N: Int(l32), C: Int(l32))
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l32, hs32, l32,
-                    1, scores, l32, v, ld3, 0, out + b * T * C + h * hs, ldc)
+        kernels_attention(out + b * T * C + h * hs, C, q, q + C, q + 2 * C, 3 * C, lengths[b], hs, scale, scratch)
     }
+}
+
+/// Floats of scratch one concurrent part of `bidirectionalAttentionForward` needs at padded
+/// length T.
+func attentionScratchCount(T: Int, C: Int, NH: Int) -> Int {
+    kernels_attention_scratch_count(T, C / NH)
 }

@@ -54,7 +54,7 @@ public final class BertEncoder: Sendable {
         }
         let N = B * T
         let parts = min(threads, N)
-        let scratch = EncoderScratch(N: N, C: C, I: I, T: T, parts: parts)
+        let scratch = EncoderScratch(N: N, C: C, I: I, attention: attentionScratchCount(T: T, C: C, NH: NH), parts: parts)
         defer { scratch.deallocate() }
         let eps = cfg.layerNormEps
         let lengths = batch.map(\.count)
@@ -77,7 +77,7 @@ public final class BertEncoder: Sendable {
         for layer in weights.layers {
             linear(scratch.qkv, scratch.hidden, layer.qkvWeight, layer.qkvBias, N: N, parts: parts)
             forEachPart(of: B * NH, parts: parts) { pairs, part in
-                bidirectionalAttentionForward(out: scratch.context, scores: scratch.scores + part * T * T, qkv: scratch.qkv,
+                bidirectionalAttentionForward(out: scratch.context, scratch: scratch.attention(part), qkv: scratch.qkv,
                                               lengths: lengths, B: B, T: T, C: C, NH: NH, pairs: pairs)
             }
             linear(scratch.sum, scratch.context, layer.attentionOutWeight, layer.attentionOutBias, N: N, parts: parts)
@@ -162,24 +162,29 @@ public final class BertEncoder: Sendable {
 }
 
 /// The encoder's working buffers, allocated once per call and shared by its parallel parts
-/// (each part writes only its own rows, or its own (sequence, head) columns and scores slab).
+/// (each part writes only its own rows, or its own (sequence, head) columns and attention slab).
 private struct EncoderScratch: @unchecked Sendable {
     let hidden: UnsafeMutablePointer<Float>   // (N, C), the running hidden state
     let sum: UnsafeMutablePointer<Float>      // (N, C), pre-LayerNorm residual sums
     let context: UnsafeMutablePointer<Float>  // (N, C), attention output
     let qkv: UnsafeMutablePointer<Float>      // (N, 3C)
     let inter: UnsafeMutablePointer<Float>    // (N, I)
-    let scores: UnsafeMutablePointer<Float>   // (parts, T, T), one slab per part
+    let scores: UnsafeMutablePointer<Float>   // (parts, attention), one attention scratch slab per part
+    let attentionCount: Int
 
-    init(N: Int, C: Int, I: Int, T: Int, parts: Int) {
+    init(N: Int, C: Int, I: Int, attention: Int, parts: Int) {
         func zeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
             let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
             p.initialize(repeating: 0, count: max(1, count))
             return p
         }
         (hidden, sum, context) = (zeroed(N * C), zeroed(N * C), zeroed(N * C))
-        (qkv, inter, scores) = (zeroed(N * 3 * C), zeroed(N * I), zeroed(parts * T * T))
+        (qkv, inter, scores) = (zeroed(N * 3 * C), zeroed(N * I), zeroed(parts * attention))
+        attentionCount = attention
     }
+
+    /// Part `part`'s attention scratch.
+    func attention(_ part: Int) -> UnsafeMutablePointer<Float> { scores + part * attentionCount }
 
     func deallocate() {
         for p in [hidden, sum, context, qkv, inter, scores] { p.deallocate() }

@@ -148,8 +148,8 @@ struct PoQEvaluatorLimitTests {
         let lengths = [7, 3, 1]
         let qkv = (0..<(B * T * 3 * C)).map { _ in Float.random(in: -2...2, using: &rng) }
         var out = [Float](repeating: .nan, count: B * T * C)
-        var scores = [Float](repeating: 0, count: T * T)
-        bidirectionalAttentionForward(out: &out, scores: &scores, qkv: qkv, lengths: lengths, B: B, T: T, C: C, NH: NH)
+        var scratch = [Float](repeating: .nan, count: attentionScratchCount(T: T, C: C, NH: NH))
+        bidirectionalAttentionForward(out: &out, scratch: &scratch, qkv: qkv, lengths: lengths, B: B, T: T, C: C, NH: NH)
         let want = Self.naiveAttention(qkv: qkv, lengths: lengths, B: B, T: T, C: C, NH: NH)
         var diff: Float = 0
         for b in 0..<B {

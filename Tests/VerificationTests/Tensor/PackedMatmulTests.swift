@@ -85,7 +85,8 @@ struct PackedMatmulTests {
 
     @Test func everyBuildIsItsNaiveLoopExactly() throws {
         let supported = Int(kernels_vector_level_supported())
-        // Every tile height of both sliver sizes (1-8), partial panels, K across a block.
+        // Every tile height of both tile sizes (1-8), partial panels, K across a block; calls of
+        // 1-2 panels read a where it lies, wider ones through slivers (both families).
         for (N, C, OC) in [(7, 13, 5), (13, 384, 40), (1, 1536, 16), (6, 0, 9), (97, 400, 33), (8, 20, 17), (23, 30, 48)] {
             let test = Case(N: N, C: C, OC: OC, seed: UInt64(N * 31 + C))
             let packed = test.packed
