@@ -38,10 +38,9 @@ void kernels_gemm_pack(float *packed, const float *b, size_t ldb, size_t K, size
     for (size_t p = 0; p < panels; p++) {
         for (size_t k = 0; k < K; k++) {
             float *to = packed + (p * K + k) * NR;
-            for (size_t j = 0; j < NR; j++) {
-                const size_t column = p * NR + j;
-                to[j] = column < N ? b[k * ldb + column] : 0.0f;
-            }
+            const size_t columns = N - p * NR < NR ? N - p * NR : NR;
+            memcpy(to, b + k * ldb + p * NR, columns * sizeof(float));
+            memset(to + columns, 0, (NR - columns) * sizeof(float));
         }
     }
 }

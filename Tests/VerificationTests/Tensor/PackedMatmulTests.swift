@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import CBLAS
 import CKernels
@@ -135,5 +136,45 @@ struct PackedMatmulTests {
                 #expect(out.array[n * 37 + o] == (o >= 32 ? want[n * 37 + o] : -7), "n=\(n) o=\(o)")
             }
         }
+    }
+}
+
+/// One head of attention on the packed GEMM (Sources/CKernels/attention.c) against a Double
+/// twin: head sizes with and without a whole number of 8-float blocks (kᵀ is packed in 8 x 8
+/// blocks), lengths around the 16-key panels, rows strided as in the encoder's qkv buffer.
+struct AttentionKernelTests {
+    @Test(arguments: [(1, 32), (7, 32), (16, 32), (17, 32), (33, 32), (40, 12), (9, 5)])
+    func matchesTheDoubleTwin(_ shape: (Int, Int)) {
+        let (L, hs) = shape
+        let ld = 3 * hs + 3  // rows of q, k, v side by side, plus a gap
+        var rng = TestRandom(seed: UInt64(L * 100 + hs))
+        let qkv = rng.floats(L * ld, scale: 2)
+        let ldo = hs + 2
+        var out = [Float](repeating: -7, count: L * ldo)
+        var scratch = [Float](repeating: .nan, count: kernels_attention_scratch_count(L, hs))
+        let scale = 1 / Float(hs).squareRoot()
+        qkv.withUnsafeBufferPointer { p in
+            let q = p.baseAddress!
+            kernels_attention(&out, ldo, q, q + hs, q + 2 * hs, ld, L, hs, scale, &scratch)
+        }
+        func x(_ row: Int, _ column: Int) -> Double { Double(qkv[row * ld + column]) }
+        var worst = 0.0
+        for i in 0..<L {
+            var scores = [Double](repeating: 0, count: L)
+            for j in 0..<L {
+                for d in 0..<hs { scores[j] += x(i, d) * x(j, hs + d) }
+                scores[j] *= Double(scale)
+            }
+            let m = scores.max()!
+            let e = scores.map { Foundation.exp($0 - m) }
+            let z = e.reduce(0, +)
+            for d in 0..<hs {
+                var want = 0.0
+                for j in 0..<L { want += e[j] / z * x(j, 2 * hs + d) }
+                worst = max(worst, abs(Double(out[i * ldo + d]) - want))
+            }
+            #expect(out[i * ldo + hs..<(i + 1) * ldo].allSatisfy { $0 == -7 }, "row \(i) written past hs")
+        }
+        #expect(worst < 2e-6, "L=\(L) hs=\(hs): \(worst)")
     }
 }
