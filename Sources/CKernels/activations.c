@@ -127,7 +127,8 @@ BUILDS(gelu, (float *out, const float *in, size_t count), (out, in, count), gelu
 BUILDS(gelu_tanh, (float *out, const float *in, size_t count), (out, in, count), gelu_tanh_map8, gelu_tanh_map16)
 BUILDS(gelu_tanh_backward, (float *dinp, const float *in, const float *dout, size_t count), (dinp, in, dout, count),
        gelu_tanh_backward_rows8, gelu_tanh_backward_rows16)
-BUILDS(softmax_rows, (float *x, size_t N, size_t C, float scale), (x, N, C, scale), softmax_rows8, softmax_rows16)
+BUILDS(softmax_rows, (float *x, size_t N, size_t C, float scale, float *inverse_sums), (x, N, C, scale, inverse_sums),
+       softmax_rows8, softmax_rows16)
 BUILDS(layernorm,
        (float *out, float *mean, float *rstd, const float *in, const float *weight, const float *bias, size_t N,
         size_t C, float eps),

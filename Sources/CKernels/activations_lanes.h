@@ -132,7 +132,7 @@ MAP(NAMED(gelu_map), NAMED(gelu))
 MAP(NAMED(gelu_tanh_map), NAMED(gelu_tanh))
 #undef MAP
 
-BODY void NAMED(softmax_rows)(float *x, size_t N, size_t C, float scale) {
+BODY void NAMED(softmax_rows)(float *x, size_t N, size_t C, float scale, float *inverse_sums) {
     const size_t whole = C / LANES * LANES, rest = C - whole;
     for (size_t n = 0; n < N; n++) {
         float *row = x + n * C;
@@ -164,6 +164,10 @@ BODY void NAMED(softmax_rows)(float *x, size_t N, size_t C, float scale) {
             memcpy(row + whole, &v, rest * sizeof(float));
         }
         const float inv = 1.0f / sum_lanes8(acc);
+        if (inverse_sums) {
+            inverse_sums[n] = inv;
+            continue;
+        }
         for (size_t i = 0; i < whole; i += LANES) {
             VF v;
             memcpy(&v, row + i, sizeof v);

@@ -58,7 +58,7 @@ static void pack_transposed(float *keys, const float *k, size_t ld, size_t L, si
 }
 
 size_t kernels_attention_scratch_count(size_t L, size_t hs) {
-    return L * L + kernels_gemm_packed_count(hs, L) + kernels_gemm_packed_count(L, hs);
+    return L * L + kernels_gemm_packed_count(hs, L) + kernels_gemm_packed_count(L, hs) + L;
 }
 
 void kernels_attention(float *out, size_t ldo, const float *q, const float *k, const float *v, size_t ld, size_t L,
@@ -67,9 +67,15 @@ void kernels_attention(float *out, size_t ldo, const float *q, const float *k, c
     float *scores = scratch;
     float *keys = scores + L * L;  // kᵀ (hs, L) packed: panels of P keys
     float *values = keys + kernels_gemm_packed_count(hs, L);
+    float *inverse_sums = values + kernels_gemm_packed_count(L, hs);
     pack_transposed(keys, k, ld, L, hs);
     kernels_gemm_packed(scores, L, q, ld, keys, NULL, L, hs, L, 0, (L + P - 1) / P);
-    kernels_softmax_rows(scores, L, L, scale);
+    // The weights stay unnormalised; each output row is scaled instead (hs products per row
+    // rather than L: a pass over the (L, L) scores saved).
+    kernels_softmax_rows(scores, L, L, scale, inverse_sums);
     kernels_gemm_pack(values, v, ld, L, hs);
     kernels_gemm_packed(out, ldo, scores, L, values, NULL, L, L, hs, 0, (hs + P - 1) / P);
+    for (size_t i = 0; i < L; i++) {
+        for (size_t d = 0; d < hs; d++) out[i * ldo + d] *= inverse_sums[i];
+    }
 }

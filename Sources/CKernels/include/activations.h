@@ -28,7 +28,9 @@ void kernels_layernorm(float *out, float *mean, float *rstd, const float *in, co
 /// scale x, computed as exp(-scale (max - x)) / sum (scale 1 multiplies exactly). exp is a
 /// vector polynomial within about 2e-7 relative of libm's expf; arguments below -87 give
 /// 2^-126 scaled values instead of smaller ones (a difference under 1.2e-38 per element).
-void kernels_softmax_rows(float *x, size_t N, size_t C, float scale);
+/// With `inverse_sums` (N floats) the rows are left as exp(-scale (max - x)) and 1 / sum is
+/// stored there instead (a caller that multiplies the rows by a matrix scales the product).
+void kernels_softmax_rows(float *x, size_t N, size_t C, float scale, float *inverse_sums);
 
 /// Each kernel in the build of `level` (a KERNELS_LEVEL_ value), or of the CPU's widest
 /// supported level below it; the functions above run the build of `kernels_vector_level()`.
@@ -38,7 +40,7 @@ void kernels_erf_at(int level, float *out, const float *in, size_t count);
 void kernels_gelu_at(int level, float *out, const float *in, size_t count);
 void kernels_gelu_tanh_at(int level, float *out, const float *in, size_t count);
 void kernels_gelu_tanh_backward_at(int level, float *dinp, const float *in, const float *dout, size_t count);
-void kernels_softmax_rows_at(int level, float *x, size_t N, size_t C, float scale);
+void kernels_softmax_rows_at(int level, float *x, size_t N, size_t C, float scale, float *inverse_sums);
 void kernels_layernorm_at(int level, float *out, float *mean, float *rstd, const float *in, const float *weight,
                           const float *bias, size_t N, size_t C, float eps);
 

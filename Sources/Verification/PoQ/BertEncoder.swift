@@ -172,14 +172,13 @@ private struct EncoderScratch: @unchecked Sendable {
     let scores: UnsafeMutablePointer<Float>   // (parts, attention), one attention scratch slab per part
     let attentionCount: Int
 
+    /// Only `context` is zeroed: attention writes its real rows only, and its padded rows feed
+    /// the next projection. The others are written in full before they are read.
     init(N: Int, C: Int, I: Int, attention: Int, parts: Int) {
-        func zeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
-            p.initialize(repeating: 0, count: max(1, count))
-            return p
-        }
-        (hidden, sum, context) = (zeroed(N * C), zeroed(N * C), zeroed(N * C))
-        (qkv, inter, scores) = (zeroed(N * 3 * C), zeroed(N * I), zeroed(parts * attention))
+        func allocate(_ count: Int) -> UnsafeMutablePointer<Float> { .allocate(capacity: max(1, count)) }
+        (hidden, sum, context) = (allocate(N * C), allocate(N * C), allocate(N * C))
+        context.initialize(repeating: 0, count: N * C)
+        (qkv, inter, scores) = (allocate(N * 3 * C), allocate(N * I), allocate(parts * attention))
         attentionCount = attention
     }
 
@@ -197,7 +196,7 @@ private struct EncoderScratch: @unchecked Sendable {
 private func linear(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafeMutablePointer<Float>, _ weight: PackedMatrix,
                     _ bias: [Float], N: Int, parts: Int) {
     let buffers = UncheckedPointers(out: out, inp: inp)
-    if N >= 256 * parts {
+    if N >= 512 * parts {
         forEachPart(of: N, parts: parts) { rows, _ in
             matmulForward(out: buffers.out + rows.lowerBound * weight.outputs, inp: buffers.inp + rows.lowerBound * weight.inputs,
                           packed: weight, bias: bias, N: rows.count)

@@ -94,5 +94,5 @@ public func residualForward(out: UnsafeMutablePointer<Float>, a: UnsafePointer<F
 /// Vectorised in Sources/CKernels/activations.c: exp by a polynomial within about 2e-7
 /// relative of libm's, sums in eight lanes; a NaN in a row makes the whole row NaN.
 public func softmaxRows(_ x: UnsafeMutablePointer<Float>, N: Int, C: Int) {
-    kernels_softmax_rows(x, N, C, 1)
+    kernels_softmax_rows(x, N, C, 1, nil)
 }

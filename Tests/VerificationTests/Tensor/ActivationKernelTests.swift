@@ -126,9 +126,14 @@ struct ActivationKernelTests {
             var values = (0..<rows * width).map { xs[($0 * 7_919 + width) % n] * 3 }
             if width > 30 { values[width + 3] = .nan }
             var (a, b) = (values, values)
-            kernels_softmax_rows_at(avx2, &a, rows, width, 0.17)
-            kernels_softmax_rows_at(avx512, &b, rows, width, 0.17)
+            kernels_softmax_rows_at(avx2, &a, rows, width, 0.17, nil)
+            kernels_softmax_rows_at(avx512, &b, rows, width, 0.17, nil)
             #expect(same((a, b)), "softmax width \(width)")
+            (a, b) = (values, values)
+            var (sumsA, sumsB) = ([Float](repeating: 0, count: rows), [Float](repeating: 1, count: rows))
+            kernels_softmax_rows_at(avx2, &a, rows, width, 0.17, &sumsA)
+            kernels_softmax_rows_at(avx512, &b, rows, width, 0.17, &sumsB)
+            #expect(same((a, b)) && same((sumsA, sumsB)), "unnormalised softmax width \(width)")
         }
     }
 
@@ -200,7 +205,7 @@ struct ActivationKernelTests {
     /// rows sum to 1; a NaN anywhere makes its row NaN and leaves other rows alone.
     @Test(arguments: KernelBuild.all)
     func softmaxKernelOnEveryRowLength(build: KernelBuild) {
-        let kernel = { kernels_softmax_rows_at(build.level, $0, $1, $2, 1) }
+        let kernel = { kernels_softmax_rows_at(build.level, $0, $1, $2, 1, nil) }
         var rng = TestRandom(seed: 16)
         for width in Array(1...40) + [127, 128, 512] {
             let rows = 3
@@ -215,6 +220,13 @@ struct ActivationKernelTests {
                 #expect(abs(x[row].reduce(0, +) - 1) < 1e-5, "width \(width) row \(n) sums to \(x[row].reduce(0, +))")
             }
         }
+        // Unnormalised, with the inverse sums: rows times their inverse sum are the softmax.
+        let values = rng.floats(3 * 37, scale: 8)
+        var normalised = values, raw = values
+        var inverse = [Float](repeating: 0, count: 3)
+        kernel(&normalised, 3, 37)
+        kernels_softmax_rows_at(build.level, &raw, 3, 37, 1, &inverse)
+        for i in raw.indices { #expect(abs(raw[i] * inverse[i / 37] - normalised[i]) <= 1e-6 * max(normalised[i], 1e-3), "\(i)") }
         var poisoned: [Float] = [0, 1, 2, .nan, 4, 5, 6, 7, 8, 9, 0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9]
         kernel(&poisoned, 2, 10)
         #expect(poisoned[0..<10].allSatisfy { $0.isNaN })
