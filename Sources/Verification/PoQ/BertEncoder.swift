@@ -1,24 +1,21 @@
 internal import Foundation
 
 // Shape letters: B batch, T padded tokens, C hidden channels, I intermediate channels,
-// NH heads, N = B·T rows.
+// NH heads, N rows: the batch's real tokens, one sequence after another (no padding).
 
-/// The BERT encoder forward pass on the CPU (fp32, OpenBLAS sgemm), batched with padding to
-/// the longest sequence of the batch.
+/// The BERT encoder forward pass on the CPU (fp32, the packed kernels of Sources/CKernels),
+/// batched without padding: every step runs on the batch's real tokens only.
 ///
 /// Embeddings (word + position + token type) and LayerNorm; then per layer: packed QKV
-/// projection, bidirectional attention under the padding mask, output projection, residual
+/// projection, bidirectional attention within each sequence, output projection, residual
 /// and LayerNorm, intermediate projection with exact GELU, output projection, residual and
 /// LayerNorm (post-LN, as in Hugging Face `BertModel`). The pooler is dense + tanh on the
 /// [CLS] row; the classifier maps the pooled vector to one logit.
 public final class BertEncoder: Sendable {
     public let weights: BertWeights
-    /// Token id used for padding positions (config `pad_token_id`, 0 for BERT vocabularies).
-    public let padId: Int32
 
-    public init(weights: BertWeights, padId: Int32 = 0) {
+    public init(weights: BertWeights) {
         self.weights = weights
-        self.padId = padId
     }
 
     /// Runs the encoder on `batch` and returns the last hidden states.
@@ -32,16 +29,14 @@ public final class BertEncoder: Sendable {
     /// batch, on the padding or on `threads`: every step works on rows (embeddings, the packed
     /// projections of `matmulForward(out:inp:packed:...)`, GELU, LayerNorm) or on one sequence
     /// (attention, whose products are sized by the sequence's own length). So sequences can be
-    /// batched, regrouped and split freely without changing a score. Rows past a sequence's
-    /// length are padding and hold no meaningful values.
+    /// batched, regrouped and split freely without changing a score. Only real tokens are
+    /// computed; rows past a sequence's length in the result are zero.
     ///
     /// With `threads` > 1, at least as many sequences and at least 512 real tokens per thread,
     /// the batch is cut into `threads` groups of whole sequences, each encoded independently on
-    /// its own Dispatch task (and, without `paddedLength`, padded only to its own longest
-    /// sequence; padding rows are then zero). Otherwise every step is split across the tasks:
-    /// projections by rows (by panels of output columns when there are fewer than 256 rows per
-    /// task), GELU and LayerNorm by rows, attention by (sequence, head) pairs. Attention's
-    /// OpenBLAS calls run on one OpenBLAS thread each (call `setBLASThreadCount(1)` first).
+    /// its own Dispatch task. Otherwise every step is split across the tasks: projections by
+    /// rows (by panels of output columns when there are fewer than 512 rows per task), GELU and
+    /// LayerNorm by rows, attention by (sequence, head) pairs.
     public func hiddenStates(_ batch: [BertEncoding], paddedLength: Int? = nil, threads: Int = 1) -> BertHiddenStates {
         let cfg = weights.config
         let (B, C, I, NH) = (batch.count, cfg.hiddenSize, cfg.intermediateSize, cfg.numAttentionHeads)
@@ -50,16 +45,16 @@ public final class BertEncoder: Sendable {
         precondition(B > 0 && longest >= 1 && T >= longest && T <= cfg.maxPositionEmbeddings, "bad batch shape")
         precondition(threads >= 1, "threads must be at least 1, got \(threads)")
         if threads > 1, B >= threads, batch.map(\.count).reduce(0, +) >= 512 * threads {
-            return bySequenceGroups(batch, paddedLength: paddedLength, threads: threads)
+            return bySequenceGroups(batch, paddedLength: T, threads: threads)
         }
-        let N = B * T
+        let lengths = batch.map(\.count)
+        let N = lengths.reduce(0, +)
         let parts = min(threads, N)
-        let scratch = EncoderScratch(N: N, C: C, I: I, attention: attentionScratchCount(T: T, C: C, NH: NH), parts: parts)
+        let scratch = EncoderScratch(N: N, C: C, I: I, attention: attentionScratchCount(longest: longest, C: C, NH: NH), parts: parts)
         defer { scratch.deallocate() }
         let eps = cfg.layerNormEps
-        let lengths = batch.map(\.count)
 
-        embed(batch, T: T, into: scratch.sum)
+        embed(batch, into: scratch.sum)
         let embeddingNorm = (weights.embeddingNormWeight, weights.embeddingNormBias)
         forEachPart(of: N, parts: parts) { rows, _ in
             layerNormForward(out: scratch.hidden + rows.lowerBound * C, mean: nil, rstd: nil, inp: scratch.sum + rows.lowerBound * C,
@@ -78,7 +73,7 @@ public final class BertEncoder: Sendable {
             linear(scratch.qkv, scratch.hidden, layer.qkvWeight, layer.qkvBias, N: N, parts: parts)
             forEachPart(of: B * NH, parts: parts) { pairs, part in
                 bidirectionalAttentionForward(out: scratch.context, scratch: scratch.attention(part), qkv: scratch.qkv,
-                                              lengths: lengths, B: B, T: T, C: C, NH: NH, pairs: pairs)
+                                              lengths: lengths, C: C, NH: NH, pairs: pairs)
             }
             linear(scratch.sum, scratch.context, layer.attentionOutWeight, layer.attentionOutBias, N: N, parts: parts)
             addAndNormalize(layer.attentionNormWeight, layer.attentionNormBias)
@@ -89,24 +84,42 @@ public final class BertEncoder: Sendable {
             linear(scratch.sum, scratch.inter, layer.outputWeight, layer.outputBias, N: N, parts: parts)
             addAndNormalize(layer.outputNormWeight, layer.outputNormBias)
         }
-        return BertHiddenStates(batchSize: B, paddedLength: T, channels: C, lengths: lengths,
-                                values: Array(UnsafeBufferPointer(start: scratch.hidden, count: N * C)))
+        // Back to the padded layout, zeros in the padding.
+        var values = [Float](repeating: 0, count: B * T * C)
+        values.withUnsafeMutableBufferPointer { padded in
+            var row = 0
+            for (b, length) in lengths.enumerated() {
+                (padded.baseAddress! + b * T * C).update(from: scratch.hidden + row * C, count: length * C)
+                row += length
+            }
+        }
+        return BertHiddenStates(batchSize: B, paddedLength: T, channels: C, lengths: lengths, values: values)
     }
 
-    /// The batch cut into `threads` contiguous groups of sequences, each encoded on its own
-    /// thread with no synchronisation between them (sequences never interact), then put back
-    /// together at the batch's padded length. Without `paddedLength` each group is padded only
-    /// to its own longest sequence; its rows past that are left zero.
-    private func bySequenceGroups(_ batch: [BertEncoding], paddedLength: Int?, threads: Int) -> BertHiddenStates {
+    /// The batch cut into `threads` contiguous groups of sequences with near-equal real tokens
+    /// (each group at least one sequence), each encoded on its own thread with no
+    /// synchronisation between them (sequences never interact), then put back together at the
+    /// batch's padded length (zeros in the padding).
+    private func bySequenceGroups(_ batch: [BertEncoding], paddedLength T: Int, threads: Int) -> BertHiddenStates {
         let (B, C) = (batch.count, weights.config.hiddenSize)
-        let T = paddedLength ?? batch.map(\.count).max()!
+        let lengths = batch.map(\.count)
+        // Group g starts at the first sequence after the previous group's start whose tokens
+        // before it reach g/threads of the total.
+        let total = lengths.reduce(0, +)
+        var starts = [0], before = 0
+        for (b, length) in lengths.enumerated() {
+            if b > 0, starts.count < threads, before * threads >= total * starts.count { starts.append(b) }
+            before += length
+        }
+        starts.append(B)
+        let bounds = starts
         let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: B * T * C)
         values.initialize(repeating: 0)
         defer { values.deallocate() }
         let output = UncheckedOutput(values: values)
-        DispatchQueue.concurrentPerform(iterations: threads) { group in
-            let first = B * group / threads
-            let states = self.hiddenStates(Array(batch[first..<(B * (group + 1) / threads)]), paddedLength: paddedLength)
+        DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { group in
+            let first = bounds[group]
+            let states = self.hiddenStates(Array(batch[first..<bounds[group + 1]]))
             let rows = states.paddedLength * C
             states.values.withUnsafeBufferPointer { src in
                 for b in 0..<states.batchSize {
@@ -115,20 +128,21 @@ public final class BertEncoder: Sendable {
                 }
             }
         }
-        return BertHiddenStates(batchSize: B, paddedLength: T, channels: C, lengths: batch.map(\.count), values: Array(values))
+        return BertHiddenStates(batchSize: B, paddedLength: T, channels: C, lengths: lengths, values: Array(values))
     }
 
-    /// Writes word + position + token type embeddings of every (padded) position into `out`
-    /// (N, C); padding positions use `padId` and type 0, as the reference does.
-    private func embed(_ batch: [BertEncoding], T: Int, into out: UnsafeMutablePointer<Float>) {
+    /// Writes word + position + token type embeddings of every token into `out` (N, C), the
+    /// sequences one after another.
+    private func embed(_ batch: [BertEncoding], into out: UnsafeMutablePointer<Float>) {
         let cfg = weights.config
         let C = cfg.hiddenSize
-        for (b, encoding) in batch.enumerated() {
-            for t in 0..<T {
-                let id = t < encoding.count ? Int(encoding.ids[t]) : Int(padId)
-                let type = t < encoding.count ? Int(encoding.typeIds[t]) : 0
+        var row = 0
+        for encoding in batch {
+            for t in 0..<encoding.count {
+                let (id, type) = (Int(encoding.ids[t]), Int(encoding.typeIds[t]))
                 precondition(id >= 0 && id < cfg.vocabSize && type >= 0 && type < cfg.typeVocabSize, "token out of range")
-                let base = (b * T + t) * C
+                let base = row * C
+                row += 1
                 for c in 0..<C {
                     out[base + c] = weights.wordEmbeddings[id * C + c] + weights.positionEmbeddings[t * C + c]
                         + weights.tokenTypeEmbeddings[type * C + c]
@@ -172,12 +186,10 @@ private struct EncoderScratch: @unchecked Sendable {
     let scores: UnsafeMutablePointer<Float>   // (parts, attention), one attention scratch slab per part
     let attentionCount: Int
 
-    /// Only `context` is zeroed: attention writes its real rows only, and its padded rows feed
-    /// the next projection. The others are written in full before they are read.
+    /// Not zeroed: every buffer is written in full before it is read (all rows are real tokens).
     init(N: Int, C: Int, I: Int, attention: Int, parts: Int) {
         func allocate(_ count: Int) -> UnsafeMutablePointer<Float> { .allocate(capacity: max(1, count)) }
         (hidden, sum, context) = (allocate(N * C), allocate(N * C), allocate(N * C))
-        context.initialize(repeating: 0, count: N * C)
         (qkv, inter, scores) = (allocate(N * 3 * C), allocate(N * I), allocate(parts * attention))
         attentionCount = attention
     }

@@ -80,7 +80,7 @@ public final class PoQEvaluator: Sendable {
             vocabularySHA256: tokenizer.vocabulary.canonicalDigest, normalizer: tokenizer.normalizer,
             maxInputCharsPerWord: tokenizer.maxInputCharsPerWord, maxLength: tokenizer.maxLength)
         identity = PoQEvaluatorIdentity(descriptor)
-        encoder = BertEncoder(weights: weights, padId: tokenizer.padId)
+        encoder = BertEncoder(weights: weights)
         self.limits = limits
     }
 
@@ -113,10 +113,10 @@ public final class PoQEvaluator: Sendable {
     /// What scores are computed from, for each of `encodings` in order: the pooled, unit-length
     /// sentence embedding (similarity) or the one-element logit (cross-encoder).
     ///
-    /// Identical encodings are encoded once. The others run in groups of similar length
-    /// (`SequenceGrouping`), each group padded only to its own longest sequence, on `threads`
+    /// Identical encodings are encoded once. The others run in order, at most `batchSize` per
+    /// encoder run whatever their lengths (the encoder computes real tokens only), on `threads`
     /// threads (`BertEncoder.hiddenStates(threads:)`). `shouldContinue` is asked before each
-    /// group; false stops with `PoQError.cancelled`.
+    /// run; false stops with `PoQError.cancelled`.
     public func readouts(_ encodings: [BertEncoding], threads: Int = 1,
                          shouldContinue: () -> Bool = { true }) throws(PoQError) -> [[Float]] {
         var slot: [BertEncoding: Int] = [:]
@@ -129,11 +129,12 @@ public final class PoQEvaluator: Sendable {
         }
         var results = [[Float]](repeating: [], count: distinct.count)
         var encoded = 0
-        for group in SequenceGrouping.groups(lengths: distinct.map(\.count), maxSequences: limits.batchSize) {
+        for first in stride(from: 0, to: distinct.count, by: limits.batchSize) {
             guard shouldContinue() else { throw .cancelled(encoded: encoded, total: distinct.count) }
-            let states = encoder.hiddenStates(group.map { distinct[$0] }, threads: threads)
-            for (index, value) in zip(group, readout(states)) { results[index] = value }
-            encoded += group.count
+            let run = first..<min(first + limits.batchSize, distinct.count)
+            let states = encoder.hiddenStates(Array(distinct[run]), threads: threads)
+            for (index, value) in zip(run, readout(states)) { results[index] = value }
+            encoded += run.count
         }
         return slots.map { results[$0] }
     }

@@ -18,8 +18,9 @@ internal import Foundation
 ///   a single call on an idle machine uses every core. Under concurrent calls each batch runs
 ///   on one core.
 ///
-/// Within a batch, identical sequences (the same prompt from several callers) are encoded once,
-/// and runs are grouped by length (`PoQEvaluator.readouts`). Recent prompts' embeddings are
+/// Within a batch, identical sequences (the same prompt from several callers) are encoded once
+/// (`PoQEvaluator.readouts`), and sequences of any lengths share a run (the encoder computes
+/// real tokens only, no padding). Recent prompts' embeddings are
 /// remembered (similarity mode). None of this changes a score: a sequence's encoder output does
 /// not depend on what it is batched with.
 public final class PoQScheduler: @unchecked Sendable {

@@ -94,10 +94,15 @@ struct BertEncoderReferenceTests {
         // Truncated at the checkpoint's maximum length (256 for all-MiniLM-L6-v2).
         let full = evaluator.tokenizer.maxLength
         try #require(long.map(\.count) == [full, full])
-        let grouped = evaluator.encoder.hiddenStates(long, threads: 2)
-        for (b, encoding) in long.enumerated() {
-            #expect(Array(grouped.values[b * full * grouped.channels..<(b + 1) * full * grouped.channels])
-                == evaluator.encoder.hiddenStates([encoding]).values, "long sequence \(b) in groups on 2 threads")
+        // Four long sequences and a short one (at least 512 tokens per thread): groups of whole
+        // sequences with near-equal tokens, each on its own thread; the padding stays zero.
+        let mixed = long + long + [encodings[0]]
+        let grouped = evaluator.encoder.hiddenStates(mixed, threads: 2)
+        let width = full * grouped.channels
+        for (b, encoding) in mixed.enumerated() {
+            let own = evaluator.encoder.hiddenStates([encoding]).values
+            #expect(Array(grouped.values[b * width..<b * width + own.count]) == own, "sequence \(b) in groups on 2 threads")
+            #expect(grouped.values[b * width + own.count..<(b + 1) * width].allSatisfy { $0 == 0 }, "padding of sequence \(b)")
         }
     }
 
