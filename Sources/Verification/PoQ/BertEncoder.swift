@@ -34,9 +34,9 @@ public final class BertEncoder: Sendable {
     ///
     /// With `threads` > 1, at least as many sequences and at least 512 real tokens per thread,
     /// the batch is cut into `threads` groups of whole sequences, each encoded independently on
-    /// its own Dispatch task. Otherwise every step is split across the tasks: projections by
-    /// rows (by panels of output columns when there are fewer than 512 rows per task), GELU and
-    /// LayerNorm by rows, attention by (sequence, head) pairs.
+    /// its own Dispatch task. Otherwise the rows are split across the tasks (at least 16 rows
+    /// each), every step but attention running on them from one attention to the next, and
+    /// attention by (sequence, head) pairs.
     public func hiddenStates(_ batch: [BertEncoding], paddedLength: Int? = nil, threads: Int = 1) -> BertHiddenStates {
         let cfg = weights.config
         let (B, C, I, NH) = (batch.count, cfg.hiddenSize, cfg.intermediateSize, cfg.numAttentionHeads)
@@ -49,40 +49,50 @@ public final class BertEncoder: Sendable {
         }
         let lengths = batch.map(\.count)
         let N = lengths.reduce(0, +)
-        let parts = min(threads, N)
-        let scratch = EncoderScratch(N: N, C: C, I: I, attention: attentionScratchCount(longest: longest, C: C, NH: NH), parts: parts)
+        // Row work goes to at most one part per 16 rows (attention's parts are its own).
+        let parts = min(threads, max(1, N / 16))
+        let scratch = EncoderScratch(N: N, C: C, I: I, attention: attentionScratchCount(longest: longest, C: C, NH: NH), parts: threads)
         defer { scratch.deallocate() }
-        let eps = cfg.layerNormEps
+        let (eps, layers) = (cfg.layerNormEps, weights.layers)
 
+        /// out[rows] = inp[rows] · weight + bias.
+        @Sendable func project(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafeMutablePointer<Float>, _ weight: PackedMatrix,
+                     _ bias: [Float], _ rows: Range<Int>) {
+            matmulForward(out: out + rows.lowerBound * weight.outputs, inp: inp + rows.lowerBound * weight.inputs,
+                          packed: weight, bias: bias, N: rows.count)
+        }
+        /// hidden[rows] = LayerNorm(sum[rows] + hidden[rows]); `sum` keeps the residual sum (or,
+        /// without `residual`, LayerNorm(sum[rows])).
+        @Sendable func normalize(_ rows: Range<Int>, _ weight: [Float], _ bias: [Float], residual: Bool = true) {
+            let (r, n) = (rows.lowerBound, rows.count)
+            if residual { addInPlace(scratch.sum + r * C, scratch.hidden + r * C, count: n * C) }
+            layerNormForward(out: scratch.hidden + r * C, mean: nil, rstd: nil, inp: scratch.sum + r * C,
+                             weight: weight, bias: bias, N: n, C: C, eps: eps)
+        }
+
+        // Everything but attention works row by row, so each part runs from one attention to
+        // the next on its own rows with no synchronisation: two joins per layer.
         embed(batch, into: scratch.sum)
-        let embeddingNorm = (weights.embeddingNormWeight, weights.embeddingNormBias)
         forEachPart(of: N, parts: parts) { rows, _ in
-            layerNormForward(out: scratch.hidden + rows.lowerBound * C, mean: nil, rstd: nil, inp: scratch.sum + rows.lowerBound * C,
-                             weight: embeddingNorm.0, bias: embeddingNorm.1, N: rows.count, C: C, eps: eps)
+            normalize(rows, weights.embeddingNormWeight, weights.embeddingNormBias, residual: false)
+            project(scratch.qkv, scratch.hidden, layers[0].qkvWeight, layers[0].qkvBias, rows)
         }
-        /// hidden = LayerNorm(sum + hidden), split by rows; `sum` keeps the residual sum.
-        func addAndNormalize(_ weight: [Float], _ bias: [Float]) {
-            forEachPart(of: N, parts: parts) { rows, _ in
-                let (r, n) = (rows.lowerBound, rows.count)
-                addInPlace(scratch.sum + r * C, scratch.hidden + r * C, count: n * C)
-                layerNormForward(out: scratch.hidden + r * C, mean: nil, rstd: nil, inp: scratch.sum + r * C,
-                                 weight: weight, bias: bias, N: n, C: C, eps: eps)
-            }
-        }
-        for layer in weights.layers {
-            linear(scratch.qkv, scratch.hidden, layer.qkvWeight, layer.qkvBias, N: N, parts: parts)
-            forEachPart(of: B * NH, parts: parts) { pairs, part in
+        for (index, layer) in layers.enumerated() {
+            forEachPart(of: B * NH, parts: threads) { pairs, part in
                 bidirectionalAttentionForward(out: scratch.context, scratch: scratch.attention(part), qkv: scratch.qkv,
                                               lengths: lengths, C: C, NH: NH, pairs: pairs)
             }
-            linear(scratch.sum, scratch.context, layer.attentionOutWeight, layer.attentionOutBias, N: N, parts: parts)
-            addAndNormalize(layer.attentionNormWeight, layer.attentionNormBias)
-            linear(scratch.inter, scratch.hidden, layer.intermediateWeight, layer.intermediateBias, N: N, parts: parts)
             forEachPart(of: N, parts: parts) { rows, _ in
+                project(scratch.sum, scratch.context, layer.attentionOutWeight, layer.attentionOutBias, rows)
+                normalize(rows, layer.attentionNormWeight, layer.attentionNormBias)
+                project(scratch.inter, scratch.hidden, layer.intermediateWeight, layer.intermediateBias, rows)
                 geluForward(out: scratch.inter + rows.lowerBound * I, inp: scratch.inter + rows.lowerBound * I, count: rows.count * I)
+                project(scratch.sum, scratch.inter, layer.outputWeight, layer.outputBias, rows)
+                normalize(rows, layer.outputNormWeight, layer.outputNormBias)
+                if index + 1 < layers.count {
+                    project(scratch.qkv, scratch.hidden, layers[index + 1].qkvWeight, layers[index + 1].qkvBias, rows)
+                }
             }
-            linear(scratch.sum, scratch.inter, layer.outputWeight, layer.outputBias, N: N, parts: parts)
-            addAndNormalize(layer.outputNormWeight, layer.outputNormBias)
         }
         // Back to the padded layout, zeros in the padding.
         var values = [Float](repeating: 0, count: B * T * C)
@@ -200,30 +210,6 @@ private struct EncoderScratch: @unchecked Sendable {
     func deallocate() {
         for p in [hidden, sum, context, qkv, inter, scores] { p.deallocate() }
     }
-}
-
-/// `out = inp · weight + bias` (N, OC) split across `parts` tasks: by rows when each part gets
-/// at least 256, else by panels of output columns, so that with few rows each task reads only
-/// its share of the weight. Either split gives the same bits (`PackedMatrix`).
-private func linear(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafeMutablePointer<Float>, _ weight: PackedMatrix,
-                    _ bias: [Float], N: Int, parts: Int) {
-    let buffers = UncheckedPointers(out: out, inp: inp)
-    if N >= 512 * parts {
-        forEachPart(of: N, parts: parts) { rows, _ in
-            matmulForward(out: buffers.out + rows.lowerBound * weight.outputs, inp: buffers.inp + rows.lowerBound * weight.inputs,
-                          packed: weight, bias: bias, N: rows.count)
-        }
-    } else {
-        forEachPart(of: weight.panels, parts: parts) { panels, _ in
-            matmulForward(out: buffers.out, inp: buffers.inp, packed: weight, bias: bias, N: N, panels: panels)
-        }
-    }
-}
-
-/// Two buffers handed to parallel parts that write disjoint regions of `out`.
-private struct UncheckedPointers: @unchecked Sendable {
-    let out: UnsafeMutablePointer<Float>
-    let inp: UnsafeMutablePointer<Float>
 }
 
 /// Splits `0..<count` into `parts` contiguous ranges of near-equal size and runs `body` on each
