@@ -172,8 +172,9 @@ def main():
     prompt_tokens = len(tok.encode(fresh(pairs[0][0])).ids)
     output_tokens = statistics.mean(len(tok.encode(fresh(p)).ids) for _, p in pairs)
     ceiling = (output_tokens + prompt_tokens / 16) / (output_tokens + prompt_tokens)
-    print(f"new prompt per request: encoder tokens per output {output_tokens + prompt_tokens:.1f} (one-output) "
-          f"against {output_tokens + prompt_tokens / 16:.1f} (batch-16): token-proportional ceiling {100 * ceiling:.1f}%")
+    print(f"new prompt per request: encoder tokens per output {output_tokens + prompt_tokens:.1f} (one-output: "
+          f"prompt {prompt_tokens} + output {output_tokens:.1f}) against {output_tokens + prompt_tokens / 16:.1f} "
+          f"(batch-16): token-proportional ceiling {100 * ceiling:.1f}%")
     print(f"(median of N={runs} runs of each, interleaved)")
 
 
