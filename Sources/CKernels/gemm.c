@@ -85,75 +85,36 @@ void kernels_gemm_pack(float *packed, const float *b, size_t ldb, size_t K, size
     TILE_OF(sliver, a[k * MR + r], V, LANES, MR, R)                                                              \
     TILE_OF(direct, a[r * lda + k], V, LANES, MR, R)
 
+/// NAME runs a tile of `rows` rows (1 to the tile height) of family KIND in vectors V;
+/// TALLER_CASES lists the cases above 6 rows.
+#define CASE(KIND, V, R)                                                                                         \
+    case R: tile_##KIND##_##V##_##R(c, ldc, a, lda, b, kc, start, columns); break;
+#define DISPATCH(NAME, KIND, V, TALLER_CASES)                                                                   \
+    BODY void NAME(size_t rows, float *c, size_t ldc, const float *a, size_t lda, const float *b, size_t kc,    \
+                   const float *start, size_t columns) {                                                         \
+        switch (rows) {                                                                                          \
+            TALLER_CASES                                                                                         \
+            CASE(KIND, V, 6) CASE(KIND, V, 5) CASE(KIND, V, 4) CASE(KIND, V, 3) CASE(KIND, V, 2)                \
+        default: tile_##KIND##_##V##_1(c, ldc, a, lda, b, kc, start, columns); break;                           \
+        }                                                                                                        \
+    }
+
+/// The tiles of 1 to 6 rows.
+#define TILES_TO_6(V, LANES, MR)                                                                                 \
+    TILE(V, LANES, MR, 1) TILE(V, LANES, MR, 2) TILE(V, LANES, MR, 3) TILE(V, LANES, MR, 4) TILE(V, LANES, MR, 5) \
+    TILE(V, LANES, MR, 6)
+
 // Tiles of up to 6 rows, two 8-float vectors per row (twelve accumulators): baseline and AVX2.
-TILE(v8f, 8, 6, 1)
-TILE(v8f, 8, 6, 2)
-TILE(v8f, 8, 6, 3)
-TILE(v8f, 8, 6, 4)
-TILE(v8f, 8, 6, 5)
-TILE(v8f, 8, 6, 6)
-
-BODY void tile8_sliver(size_t rows, float *c, size_t ldc, const float *a, size_t lda, const float *b, size_t kc,
-                      const float *start, size_t columns) {
-    switch (rows) {
-    case 6: tile_sliver_v8f_6(c, ldc, a, lda, b, kc, start, columns); break;
-    case 5: tile_sliver_v8f_5(c, ldc, a, lda, b, kc, start, columns); break;
-    case 4: tile_sliver_v8f_4(c, ldc, a, lda, b, kc, start, columns); break;
-    case 3: tile_sliver_v8f_3(c, ldc, a, lda, b, kc, start, columns); break;
-    case 2: tile_sliver_v8f_2(c, ldc, a, lda, b, kc, start, columns); break;
-    default: tile_sliver_v8f_1(c, ldc, a, lda, b, kc, start, columns); break;
-    }
-}
-
-BODY void tile8_direct(size_t rows, float *c, size_t ldc, const float *a, size_t lda, const float *b, size_t kc,
-                      const float *start, size_t columns) {
-    switch (rows) {
-    case 6: tile_direct_v8f_6(c, ldc, a, lda, b, kc, start, columns); break;
-    case 5: tile_direct_v8f_5(c, ldc, a, lda, b, kc, start, columns); break;
-    case 4: tile_direct_v8f_4(c, ldc, a, lda, b, kc, start, columns); break;
-    case 3: tile_direct_v8f_3(c, ldc, a, lda, b, kc, start, columns); break;
-    case 2: tile_direct_v8f_2(c, ldc, a, lda, b, kc, start, columns); break;
-    default: tile_direct_v8f_1(c, ldc, a, lda, b, kc, start, columns); break;
-    }
-}
+TILES_TO_6(v8f, 8, 6)
+DISPATCH(tile8_sliver, sliver, v8f, )
+DISPATCH(tile8_direct, direct, v8f, )
 
 // Tiles of up to 8 rows, one 16-float vector per row: AVX-512.
-TILE(v16f, 16, 8, 1)
-TILE(v16f, 16, 8, 2)
-TILE(v16f, 16, 8, 3)
-TILE(v16f, 16, 8, 4)
-TILE(v16f, 16, 8, 5)
-TILE(v16f, 16, 8, 6)
+TILES_TO_6(v16f, 16, 8)
 TILE(v16f, 16, 8, 7)
 TILE(v16f, 16, 8, 8)
-
-BODY void tile16_sliver(size_t rows, float *c, size_t ldc, const float *a, size_t lda, const float *b, size_t kc,
-                       const float *start, size_t columns) {
-    switch (rows) {
-    case 8: tile_sliver_v16f_8(c, ldc, a, lda, b, kc, start, columns); break;
-    case 7: tile_sliver_v16f_7(c, ldc, a, lda, b, kc, start, columns); break;
-    case 6: tile_sliver_v16f_6(c, ldc, a, lda, b, kc, start, columns); break;
-    case 5: tile_sliver_v16f_5(c, ldc, a, lda, b, kc, start, columns); break;
-    case 4: tile_sliver_v16f_4(c, ldc, a, lda, b, kc, start, columns); break;
-    case 3: tile_sliver_v16f_3(c, ldc, a, lda, b, kc, start, columns); break;
-    case 2: tile_sliver_v16f_2(c, ldc, a, lda, b, kc, start, columns); break;
-    default: tile_sliver_v16f_1(c, ldc, a, lda, b, kc, start, columns); break;
-    }
-}
-
-BODY void tile16_direct(size_t rows, float *c, size_t ldc, const float *a, size_t lda, const float *b, size_t kc,
-                       const float *start, size_t columns) {
-    switch (rows) {
-    case 8: tile_direct_v16f_8(c, ldc, a, lda, b, kc, start, columns); break;
-    case 7: tile_direct_v16f_7(c, ldc, a, lda, b, kc, start, columns); break;
-    case 6: tile_direct_v16f_6(c, ldc, a, lda, b, kc, start, columns); break;
-    case 5: tile_direct_v16f_5(c, ldc, a, lda, b, kc, start, columns); break;
-    case 4: tile_direct_v16f_4(c, ldc, a, lda, b, kc, start, columns); break;
-    case 3: tile_direct_v16f_3(c, ldc, a, lda, b, kc, start, columns); break;
-    case 2: tile_direct_v16f_2(c, ldc, a, lda, b, kc, start, columns); break;
-    default: tile_direct_v16f_1(c, ldc, a, lda, b, kc, start, columns); break;
-    }
-}
+DISPATCH(tile16_sliver, sliver, v16f, CASE(sliver, v16f, 8) CASE(sliver, v16f, 7))
+DISPATCH(tile16_direct, direct, v16f, CASE(direct, v16f, 8) CASE(direct, v16f, 7))
 
 // Zeros stand in for missing bias; one per panel column.
 static const float zeros[NR];
