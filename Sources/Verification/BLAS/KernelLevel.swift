@@ -1,7 +1,7 @@
 internal import CKernels
 
-/// The build of this project's own vector kernels (the packed GEMM, GELU, softmax, LayerNorm in
-/// Sources/CKernels) that the process runs.
+/// The build of this project's own vector kernels (the packed GEMM and attention, GELU,
+/// softmax, LayerNorm in Sources/CKernels) that the process runs.
 ///
 /// The kernels pick the widest build the CPU supports, but never a wider one than the OpenBLAS
 /// core loaded when that core is AVX2 class or better: `OPENBLAS_CORETYPE=Haswell` (or the
