@@ -6,6 +6,20 @@
 
 static atomic_int level_limit = KERNELS_LEVEL_AVX512;
 
+/// The CPU's level, read once: every dispatched kernel call asks for it.
+static atomic_int supported_level = -1;
+
+static int read_supported_level(void);
+
+int kernels_vector_level_supported(void) {
+    int level = atomic_load_explicit(&supported_level, memory_order_relaxed);
+    if (level < 0) {
+        level = read_supported_level();
+        atomic_store_explicit(&supported_level, level, memory_order_relaxed);
+    }
+    return level;
+}
+
 int kernels_vector_level(void) {
     const int supported = kernels_vector_level_supported();
     const int limit = atomic_load_explicit(&level_limit, memory_order_relaxed);
@@ -26,9 +40,9 @@ void kernels_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
     out[3] = d;
 }
 
-int kernels_vector_level_supported(void) {
-    // The compiler's runtime reads CPUID and XCR0 once per process; AVX-512 counts only when
-    // the system saves the ZMM state.
+static int read_supported_level(void) {
+    // AVX-512 counts only when the system saves the ZMM state (the compiler's runtime checks
+    // XCR0).
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f")) return KERNELS_LEVEL_AVX512;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return KERNELS_LEVEL_AVX2_FMA;
@@ -52,5 +66,5 @@ void kernels_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
 
 uint64_t kernels_xcr0(void) { return 0; }
 
-int kernels_vector_level_supported(void) { return KERNELS_LEVEL_BASELINE; }
+static int read_supported_level(void) { return KERNELS_LEVEL_BASELINE; }
 #endif

@@ -123,22 +123,19 @@ public final class BertEncoder: Sendable {
         }
         starts.append(B)
         let bounds = starts
-        let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: B * T * C)
-        values.initialize(repeating: 0)
-        defer { values.deallocate() }
-        let output = UncheckedOutput(values: values)
-        DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { group in
-            let first = bounds[group]
-            let states = self.hiddenStates(Array(batch[first..<bounds[group + 1]]))
-            let rows = states.paddedLength * C
-            states.values.withUnsafeBufferPointer { src in
-                for b in 0..<states.batchSize {
-                    let to = output.values.baseAddress! + (first + b) * T * C
-                    to.update(from: src.baseAddress! + b * rows, count: rows)
+        // Each group comes back padded to T, so the groups' values laid end to end are the batch's.
+        let values = [Float](unsafeUninitializedCapacity: B * T * C) { buffer, count in
+            let output = UncheckedOutput(values: buffer)
+            DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { group in
+                let first = bounds[group]
+                let states = self.hiddenStates(Array(batch[first..<bounds[group + 1]]), paddedLength: T)
+                states.values.withUnsafeBufferPointer { src in
+                    (output.values.baseAddress! + first * T * C).initialize(from: src.baseAddress!, count: src.count)
                 }
             }
+            count = B * T * C
         }
-        return BertHiddenStates(batchSize: B, paddedLength: T, channels: C, lengths: lengths, values: Array(values))
+        return BertHiddenStates(batchSize: B, paddedLength: T, channels: C, lengths: lengths, values: values)
     }
 
     /// Writes word + position + token type embeddings of every token into `out` (N, C), the
