@@ -1,11 +1,12 @@
 // Element-wise erf and GELU, and softmax and LayerNorm rows, written once with the compiler's
-// vector extensions and compiled three times, chosen at run time: for the baseline target and
-// for AVX2 + FMA in eight lanes, and for AVX-512 in sixteen (element-wise kernels and softmax;
+// vector extensions and compiled three times, chosen at run time: for the baseline target in
+// eight lanes, and for AVX2 + FMA and AVX-512 in sixteen (element-wise kernels and softmax;
 // LayerNorm stays at eight). Swift's SIMD8<Float> on the baseline x86-64 target is two SSE
 // registers per value and several of its operations are not inlined, and a Swift float sum is
 // one long dependency chain; here GELU's share of the BERT encoder fell from 10% to 4.6% (perf,
 // docs/poq.md). Its polynomial chains are long, so eight lanes leave Zen 4 waiting on latency;
-// sixteen halve the instructions per element and took GELU from 1.1 to 0.6 ns per element.
+// sixteen (one zmm, or two independent ymm chains in the AVX2 build) took GELU from 1.1 to
+// 0.6 ns per element with AVX-512 and from 1.5 to 1.0 with AVX2.
 #include "activations.h"
 
 #include "cpufeatures.h"
@@ -107,10 +108,10 @@ BODY void layernorm_rows(float *out, float *mean, float *rstd, const float *in, 
 #define UNPAREN(...) __VA_ARGS__
 
 /// Defines the builds of kernel NAME: PARAMETERS and ARGUMENTS in parentheses, the body in
-/// eight lanes and in sixteen.
+/// eight lanes (baseline) and in sixteen (AVX2, as two 8-lane vectors, and AVX-512).
 #define BUILDS(NAME, PARAMETERS, ARGUMENTS, BODY8, BODY16)                                       \
     static void NAME##_baseline PARAMETERS { BODY8 ARGUMENTS; }                                   \
-    static AVX2 void NAME##_avx2 PARAMETERS { BODY8 ARGUMENTS; }                                  \
+    static AVX2 void NAME##_avx2 PARAMETERS { BODY16 ARGUMENTS; }                                 \
     static AVX512 void NAME##_avx512 PARAMETERS { BODY16 ARGUMENTS; }                             \
     void kernels_##NAME##_at(int level, UNPAREN PARAMETERS) {                                     \
         const int usable = kernels_vector_level_supported();                                      \

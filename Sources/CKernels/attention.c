@@ -31,8 +31,8 @@ static inline __attribute__((always_inline)) void transpose8(v8f r[8]) {
     }
 }
 
-/// Packs kᵀ (hs, L) for kernels_gemm_packed: panel p, row d holds k[16p + j][d] for j < 16
-/// (zeros past L), moved in 8 x 8 blocks.
+/// Packs kᵀ (hs, L) for kernels_gemm_packed (the layout of kernels_gemm_packed_offset): panel p,
+/// row d holds k[16p + j][d] for j < 16 (zeros past L), moved in 8 x 8 blocks.
 static void pack_transposed(float *keys, const float *k, size_t ld, size_t L, size_t hs) {
     const size_t P = KERNELS_GEMM_PANEL, whole = hs / 8 * 8;
     for (size_t p = 0; p < (L + P - 1) / P; p++) {
@@ -45,12 +45,12 @@ static void pack_transposed(float *keys, const float *k, size_t ld, size_t L, si
                     if (key < L) memcpy(&r[i], k + key * ld + d0, sizeof(v8f));
                 }
                 transpose8(r);
-                for (size_t c = 0; c < 8; c++) memcpy(keys + (p * hs + d0 + c) * P + j0, &r[c], sizeof(v8f));
+                for (size_t c = 0; c < 8; c++) memcpy(keys + kernels_gemm_packed_offset(hs, L, d0 + c, p) + j0, &r[c], sizeof(v8f));
             }
             for (size_t d = whole; d < hs; d++) {
                 for (size_t i = 0; i < 8; i++) {
                     const size_t key = p * P + j0 + i;
-                    keys[(p * hs + d) * P + j0 + i] = key < L ? k[key * ld + d] : 0.0f;
+                    keys[kernels_gemm_packed_offset(hs, L, d, p) + j0 + i] = key < L ? k[key * ld + d] : 0.0f;
                 }
             }
         }

@@ -7,9 +7,12 @@
 // keeps a tile of R rows by 16 columns in registers: two 8-float vectors per row with R <= 6
 // (baseline and AVX2 builds), or one 16-float vector per row with R <= 8 (AVX-512, where the
 // broadcast of a[r, k] folds into the multiply-add: 9 instructions per k for 8 rows instead of
-// 20 for 6, 5% faster on Zen 4, whose 512-bit units are no wider). a is copied in blocks of MC
-// rows by KC columns into slivers of MR rows, k-major, so the kernel reads it contiguously,
-// except when few panels would share the copy.
+// 20 for 6). It reads a where it lies (R rows of one K block stay in L1) and the packed b as
+// one sequential stream: the packing stores each block of KERNELS_GEMM_DEPTH rows of K for all
+// panels together, so a slice of panels is contiguous in memory. That layout and loop order
+// (ONNX Runtime's MLAS uses the same) took the AVX2 build from 97 to 105 GFLOP/s on the
+// encoder's cold weights, where a panel-major layout left the hardware prefetcher many short
+// streams (docs/poq.md, "Kernels").
 // Every build adds the same products in the same order, so AVX2 and AVX-512 agree to the bit.
 #include "gemm.h"
 
@@ -26,8 +29,8 @@ typedef float v16f __attribute__((vector_size(64)));
 #define SPLAT_v16f(s) ((v16f){s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s})
 
 #define NR KERNELS_GEMM_PANEL
-#define MC 96  // a multiple of both slivers' heights, 6 and 8
-#define KC 384
+#define KC KERNELS_GEMM_DEPTH
+#define NC 32  // panels per slice: 32 x 16 columns x 192 rows = 384 KiB of b, within L2
 
 #define BODY static inline __attribute__((always_inline))
 
@@ -35,9 +38,9 @@ size_t kernels_gemm_packed_count(size_t K, size_t N) { return (N + NR - 1) / NR 
 
 void kernels_gemm_pack(float *packed, const float *b, size_t ldb, size_t K, size_t N) {
     const size_t panels = (N + NR - 1) / NR;
-    for (size_t p = 0; p < panels; p++) {
-        for (size_t k = 0; k < K; k++) {
-            float *to = packed + (p * K + k) * NR;
+    for (size_t k = 0; k < K; k++) {
+        for (size_t p = 0; p < panels; p++) {
+            float *to = packed + kernels_gemm_packed_offset(K, N, k, p);
             const size_t columns = N - p * NR < NR ? N - p * NR : NR;
             memcpy(to, b + k * ldb + p * NR, columns * sizeof(float));
             memset(to + columns, 0, (NR - columns) * sizeof(float));
@@ -47,13 +50,10 @@ void kernels_gemm_pack(float *packed, const float *b, size_t ldb, size_t K, size
 
 /// A tile of R rows by 16 columns held in vectors of type V (LANES floats; 16 / LANES per row):
 /// starts from the bias (first K block) or from c, then adds a[r, k] * b[k, :] for k in the
-/// block in increasing order. `columns` (<= 16) are stored. Two families: `sliver` reads a
-/// from a copy MR rows high, k-major (a[k * MR + r]); `direct` reads it where it lies, rows
-/// `lda` floats apart (a[r * lda + k]).
-#define TILE_OF(KIND, A_AT, V, LANES, MR, R)                                                                    \
-    BODY void tile_##KIND##_##V##_##R(float *c, size_t ldc, const float *a, size_t lda, const float *b,         \
-                                      size_t kc, const float *start, size_t columns) {                          \
-        (void)lda;                                                                                               \
+/// block in increasing order. `columns` (<= 16) are stored. a's rows are `lda` floats apart.
+#define TILE(V, LANES, R)                                                                                        \
+    BODY void tile_##V##_##R(float *c, size_t ldc, const float *a, size_t lda, const float *b, size_t kc,         \
+                             const float *start, size_t columns) {                                               \
         enum { PER_ROW = NR / LANES };                                                                           \
         V acc[R][PER_ROW];                                                                                       \
         for (int r = 0; r < R; r++) {                                                                            \
@@ -69,7 +69,7 @@ void kernels_gemm_pack(float *packed, const float *b, size_t ldb, size_t K, size
             V bk[PER_ROW];                                                                                       \
             for (int v = 0; v < PER_ROW; v++) memcpy(&bk[v], b + k * NR + v * LANES, sizeof(V));                 \
             _Pragma("clang loop unroll(full)") for (int r = 0; r < R; r++) {                                    \
-                const float s = A_AT;                                                                            \
+                const float s = a[r * lda + k];                                                                  \
                 const V x = SPLAT_##V(s);                                                                        \
                 for (int v = 0; v < PER_ROW; v++) acc[r][v] += x * bk[v];                                        \
             }                                                                                                    \
@@ -81,74 +81,53 @@ void kernels_gemm_pack(float *packed, const float *b, size_t ldb, size_t K, size
             if (columns != NR) memcpy(c + r * ldc, row, columns * sizeof(float));                                \
         }                                                                                                        \
     }
-#define TILE(V, LANES, MR, R)                                                                                    \
-    TILE_OF(sliver, a[k * MR + r], V, LANES, MR, R)                                                              \
-    TILE_OF(direct, a[r * lda + k], V, LANES, MR, R)
 
-/// NAME runs a tile of `rows` rows (1 to the tile height) of family KIND in vectors V;
-/// TALLER_CASES lists the cases above 6 rows.
-#define CASE(KIND, V, R)                                                                                         \
-    case R: tile_##KIND##_##V##_##R(c, ldc, a, lda, b, kc, start, columns); break;
-#define DISPATCH(NAME, KIND, V, TALLER_CASES)                                                                   \
+/// NAME runs a tile of `rows` rows (1 to the tile height) in vectors V; TALLER_CASES lists the
+/// cases above 6 rows.
+#define CASE(V, R) \
+    case R: tile_##V##_##R(c, ldc, a, lda, b, kc, start, columns); break;
+#define DISPATCH(NAME, V, TALLER_CASES)                                                                         \
     BODY void NAME(size_t rows, float *c, size_t ldc, const float *a, size_t lda, const float *b, size_t kc,    \
                    const float *start, size_t columns) {                                                         \
         switch (rows) {                                                                                          \
             TALLER_CASES                                                                                         \
-            CASE(KIND, V, 6) CASE(KIND, V, 5) CASE(KIND, V, 4) CASE(KIND, V, 3) CASE(KIND, V, 2)                \
-        default: tile_##KIND##_##V##_1(c, ldc, a, lda, b, kc, start, columns); break;                           \
+            CASE(V, 6) CASE(V, 5) CASE(V, 4) CASE(V, 3) CASE(V, 2)                                               \
+        default: tile_##V##_1(c, ldc, a, lda, b, kc, start, columns); break;                                     \
         }                                                                                                        \
     }
 
 /// The tiles of 1 to 6 rows.
-#define TILES_TO_6(V, LANES, MR)                                                                                 \
-    TILE(V, LANES, MR, 1) TILE(V, LANES, MR, 2) TILE(V, LANES, MR, 3) TILE(V, LANES, MR, 4) TILE(V, LANES, MR, 5) \
-    TILE(V, LANES, MR, 6)
+#define TILES_TO_6(V, LANES) \
+    TILE(V, LANES, 1) TILE(V, LANES, 2) TILE(V, LANES, 3) TILE(V, LANES, 4) TILE(V, LANES, 5) TILE(V, LANES, 6)
 
 // Tiles of up to 6 rows, two 8-float vectors per row (twelve accumulators): baseline and AVX2.
-TILES_TO_6(v8f, 8, 6)
-DISPATCH(tile8_sliver, sliver, v8f, )
-DISPATCH(tile8_direct, direct, v8f, )
+TILES_TO_6(v8f, 8)
+DISPATCH(tile8, v8f, )
 
 // Tiles of up to 8 rows, one 16-float vector per row: AVX-512.
-TILES_TO_6(v16f, 16, 8)
-TILE(v16f, 16, 8, 7)
-TILE(v16f, 16, 8, 8)
-DISPATCH(tile16_sliver, sliver, v16f, CASE(sliver, v16f, 8) CASE(sliver, v16f, 7))
-DISPATCH(tile16_direct, direct, v16f, CASE(direct, v16f, 8) CASE(direct, v16f, 7))
+TILES_TO_6(v16f, 16)
+TILE(v16f, 16, 7)
+TILE(v16f, 16, 8)
+DISPATCH(tile16, v16f, CASE(v16f, 8) CASE(v16f, 7))
 
 // Zeros stand in for missing bias; one per panel column.
 static const float zeros[NR];
 
-// The copy of a's block, per thread (MC x KC floats, 144 KiB).
-static _Thread_local float slivers[MC * KC] __attribute__((aligned(64)));
-
-/// The blocked product with tiles MR rows high. a's block is copied into slivers when the call
-/// covers more than 2 panels: in the encoder, with weights too large for the cache, that is 2%
-/// faster at 128 rows and 8% at 40 (tiles read one sequential stream) than reading a where it
-/// lies; with 2 panels (attention's P·V, 32 columns) the copy costs more than it saves (20%).
-#define GEMM(MR, SLIVER_TILE, DIRECT_TILE)                                                                       \
-    const int copy = panel_end - panel_begin > 2;                                                                \
-    for (size_t ic = 0; ic < M; ic += MC) {                                                                      \
-        const size_t mc = M - ic < MC ? M - ic : MC;                                                             \
+/// The blocked product with tiles MR rows high: for each slice of NC panels, for each block of
+/// KC rows of K (its panels one contiguous stream of at most 384 KiB, read from L2 by every
+/// tile), for each tile of MR rows (a's MR x KC block stays in L1), for each panel of the slice.
+#define GEMM(MR, TILE_OF_ROWS)                                                                                   \
+    for (size_t slice = panel_begin; slice < panel_end; slice += NC) {                                           \
+        const size_t slice_end = panel_end - slice < NC ? panel_end : slice + NC;                                \
         for (size_t pc = 0; pc == 0 || pc < K; pc += KC) {                                                       \
             const size_t kc = K - pc < KC ? K - pc : KC;                                                         \
-            for (size_t ir = 0; copy && ir < mc; ir += MR) {                                                     \
-                float *sliver = slivers + ir * kc;                                                               \
-                for (size_t k = 0; k < kc; k++) {                                                                \
-                    for (size_t r = 0; r < MR; r++) {                                                            \
-                        sliver[k * MR + r] = ir + r < mc ? a[(ic + ir + r) * lda + pc + k] : 0.0f;              \
-                    }                                                                                            \
-                }                                                                                                \
-            }                                                                                                    \
-            for (size_t p = panel_begin; p < panel_end; p++) {                                                   \
-                const float *b = packed + (p * K + pc) * NR;                                                     \
-                const size_t columns = N - p * NR < NR ? N - p * NR : NR;                                        \
-                const float *start = pc > 0 ? NULL : bias ? bias + p * NR : zeros;                               \
-                for (size_t ir = 0; ir < mc; ir += MR) {                                                         \
-                    const size_t rows = mc - ir < MR ? mc - ir : MR;                                             \
-                    float *to = c + (ic + ir) * ldc + p * NR;                                                    \
-                    if (copy) SLIVER_TILE(rows, to, ldc, slivers + ir * kc, MR, b, kc, start, columns);          \
-                    else DIRECT_TILE(rows, to, ldc, a + (ic + ir) * lda + pc, lda, b, kc, start, columns);       \
+            for (size_t ir = 0; ir < M; ir += MR) {                                                              \
+                const size_t rows = M - ir < MR ? M - ir : MR;                                                   \
+                for (size_t p = slice; p < slice_end; p++) {                                                     \
+                    const float *b = packed + kernels_gemm_packed_offset(K, N, pc, p);                           \
+                    const size_t columns = N - p * NR < NR ? N - p * NR : NR;                                    \
+                    const float *start = pc > 0 ? NULL : bias ? bias + p * NR : zeros;                           \
+                    TILE_OF_ROWS(rows, c + ir * ldc + p * NR, ldc, a + ir * lda + pc, lda, b, kc, start, columns); \
                 }                                                                                                \
             }                                                                                                    \
         }                                                                                                        \
@@ -158,11 +137,11 @@ static _Thread_local float slivers[MC * KC] __attribute__((aligned(64)));
     float *c, size_t ldc, const float *a, size_t lda, const float *packed, const float *bias, size_t M, size_t K, \
         size_t N, size_t panel_begin, size_t panel_end
 
-static void gemm_baseline(GEMM_PARAMETERS) { GEMM(6, tile8_sliver, tile8_direct) }
+static void gemm_baseline(GEMM_PARAMETERS) { GEMM(6, tile8) }
 
 #if defined(__x86_64__)
-static __attribute__((target("avx2,fma"))) void gemm_avx2(GEMM_PARAMETERS) { GEMM(6, tile8_sliver, tile8_direct) }
-static __attribute__((target("avx512f"))) void gemm_avx512(GEMM_PARAMETERS) { GEMM(8, tile16_sliver, tile16_direct) }
+static __attribute__((target("avx2,fma"))) void gemm_avx2(GEMM_PARAMETERS) { GEMM(6, tile8) }
+static __attribute__((target("avx512f"))) void gemm_avx512(GEMM_PARAMETERS) { GEMM(8, tile16) }
 #endif
 
 void kernels_gemm_packed_at(int level, GEMM_PARAMETERS) {

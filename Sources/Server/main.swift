@@ -13,6 +13,7 @@ let commands: [any Subcommand.Type] = [
     MerkleVerifyCommand.self,
     MerkleTreeCommand.self,
     BenchPoQCommand.self,
+    BenchGEMMCommand.self,
     BenchStepCommand.self,
     ServeCommand.self,
     MineCommand.self,

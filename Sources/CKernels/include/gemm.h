@@ -7,13 +7,26 @@
 
 /// Columns per panel of a packed matrix.
 #define KERNELS_GEMM_PANEL 16
+/// Rows of K per block of a packed matrix.
+#define KERNELS_GEMM_DEPTH 192
 
 /// Floats a packed (K, N) matrix occupies: N rounded up to whole panels of 16 columns, times K.
 size_t kernels_gemm_packed_count(size_t K, size_t N);
 
-/// Packs the row-major (K, N) matrix `b` (rows `ldb` floats apart) for `kernels_gemm_packed`:
-/// panel p holds columns 16p..16p+15 (zeros past N), row by row, 16 floats per row.
-/// `packed` has `kernels_gemm_packed_count(K, N)` floats.
+/// Where row k of panel p starts in a packed (K, N) matrix. The layout: K in blocks of
+/// KERNELS_GEMM_DEPTH rows (the last may be shorter), one after another; within a block of kc
+/// rows, the panels one after another, each kc rows of 16 floats (columns 16p..16p+15, zeros
+/// past N). So a block's panels are one contiguous stream.
+static inline size_t kernels_gemm_packed_offset(size_t K, size_t N, size_t k, size_t p) {
+    const size_t panels = (N + KERNELS_GEMM_PANEL - 1) / KERNELS_GEMM_PANEL;
+    const size_t block = k / KERNELS_GEMM_DEPTH * KERNELS_GEMM_DEPTH;
+    const size_t rows = K - block < KERNELS_GEMM_DEPTH ? K - block : KERNELS_GEMM_DEPTH;
+    return (block * panels + p * rows + (k - block)) * KERNELS_GEMM_PANEL;
+}
+
+/// Packs the row-major (K, N) matrix `b` (rows `ldb` floats apart) for `kernels_gemm_packed`,
+/// in the layout of `kernels_gemm_packed_offset`. `packed` has `kernels_gemm_packed_count(K, N)`
+/// floats.
 void kernels_gemm_pack(float *packed, const float *b, size_t ldb, size_t K, size_t N);
 
 /// c = a · b + bias for a `b` packed by `kernels_gemm_pack`, over the output columns of panels

@@ -12,7 +12,7 @@ import CKernels
 struct PackedMatmulTests {
     /// MiniLM's projections as (C, OC): QKV, attention output, intermediate, output, pooler.
     static let encoderShapes = [(384, 1152), (384, 384), (384, 1536), (1536, 384)]
-    /// Rows: every tile height (1-8), one past, odd counts across the 96-row block, a sequence.
+    /// Rows: every tile height (1-8), one past, odd counts, a sequence.
     static let rowCounts = [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 39, 97]
 
     struct Case {
@@ -86,9 +86,10 @@ struct PackedMatmulTests {
 
     @Test func everyBuildIsItsNaiveLoopExactly() throws {
         let supported = Int(kernels_vector_level_supported())
-        // Every tile height of both tile sizes (1-8), partial panels, K across a block; calls of
-        // 1-2 panels read a where it lies, wider ones through slivers (both families).
-        for (N, C, OC) in [(7, 13, 5), (13, 384, 40), (1, 1536, 16), (6, 0, 9), (97, 400, 33), (8, 20, 17), (23, 30, 48)] {
+        // Every tile height of both tile sizes (1-8), partial panels, K over several 192-row
+        // blocks with a short last one (400), N over several 32-panel slices (600).
+        for (N, C, OC) in [(7, 13, 5), (13, 384, 40), (1, 1536, 16), (6, 0, 9), (97, 400, 33), (8, 20, 17), (23, 30, 48),
+                           (9, 200, 600)] {
             let test = Case(N: N, C: C, OC: OC, seed: UInt64(N * 31 + C))
             let packed = test.packed
             for level in 0...supported {
@@ -141,9 +142,10 @@ struct PackedMatmulTests {
 
 /// One head of attention on the packed GEMM (Sources/CKernels/attention.c) against a Double
 /// twin: head sizes with and without a whole number of 8-float blocks (kᵀ is packed in 8 x 8
-/// blocks), lengths around the 16-key panels, rows strided as in the encoder's qkv buffer.
+/// blocks), lengths around the 16-key panels, rows strided as in the encoder's qkv buffer, and a
+/// length and a head size past one 192-row block of the packed layout (v and kᵀ span two).
 struct AttentionKernelTests {
-    @Test(arguments: [(1, 32), (7, 32), (16, 32), (17, 32), (33, 32), (40, 12), (9, 5)])
+    @Test(arguments: [(1, 32), (7, 32), (16, 32), (17, 32), (33, 32), (40, 12), (9, 5), (200, 8), (20, 200)])
     func matchesTheDoubleTwin(_ shape: (Int, Int)) {
         let (L, hs) = shape
         let ld = 3 * hs + 3  // rows of q, k, v side by side, plus a gap
