@@ -81,3 +81,32 @@ struct BenchPoQCommandTests {
         #expect(try verifier(arguments(dir, ["--batch", "1", "--runs", "0"])) == 2)
     }
 }
+
+/// `verifier bench-gemm` run as a process: one JSON line naming the kernel build the process
+/// runs (the one `verifier version` reports), and its argument limits.
+struct BenchGEMMCommandTests {
+    struct Line: Decodable {
+        let impl: String
+        let kernels: String
+        let rows: Int
+        let runs: Int
+        let bestGflops: Double
+        let medianGflops: Double
+    }
+
+    @Test func printsOneLineForTheKernelsThisProcessRuns() throws {
+        let result = try Subprocess.run(Repository.binary, ["bench-gemm", "--rows", "7", "--runs", "2"])
+        #expect(result.status == 0)
+        let line = try JSONDecoder().decode(Line.self, from: result.output)
+        #expect(line.impl == "swift" && line.rows == 7 && line.runs == 2)
+        #expect(line.bestGflops >= line.medianGflops && line.medianGflops > 0)
+        let version = try Subprocess.run(Repository.binary, ["version"])
+        #expect(String(decoding: version.output, as: UTF8.self).contains("kernels=\(line.kernels)"))
+    }
+
+    @Test func rowsAndRunsOutOfRangeAreRefused() throws {
+        for arguments in [["--rows", "0"], ["--rows", "4097"], ["--runs", "0"]] {
+            #expect(try Subprocess.run(Repository.binary, ["bench-gemm"] + arguments).status == 2, "\(arguments)")
+        }
+    }
+}
