@@ -113,7 +113,7 @@ DISPATCH(tile16, v16f, CASE(v16f, 8) CASE(v16f, 7))
 // Zeros stand in for missing bias; one per panel column.
 static const float zeros[NR];
 
-/// The blocked product with tiles MR rows high: for each slice of NC panels, for each block of
+/// The blocked product with tiles up to MR rows high: for each slice of NC panels, for each block of
 /// KC rows of K (its panels one contiguous stream of at most 384 KiB, read from L2 by every
 /// tile), for each tile of MR rows (a's MR x KC block stays in L1), for each panel of the slice.
 #define GEMM(MR, TILE_OF_ROWS)                                                                                   \
@@ -121,8 +121,11 @@ static const float zeros[NR];
         const size_t slice_end = panel_end - slice < NC ? panel_end : slice + NC;                                \
         for (size_t pc = 0; pc == 0 || pc < K; pc += KC) {                                                       \
             const size_t kc = K - pc < KC ? K - pc : KC;                                                         \
-            for (size_t ir = 0; ir < M; ir += MR) {                                                              \
-                const size_t rows = M - ir < MR ? M - ir : MR;                                                   \
+            for (size_t ir = 0, rows; ir < M; ir += rows) {                                                      \
+                /* A last tile of 1-3 rows has too few accumulators to keep both FMA units busy: */              \
+                /* split the last MR + 1 to MR + 3 rows in two (6 + 2 becomes 4 + 4; 1-2% at 128 rows). */     \
+                const size_t left = M - ir;                                                                      \
+                rows = left <= MR ? left : left < MR + 4 ? (left + 1) / 2 : MR;                                  \
                 for (size_t p = slice; p < slice_end; p++) {                                                     \
                     const float *b = packed + kernels_gemm_packed_offset(K, N, pc, p);                           \
                     const size_t columns = N - p * NR < NR ? N - p * NR : NR;                                    \

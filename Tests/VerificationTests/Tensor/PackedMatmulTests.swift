@@ -86,10 +86,11 @@ struct PackedMatmulTests {
 
     @Test func everyBuildIsItsNaiveLoopExactly() throws {
         let supported = Int(kernels_vector_level_supported())
-        // Every tile height of both tile sizes (1-8), partial panels, K over several 192-row
+        // Every tile height of both tile sizes (1-8; a short last tile is split with the one
+        // before it: 7 rows run as 4 + 3, 9 as 5 + 4), partial panels, K over several 192-row
         // blocks with a short last one (400), N over several 32-panel slices (600).
         for (N, C, OC) in [(7, 13, 5), (13, 384, 40), (1, 1536, 16), (6, 0, 9), (97, 400, 33), (8, 20, 17), (23, 30, 48),
-                           (9, 200, 600)] {
+                           (9, 200, 600), (2, 50, 20), (3, 16, 16), (11, 40, 16)] {
             let test = Case(N: N, C: C, OC: OC, seed: UInt64(N * 31 + C))
             let packed = test.packed
             for level in 0...supported {
