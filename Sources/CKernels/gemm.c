@@ -10,9 +10,9 @@
 // 20 for 6). It reads a where it lies (R rows of one K block stay in L1) and the packed b as
 // one sequential stream: the packing stores each block of KERNELS_GEMM_DEPTH rows of K for all
 // panels together, so a slice of panels is contiguous in memory. That layout and loop order
-// (ONNX Runtime's MLAS uses the same) took the AVX2 build from 97 to 105 GFLOP/s on the
-// encoder's cold weights, where a panel-major layout left the hardware prefetcher many short
-// streams (docs/poq.md, "Kernels").
+// (ONNX Runtime's MLAS uses the same) made the encoder's projections on cold weights 7-12%
+// faster than a panel-major layout, which left the hardware prefetcher many short streams
+// (scripts/bench-gemm; docs/poq.md, "Kernels").
 // Every build adds the same products in the same order, so AVX2 and AVX-512 agree to the bit.
 #include "gemm.h"
 
