@@ -190,22 +190,22 @@ private struct EncoderScratch: @unchecked Sendable {
     let context: UnsafeMutablePointer<Float>  // (N, C), attention output
     let qkv: UnsafeMutablePointer<Float>      // (N, 3C)
     let inter: UnsafeMutablePointer<Float>    // (N, I)
-    let scores: UnsafeMutablePointer<Float>   // (parts, attention), one attention scratch slab per part
+    let slabs: UnsafeMutablePointer<Float>    // (parts, attentionCount): one attention scratch slab per part
     let attentionCount: Int
 
     /// Not zeroed: every buffer is written in full before it is read (all rows are real tokens).
     init(N: Int, C: Int, I: Int, attention: Int, parts: Int) {
         func allocate(_ count: Int) -> UnsafeMutablePointer<Float> { .allocate(capacity: max(1, count)) }
         (hidden, sum, context) = (allocate(N * C), allocate(N * C), allocate(N * C))
-        (qkv, inter, scores) = (allocate(N * 3 * C), allocate(N * I), allocate(parts * attention))
+        (qkv, inter, slabs) = (allocate(N * 3 * C), allocate(N * I), allocate(parts * attention))
         attentionCount = attention
     }
 
     /// Part `part`'s attention scratch.
-    func attention(_ part: Int) -> UnsafeMutablePointer<Float> { scores + part * attentionCount }
+    func attention(_ part: Int) -> UnsafeMutablePointer<Float> { slabs + part * attentionCount }
 
     func deallocate() {
-        for p in [hidden, sum, context, qkv, inter, scores] { p.deallocate() }
+        for p in [hidden, sum, context, qkv, inter, slabs] { p.deallocate() }
     }
 }
 
